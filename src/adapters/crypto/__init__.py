@@ -1,0 +1,1 @@
+"""Cryptography adapters: per-subject data keys, master key handling."""

@@ -1,0 +1,148 @@
+"""Per-subject data keys wrapped by a master key; AES-256-GCM field encryption (DESIGN §6, ADR 0004).
+
+- Table ``data_keys`` (migration 0001): ``key_id`` (e.g. ``taxpayer:<uuid>`` or ``taxpayer:<uuid>:2026``),
+  the data key wrapped with the master key (AES-GCM, nonce ‖ ciphertext, base64), creation and
+  destruction times. A destroyed key keeps its row with ``wrapped_key`` NULL, so "erased" is
+  distinguishable from "never existed" and nobody can silently re-create it.
+- Field ciphertext layout: ``version(1) ‖ nonce(12) ‖ AES-GCM ciphertext+tag``; the associated data binds
+  it to the aggregate id and field name, so ciphertexts cannot be swapped between events or fields.
+- Unwrapped keys are cached in memory for speed; ``destroy`` evicts them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from application.ports import SqlDatabase
+
+_FORMAT_VERSION = b"\x01"
+
+
+class KeyDestroyedError(RuntimeError):
+    """Personal data cannot be written for a subject whose key was destroyed (erased)."""
+
+
+class MasterKeyError(ValueError):
+    """The configured master key is unusable."""
+
+
+def decode_master_key(text: str) -> bytes:
+    """Decode a base64 master key; it must be 32 bytes (AES-256)."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except ValueError as error:
+        raise MasterKeyError("JUMINZEI_MASTER_KEY is not valid base64") from error
+    if len(key) != 32:
+        raise MasterKeyError(f"JUMINZEI_MASTER_KEY must decode to 32 bytes, not {len(key)}")
+    return key
+
+
+def load_or_create_dev_master_key(var_dir: Path) -> tuple[bytes, bool]:
+    """Development key in ``var_dir/master.key``; returns (key, created_now)."""
+    path = var_dir / "master.key"
+    if path.exists():
+        return decode_master_key(path.read_text(encoding="ascii")), False
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = AESGCM.generate_key(bit_length=256)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(base64.b64encode(key).decode("ascii") + "\n")
+    return key, True
+
+
+class SqlKeyStore:
+    """``PersonalDataCipher`` backed by the ``data_keys`` table."""
+
+    def __init__(self, db: SqlDatabase, master_key: bytes) -> None:
+        if len(master_key) != 32:
+            raise MasterKeyError("master key must be 32 bytes")
+        self._db = db
+        self._master = AESGCM(master_key)
+        self._cache: dict[str, AESGCM] = {}
+        self._destroyed: set[str] = set()
+        self._lock = threading.Lock()
+
+    # -- key management -------------------------------------------------------------------------
+    def _wrap(self, key_id: str, data_key: bytes) -> str:
+        nonce = os.urandom(12)
+        return base64.b64encode(nonce + self._master.encrypt(nonce, data_key, key_id.encode())).decode(
+            "ascii"
+        )
+
+    def _unwrap(self, key_id: str, wrapped: str) -> bytes:
+        raw = base64.b64decode(wrapped)
+        try:
+            return self._master.decrypt(raw[:12], raw[12:], key_id.encode())
+        except InvalidTag as error:
+            raise MasterKeyError(
+                "a data key could not be unwrapped: JUMINZEI_MASTER_KEY differs from the one that wrote it"
+            ) from error
+
+    def _load(self, key_id: str, *, create: bool) -> AESGCM | None:
+        cached = self._cache.get(key_id)
+        if cached is not None:
+            return cached
+        if key_id in self._destroyed:
+            return None
+        with self._db.transaction() as cur:
+            cur.execute("SELECT wrapped_key FROM data_keys WHERE key_id = %s", (key_id,))
+            row = cur.fetchone()
+            if row is None and create:
+                cur.execute(
+                    "INSERT INTO data_keys (key_id, wrapped_key, created_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (key_id) DO NOTHING",
+                    (key_id, self._wrap(key_id, AESGCM.generate_key(bit_length=256)), _now()),
+                )
+                cur.execute("SELECT wrapped_key FROM data_keys WHERE key_id = %s", (key_id,))
+                row = cur.fetchone()
+        if row is None:
+            return None
+        if row[0] is None:
+            self._destroyed.add(key_id)
+            return None
+        aes = AESGCM(self._unwrap(key_id, row[0]))
+        with self._lock:
+            self._cache[key_id] = aes
+        return aes
+
+    # -- PersonalDataCipher ---------------------------------------------------------------------
+    def encrypt(self, key_id: str, plaintext: bytes, associated_data: bytes) -> bytes:
+        aes = self._load(key_id, create=True)
+        if aes is None:
+            raise KeyDestroyedError(
+                f"data key {key_id} was destroyed; personal data can no longer be written"
+            )
+        nonce = os.urandom(12)
+        return _FORMAT_VERSION + nonce + aes.encrypt(nonce, plaintext, associated_data)
+
+    def decrypt(self, key_id: str, ciphertext: bytes, associated_data: bytes) -> bytes | None:
+        aes = self._load(key_id, create=False)
+        if aes is None:
+            return None
+        if ciphertext[:1] != _FORMAT_VERSION:
+            raise ValueError("unknown personal-data ciphertext format")
+        return aes.decrypt(ciphertext[1:13], ciphertext[13:], associated_data)
+
+    def destroy(self, key_id: str) -> bool:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "UPDATE data_keys SET wrapped_key = NULL, destroyed_at = %s"
+                " WHERE key_id = %s AND wrapped_key IS NOT NULL",
+                (_now(), key_id),
+            )
+            destroyed = bool(getattr(cur, "rowcount", 0))
+        with self._lock:
+            self._cache.pop(key_id, None)
+            self._destroyed.add(key_id)
+        return destroyed
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

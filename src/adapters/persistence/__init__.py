@@ -1,0 +1,1 @@
+"""Persistence wiring: event-store environment and the read-model database."""

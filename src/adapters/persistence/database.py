@@ -1,0 +1,109 @@
+"""The read-model and key-store database: the same database as the event store (DESIGN §8).
+
+One small adapter over sqlite3 and psycopg 3 so projections, the key store and migrations write SQL once,
+with ``%s`` placeholders (translated to ``?`` for SQLite). Every ``transaction()`` commits on normal exit
+and rolls back on error; a projection writes its rows and its tracking position in one of them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from adapters.persistence.stores import StoreConfig
+
+
+class _SqliteCursor:
+    """A sqlite3 cursor that accepts ``%s`` placeholders."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(sql.replace("%s", "?"), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
+        return self._cursor.executemany(sql.replace("%s", "?"), [tuple(r) for r in rows])
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class SqliteDatabase:
+    """SQLite file (WAL) or shared in-memory database. One connection, serialised by a lock."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path not in (":memory:",) and "mode=memory" not in self.path:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        uri = self.path.startswith("file:")
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30, uri=uri
+        )
+        self._conn.execute("PRAGMA busy_timeout = 30000")
+        if ":memory:" not in self.path and "mode=memory" not in self.path:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SqliteCursor]:
+        with self._lock:
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteCursor(cur)
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresDatabase:
+    """PostgreSQL through a small psycopg 3 connection pool."""
+
+    dialect = "postgres"
+
+    def __init__(self, config: StoreConfig, *, max_size: int = 4) -> None:
+        from psycopg_pool import ConnectionPool
+
+        conninfo = f"host={config.host} port={config.port} dbname={config.dbname} user={config.user}" + (
+            f" password={config.password}" if config.password else ""
+        )
+        self._pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True, timeout=30)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def open_database(config: StoreConfig) -> SqliteDatabase | PostgresDatabase:
+    """The read-model database for a store configuration (POPO gets a private in-memory SQLite)."""
+    if config.kind == "sqlite":
+        assert config.sqlite_path is not None
+        return SqliteDatabase(config.sqlite_path)
+    if config.kind == "postgres":
+        return PostgresDatabase(config)
+    return SqliteDatabase(":memory:")

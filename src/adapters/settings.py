@@ -1,0 +1,32 @@
+"""Configuration (環境設定) from environment variables with the prefix ``JUMINZEI_`` (ADR 0002)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """All runtime settings. Defaults give the embedded deployment: a SQLite file under ``./var/``."""
+
+    model_config = SettingsConfigDict(env_prefix="JUMINZEI_", extra="ignore")
+
+    #: ``sqlite:///path/to/file.db`` (default), ``postgresql://user@host:port/db`` or ``memory://`` (POPO).
+    database_url: str = Field(default="sqlite:///var/juminzei.db")
+    #: Base64 of 32 random bytes. Unset: a development key is generated into ``var_dir`` with a warning.
+    master_key: str | None = None
+    #: Where generated keys, outputs and the SQLite file live in the embedded deployment.
+    var_dir: Path = DEFAULT_VAR_DIR
+    #: The operator (職員ID) CLI actions are attributed to, unless ``--as`` is given.
+    operator: str | None = None
+    #: Terminal / client identifier recorded in the access journal.
+    terminal: str | None = None
+    #: ``json`` (server mode) or ``console`` (readable in a terminal).
+    log_format: str = "console"
+    log_level: str = "INFO"
+    #: Redis broker for dramatiq workers in server mode.
+    broker_url: str = "redis://127.0.0.1:6379"

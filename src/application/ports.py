@@ -1,0 +1,82 @@
+"""Ports (Protocols) that adapters implement and the application depends on (DESIGN §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+from uuid import UUID
+
+
+class PersonalDataCipher(Protocol):
+    """Per-subject field encryption with crypto-shredding (DESIGN §6, ADR 0004)."""
+
+    def encrypt(self, key_id: str, plaintext: bytes, associated_data: bytes) -> bytes:
+        """Encrypt with the data key ``key_id`` (created on first use)."""
+        ...
+
+    def decrypt(self, key_id: str, ciphertext: bytes, associated_data: bytes) -> bytes | None:
+        """Decrypt, or return ``None`` when the key has been destroyed (erased subject)."""
+        ...
+
+    def destroy(self, key_id: str) -> bool:
+        """Destroy the data key for good. Returns whether a live key was destroyed."""
+        ...
+
+
+class Cursor(Protocol):
+    """The subset of a DB-API cursor the read side uses. SQL uses ``%s`` placeholders everywhere."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class SqlDatabase(Protocol):
+    """A read-model database (the same database as the event store)."""
+
+    dialect: str
+
+    def transaction(self) -> AbstractContextManager[Cursor]:
+        """A cursor inside one transaction: committed on normal exit, rolled back on error."""
+        ...
+
+
+@dataclass(frozen=True)
+class TaxpayerSearchRow:
+    """One hit of the taxpayer search read model (宛名検索)."""
+
+    taxpayer_id: UUID
+    address_number: str
+    name: str
+    kana: str
+    birth_date: date
+    sex: str
+    address: str
+    registration_kind: str
+
+
+class TaxpayerDirectory(Protocol):
+    """Read model for taxpayer search (kana prefix, birth date)."""
+
+    def search(self, kana_prefix: str, birth_date: date | None, limit: int) -> list[TaxpayerSearchRow]: ...
+
+    def count(self) -> int: ...
+
+
+class EventPositions(Protocol):
+    """Notification positions, for read-your-writes."""
+
+    def head(self) -> int: ...
+
+
+def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Split a sequence into chunks of at most ``size`` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

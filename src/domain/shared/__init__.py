@@ -1,0 +1,1 @@
+"""Shared domain vocabulary: event metadata, purposes, identifiers (共通)."""

@@ -1,0 +1,1 @@
+"""Taxpayer registry (納税義務者管理)."""

@@ -1,0 +1,99 @@
+"""Composition root: build the application, stores and services from settings (DESIGN §3).
+
+Only this module (and the interfaces that call it) knows every concrete adapter.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from adapters.crypto.keystore import SqlKeyStore, decode_master_key, load_or_create_dev_master_key
+from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
+from adapters.persistence.migrations import apply_migrations, default_migrations_dir, discover
+from adapters.persistence.stores import StoreConfig, parse_database_url
+from adapters.settings import Settings
+from application.app import JuminzeiApplication
+from application.taxpayers import TaxpayerQueries, TaxpayerService
+from projections.base import ProjectionRunner
+from projections.taxpayer_search import SqlTaxpayerDirectory, TaxpayerSearchProjection
+
+
+class SchemaNotReadyError(RuntimeError):
+    """The database has pending migrations; ``juminzei db upgrade`` must run first."""
+
+
+@dataclass
+class Container:
+    """Everything a command needs, wired once per process."""
+
+    settings: Settings
+    store: StoreConfig
+    db: SqliteDatabase | PostgresDatabase
+    keystore: SqlKeyStore
+    app: JuminzeiApplication
+    runner: ProjectionRunner
+    taxpayers: TaxpayerService
+    taxpayer_queries: TaxpayerQueries
+    warnings: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.app.close()
+        self.db.close()
+
+
+def pending_migrations(db: SqliteDatabase | PostgresDatabase, directory: Path | None = None) -> list[str]:
+    """Versions in ``migrations/`` not yet applied to ``db``."""
+    versions = [m.version for m in discover(directory or default_migrations_dir(), db.dialect)]
+    try:
+        with db.transaction() as cur:
+            cur.execute("SELECT version FROM schema_migrations")
+            done = {row[0] for row in cur.fetchall()}
+    except Exception:
+        return versions
+    return [v for v in versions if v not in done]
+
+
+def build(settings: Settings | None = None, *, upgrade: bool = False) -> Container:
+    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``)."""
+    settings = settings or Settings()
+    store = parse_database_url(settings.database_url)
+    if store.kind == "sqlite" and store.sqlite_path is not None:
+        store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    db = open_database(store)
+    if store.kind == "memory" or upgrade:
+        apply_migrations(db)
+    elif pending_migrations(db):
+        db.close()
+        raise SchemaNotReadyError(
+            "データベースのスキーマが最新ではありません。先に `juminzei db upgrade` を実行してください。"
+            f" ({store.describe()})"
+        )
+    warnings: list[str] = []
+    if settings.master_key:
+        master_key = decode_master_key(settings.master_key)
+    else:
+        master_key, created = load_or_create_dev_master_key(settings.var_dir)
+        if created:
+            warnings.append(
+                f"WARNING: JUMINZEI_MASTER_KEY is not set; generated a development master key in "
+                f"{settings.var_dir / 'master.key'}. Never use it for real data."
+            )
+    keystore = SqlKeyStore(db, master_key)
+    app = JuminzeiApplication(env=store.eventsourcing_env(), personal_cipher=keystore)
+    directory = SqlTaxpayerDirectory(db)
+    runner = ProjectionRunner(app, db, [TaxpayerSearchProjection()])
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return Container(
+        settings=settings,
+        store=store,
+        db=db,
+        keystore=keystore,
+        app=app,
+        runner=runner,
+        taxpayers=TaxpayerService(app),
+        taxpayer_queries=TaxpayerQueries(app, directory),
+        warnings=warnings,
+    )

@@ -1,0 +1,83 @@
+"""Shared CLI plumbing: settings, operator identity, command context, JSON output, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from adapters.logging import configure_logging
+from adapters.persistence.stores import ConfigurationError
+from adapters.settings import Settings
+from domain.shared.events import CommandContext, DomainError
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container, SchemaNotReadyError, build
+
+console = Console()
+err_console = Console(stderr=True)
+
+T = TypeVar("T")
+
+AS_OPTION = typer.Option(
+    None, "--as", help="操作者の職員ID (operator id). Defaults to JUMINZEI_OPERATOR.", show_default=False
+)
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]エラー:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def operator_id(as_: str | None, cfg: Settings) -> str:
+    """The identified operator; anonymous CLI actions are refused."""
+    operator = (as_ or cfg.operator or "").strip()
+    if not operator:
+        fail("操作者が特定できません。--as 職員ID を指定するか JUMINZEI_OPERATOR を設定してください。", 2)
+    return operator
+
+
+def command_context(as_: str | None, purpose: Purpose, cfg: Settings) -> CommandContext:
+    return CommandContext(
+        actor=operator_id(as_, cfg),
+        purpose=purpose,
+        command_id=f"cli:{uuid.uuid4()}",
+        terminal=cfg.terminal or "cli",
+    )
+
+
+@contextmanager
+def container(*, upgrade: bool = False, cfg: Settings | None = None) -> Iterator[Container]:
+    """Build the container, turning configuration and schema problems into clear CLI errors."""
+    cfg = cfg or settings()
+    configure_logging(cfg.log_format, cfg.log_level)
+    try:
+        built = build(cfg, upgrade=upgrade)
+    except (ConfigurationError, SchemaNotReadyError, ValueError) as error:
+        fail(str(error))
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+def run_guarded(fn: Callable[[], T]) -> T:
+    """Run a command body, reporting domain errors as a clerk-readable message (exit 1)."""
+    try:
+        return fn()
+    except DomainError as error:
+        fail(error.message)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

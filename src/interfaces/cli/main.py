@@ -1,0 +1,40 @@
+"""The ``juminzei`` command line (typer). Composition root for CLI use (DESIGN §9)."""
+
+from __future__ import annotations
+
+import typer
+
+from interfaces.cli import db, demo, projections, taxpayer
+
+app = typer.Typer(
+    name="juminzei",
+    help="juminzei — 個人住民税 (特別区民税・都民税) administration, event-sourced.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(taxpayer.app, name="taxpayer")
+app.add_typer(projections.app, name="projections")
+demo.register(app)
+
+
+def _optional_parts() -> None:
+    """Sub-apps built in parallel by other work streams; registered when present."""
+    try:
+        from interfaces.cli import tax
+
+        app.add_typer(tax.app, name="tax")
+    except ImportError:  # pragma: no cover - removed once every part has landed
+        pass
+    try:
+        from interfaces.cli import generate
+
+        generate.register(app)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+_optional_parts()
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

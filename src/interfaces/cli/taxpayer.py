@@ -1,0 +1,132 @@
+"""``juminzei taxpayer …``: register and search taxpayers (納税義務者の登録・宛名検索)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from application.taxpayers import RegisterTaxpayer
+from domain.shared.person import RegistrationKind, Sex
+from domain.shared.purpose import Purpose
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+app = typer.Typer(help="納税義務者 (taxpayers): register and search.", no_args_is_help=True)
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください（指定値: {value!r}）。", 2)
+
+
+@app.command("register")
+def register(
+    address_number: str = typer.Option(..., "--address-number", help="宛名番号"),
+    name: str = typer.Option(..., "--name", help="氏名"),
+    kana: str = typer.Option(..., "--kana", help="カナ氏名"),
+    birth_date: str = typer.Option(..., "--birth-date", help="生年月日 YYYY-MM-DD"),
+    sex: str = typer.Option(..., "--sex", help="性別 M|F"),
+    address: str = typer.Option(..., "--address", help="住所"),
+    non_registered: bool = typer.Option(False, "--non-registered", help="住登外 (registered elsewhere)"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """納税義務者を登録する (register a taxpayer)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.REGISTRY, cfg)
+    born = _parse_date(birth_date, "--birth-date")
+    if sex not in ("M", "F"):
+        fail("--sex: 性別は M または F で指定してください。", 2)
+    command = RegisterTaxpayer(
+        address_number=address_number.strip(),
+        name=name.strip(),
+        kana=kana.strip(),
+        birth_date=born,
+        sex=Sex(sex),
+        address=address.strip(),
+        registration_kind=RegistrationKind.NON_RESIDENT if non_registered else RegistrationKind.RESIDENT,
+    )
+    with container(cfg=cfg) as c:
+        result = run_guarded(lambda: c.taxpayers.register(command, ctx))
+        c.runner.catch_up()
+    if json_out:
+        print_json(
+            {
+                "taxpayer_id": str(result.aggregate_id),
+                "address_number": command.address_number,
+                "changed": result.changed,
+                "position": result.position,
+            }
+        )
+    elif result.changed:
+        console.print(f"登録しました: 宛名番号 {command.address_number} (taxpayer id {result.aggregate_id})")
+    else:
+        console.print(f"登録済みです（変更なし）: 宛名番号 {command.address_number}")
+
+
+@app.command("search")
+def search(
+    kana: str = typer.Option(..., "--kana", help="カナ氏名の前方一致"),
+    birth_date: str | None = typer.Option(None, "--birth-date", help="生年月日 YYYY-MM-DD"),
+    purpose: str = typer.Option(
+        Purpose.REGISTRY.value, "--purpose", help="利用目的 (recorded in the access journal)"
+    ),
+    limit: int = typer.Option(100, "--limit", min=1, max=1000),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """宛名検索: search by kana prefix (and birth date). Every search is recorded in the access journal."""
+    cfg = settings()
+    try:
+        declared = Purpose.parse(purpose)
+    except ValueError as error:
+        fail(f"--purpose: {error}", 2)
+    ctx = command_context(as_, declared, cfg)
+    born = _parse_date(birth_date, "--birth-date") if birth_date else None
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        rows = run_guarded(
+            lambda: c.taxpayer_queries.search(kana_prefix=kana, birth_date=born, ctx=ctx, limit=limit)
+        )
+    if json_out:
+        print_json(
+            {
+                "count": len(rows),
+                "purpose": declared.value,
+                "results": [
+                    {
+                        "taxpayer_id": str(r.taxpayer_id),
+                        "address_number": r.address_number,
+                        "name": r.name,
+                        "kana": r.kana,
+                        "birth_date": r.birth_date.isoformat(),
+                        "sex": r.sex,
+                        "address": r.address,
+                        "registration_kind": r.registration_kind,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return
+    table = Table(title=f"宛名検索 カナ「{kana}」 {len(rows)} 件（利用目的: {declared.value}）")
+    for column in ("宛名番号", "氏名", "カナ", "生年月日", "性別", "住所", "区分"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r.address_number, r.name, r.kana, r.birth_date.isoformat(), r.sex, r.address, r.registration_kind
+        )
+    console.print(table)

@@ -1,0 +1,102 @@
+"""Taxpayer search read model (宛名検索): kana prefix, birth date → 宛名番号 and identity.
+
+Holds the identity fields search needs, in clear (DESIGN §6: read models may hold what search needs;
+erasure deletes their rows). Never holds a My Number. Served to clerks only through the journaled query
+service in ``application.taxpayers``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from application.ports import Cursor, SqlDatabase, TaxpayerSearchRow
+from domain.taxpayer.model import Taxpayer
+from projections.base import Projection
+
+
+class TaxpayerSearchProjection(Projection):
+    name = "taxpayer_search"
+    topics = (get_topic(Taxpayer.Registered), get_topic(Taxpayer.AddressChanged))
+    tables = ("rm_taxpayer_search",)
+
+    @singledispatchmethod
+    def apply(self, event: Any, cur: Cursor) -> None:
+        """Events of other types are not this view's business."""
+
+    @apply.register
+    def _(self, event: Taxpayer.Registered, cur: Cursor) -> None:
+        cur.execute(
+            "INSERT INTO rm_taxpayer_search (taxpayer_id, address_number, name, kana, birth_date, sex,"
+            " address, registration_kind, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                str(event.originator_id),
+                event.address_number,
+                str(event.name),
+                str(event.kana),
+                _iso(event.birth_date),
+                event.sex.value,
+                str(event.address),
+                event.registration_kind.value,
+                event.originator_version,
+            ),
+        )
+
+    @apply.register
+    def _(self, event: Taxpayer.AddressChanged, cur: Cursor) -> None:
+        cur.execute(
+            "UPDATE rm_taxpayer_search SET address = %s, version = %s WHERE taxpayer_id = %s",
+            (str(event.address), event.originator_version, str(event.originator_id)),
+        )
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class SqlTaxpayerDirectory:
+    """``TaxpayerDirectory`` over ``rm_taxpayer_search``."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self._db = db
+
+    def search(self, kana_prefix: str, birth_date: date | None, limit: int) -> list[TaxpayerSearchRow]:
+        sql = (
+            "SELECT taxpayer_id, address_number, name, kana, birth_date, sex, address, registration_kind"
+            " FROM rm_taxpayer_search WHERE kana LIKE %s"
+        )
+        params: list[Any] = [_escape_like(kana_prefix) + "%"]
+        if birth_date is not None:
+            sql += " AND birth_date = %s"
+            params.append(birth_date.isoformat())
+        sql += " ORDER BY kana, birth_date, address_number LIMIT %s"
+        params.append(limit)
+        with self._db.transaction() as cur:
+            cur.execute(sql.replace("LIKE %s", "LIKE %s ESCAPE '!'"), params)
+            rows = cur.fetchall()
+        return [
+            TaxpayerSearchRow(
+                taxpayer_id=UUID(r[0]),
+                address_number=r[1],
+                name=r[2],
+                kana=r[3],
+                birth_date=date.fromisoformat(r[4]),
+                sex=r[5],
+                address=r[6],
+                registration_kind=r[7],
+            )
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        with self._db.transaction() as cur:
+            cur.execute("SELECT COUNT(*) FROM rm_taxpayer_search")
+            return int(cur.fetchone()[0])
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
