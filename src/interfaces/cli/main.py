@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import db, demo, projections, taxpayer
+from interfaces.cli import db, demo, generate, intake, projections, tax, taxpayer
 
 app = typer.Typer(
     name="juminzei",
@@ -16,25 +16,11 @@ app.add_typer(db.app, name="db")
 app.add_typer(taxpayer.app, name="taxpayer")
 app.add_typer(projections.app, name="projections")
 demo.register(app)
+intake.register(app)
+app.add_typer(intake.queue_app, name="queue")
+app.add_typer(tax.app, name="tax")
+generate.register(app)
 
-
-def _optional_parts() -> None:
-    """Sub-apps built in parallel by other work streams; registered when present."""
-    try:
-        from interfaces.cli import tax
-
-        app.add_typer(tax.app, name="tax")
-    except ImportError:  # pragma: no cover - removed once every part has landed
-        pass
-    try:
-        from interfaces.cli import generate
-
-        generate.register(app)
-    except ImportError:  # pragma: no cover
-        pass
-
-
-_optional_parts()
 
 if __name__ == "__main__":  # pragma: no cover
     app()
