@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS rm_taxpayer_search (
     sex                TEXT NOT NULL,
     address            TEXT NOT NULL,
     registration_kind  TEXT NOT NULL,
+    residence_status   TEXT NOT NULL,
     version            BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rm_taxpayer_search_kana ON rm_taxpayer_search (kana);

@@ -23,10 +23,15 @@ class Settings(BaseSettings):
     var_dir: Path = DEFAULT_VAR_DIR
     #: The operator (職員ID) CLI actions are attributed to, unless ``--as`` is given.
     operator: str | None = None
+    #: Staff ids designated 個人番号利用事務実施者 (comma-separated) until staff roles exist (security issue).
+    individual_number_staff: str = ""
     #: Terminal / client identifier recorded in the access journal.
     terminal: str | None = None
     #: ``json`` (server mode) or ``console`` (readable in a terminal).
     log_format: str = "console"
-    log_level: str = "INFO"
+    log_level: str = "WARNING"
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
+
+    def designated_staff(self) -> frozenset[str]:
+        return frozenset(s.strip() for s in self.individual_number_staff.split(",") if s.strip())

@@ -16,13 +16,33 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Transcoder
 
 from application.ports import PersonalDataCipher
-from application.serialization import JuminzeiTranscoder, PersonalDataMapper, register_enum
+from application.serialization import JuminzeiTranscoder, PersonalDataMapper, register_enum, register_value
+from domain.filings.filing import FilingKind, Submission, WorkQueue
+from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
 from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
+from domain.taxpayer.values import AssistancePeriod, DisabilityStatus, ResidenceChange
 
-register_enum("purpose", Purpose)
-register_enum("sex", Sex)
-register_enum("registration_kind", RegistrationKind)
+# Stored names of enums and value objects. Never rename a key: stored events refer to it.
+for _name, _enum in {
+    "purpose": Purpose,
+    "sex": Sex,
+    "registration_kind": RegistrationKind,
+    "residence_change": ResidenceChange,
+    "filing_kind": FilingKind,
+    "submission": Submission,
+    "work_queue": WorkQueue,
+}.items():
+    register_enum(_name, _enum)
+for _name, _value in {
+    "assistance_period": AssistancePeriod,
+    "disability_status": DisabilityStatus,
+    "line_accepted": LineAccepted,
+    "line_rejected": LineRejected,
+    "line_quarantined": LineQuarantined,
+    "submitter_count": SubmitterCount,
+}.items():
+    register_value(_name, _value)
 
 
 class JuminzeiApplication(Application[UUID]):

@@ -26,6 +26,32 @@ class PersonalDataCipher(Protocol):
         ...
 
 
+class VaultConflictError(ValueError):
+    """The number is already linked to another taxpayer, or the taxpayer to another number (本人確認)."""
+
+
+class IndividualNumberVault(Protocol):
+    """The only holder of My Numbers (DESIGN §6): ciphertext plus a blind index."""
+
+    def blind_index(self, number: str) -> str:
+        """Keyed hash of a number, for lookups and pseudonymous comparisons (e.g. 扶養重複)."""
+        ...
+
+    def find(self, number: str) -> UUID | None:
+        """The taxpayer the number is linked to, if any."""
+        ...
+
+    def link(self, taxpayer: UUID, number: str) -> bool:
+        """Link a number; False if already linked to this taxpayer; raises on a conflict."""
+        ...
+
+    def reveal(self, taxpayer: UUID) -> str | None:
+        """Decrypt (only after policy and journal, see application.individual_numbers)."""
+        ...
+
+    def is_linked(self, taxpayer: UUID) -> bool: ...
+
+
 class Cursor(Protocol):
     """The subset of a DB-API cursor the read side uses. SQL uses ``%s`` placeholders everywhere."""
 

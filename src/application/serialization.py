@@ -13,6 +13,7 @@ name as associated data, before the event state is encoded. Loading after the ke
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +38,27 @@ def register_enum(name: str, enum_type: type[Enum]) -> None:
     if existing is not None and existing is not enum_type:
         raise ValueError(f"enum name {name!r} already registered for {existing}")
     _ENUM_TYPES[name] = enum_type
+
+
+# Stable names for frozen dataclass value objects stored inside events.
+_VALUE_TYPES: dict[str, type[Any]] = {}
+
+
+def register_value(name: str, value_type: type[Any]) -> None:
+    """Register a frozen dataclass value object under a stable stored name."""
+    if not dataclasses.is_dataclass(value_type):
+        raise TypeError(f"{value_type.__qualname__} is not a dataclass")
+    existing = _VALUE_TYPES.get(name)
+    if existing is not None and existing is not value_type:
+        raise ValueError(f"value name {name!r} already registered for {existing}")
+    _VALUE_TYPES[name] = value_type
+
+
+def _value_name(value_type: type[Any]) -> str:
+    for name, registered in _VALUE_TYPES.items():
+        if registered is value_type:
+            return name
+    raise TypeError(f"value type {value_type.__qualname__} is not registered for storage (register_value)")
 
 
 def _enum_name(enum_type: type[Enum]) -> str:
@@ -102,6 +124,9 @@ class JuminzeiTranscoder(Transcoder):
             return {"_type_": "decimal", "_data_": str(o)}
         if isinstance(o, Sealed):
             return {"_type_": "pii", "_data_": [o.key_id, base64.b64encode(o.ciphertext).decode("ascii")]}
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            fields = {f.name: self._prepare(getattr(o, f.name)) for f in dataclasses.fields(o)}
+            return {"_type_": "value", "_data_": [_value_name(type(o)), fields]}
         if isinstance(o, frozenset | set):
             return {"_type_": "set", "_data_": sorted(self._prepare(v) for v in o)}
         raise TypeError(
@@ -130,6 +155,11 @@ class JuminzeiTranscoder(Transcoder):
             return Decimal(data)
         if kind == "pii":
             return Sealed(data[0], base64.b64decode(data[1]))
+        if kind == "value":
+            value_type = _VALUE_TYPES.get(data[0])
+            if value_type is None:
+                raise TypeError(f"stored value type {data[0]!r} is not registered")
+            return value_type(**data[1])
         if kind == "set":
             return frozenset(data)
         raise TypeError(f"unknown stored type {kind!r}")

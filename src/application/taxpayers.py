@@ -9,8 +9,9 @@ Every read of personal data goes through ``TaxpayerQueries``, which appends an a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError
@@ -34,6 +35,8 @@ class RegisterTaxpayer:
     sex: Sex
     address: str
     registration_kind: RegistrationKind = RegistrationKind.RESIDENT
+    #: Start of residence (住民となった日); None = today (Asia/Tokyo).
+    registered_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class TaxpayerService:
                 sex=command.sex,
                 address=command.address,
                 registration_kind=command.registration_kind,
+                registered_on=command.registered_on or today_jst(),
                 ctx=ctx,
             )
         same = (
@@ -108,6 +112,13 @@ class TaxpayerService:
 
 
 log = structlog.get_logger(__name__)
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def today_jst() -> date:
+    """Legal dates are Japan dates (DESIGN §2.5)."""
+    return datetime.now(JST).date()
+
 
 SEARCH_ITEMS = ("宛名番号", "氏名", "カナ氏名", "生年月日", "性別", "住所")
 
@@ -147,3 +158,50 @@ class TaxpayerQueries:
             purpose=ctx.purpose.name,
         )
         return rows
+
+
+class ResidenceQueries:
+    """賦課期日の住所照会 (journaled like every read of personal data)."""
+
+    def __init__(self, app: JuminzeiApplication) -> None:
+        self.app = app
+
+    def residence(self, *, address_number: str, fiscal_year: int, ctx: CommandContext) -> ResidenceAnswer:
+        try:
+            taxpayer: Taxpayer = self.app.repository.get(taxpayer_id(address_number))
+        except AggregateNotFoundError:
+            raise DomainError(f"宛名番号 {address_number} は登録されていません。", code="not_found") from None
+        record = AccessRecord.record_view(
+            action="taxpayer.residence",
+            subject_ids=(taxpayer.id,),
+            items=("住所履歴",),
+            criteria=("address_number", "fiscal_year"),
+            ctx=ctx,
+        )
+        self.app.save(record)
+        return residence_answer(taxpayer, fiscal_year)
+
+
+@dataclass(frozen=True)
+class ResidenceAnswer:
+    """賦課期日 (1月1日) の住所: whether the person lived here, and the periods behind the answer."""
+
+    taxpayer_id: UUID
+    address_number: str
+    fiscal_year: int
+    levy_date: date
+    resident: bool
+    registration_kind: str
+    periods: tuple[tuple[date, date | None], ...]
+
+
+def residence_answer(taxpayer: Taxpayer, fiscal_year: int) -> ResidenceAnswer:
+    return ResidenceAnswer(
+        taxpayer_id=taxpayer.id,
+        address_number=taxpayer.address_number,
+        fiscal_year=fiscal_year,
+        levy_date=date(fiscal_year, 1, 1),
+        resident=taxpayer.resident_on_levy_date(fiscal_year),
+        registration_kind=taxpayer.registration_kind.value,
+        periods=tuple((p.start, p.end) for p in taxpayer.residence),
+    )

@@ -10,13 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.crypto.keystore import SqlKeyStore, decode_master_key, load_or_create_dev_master_key
+from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
 from adapters.persistence.migrations import apply_migrations, default_migrations_dir, discover
+from adapters.persistence.numbering import SqlNonResidentNumbers
 from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.settings import Settings
 from application.app import JuminzeiApplication
-from application.taxpayers import TaxpayerQueries, TaxpayerService
+from application.individual_numbers import IndividualNumberService
+from application.intake.importer import IntakeService
+from application.intake.queues import QueueService
+from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.base import ProjectionRunner
+from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.taxpayer_search import SqlTaxpayerDirectory, TaxpayerSearchProjection
 
 
@@ -36,6 +42,12 @@ class Container:
     runner: ProjectionRunner
     taxpayers: TaxpayerService
     taxpayer_queries: TaxpayerQueries
+    residence: ResidenceQueries
+    vault: SqlIndividualNumberVault
+    intake_index: SqlIntakeIndex
+    intake: IntakeService
+    queues: QueueService
+    individual_numbers: IndividualNumberService
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -83,7 +95,10 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     keystore = SqlKeyStore(db, master_key)
     app = JuminzeiApplication(env=store.eventsourcing_env(), personal_cipher=keystore)
     directory = SqlTaxpayerDirectory(db)
-    runner = ProjectionRunner(app, db, [TaxpayerSearchProjection()])
+    runner = ProjectionRunner(app, db, [TaxpayerSearchProjection(), IntakeProjection()])
+    vault = SqlIndividualNumberVault(db, keystore, master_key)
+    intake_index = SqlIntakeIndex(db)
+    designated = settings.designated_staff()
     for warning in warnings:
         print(warning, file=sys.stderr)
     return Container(
@@ -95,5 +110,11 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         runner=runner,
         taxpayers=TaxpayerService(app),
         taxpayer_queries=TaxpayerQueries(app, directory),
+        residence=ResidenceQueries(app),
+        vault=vault,
+        intake_index=intake_index,
+        intake=IntakeService(app, vault, intake_index),
+        queues=QueueService(app, keystore, SqlNonResidentNumbers(db)),
+        individual_numbers=IndividualNumberService(app, vault, lambda actor: actor in designated),
         warnings=warnings,
     )

@@ -15,13 +15,15 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase, TaxpayerSearchRow
+from domain.shared.person import RegistrationKind
 from domain.taxpayer.model import Taxpayer
+from domain.taxpayer.values import ResidenceChange
 from projections.base import Projection
 
 
 class TaxpayerSearchProjection(Projection):
     name = "taxpayer_search"
-    topics = (get_topic(Taxpayer.Registered), get_topic(Taxpayer.AddressChanged))
+    topics = (get_topic(Taxpayer.Registered), get_topic(Taxpayer.ResidentRecordChanged))
     tables = ("rm_taxpayer_search",)
 
     @singledispatchmethod
@@ -32,7 +34,8 @@ class TaxpayerSearchProjection(Projection):
     def _(self, event: Taxpayer.Registered, cur: Cursor) -> None:
         cur.execute(
             "INSERT INTO rm_taxpayer_search (taxpayer_id, address_number, name, kana, birth_date, sex,"
-            " address, registration_kind, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " address, registration_kind, residence_status, version)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 str(event.originator_id),
                 event.address_number,
@@ -42,15 +45,29 @@ class TaxpayerSearchProjection(Projection):
                 event.sex.value,
                 str(event.address),
                 event.registration_kind.value,
+                "住民" if event.registration_kind is RegistrationKind.RESIDENT else "住登外",
                 event.originator_version,
             ),
         )
 
     @apply.register
-    def _(self, event: Taxpayer.AddressChanged, cur: Cursor) -> None:
+    def _(self, event: Taxpayer.ResidentRecordChanged, cur: Cursor) -> None:
+        status = {
+            ResidenceChange.MOVE_OUT: "転出",
+            ResidenceChange.DEATH: "死亡",
+            ResidenceChange.MOVE_IN: "住民",
+        }
         cur.execute(
-            "UPDATE rm_taxpayer_search SET address = %s, version = %s WHERE taxpayer_id = %s",
-            (str(event.address), event.originator_version, str(event.originator_id)),
+            "UPDATE rm_taxpayer_search SET name = %s, kana = %s, address = %s,"
+            " residence_status = COALESCE(%s, residence_status), version = %s WHERE taxpayer_id = %s",
+            (
+                str(event.name),
+                str(event.kana),
+                str(event.address),
+                status.get(event.change),
+                event.originator_version,
+                str(event.originator_id),
+            ),
         )
 
 

@@ -80,7 +80,9 @@ def test_upgrade_twice_register_search(
     assert hits["results"][0]["name"] == "目黒花子"
 
     status = invoke("projections", "status", "--json", env=env)
-    (taxpayer_search,) = json.loads(status.stdout)["projections"]
+    taxpayer_search = next(
+        p for p in json.loads(status.stdout)["projections"] if p["name"] == "taxpayer_search"
+    )
     assert taxpayer_search["name"] == "taxpayer_search" and taxpayer_search["position"] >= 1
 
 

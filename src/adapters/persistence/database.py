@@ -57,19 +57,28 @@ class SqliteDatabase:
         if ":memory:" not in self.path and "mode=memory" not in self.path:
             self._conn.execute("PRAGMA journal_mode = WAL")
         self._lock = threading.RLock()
+        self._depth = 0
 
     @contextmanager
     def transaction(self) -> Iterator[_SqliteCursor]:
+        """One transaction; a nested call on the same thread joins the outer one."""
         with self._lock:
             cur = self._conn.cursor()
-            cur.execute("BEGIN IMMEDIATE")
+            outer = self._depth == 0
+            if outer:
+                cur.execute("BEGIN IMMEDIATE")
+            self._depth += 1
             try:
                 yield _SqliteCursor(cur)
             except BaseException:
-                cur.execute("ROLLBACK")
+                self._depth -= 1
+                if outer:
+                    cur.execute("ROLLBACK")
                 raise
             else:
-                cur.execute("COMMIT")
+                self._depth -= 1
+                if outer:
+                    cur.execute("COMMIT")
             finally:
                 cur.close()
 

@@ -8,6 +8,7 @@ class Sex(Enum):
 
     M = "M"
     F = "F"
+    UNKNOWN = "U"  # 不明: e.g. a 住登外 person known only from a filing that does not state it
 
 
 class RegistrationKind(Enum):

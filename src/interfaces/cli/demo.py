@@ -1,98 +1,79 @@
 """``juminzei demo``: a whole synthetic municipality on the embedded default, no servers.
 
-Deterministic for (taxpayers, seed). Later issues extend this same command until it runs a whole tax year.
+Deterministic for (taxpayers, seed): generates the ward's files, imports them in manifest order with
+full reconciliation, resolves nothing by hand (queues are shown), looks a taxpayer up through the
+journaled query service and reports. Later issues extend this same command until it runs a whole tax year.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from adapters.formats import resident_registry
-from application.taxpayers import RegisterTaxpayer
-from domain.intake import ParsedRecord, RecordError
+from adapters.synthetic.generator import generate
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
+from interfaces.cli.intake import read_file
 
 DEMO_ACTOR = "job:demo"
 
 
-@dataclass
-class DemoReport:
-    data: dict[str, Any]
-
-
 def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_dir: Path) -> dict[str, Any]:
-    """Generate, register, project and query; return the summary (JSON-safe, no personal data)."""
-    from adapters.synthetic import generate
-
+    """Generate, import, project and query; return the summary (JSON-safe, no personal data)."""
     started = time.perf_counter()
     manifest = generate(out_dir, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)
-    registry_files = [out_dir / f["path"] for f in manifest["files"] if f["kind"] == resident_registry.KIND]
-    ctx = CommandContext(actor=DEMO_ACTOR, purpose=Purpose.REGISTRY, command_id=f"demo:{seed}:{taxpayers}")
-    registered = unchanged = rejected = 0
-    commands: list[RegisterTaxpayer] = []
-    for path in registry_files:
-        outcome = resident_registry.parse(path)
-        for item in outcome.items:
-            if isinstance(item, RecordError):
-                rejected += 1
-                continue
-            assert isinstance(item, ParsedRecord)
-            record = item.record
-            commands.append(
-                RegisterTaxpayer(
-                    address_number=record.address_number,
-                    name=record.name,
-                    kana=record.kana,
-                    birth_date=record.birth_date,
-                    sex=record.sex,
-                    address=record.address,
-                    registration_kind=record.registration,
-                )
-            )
-    # One registration per 宛名番号: later rows of the same person are 異動 (handled by the intake issue).
-    seen: set[str] = set()
-    unique = []
-    for command in commands:
-        if command.address_number not in seen:
-            seen.add(command.address_number)
-            unique.append(command)
-    for start in range(0, len(unique), 500):
-        for result in c.taxpayers.register_many(unique[start : start + 500], ctx.derive(f"batch{start}")):
-            if result.changed:
-                registered += 1
-            else:
-                unchanged += 1
+    imports: list[dict[str, Any]] = []
+    for entry in manifest["files"]:
+        received = read_file(entry["kind"], out_dir / entry["path"])
+        ctx = CommandContext(
+            actor=DEMO_ACTOR, purpose=Purpose.INTAKE, command_id=f"demo:{received.sha256[:16]}"
+        )
+        c.runner.catch_up()
+        summary = c.intake.import_file(received, ctx)
+        imports.append(
+            {
+                "kind": summary.kind,
+                "file": entry["path"],
+                "received": summary.received,
+                "accepted": summary.accepted,
+                "rejected": summary.rejected,
+                "quarantined": summary.quarantined,
+                "duplicates": summary.duplicates,
+                "gap": summary.gap,
+                "already_imported": summary.already_imported,
+            }
+        )
     applied = c.runner.catch_up()
-    sample_kana = unique[0].kana[:2] if unique else "ア"
+    registered = c.taxpayer_queries.directory.count()
+    sample = c.taxpayer_queries.directory.search("", None, 1)
     query_ctx = CommandContext(
-        actor=DEMO_ACTOR,
-        purpose=Purpose.DEMO,
-        command_id=f"demo-query:{seed}:{time.time_ns()}",
-        terminal="demo",
+        actor=DEMO_ACTOR, purpose=Purpose.DEMO, command_id=f"demo-query:{time.time_ns()}", terminal="demo"
     )
-    hits = c.taxpayer_queries.search(kana_prefix=sample_kana, birth_date=None, ctx=query_ctx, limit=1000)
+    hits = c.taxpayer_queries.search(
+        kana_prefix=sample[0].kana[:2] if sample else "ア", birth_date=None, ctx=query_ctx, limit=1000
+    )
+    c.runner.catch_up()
     status = c.runner.status()
+    queues = c.intake_index.queue_counts()
+    queues["扶養重複"] = len(c.intake_index.dependent_overlaps(fiscal_year))
     return {
         "database": c.store.describe(),
         "seed": seed,
         "fiscal_year": fiscal_year,
-        "generated_files": len(manifest["files"]),
-        "registry": {
-            "registered": registered,
-            "already_registered": unchanged,
-            "rejected_lines": rejected,
-        },
+        "data_dir": str(out_dir),
+        "imports": imports,
+        "reconciled": all(i["gap"] == 0 for i in imports),
+        "taxpayers_registered": registered,
+        "queues": queues,
+        "anomalies_planted": [a["kind"] for a in manifest.get("anomalies", [])],
         "projections": {s.name: {"position": s.position, "lag": s.lag, "rows": s.rows} for s in status},
         "projection_events_applied": applied,
-        "sample_search": {"kana_prefix_length": len(sample_kana), "hits": len(hits), "journaled": True},
+        "sample_search": {"hits": len(hits), "journaled": True},
         "event_log_head": c.app.head(),
         "master_key": "configured"
         if c.settings.master_key
@@ -119,12 +100,17 @@ def register(app: typer.Typer) -> None:
             return
         console.rule("juminzei demo")
         console.print(f"データベース: {summary['database']}")
-        console.print(f"合成データ: {summary['generated_files']} ファイル ({out_dir})")
-        reg = summary["registry"]
-        console.print(
-            f"納税義務者: 登録 {reg['registered']} 件 / 登録済み {reg['already_registered']} 件 /"
-            f" 不備行 {reg['rejected_lines']} 件"
-        )
+        console.print(f"合成データ ({summary['fiscal_year']}年度): {summary['data_dir']}")
+        for i in summary["imports"]:
+            note = "（取込済み・変更なし）" if i["already_imported"] else ""
+            console.print(
+                f"  {i['kind']:<17} 受付{i['received']:>6} 受理{i['accepted']:>6} 不備{i['rejected']:>4}"
+                f" 保留{i['quarantined']:>4} 重複{i['duplicates']:>4} 差異{i['gap']:>2}{note}",
+                soft_wrap=True,
+            )
+        console.print(f"件数照合: {'一致' if summary['reconciled'] else '不一致あり'}")
+        console.print(f"納税義務者（宛名）: {summary['taxpayers_registered']} 人")
+        console.print("保留キュー: " + ", ".join(f"{k} {v} 件" for k, v in summary["queues"].items()))
         for name, proj in summary["projections"].items():
             console.print(f"読み取りモデル {name}: {proj['rows']} 行, 遅延 {proj['lag']}")
         console.print(f"宛名検索（アクセス記録あり）: {summary['sample_search']['hits']} 件")

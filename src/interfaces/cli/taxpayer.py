@@ -130,3 +130,64 @@ def search(
             r.address_number, r.name, r.kana, r.birth_date.isoformat(), r.sex, r.address, r.registration_kind
         )
     console.print(table)
+
+
+@app.command("residence")
+def residence(
+    address_number: str = typer.Option(..., "--address-number", help="宛名番号"),
+    fiscal_year: int = typer.Option(..., "--fiscal-year", help="年度 (賦課期日 = その年の1月1日)"),
+    purpose: str = typer.Option(Purpose.REGISTRY.value, "--purpose", help="利用目的"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """賦課期日 (1月1日) に住所を有していたか (residence on 1 January of the 年度)."""
+    cfg = settings()
+    try:
+        declared = Purpose.parse(purpose)
+    except ValueError as error:
+        fail(f"--purpose: {error}", 2)
+    ctx = command_context(as_, declared, cfg)
+    with container(cfg=cfg) as c:
+        answer = run_guarded(
+            lambda: c.residence.residence(address_number=address_number, fiscal_year=fiscal_year, ctx=ctx)
+        )
+    if json_out:
+        print_json(
+            {
+                "taxpayer_id": str(answer.taxpayer_id),
+                "address_number": answer.address_number,
+                "fiscal_year": answer.fiscal_year,
+                "levy_date": answer.levy_date.isoformat(),
+                "resident": answer.resident,
+                "registration_kind": answer.registration_kind,
+                "periods": [
+                    {"from": start.isoformat(), "to": end.isoformat() if end else None}
+                    for start, end in answer.periods
+                ],
+            }
+        )
+        return
+    verdict = "住所あり（課税団体）" if answer.resident else "住所なし"
+    console.print(
+        f"宛名番号 {answer.address_number} {answer.fiscal_year}年度 賦課期日 {answer.levy_date}: {verdict}"
+    )
+
+
+@app.command("reveal-number")
+def reveal_number(
+    address_number: str = typer.Option(..., "--address-number", help="宛名番号"),
+    purpose: str = typer.Option(..., "--purpose", help="利用目的 (個人番号利用事務に限る)"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """個人番号を表示する: 個人番号利用事務実施者のみ、利用事務のみ。表示の前に記録される。"""
+    from domain.taxpayer.model import taxpayer_id
+
+    cfg = settings()
+    try:
+        declared = Purpose.parse(purpose)
+    except ValueError as error:
+        fail(f"--purpose: {error}", 2)
+    ctx = command_context(as_, declared, cfg)
+    with container(cfg=cfg) as c:
+        number = run_guarded(lambda: c.individual_numbers.reveal(taxpayer_id(address_number), ctx))
+    console.print(number)

@@ -81,6 +81,9 @@ def _sample(tp: Any, name: str) -> Any:
         return UUID("12345678-1234-5678-1234-567812345678")
     if isinstance(tp, type) and issubclass(tp, Enum):
         return list(tp)[-1]
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _sample(hints[f.name], f.name) for f in dataclasses.fields(tp)})
     if tp is Any or tp is object:
         return {"nested": ("a", 1, date(2026, 4, 1))}
     raise AssertionError(f"no sample for {tp!r} (field {name}); extend _sample")

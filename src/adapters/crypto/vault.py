@@ -1,0 +1,110 @@
+"""My Number vault (個人番号の保管, 番号法 第12条 安全管理措置; DESIGN §6).
+
+- The number is validated (check digit, python-stdnum ``jp.in_``) before it is stored.
+- Lookup is by an HMAC-SHA256 **blind index** whose key is derived from the master key (HKDF,
+  info ``juminzei/blind-index/v1``): equal numbers give equal indexes, but the index reveals nothing
+  without the key, and 10^11 guesses cannot be tried offline.
+- The ciphertext is sealed with the taxpayer's identity data key (``taxpayer:<id>``) through the key
+  store, with the taxpayer id as associated data; destroying that key (erasure) shreds the number too.
+- ``reveal`` is only ever called by ``application.individual_numbers`` after the policy allowed it and
+  the access journal entry was stored (fail closed).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from uuid import UUID
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from stdnum.jp import in_ as my_number
+
+from adapters.crypto.keystore import SqlKeyStore
+from application.ports import SqlDatabase, VaultConflictError
+
+
+def is_valid_individual_number(number: str) -> bool:
+    """12 digits with a correct check digit (番号法施行令 第8条)."""
+    return my_number.is_valid(number)
+
+
+class SqlIndividualNumberVault:
+    """``IndividualNumberVault`` on the ``individual_number_vault`` table."""
+
+    VERSION = 1
+
+    def __init__(self, db: SqlDatabase, keystore: SqlKeyStore, master_key: bytes) -> None:
+        self._db = db
+        self._keystore = keystore
+        self._index_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=b"juminzei", info=b"juminzei/blind-index/v1"
+        ).derive(master_key)
+
+    def blind_index(self, number: str) -> str:
+        normalised = my_number.compact(number)
+        return hmac.new(self._index_key, normalised.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def find(self, number: str) -> UUID | None:
+        if not is_valid_individual_number(number):
+            return None
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT taxpayer_id FROM individual_number_vault WHERE blind_index = %s",
+                (self.blind_index(number),),
+            )
+            row = cur.fetchone()
+        return UUID(row[0]) if row else None
+
+    def link(self, taxpayer: UUID, number: str) -> bool:
+        """Store the number for ``taxpayer``. Returns False when already linked to the same taxpayer."""
+        if not is_valid_individual_number(number):
+            raise ValueError("個人番号の桁数またはチェックデジットが不正です。")
+        index = self.blind_index(number)
+        key_id = f"taxpayer:{taxpayer}"
+        # Seal first: the key store may create the data key in its own transaction.
+        sealed = self._keystore.encrypt(key_id, number.encode("ascii"), f"vault|{taxpayer}".encode())
+        with self._db.transaction() as cur:
+            cur.execute("SELECT taxpayer_id FROM individual_number_vault WHERE blind_index = %s", (index,))
+            row = cur.fetchone()
+            if row is not None:
+                if row[0] == str(taxpayer):
+                    return False
+                raise VaultConflictError("この個人番号は別の宛名に紐付いています。")
+            cur.execute(
+                "SELECT blind_index FROM individual_number_vault WHERE taxpayer_id = %s", (str(taxpayer),)
+            )
+            if cur.fetchone() is not None:
+                raise VaultConflictError("この宛名には別の個人番号が紐付いています。")
+            cur.execute(
+                "INSERT INTO individual_number_vault (taxpayer_id, blind_index, key_id, ciphertext, linked_at)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (
+                    str(taxpayer),
+                    index,
+                    key_id,
+                    base64.b64encode(sealed).decode("ascii"),
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
+        return True
+
+    def reveal(self, taxpayer: UUID) -> str | None:
+        """The number, or None when none is linked or the subject was erased."""
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT key_id, ciphertext FROM individual_number_vault WHERE taxpayer_id = %s",
+                (str(taxpayer),),
+            )
+            row = cur.fetchone()
+        if row is None:
+            return None
+        plaintext = self._keystore.decrypt(row[0], base64.b64decode(row[1]), f"vault|{taxpayer}".encode())
+        return None if plaintext is None else plaintext.decode("ascii")
+
+    def is_linked(self, taxpayer: UUID) -> bool:
+        with self._db.transaction() as cur:
+            cur.execute("SELECT 1 FROM individual_number_vault WHERE taxpayer_id = %s", (str(taxpayer),))
+            return cur.fetchone() is not None

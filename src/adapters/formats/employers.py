@@ -1,0 +1,113 @@
+"""特別徴収義務者（給与支払者）台帳 — OUR import format (defined by juminzei).
+
+The 特別徴収義務者 is designated under 地方税法第321条の4; the 指定番号 is the
+municipality's own number. The 法人番号 check digit follows 平成26年財務省令第70号第2条
+(python-stdnum ``stdnum.jp.cn``). Real employer data arrive on the 給与支払報告書 総括表,
+whose electronic layout is not public (reference/formats.md §4.2), hence this file.
+
+File: UTF-8, header row, RFC 4180 quoting. See docs/formats/employers.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from adapters.formats._base import (
+    CsvRecordWriter,
+    FieldError,
+    ParseOutcome,
+    ParseStream,
+    Row,
+    check_column_count,
+    parse_lines,
+)
+from domain.intake import Employer, ParsedRecord, RecordError
+
+KIND = "employers"
+ENCODING = "utf-8"
+HEADER = (
+    "指定番号",
+    "法人番号",
+    "名称",
+    "カナ名称",
+    "所在地",
+    "郵便番号",
+    "電話番号",
+    "担当部署",
+    "メールアドレス",
+)
+
+
+def _parse_row(cells: list[str], line: int) -> Employer:
+    check_column_count(cells, len(HEADER))
+    r = Row(cells, HEADER)
+    postal = r.text(5)
+    if not (
+        len(postal) == 8 and postal[3] == "-" and (postal[:3] + postal[4:]).isdigit() and postal.isascii()
+    ):
+        raise FieldError("郵便番号", "郵便番号は「123-4567」の形式で記載してください。")
+    phone = r.text(6, max_len=15)
+    if not all(c.isdigit() or c == "-" for c in phone) or not phone.isascii():
+        raise FieldError("電話番号", "電話番号は半角数字とハイフンで記載してください。")
+    email = r.raw(8)
+    if email and ("@" not in email or not email.isascii()):
+        raise FieldError("メールアドレス", "メールアドレスの形式が正しくありません。")
+    return Employer(
+        designation_number=r.digits(0, range(1, 13)),
+        corporate_number=r.corporate_number(1, required=False),
+        name=r.text(2, max_len=60),
+        kana=r.kana(3),
+        address=r.text(4, max_len=100),
+        postal_code=postal,
+        phone=phone,
+        contact_department=r.raw(7),
+        email=email,
+    )
+
+
+def iter_parse(
+    path: Path, file_errors: list[RecordError] | None = None
+) -> Iterator[ParsedRecord[Employer] | RecordError]:
+    return parse_lines(
+        path,
+        encoding=ENCODING,
+        row_parser=_parse_row,
+        header=HEADER,
+        file_errors=file_errors if file_errors is not None else [],
+    )
+
+
+def stream(path: Path) -> ParseStream[Employer]:
+    """Streaming parse (bounded memory); see ParseStream."""
+    errors: list[RecordError] = []
+    return ParseStream(path, KIND, iter_parse(path, errors), errors)
+
+
+def parse(path: Path) -> ParseOutcome[Employer]:
+    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
+    return stream(path).collect()
+
+
+def to_row(e: Employer) -> list[str]:
+    return [
+        e.designation_number,
+        e.corporate_number or "",
+        e.name,
+        e.kana,
+        e.address,
+        e.postal_code,
+        e.phone,
+        e.contact_department,
+        e.email,
+    ]
+
+
+def open_writer(path: Path) -> CsvRecordWriter[Employer]:
+    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
+
+
+def write(path: Path, records: list[Employer]) -> None:
+    with open_writer(path) as w:
+        for rec in records:
+            w.write(rec)

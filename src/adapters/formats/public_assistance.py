@@ -1,0 +1,96 @@
+"""生活保護 受給状況データ (生活福祉課 → 課税課) — OUR CSV layout.
+
+Purpose: 地方税法第295条第1項第1号 (生活保護法の規定による生活扶助を受けている者は
+均等割・所得割とも非課税, as of 1月1日) and 減免. Kinds of assistance per 生活保護法第11条
+第1項. One row per 扶助 period of one person. See docs/formats/public-assistance.md.
+
+File: UTF-8, header row, RFC 4180 quoting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from adapters.formats._base import (
+    CsvRecordWriter,
+    FieldError,
+    ParseOutcome,
+    ParseStream,
+    Row,
+    check_column_count,
+    iso,
+    parse_lines,
+)
+from domain.intake import AssistanceKind, ParsedRecord, PublicAssistanceRecord, RecordError
+
+KIND = "public-assistance"
+ENCODING = "utf-8"
+HEADER = ("宛名番号", "個人番号", "氏名", "カナ", "生年月日", "ケース番号", "扶助種別", "開始日", "廃止日")
+
+
+def _parse_row(cells: list[str], line: int) -> PublicAssistanceRecord:
+    check_column_count(cells, len(HEADER))
+    r = Row(cells, HEADER)
+    start = r.iso_date(7)
+    end = r.opt_iso_date(8)
+    if end is not None and end < start:
+        raise FieldError("廃止日", "廃止日が開始日より前になっています。")
+    return PublicAssistanceRecord(
+        address_number=r.digits(0, (10,)),
+        individual_number=r.my_number(1, required=False),
+        name=r.text(2, max_len=30),
+        kana=r.kana(3),
+        birth_date=r.iso_date(4),
+        case_number=r.text(5, max_len=20),
+        assistance_kind=r.choice(6, AssistanceKind),
+        start_date=start,
+        end_date=end,
+    )
+
+
+def iter_parse(
+    path: Path, file_errors: list[RecordError] | None = None
+) -> Iterator[ParsedRecord[PublicAssistanceRecord] | RecordError]:
+    return parse_lines(
+        path,
+        encoding=ENCODING,
+        row_parser=_parse_row,
+        header=HEADER,
+        file_errors=file_errors if file_errors is not None else [],
+    )
+
+
+def stream(path: Path) -> ParseStream[PublicAssistanceRecord]:
+    """Streaming parse (bounded memory); see ParseStream."""
+    errors: list[RecordError] = []
+    return ParseStream(path, KIND, iter_parse(path, errors), errors)
+
+
+def parse(path: Path) -> ParseOutcome[PublicAssistanceRecord]:
+    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
+    return stream(path).collect()
+
+
+def to_row(p: PublicAssistanceRecord) -> list[str]:
+    return [
+        p.address_number,
+        p.individual_number or "",
+        p.name,
+        p.kana,
+        iso(p.birth_date),
+        p.case_number,
+        p.assistance_kind.value,
+        iso(p.start_date),
+        iso(p.end_date),
+    ]
+
+
+def open_writer(path: Path) -> CsvRecordWriter[PublicAssistanceRecord]:
+    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
+
+
+def write(path: Path, records: list[PublicAssistanceRecord]) -> None:
+    with open_writer(path) as w:
+        for rec in records:
+            w.write(rec)

@@ -1,0 +1,126 @@
+"""住民記録（宛名）異動データ — OUR import format (defined by juminzei).
+
+Each municipality's 宛名/住基 feed differs (DESIGN §10), so this layout is ours; see
+docs/formats/resident-registry.md. Items follow 住民基本台帳法第7条 (記載事項) and the
+住登外者 notion of 地方税法第294条第3項 (家屋敷課税).
+
+File: UTF-8 (BOM tolerated), LF or CRLF, RFC 4180 quoting, line 1 = header row (not a
+record). One row per 異動; rows of the same 宛名番号 are in chronological order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from adapters.formats._base import (
+    CsvRecordWriter,
+    FieldError,
+    ParseOutcome,
+    ParseStream,
+    Row,
+    check_column_count,
+    iso,
+    parse_lines,
+)
+from domain.intake import ChangeReason, ParsedRecord, RecordError, RegistrationKind, ResidentRecord, Sex
+
+KIND = "resident-registry"
+ENCODING = "utf-8"
+HEADER = (
+    "宛名番号",
+    "個人番号",
+    "氏名",
+    "カナ",
+    "性別",
+    "生年月日",
+    "住所",
+    "住所コード",
+    "世帯番号",
+    "続柄",
+    "異動事由",
+    "異動日",
+    "住登区分",
+)
+_SEX = {"男": Sex.M, "女": Sex.F}
+_SEX_OUT = {v: k for k, v in _SEX.items()}
+
+
+def _parse_row(cells: list[str], line: int) -> ResidentRecord:
+    check_column_count(cells, len(HEADER))
+    r = Row(cells, HEADER)
+    sex_raw = r.text(4)
+    if sex_raw not in _SEX:
+        raise FieldError("性別", "性別は「男」または「女」で記載してください。")
+    registration = r.choice(12, RegistrationKind)
+    birth = r.iso_date(5)
+    change_date = r.iso_date(11)
+    if change_date < birth:
+        raise FieldError("異動日", "異動日が生年月日より前になっています。")
+    return ResidentRecord(
+        address_number=r.digits(0, (10,)),
+        individual_number=r.my_number(1, required=False),
+        name=r.text(2, max_len=30),
+        kana=r.kana(3),
+        sex=_SEX[sex_raw],
+        birth_date=birth,
+        address=r.text(6, max_len=100),
+        address_code=r.digits(7, (11,)),
+        household_number=r.digits(8, (10,)),
+        relationship=r.text(9, max_len=20),
+        change_reason=r.choice(10, ChangeReason),
+        change_date=change_date,
+        registration=registration,
+    )
+
+
+def iter_parse(
+    path: Path, file_errors: list[RecordError] | None = None
+) -> Iterator[ParsedRecord[ResidentRecord] | RecordError]:
+    """Stream the outcomes, one per data line."""
+    return parse_lines(
+        path,
+        encoding=ENCODING,
+        row_parser=_parse_row,
+        header=HEADER,
+        file_errors=file_errors if file_errors is not None else [],
+    )
+
+
+def stream(path: Path) -> ParseStream[ResidentRecord]:
+    """Streaming parse (bounded memory); see ParseStream."""
+    errors: list[RecordError] = []
+    return ParseStream(path, KIND, iter_parse(path, errors), errors)
+
+
+def parse(path: Path) -> ParseOutcome[ResidentRecord]:
+    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
+    return stream(path).collect()
+
+
+def to_row(r: ResidentRecord) -> list[str]:
+    return [
+        r.address_number,
+        r.individual_number or "",
+        r.name,
+        r.kana,
+        _SEX_OUT[r.sex],
+        iso(r.birth_date),
+        r.address,
+        r.address_code,
+        r.household_number,
+        r.relationship,
+        r.change_reason.value,
+        iso(r.change_date),
+        r.registration.value,
+    ]
+
+
+def open_writer(path: Path) -> CsvRecordWriter[ResidentRecord]:
+    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
+
+
+def write(path: Path, records: list[ResidentRecord]) -> None:
+    with open_writer(path) as w:
+        for rec in records:
+            w.write(rec)

@@ -1,0 +1,570 @@
+"""Import a received file: one ImportBatch, one outcome per record, nothing lost (DESIGN §2.4).
+
+The interface layer parses the file with the adapter for its KIND and hands over a ``ReceivedFile``.
+Records are processed in line order in chunks; each chunk's outcomes and every aggregate it created or
+changed are saved **in one transaction**, so a crash loses or doubles nothing and a rerun resumes after
+the last saved chunk. A file already reconciled is a no-op.
+
+Matching (名寄せ, seed III-2 リスク3): a filing is matched by My Number through the vault's blind index
+and confirmed by kana name and birth date. A My Number match with a name or birth-date mismatch is
+**not** accepted: it waits in the 本人確認 queue. No match waits in the 税務調査 queue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from uuid import UUID
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from application.app import JuminzeiApplication
+from application.intake.codec import record_to_content
+from application.ports import IndividualNumberVault, VaultConflictError
+from domain.employers.employer import Employer, employer_id
+from domain.filings.filing import Filing, FilingKind, Submission, WorkQueue
+from domain.imports.batch import (
+    ImportBatch,
+    LineAccepted,
+    LineQuarantined,
+    LineRejected,
+    SubmitterCount,
+    import_batch_id,
+)
+from domain.intake import (
+    AssistanceKind,
+    ChangeReason,
+    DisabilityRecord,
+    FurusatoNotice,
+    ParsedRecord,
+    PensionReport,
+    PublicAssistanceRecord,
+    RecordError,
+    ResidentRecord,
+    SalaryReport,
+    SubmissionKind,
+    TaxReturn,
+)
+from domain.intake import (
+    Employer as EmployerRecord,
+)
+from domain.shared.events import CommandContext, DomainError
+from domain.shared.kana import kana_key
+from domain.shared.person import RegistrationKind, Sex
+from domain.taxpayer.model import Taxpayer, taxpayer_id
+from domain.taxpayer.values import AssistancePeriod, DisabilityStatus, ResidenceChange
+
+log = structlog.get_logger(__name__)
+
+RESIDENT_REGISTRY = "resident-registry"
+PUBLIC_ASSISTANCE = "public-assistance"
+DISABILITY = "disability"
+EMPLOYERS = "employers"
+# 住民税申告書 (resident-return) arrives through the 窓口 entry service, not as a file.
+FILING_KINDS = {k.value: k for k in FilingKind if k is not FilingKind.RESIDENT_RETURN}
+IMPORT_KINDS = (RESIDENT_REGISTRY, EMPLOYERS, PUBLIC_ASSISTANCE, DISABILITY, *FILING_KINDS)
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A parsed received file: one item (record or error) per physical record."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    declared_count: int | None
+    physical_records: int
+    items: Sequence[ParsedRecord[Any] | RecordError]
+    file_errors: Sequence[RecordError] = ()
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (the `juminzei import` JSON)."""
+
+    batch_id: UUID
+    kind: str
+    received: int
+    accepted: int
+    rejected: int
+    quarantined: int
+    duplicates: int
+    gap: int
+    already_imported: bool
+    errors: list[RecordError] = field(default_factory=list)
+    by_submitter: tuple[SubmitterCount, ...] = ()
+    position: int = 0
+
+
+class IntakeIndex(Protocol):
+    """Read-model lookups the importer needs (kept by projections.intake)."""
+
+    def fingerprint_seen(self, kind: str, fingerprint: str) -> bool: ...
+
+    def active_filing(self, kind: str, tax_year: int, submitter: str, taxpayer: UUID) -> UUID | None: ...
+
+
+_CHANGE = {
+    ChangeReason.EXISTING: ResidenceChange.EXISTING,
+    ChangeReason.BIRTH: ResidenceChange.BIRTH,
+    ChangeReason.MOVE_IN: ResidenceChange.MOVE_IN,
+    ChangeReason.MOVE_OUT: ResidenceChange.MOVE_OUT,
+    ChangeReason.ADDRESS_CHANGE: ResidenceChange.ADDRESS_CHANGE,
+    ChangeReason.NAME_CHANGE: ResidenceChange.NAME_CHANGE,
+    ChangeReason.DEATH: ResidenceChange.DEATH,
+}
+
+
+class _Chunk:
+    """Aggregates touched by one chunk (saved together) and the chunk's outcomes."""
+
+    def __init__(self, app: JuminzeiApplication) -> None:
+        self.app = app
+        self.aggregates: dict[UUID, Aggregate] = {}
+        self.accepted: list[LineAccepted] = []
+        self.rejected: list[LineRejected] = []
+        self.quarantined: list[LineQuarantined] = []
+        self.duplicates: list[int] = []
+
+    def get(self, aggregate_id: UUID) -> Any | None:
+        if aggregate_id in self.aggregates:
+            return self.aggregates[aggregate_id]
+        try:
+            found = self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        self.aggregates[aggregate_id] = found
+        return found
+
+    def add(self, aggregate: Aggregate) -> None:
+        self.aggregates[aggregate.id] = aggregate
+
+
+class IntakeService:
+    """Application service: import files of every KIND."""
+
+    def __init__(
+        self,
+        app: JuminzeiApplication,
+        vault: IndividualNumberVault,
+        index: IntakeIndex,
+        *,
+        chunk_size: int = 500,
+    ) -> None:
+        self.app = app
+        self.vault = vault
+        self.index = index
+        self.chunk_size = chunk_size
+
+    # -- entry point ----------------------------------------------------------------------------
+    def import_file(
+        self, received: ReceivedFile, ctx: CommandContext, progress: Callable[[int, int], None] | None = None
+    ) -> ImportSummary:
+        if received.kind not in IMPORT_KINDS:
+            raise DomainError(f"取込種別 {received.kind} は扱えません。", code="unknown_kind")
+        batch_id = import_batch_id(received.kind, received.sha256)
+        batch: ImportBatch | None
+        try:
+            batch = self.app.repository.get(batch_id)
+        except AggregateNotFoundError:
+            batch = None
+        if batch is not None and batch.reconciled:
+            return self._summary(batch, received, already=True)
+        if batch is None:
+            batch = ImportBatch.receive(
+                kind=received.kind,
+                file_name=received.file_name,
+                sha256=received.sha256,
+                declared_count=received.declared_count,
+                physical_records=received.physical_records,
+                file_errors=tuple(LineRejected(e.line, e.field, e.message) for e in received.file_errors),
+                ctx=ctx,
+            )
+            self.app.save(batch)
+        items = sorted(received.items, key=lambda i: i.line)
+        pending = [i for i in items if i.line > batch.last_line]
+        seen: set[str] = set()
+        done = len(items) - len(pending)
+        for start in range(0, len(pending), self.chunk_size):
+            chunk_items = pending[start : start + self.chunk_size]
+            chunk = _Chunk(self.app)
+            for item in chunk_items:
+                self._one(received.kind, item, batch_id, chunk, seen, ctx.derive(f"{batch_id}:{item.line}"))
+            batch.record_outcomes(
+                accepted=tuple(chunk.accepted),
+                rejected=tuple(chunk.rejected),
+                quarantined=tuple(chunk.quarantined),
+                duplicates=tuple(chunk.duplicates),
+                ctx=ctx,
+            )
+            # One transaction: the chunk's outcomes and every aggregate it touched.
+            self.app.save(batch, *chunk.aggregates.values())
+            done += len(chunk_items)
+            if progress:
+                progress(done, len(items))
+        batch.reconcile(self._by_submitter(batch_id, items), ctx)
+        position = self.app.save_all(batch)
+        log.info(
+            "import.reconciled",
+            batch_id=str(batch_id),
+            kind=received.kind,
+            accepted=batch.accepted,
+            rejected=batch.rejected,
+            quarantined=batch.quarantined,
+            duplicates=batch.duplicates,
+            gap=batch.gap,
+        )
+        summary = self._summary(batch, received, already=False)
+        summary.position = position
+        return summary
+
+    def _summary(self, batch: ImportBatch, received: ReceivedFile, *, already: bool) -> ImportSummary:
+        errors = [e for e in received.items if isinstance(e, RecordError)]
+        by_submitter: tuple[SubmitterCount, ...] = ()
+        for event in self.app.events.get(batch.id):
+            if isinstance(event, ImportBatch.Reconciled):
+                by_submitter = event.by_submitter
+        return ImportSummary(
+            batch_id=batch.id,
+            kind=batch.kind,
+            received=batch.physical_records,
+            accepted=batch.accepted,
+            rejected=batch.rejected,
+            quarantined=batch.quarantined,
+            duplicates=batch.duplicates,
+            gap=batch.physical_records - batch.outcomes,
+            already_imported=already,
+            errors=list(received.file_errors) + errors,
+            by_submitter=by_submitter,
+            position=self.app.head(),
+        )
+
+    def _by_submitter(
+        self, batch_id: UUID, items: Sequence[ParsedRecord[Any] | RecordError]
+    ) -> tuple[SubmitterCount, ...]:
+        """Per-submitter reconciliation from the batch's recorded outcomes (including resumed chunks)."""
+        outcome: dict[int, str] = {}
+        for event in self.app.events.get(batch_id):
+            if isinstance(event, ImportBatch.OutcomesRecorded):
+                outcome.update({a.line: "accepted" for a in event.accepted})
+                outcome.update({r.line: "rejected" for r in event.rejected})
+                outcome.update({q.line: "quarantined" for q in event.quarantined})
+                outcome.update({d: "duplicates" for d in event.duplicates})
+        counts: dict[str, Counter[str]] = {}
+        for item in items:
+            submitter = _submitter(item.record) if isinstance(item, ParsedRecord) else "（判読不能）"
+            counter = counts.setdefault(submitter, Counter())
+            counter["received"] += 1
+            counter[outcome.get(item.line, "missing")] += 1
+        return tuple(
+            SubmitterCount(
+                submitter=s,
+                declared=None,
+                received=c["received"],
+                accepted=c["accepted"],
+                rejected=c["rejected"],
+                quarantined=c["quarantined"],
+                duplicates=c["duplicates"],
+            )
+            for s, c in sorted(counts.items())
+        )
+
+    # -- one record -----------------------------------------------------------------------------
+    def _one(
+        self,
+        kind: str,
+        item: ParsedRecord[Any] | RecordError,
+        batch_id: UUID,
+        chunk: _Chunk,
+        seen: set[str],
+        ctx: CommandContext,
+    ) -> None:
+        if isinstance(item, RecordError):
+            chunk.rejected.append(LineRejected(item.line, item.field, item.message))
+            return
+        if item.fingerprint in seen or self.index.fingerprint_seen(kind, item.fingerprint):
+            chunk.duplicates.append(item.line)
+            return
+        seen.add(item.fingerprint)
+        ctx = CommandContext(
+            actor=ctx.actor,
+            purpose=ctx.purpose,
+            command_id=ctx.command_id,
+            source_ref=f"{kind}:{batch_id}:{item.line}",
+            terminal=ctx.terminal,
+        )
+        try:
+            if kind == RESIDENT_REGISTRY:
+                self._resident(item, chunk, ctx)
+            elif kind == PUBLIC_ASSISTANCE:
+                self._assistance(item, chunk, ctx)
+            elif kind == DISABILITY:
+                self._disability(item, chunk, ctx)
+            elif kind == EMPLOYERS:
+                self._employer_record(item, chunk, ctx)
+            else:
+                self._filing(FILING_KINDS[kind], item, batch_id, chunk, ctx)
+        except DomainError as error:
+            chunk.rejected.append(LineRejected(item.line, "-", error.message))
+
+    def _resident(self, item: ParsedRecord[ResidentRecord], chunk: _Chunk, ctx: CommandContext) -> None:
+        record = item.record
+        tid = taxpayer_id(record.address_number)
+        if record.individual_number:
+            owner = self.vault.find(record.individual_number)
+            if owner is not None and owner != tid:
+                chunk.rejected.append(
+                    LineRejected(
+                        item.line,
+                        "個人番号",
+                        "この個人番号は別の宛名番号に紐付いています（本人確認が必要です）。",
+                    )
+                )
+                return
+        taxpayer: Taxpayer | None = chunk.get(tid)
+        change = _CHANGE[record.change_reason]
+        if taxpayer is None:
+            if change in (ResidenceChange.MOVE_OUT, ResidenceChange.DEATH):
+                chunk.rejected.append(
+                    LineRejected(
+                        item.line, "宛名番号", f"未登録の宛名に{record.change_reason.value}は記録できません。"
+                    )
+                )
+                return
+            taxpayer = Taxpayer.register(
+                address_number=record.address_number,
+                name=record.name,
+                kana=record.kana,
+                birth_date=record.birth_date,
+                sex=Sex(record.sex.value),
+                address=record.address,
+                address_code=record.address_code,
+                household_number=record.household_number,
+                relationship=record.relationship,
+                registration_kind=RegistrationKind(record.registration.value),
+                registered_on=record.change_date,
+                ctx=ctx,
+            )
+            chunk.add(taxpayer)
+        else:
+            taxpayer.change_record(
+                change=change,
+                change_date=record.change_date,
+                name=record.name,
+                kana=record.kana,
+                address=record.address,
+                address_code=record.address_code,
+                household_number=record.household_number,
+                relationship=record.relationship,
+                ctx=ctx,
+            )
+        if record.individual_number:
+            try:
+                self.vault.link(tid, record.individual_number)
+            except VaultConflictError as error:
+                chunk.rejected.append(LineRejected(item.line, "個人番号", str(error)))
+                return
+            taxpayer.link_individual_number(ctx)
+        chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(tid)))
+
+    def _assistance(
+        self, item: ParsedRecord[PublicAssistanceRecord], chunk: _Chunk, ctx: CommandContext
+    ) -> None:
+        record = item.record
+        taxpayer: Taxpayer | None = chunk.get(taxpayer_id(record.address_number))
+        if taxpayer is None:
+            chunk.rejected.append(LineRejected(item.line, "宛名番号", "宛名番号が登録されていません。"))
+            return
+        period = AssistancePeriod(
+            case_number=record.case_number,
+            kind=record.assistance_kind.value,
+            livelihood=record.assistance_kind is AssistanceKind.LIVELIHOOD,
+            start_date=record.start_date,
+            end_date=record.end_date,
+        )
+        if taxpayer.record_public_assistance(period, ctx):
+            chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(taxpayer.id)))
+        else:
+            chunk.duplicates.append(item.line)
+
+    def _disability(self, item: ParsedRecord[DisabilityRecord], chunk: _Chunk, ctx: CommandContext) -> None:
+        record = item.record
+        taxpayer: Taxpayer | None = chunk.get(taxpayer_id(record.address_number))
+        if taxpayer is None:
+            chunk.rejected.append(LineRejected(item.line, "宛名番号", "宛名番号が登録されていません。"))
+            return
+        status = DisabilityStatus(
+            certificate=record.certificate.value,
+            grade=record.grade,
+            tax_class=record.classification.value,
+            issued_on=record.issued_on,
+            returned_on=record.returned_on,
+        )
+        if taxpayer.record_disability(status, ctx):
+            chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(taxpayer.id)))
+        else:
+            chunk.duplicates.append(item.line)
+
+    def _filing(
+        self, kind: FilingKind, item: ParsedRecord[Any], batch_id: UUID, chunk: _Chunk, ctx: CommandContext
+    ) -> None:
+        record = item.record
+        submitter = _submitter(record)
+        submission = _submission(record)
+        matched, queue, reason = self._match(record, chunk)
+        dependents = getattr(record, "dependents", ())
+        refs = tuple(self.vault.blind_index(d.individual_number) for d in dependents if d.individual_number)
+        filing = Filing.receive(
+            kind=kind,
+            tax_year=_tax_year(record),
+            batch_id=batch_id,
+            line=item.line,
+            submitter=submitter,
+            submission=submission,
+            fingerprint=item.fingerprint,
+            content=record_to_content(record),
+            dependent_refs=refs,
+            taxpayer_id=matched,
+            ctx=ctx,
+        )
+        chunk.add(filing)
+        if isinstance(record, SalaryReport) and record.designation_number:
+            self._employer(record, chunk, ctx)
+        if queue is not None:
+            filing.quarantine(queue, reason, ctx)
+            chunk.quarantined.append(LineQuarantined(item.line, queue.value, reason, str(filing.id)))
+            return
+        assert matched is not None
+        if submission is not Submission.NEW:
+            previous = self._previous(kind, filing.tax_year, submitter, matched, chunk, filing.id)
+            if previous is None:
+                filing.quarantine(
+                    WorkQueue.INVESTIGATION, "訂正・取消の対象となる元の資料が見つかりません。", ctx
+                )
+                chunk.quarantined.append(
+                    LineQuarantined(
+                        item.line, WorkQueue.INVESTIGATION.value, "訂正・取消の元資料なし", str(filing.id)
+                    )
+                )
+                return
+            previous.supersede(filing.id, submission is Submission.CANCELLATION, ctx)
+        chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(filing.id)))
+
+    def _match(self, record: Any, chunk: _Chunk) -> tuple[UUID | None, WorkQueue | None, str]:
+        """名寄せ: (taxpayer, None, "") when matched, else (None, queue, reason)."""
+        number = getattr(record, "individual_number", None)
+        if not number:
+            return None, WorkQueue.INVESTIGATION, "個人番号の記載がなく、宛名と照合できません。"
+        owner = self.vault.find(number)
+        if owner is None:
+            return (
+                None,
+                WorkQueue.INVESTIGATION,
+                "個人番号に一致する宛名がありません（1月1日の住所地の確認が必要です）。",
+            )
+        taxpayer: Taxpayer | None = chunk.get(owner)
+        if taxpayer is None:
+            return None, WorkQueue.INVESTIGATION, "個人番号に一致する宛名が読み込めません。"
+        if kana_key(str(taxpayer.kana)) != kana_key(record.kana):
+            return None, WorkQueue.IDENTITY, "個人番号は一致しましたが、カナ氏名が一致しません。"
+        if taxpayer.birth_date != record.birth_date:
+            return None, WorkQueue.IDENTITY, "個人番号は一致しましたが、生年月日が一致しません。"
+        return owner, None, ""
+
+    def _previous(
+        self, kind: FilingKind, tax_year: int, submitter: str, taxpayer: UUID, chunk: _Chunk, exclude: UUID
+    ) -> Filing | None:
+        for aggregate in chunk.aggregates.values():
+            if (
+                isinstance(aggregate, Filing)
+                and aggregate.id != exclude
+                and aggregate.kind is kind
+                and aggregate.tax_year == tax_year
+                and aggregate.submitter == submitter
+                and aggregate.taxpayer_id == taxpayer
+                and aggregate.superseded_by is None
+                and aggregate.queue is None
+                and aggregate.submission is not Submission.CANCELLATION
+            ):
+                return aggregate
+        found = self.index.active_filing(kind.value, tax_year, submitter, taxpayer)
+        return chunk.get(found) if found else None
+
+    def _employer_record(
+        self, item: ParsedRecord[EmployerRecord], chunk: _Chunk, ctx: CommandContext
+    ) -> None:
+        """特別徴収義務者の登録・変更 from the employer file."""
+        record = item.record
+        contact = " ".join(p for p in (record.contact_department, record.phone, record.email) if p)
+        existing: Employer | None = chunk.get(employer_id(record.designation_number))
+        if existing is None:
+            employer = Employer.register(
+                designation_number=record.designation_number,
+                corporate_number=record.corporate_number,
+                name=record.name,
+                address=record.address,
+                contact=contact,
+                ctx=ctx,
+            )
+            chunk.add(employer)
+        elif not existing.update(
+            corporate_number=record.corporate_number,
+            name=record.name,
+            address=record.address,
+            contact=contact,
+            ctx=ctx,
+        ):
+            chunk.duplicates.append(item.line)
+            return
+        chunk.accepted.append(
+            LineAccepted(item.line, item.fingerprint, str(employer_id(record.designation_number)))
+        )
+
+    def _employer(self, record: SalaryReport, chunk: _Chunk, ctx: CommandContext) -> None:
+        assert record.designation_number
+        if chunk.get(employer_id(record.designation_number)) is not None:
+            return
+        chunk.add(
+            Employer.register(
+                designation_number=record.designation_number,
+                corporate_number=record.employer_corporate_number,
+                name=record.employer_name,
+                address=record.employer_address,
+                contact=record.employer_phone or "",
+                ctx=ctx,
+            )
+        )
+
+
+def _submitter(record: Any) -> str:
+    if isinstance(record, SalaryReport):
+        return record.designation_number or record.employer_corporate_number or "（指定番号なし）"
+    if isinstance(record, PensionReport):
+        return record.designation_number or record.payer_corporate_number or "（指定番号なし）"
+    if isinstance(record, FurusatoNotice):
+        return record.sender_code
+    if isinstance(record, TaxReturn):
+        return "国税連携"
+    return "-"
+
+
+def _submission(record: Any) -> Submission:
+    kind = getattr(record, "submission_kind", None)
+    if kind is SubmissionKind.CORRECTION:
+        return Submission.CORRECTION
+    if kind is SubmissionKind.CANCELLATION:
+        return Submission.CANCELLATION
+    return Submission.NEW
+
+
+def _tax_year(record: Any) -> int:
+    year = getattr(record, "tax_year", None)
+    if isinstance(year, int):
+        return year
+    if isinstance(record, FurusatoNotice):
+        return record.donation_date.year
+    raise DomainError("年分が特定できません。", code="missing_tax_year")

@@ -1,0 +1,1 @@
+"""特別徴収義務者 (employers and pension payers)."""

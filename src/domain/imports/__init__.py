@@ -1,0 +1,1 @@
+"""Received files and their reconciliation (取込)."""

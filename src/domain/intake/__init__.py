@@ -1,0 +1,61 @@
+"""Intake value types: 住民記録, 課税資料 (給与支払報告書, 公的年金等支払報告書, 確定申告書,
+申告特例通知書), 他課連携 (生活保護, 障害者), 特別徴収義務者."""
+
+from domain.intake.fingerprint import fingerprint
+from domain.intake.records import (
+    DisabilityRecord,
+    Donation,
+    Employer,
+    FurusatoNotice,
+    PensionReport,
+    PublicAssistanceRecord,
+    ResidentRecord,
+    SalaryReport,
+    TaxReturn,
+)
+from domain.intake.rules import VALID_GRADES, classify_disability
+from domain.intake.values import (
+    AssistanceKind,
+    ChangeReason,
+    CollectionMethod,
+    Dependent,
+    DependentKind,
+    DisabilityCertificate,
+    DisabilityClass,
+    DisabilitySelf,
+    DonationKind,
+    ParsedRecord,
+    RecordError,
+    RegistrationKind,
+    Sex,
+    SubmissionKind,
+)
+
+__all__ = [
+    "VALID_GRADES",
+    "AssistanceKind",
+    "ChangeReason",
+    "CollectionMethod",
+    "Dependent",
+    "DependentKind",
+    "DisabilityCertificate",
+    "DisabilityClass",
+    "DisabilityRecord",
+    "DisabilitySelf",
+    "Donation",
+    "DonationKind",
+    "Employer",
+    "FurusatoNotice",
+    "ParsedRecord",
+    "PensionReport",
+    "PublicAssistanceRecord",
+    "RecordError",
+    "RegistrationKind",
+    "ResidentRecord",
+    "SalaryReport",
+    "Sex",
+    "SubmissionKind",
+    "TaxReturn",
+    "classify_disability",
+    "fingerprint",
+]

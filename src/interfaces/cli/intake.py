@@ -1,0 +1,293 @@
+"""``juminzei import …`` and ``juminzei queue …``: intake files, reconciliation and work queues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from adapters.formats import (
+    disability,
+    eltax_pension,
+    eltax_salary,
+    employers,
+    etax_return,
+    furusato_notice,
+    public_assistance,
+    resident_registry,
+)
+from application.intake.importer import IMPORT_KINDS, ImportSummary, ReceivedFile
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+PARSERS: dict[str, Any] = {
+    resident_registry.KIND: resident_registry.parse,
+    employers.KIND: employers.parse,
+    public_assistance.KIND: public_assistance.parse,
+    disability.KIND: disability.parse,
+    eltax_salary.KIND: eltax_salary.parse,
+    eltax_pension.KIND: eltax_pension.parse,
+    etax_return.KIND: etax_return.parse,
+    furusato_notice.KIND: furusato_notice.parse,
+}
+assert set(PARSERS) == set(IMPORT_KINDS), "every import KIND has a parser"
+
+queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
+
+
+def read_file(kind: str, path: Path) -> ReceivedFile:
+    """Parse ``path`` with the adapter for ``kind`` (every physical record → one item)."""
+    outcome = PARSERS[kind](path)
+    return ReceivedFile(
+        kind=kind,
+        file_name=path.name,
+        sha256=outcome.sha256,
+        declared_count=outcome.declared_count,
+        physical_records=outcome.physical_records,
+        items=outcome.items,
+        file_errors=outcome.file_errors,
+    )
+
+
+def import_one(c: Container, kind: str, path: Path, as_: str | None, show_progress: bool) -> ImportSummary:
+    received = read_file(kind, path)
+    ctx = command_context(as_, Purpose.INTAKE, c.settings)
+    c.runner.catch_up()  # the importer's duplicate and supersede look-ups read the intake view
+    if show_progress:
+        with Progress(transient=True, console=console) as bar:
+            task = bar.add_task(f"{kind} {path.name}", total=max(len(received.items), 1))
+            summary = run_guarded(
+                lambda: c.intake.import_file(
+                    received, ctx, lambda done, total: bar.update(task, completed=done)
+                )
+            )
+    else:
+        summary = run_guarded(lambda: c.intake.import_file(received, ctx))
+    c.runner.catch_up()
+    return summary
+
+
+def summary_json(s: ImportSummary) -> dict[str, Any]:
+    return {
+        "batch_id": str(s.batch_id),
+        "kind": s.kind,
+        "received": s.received,
+        "accepted": s.accepted,
+        "rejected": s.rejected,
+        "quarantined": s.quarantined,
+        "duplicates": s.duplicates,
+        "gap": s.gap,
+        "already_imported": s.already_imported,
+        "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in s.errors],
+        "by_submitter": [
+            {
+                "submitter": b.submitter,
+                "received": b.received,
+                "accepted": b.accepted,
+                "rejected": b.rejected,
+                "quarantined": b.quarantined,
+                "duplicates": b.duplicates,
+            }
+            for b in s.by_submitter
+        ],
+    }
+
+
+def print_summary(s: ImportSummary, path: Path) -> None:
+    if s.already_imported:
+        console.print(f"取込済みのファイルです（変更なし）: {path.name} batch {s.batch_id}")
+    console.print(
+        f"{s.kind} {path.name}: 受付 {s.received} / 受理 {s.accepted} / 不備 {s.rejected} / 保留 {s.quarantined}"
+        f" / 重複 {s.duplicates} / 差異 {s.gap}"
+    )
+    for error in s.errors[:20]:
+        console.print(f"  {path.name}:{error.line} 【{error.field}】 {error.message}", highlight=False)
+    if len(s.errors) > 20:
+        console.print(f"  … ほか {len(s.errors) - 20} 件（--json で全件）")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_command(
+        kind: str = typer.Argument(..., help=f"取込種別: {', '.join(IMPORT_KINDS)} — or 'status'"),
+        file: Path | None = typer.Argument(None, help="The received file."),
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        """課税資料・宛名の取込 (import a received file), or `import status`."""
+        if kind == "status":
+            _status(json_out)
+            return
+        if kind not in PARSERS:
+            fail(f"取込種別 '{kind}' は扱えません。使用できる種別: {', '.join(IMPORT_KINDS)}, status", 2)
+        if file is None:
+            fail("取込ファイルを指定してください。", 2)
+        if not file.is_file():
+            fail(f"ファイルが見つかりません: {file}", 2)
+        cfg = settings()
+        with container(cfg=cfg) as c:
+            summary = import_one(c, kind, file, as_, show_progress=not json_out)
+        if json_out:
+            print_json(summary_json(summary))
+        else:
+            print_summary(summary, file)
+        if summary.gap:
+            fail(f"件数が一致しません（差異 {summary.gap} 件）。", 3)
+
+
+def _status(json_out: bool) -> None:
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        batches = c.intake_index.batches()
+        for b in batches:
+            b["by_submitter"] = c.intake_index.submitters(b["batch_id"])
+        queues = c.intake_index.queue_counts()
+        overlaps = c.intake_index.dependent_overlaps()
+    queues_out = dict(queues)
+    queues_out["扶養重複"] = len(overlaps)
+    if json_out:
+        print_json({"batches": batches, "queues": queues_out})
+        return
+    table = Table(title="取込状況 (import batches)")
+    for column in ("kind", "file", "受付", "受理", "不備", "保留", "重複", "差異", "照合"):
+        table.add_column(column)
+    for b in batches:
+        table.add_row(
+            b["kind"],
+            b["file_name"],
+            str(b["received"]),
+            str(b["accepted"]),
+            str(b["rejected"]),
+            str(b["quarantined"]),
+            str(b["duplicates"]),
+            str(b["gap"]),
+            "済" if b["reconciled"] else "未",
+        )
+    console.print(table)
+    console.print("保留キュー: " + (", ".join(f"{k} {v} 件" for k, v in queues_out.items()) or "なし"))
+
+
+@queue_app.command("list")
+def queue_list(
+    queue: str | None = typer.Option(None, "--queue", help="本人確認 or 税務調査"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """保留中の課税資料 (quarantined filings) — ids, kinds and reasons only."""
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        items = c.intake_index.queue(queue)
+    if json_out:
+        print_json(
+            {
+                "items": [
+                    {
+                        "filing_id": str(i.filing_id),
+                        "kind": i.kind,
+                        "tax_year": i.tax_year,
+                        "queue": i.queue,
+                        "reason": i.reason,
+                        "batch_id": i.batch_id,
+                        "line": i.line,
+                    }
+                    for i in items
+                ]
+            }
+        )
+        return
+    table = Table(title=f"保留キュー {queue or '全件'}: {len(items)} 件")
+    for column in ("filing_id", "kind", "年分", "queue", "reason", "line"):
+        table.add_column(column)
+    for i in items:
+        table.add_row(str(i.filing_id), i.kind, str(i.tax_year), i.queue, i.reason, str(i.line))
+    console.print(table)
+
+
+@queue_app.command("match")
+def queue_match(
+    filing_id: str = typer.Argument(..., help="保留中の課税資料ID"),
+    address_number: str = typer.Option(..., "--address-number", help="照合先の宛名番号"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """既存の宛名に名寄せする (match to an existing taxpayer)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        run_guarded(lambda: c.queues.match(_uuid(filing_id), address_number, ctx))
+        c.runner.catch_up()
+    console.print(f"名寄せしました: {filing_id} → 宛名番号 {address_number}")
+
+
+@queue_app.command("register-non-resident")
+def queue_register(filing_id: str = typer.Argument(...), as_: str | None = AS_OPTION) -> None:
+    """住登外者として登録し名寄せする (register as 住登外 with a system-issued 宛名番号)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        number = run_guarded(lambda: c.queues.register_non_resident(_uuid(filing_id), ctx))
+        c.runner.catch_up()
+    console.print(f"住登外者として登録しました: 宛名番号 {number}")
+
+
+@queue_app.command("forward")
+def queue_forward(
+    filing_id: str = typer.Argument(...),
+    to: str = typer.Option(..., "--to", help="回送先の団体コード (1月1日の住所地)"),
+    reason: str = typer.Option("1月1日の住所地が他団体", "--reason"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """回送する (forward to the municipality of 1 January residence)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        run_guarded(lambda: c.queues.forward(_uuid(filing_id), to, reason, ctx))
+        c.runner.catch_up()
+    console.print(f"回送しました: {filing_id} → {to}")
+
+
+@queue_app.command("dependents")
+def queue_dependents(
+    fiscal_year: int | None = typer.Option(None, "--fiscal-year"), json_out: bool = JSON_OPTION
+) -> None:
+    """扶養重複: dependents claimed by more than one taxpayer in a 年度 (for 扶養是正)."""
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        overlaps = c.intake_index.dependent_overlaps(fiscal_year)
+    rows = [
+        {
+            "fiscal_year": o.fiscal_year,
+            "dependent_ref": o.dependent_ref[:16],
+            "taxpayer_ids": list(o.taxpayer_ids),
+            "filing_ids": list(o.filing_ids),
+        }
+        for o in overlaps
+    ]
+    if json_out:
+        print_json({"overlaps": rows})
+        return
+    console.print(f"扶養重複: {len(rows)} 件")
+    for r in rows:
+        console.print(
+            f"  {r['fiscal_year']}年度 扶養親族 {r['dependent_ref']}… 申告者 {', '.join(r['taxpayer_ids'])}"
+        )
+
+
+def _uuid(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        fail(f"IDの形式が不正です: {text}", 2)
