@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     #: ``json`` (server mode) or ``console`` (readable in a terminal).
     log_format: str = "console"
     log_level: str = "WARNING"
+    #: Ed25519 signing key for audit checkpoints (kept outside the database). Unset: ``var_dir/audit_ed25519.key``,
+    #: generated on first use with a warning.
+    audit_key_path: Path | None = None
+    #: Secret for certificate verification codes (base64, 32 bytes). Unset: derived from the master key.
+    certificate_key: str | None = None
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
 
