@@ -20,6 +20,7 @@ from application.app import JuminzeiApplication
 from application.individual_numbers import IndividualNumberService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
+from application.intake.returns import ResidentReturnService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.base import ProjectionRunner
 from projections.intake import IntakeProjection, SqlIntakeIndex
@@ -47,6 +48,7 @@ class Container:
     intake_index: SqlIntakeIndex
     intake: IntakeService
     queues: QueueService
+    returns: ResidentReturnService
     individual_numbers: IndividualNumberService
     warnings: list[str] = field(default_factory=list)
 
@@ -99,6 +101,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     vault = SqlIndividualNumberVault(db, keystore, master_key)
     intake_index = SqlIntakeIndex(db)
     designated = settings.designated_staff()
+    intake = IntakeService(app, vault, intake_index)
     for warning in warnings:
         print(warning, file=sys.stderr)
     return Container(
@@ -113,8 +116,9 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         residence=ResidenceQueries(app),
         vault=vault,
         intake_index=intake_index,
-        intake=IntakeService(app, vault, intake_index),
+        intake=intake,
         queues=QueueService(app, keystore, SqlNonResidentNumbers(db)),
+        returns=ResidentReturnService(app, vault, intake),
         individual_numbers=IndividualNumberService(app, vault, lambda actor: actor in designated),
         warnings=warnings,
     )

@@ -264,6 +264,14 @@ class SqlIntakeIndex:
             rows = cur.fetchall()
         return [QueueItem(UUID(r[0]), r[1], r[2], r[3], r[4] or "", r[5], r[6]) for r in rows]
 
+    def forwarded(self) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT filing_id FROM rm_filings WHERE status = %s ORDER BY forwarded_to, filing_id",
+                (FilingStatus.FORWARDED.value,),
+            )
+            return [UUID(r[0]) for r in cur.fetchall()]
+
     def queue_counts(self) -> dict[str, int]:
         with self._db.transaction() as cur:
             cur.execute(

@@ -202,8 +202,12 @@ def test_queue_resolution_match_register_forward(durable_container: Any, ward: A
     assert number.startswith("9") and len(number) == 10
     registered: Taxpayer = c.app.repository.get(taxpayer_id(number))
     assert registered.registration_kind.value == "住登外"
-    if len(investigation) > 1:
-        c.queues.forward(investigation[1].filing_id, "131016", "1月1日は千代田区", ctx("f"))
+    assert len(investigation) >= 2
+    c.queues.forward(investigation[1].filing_id, "131016", "1月1日は千代田区", ctx("f"))
+    c.runner.catch_up()
+    rows = c.queues.forwarding_export(c.intake_index.forwarded(), ctx("x"))
+    assert [r["回送先団体コード"] for r in rows] == ["131016"]
+    assert rows[0]["氏名"], "the receiving municipality gets the identity to match on"
     with pytest.raises(DomainError):
         c.queues.match(identity.filing_id, target.address_number, ctx("m2"))  # no longer quarantined
     c.runner.catch_up()

@@ -27,6 +27,7 @@ from application.intake.codec import record_to_content
 from application.ports import IndividualNumberVault, VaultConflictError
 from domain.employers.employer import Employer, employer_id
 from domain.filings.filing import Filing, FilingKind, Submission, WorkQueue
+from domain.filings.resident_return import ResidentReturn
 from domain.imports.batch import (
     ImportBatch,
     LineAccepted,
@@ -48,6 +49,7 @@ from domain.intake import (
     SalaryReport,
     SubmissionKind,
     TaxReturn,
+    fingerprint,
 )
 from domain.intake import (
     Employer as EmployerRecord,
@@ -409,8 +411,30 @@ class IntakeService:
         else:
             chunk.duplicates.append(item.line)
 
+    def receive_single(
+        self, kind: FilingKind, record: Any, natural_key: str, ctx: CommandContext
+    ) -> tuple[Filing, list[Aggregate], str]:
+        """One filing outside a file (窓口, マイナポータル): match it; return the filing, every aggregate to
+        save with it, and its outcome ("accepted" or the queue name)."""
+        chunk = _Chunk(self.app)
+        item = ParsedRecord(line=0, record=record, fingerprint=fingerprint(record))
+        self._filing(kind, item, None, chunk, ctx, natural_key=natural_key)
+        filing = next(
+            a
+            for a in chunk.aggregates.values()
+            if isinstance(a, Filing) and a.line == 0 and a.batch_id is None
+        )
+        outcome = chunk.quarantined[0].queue if chunk.quarantined else "accepted"
+        return filing, list(chunk.aggregates.values()), outcome
+
     def _filing(
-        self, kind: FilingKind, item: ParsedRecord[Any], batch_id: UUID, chunk: _Chunk, ctx: CommandContext
+        self,
+        kind: FilingKind,
+        item: ParsedRecord[Any],
+        batch_id: UUID | None,
+        chunk: _Chunk,
+        ctx: CommandContext,
+        natural_key: str = "",
     ) -> None:
         record = item.record
         submitter = _submitter(record)
@@ -430,6 +454,7 @@ class IntakeService:
             dependent_refs=refs,
             taxpayer_id=matched,
             ctx=ctx,
+            natural_key=natural_key,
         )
         chunk.add(filing)
         if isinstance(record, SalaryReport) and record.designation_number:
@@ -549,6 +574,8 @@ def _submitter(record: Any) -> str:
         return record.sender_code
     if isinstance(record, TaxReturn):
         return "国税連携"
+    if isinstance(record, ResidentReturn):
+        return "窓口"
     return "-"
 
 

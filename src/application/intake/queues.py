@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
 from application.ports import PersonalDataCipher
+from domain.audit.access import AccessRecord
 from domain.filings.filing import Filing, FilingStatus
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.person import RegistrationKind, Sex
@@ -90,3 +91,29 @@ class QueueService:
         filing.forward(municipality_code, reason, ctx)
         self.app.save(filing)
         log.info("filing.forwarded", filing_id=str(filing_id), actor=ctx.actor)
+
+    def forwarding_export(self, filing_ids: list[UUID], ctx: CommandContext) -> list[dict[str, str]]:
+        """回送ファイルの内容: identity and filing facts of forwarded filings (journaled first)."""
+        filings: list[Filing] = [self.app.repository.get(i) for i in filing_ids]
+        forwarded = [f for f in filings if f.status is FilingStatus.FORWARDED]
+        record = AccessRecord.record_view(
+            action="filing.forwarding_export",
+            subject_ids=tuple(f.id for f in forwarded),
+            items=("氏名", "カナ氏名", "生年月日", "住所", "課税資料種別", "年分"),
+            criteria=("status=回送",),
+            ctx=ctx,
+        )
+        self.app.save(record)
+        return [
+            {
+                "回送先団体コード": f.forwarded_to or "",
+                "課税資料ID": str(f.id),
+                "資料種別": f.kind.value,
+                "年分": str(f.tax_year),
+                "氏名": str(f.content.get("name", "")),
+                "カナ": str(f.content.get("kana", "")),
+                "生年月日": str(f.content.get("birth_date", "")),
+                "住所": str(f.content.get("address", "")),
+            }
+            for f in forwarded
+        ]

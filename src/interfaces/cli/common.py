@@ -35,7 +35,7 @@ def settings() -> Settings:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]エラー:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]エラー:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -286,6 +286,28 @@ def queue_dependents(
         )
 
 
+@queue_app.command("forwarding-file")
+def forwarding_file(
+    out: Path = typer.Option(..., "--out", help="回送ファイル (UTF-8 CSV)"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """回送ファイルを作成する: forwarded filings for the municipalities of 1 January residence."""
+    import csv
+
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        rows = run_guarded(lambda: c.queues.forwarding_export(c.intake_index.forwarded(), ctx))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    header = ["回送先団体コード", "課税資料ID", "資料種別", "年分", "氏名", "カナ", "生年月日", "住所"]
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    console.print(f"回送ファイルを作成しました: {out} ({len(rows)} 件)")
+
+
 def _uuid(text: str) -> UUID:
     try:
         return UUID(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import db, demo, generate, intake, projections, tax, taxpayer
+from interfaces.cli import db, demo, generate, intake, projections, returns, tax, taxpayer
 
 app = typer.Typer(
     name="juminzei",
@@ -18,6 +18,7 @@ app.add_typer(projections.app, name="projections")
 demo.register(app)
 intake.register(app)
 app.add_typer(intake.queue_app, name="queue")
+app.add_typer(returns.app, name="return")
 app.add_typer(tax.app, name="tax")
 generate.register(app)
 

@@ -1,0 +1,191 @@
+"""``juminzei return …``: 住民税申告書 — four-eyes paper entry and electronic submission."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from adapters.crypto.vault import is_valid_individual_number
+from application.intake.returns import EntryOutcome
+from domain.filings.resident_return import DeclaredDependent, ResidentReturn
+from domain.shared.purpose import Purpose
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    err_console,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+app = typer.Typer(help="住民税申告書: 窓口入力（二者確認）とマイナポータル受付.", no_args_is_help=True)
+
+Yen = Field(default=0, ge=0, le=10**12)
+
+
+class DependentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    relationship: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kana: str = Field(min_length=1)
+    birth_date: date
+    individual_number: str | None = None
+    cohabiting: bool = True
+    total_income: int = Yen
+    disability: str = Field(default="none", pattern="^(none|general|special)$")
+
+    @field_validator("individual_number")
+    @classmethod
+    def _number(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_individual_number(value):
+            raise ValueError("個人番号の桁数またはチェックデジットが不正です")
+        return value
+
+
+class ResidentReturnIn(BaseModel):
+    """The JSON a clerk (or マイナポータル) submits; see docs/intake.md."""
+
+    model_config = ConfigDict(extra="forbid")
+    tax_year: int = Field(ge=2000, le=2100)
+    individual_number: str | None = None
+    name: str = Field(min_length=1)
+    kana: str = Field(min_length=1)
+    birth_date: date
+    address: str = Field(min_length=1)
+    salary_revenue: int = Yen
+    public_pension_revenue: int = Yen
+    business: int = Yen
+    real_estate: int = Yen
+    dividend_comprehensive: int = Yen
+    miscellaneous: int = Yen
+    social_insurance: int = Yen
+    small_business_mutual_aid: int = Yen
+    life_insurance_general_new: int = Yen
+    earthquake_insurance: int = Yen
+    medical_expenses_paid: int = Yen
+    medical_expenses_reimbursed: int = Yen
+    furusato_donations: int = Yen
+    disability: str = Field(default="none", pattern="^(none|general|special)$")
+    widow: bool = False
+    single_parent: bool = False
+    working_student: bool = False
+    spouse: DependentIn | None = None
+    dependents: list[DependentIn] = Field(default_factory=list)
+    ordinary_collection: bool = True
+
+    @field_validator("individual_number")
+    @classmethod
+    def _number(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_individual_number(value):
+            raise ValueError("個人番号の桁数またはチェックデジットが不正です")
+        return value
+
+    def to_record(self) -> ResidentReturn:
+        data: dict[str, Any] = self.model_dump(exclude={"spouse", "dependents"})
+        return ResidentReturn(
+            **data,
+            spouse=DeclaredDependent(**self.spouse.model_dump()) if self.spouse else None,
+            dependents=tuple(DeclaredDependent(**d.model_dump()) for d in self.dependents),
+        )
+
+
+def load_return(path: Path) -> ResidentReturn:
+    """Read and validate a return; on bad input print every bad field (file and path) and exit 2."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"ファイルが見つかりません: {path}", 2)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"{path}: JSON として読めません ({error})", 2)
+    try:
+        return ResidentReturnIn.model_validate(raw).to_record()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(p) for p in problem["loc"]) or "(root)"
+            err_console.print(f"{path}: {where}: {problem['msg']}", highlight=False, soft_wrap=True)
+        fail(f"{path}: 申告書の内容に不備が {error.error_count()} 件あります。", 2)
+
+
+def _report(outcome: EntryOutcome, json_out: bool) -> None:
+    data = {
+        "receipt_number": outcome.receipt_number,
+        "status": outcome.status,
+        "mismatched_items": list(outcome.mismatched_items),
+        "filing_id": str(outcome.filing_id) if outcome.filing_id else None,
+        "filing_outcome": outcome.filing_outcome,
+    }
+    if json_out:
+        print_json(data)
+        return
+    console.print(f"受付番号 {outcome.receipt_number}: {outcome.status}")
+    if outcome.mismatched_items:
+        console.print("不一致の項目: " + ", ".join(outcome.mismatched_items))
+    if outcome.filing_id:
+        console.print(f"課税資料 {outcome.filing_id} ({outcome.filing_outcome})")
+
+
+RECEIPT = typer.Option(..., "--receipt", help="受付番号")
+FILE = typer.Option(..., "--file", help="申告書の内容 (JSON)")
+
+
+@app.command("enter")
+def enter(
+    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """入力 (first keying of a paper return)."""
+    record = load_return(file)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        outcome = run_guarded(lambda: c.returns.enter(receipt, record, ctx))
+    _report(outcome, json_out)
+
+
+@app.command("verify")
+def verify(
+    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """確認入力 by a different clerk: equal → filing; different → returned for correction."""
+    record = load_return(file)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        outcome = run_guarded(lambda: c.returns.verify(receipt, record, ctx))
+        c.runner.catch_up()
+    _report(outcome, json_out)
+
+
+@app.command("correct")
+def correct(
+    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """訂正入力 after a mismatch."""
+    record = load_return(file)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        outcome = run_guarded(lambda: c.returns.correct(receipt, record, ctx))
+    _report(outcome, json_out)
+
+
+@app.command("submit")
+def submit(
+    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """マイナポータル等の電子申告を受け付ける (no re-keying needed)."""
+    record = load_return(file)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INTAKE, cfg)
+    with container(cfg=cfg) as c:
+        outcome = run_guarded(lambda: c.returns.submit_electronic(receipt, record, ctx))
+        c.runner.catch_up()
+    _report(outcome, json_out)
