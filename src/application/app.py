@@ -17,6 +17,7 @@ from eventsourcing.persistence import Mapper, Transcoder
 
 from application.ports import PersonalDataCipher
 from application.serialization import JuminzeiTranscoder, PersonalDataMapper, register_enum, register_value
+from domain.assessment.values import AssessmentStatus, CollectionMethod, InstallmentLine, LevyAmounts
 from domain.filings.filing import FilingKind, Submission, WorkQueue
 from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
 from domain.shared.person import RegistrationKind, Sex
@@ -32,6 +33,8 @@ for _name, _enum in {
     "filing_kind": FilingKind,
     "submission": Submission,
     "work_queue": WorkQueue,
+    "collection_method": CollectionMethod,
+    "assessment_status": AssessmentStatus,
 }.items():
     register_enum(_name, _enum)
 for _name, _value in {
@@ -41,6 +44,8 @@ for _name, _value in {
     "line_rejected": LineRejected,
     "line_quarantined": LineQuarantined,
     "submitter_count": SubmitterCount,
+    "levy_amounts": LevyAmounts,
+    "installment_line": InstallmentLine,
 }.items():
     register_value(_name, _value)
 

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from adapters.crypto.keystore import SqlKeyStore, decode_master_key, load_or_create_dev_master_key
 from adapters.crypto.vault import SqlIndividualNumberVault
+from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
 from adapters.persistence.migrations import apply_migrations, default_migrations_dir, discover
 from adapters.persistence.numbering import SqlNonResidentNumbers
 from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.settings import Settings
 from application.app import JuminzeiApplication
+from application.assessment.changes import AssessmentQueries, AssessmentService
+from application.assessment.levy import LevyService
 from application.individual_numbers import IndividualNumberService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
@@ -24,6 +27,7 @@ from application.intake.returns import ResidentReturnService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.base import ProjectionRunner
 from projections.intake import IntakeProjection, SqlIntakeIndex
+from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
 from projections.taxpayer_search import SqlTaxpayerDirectory, TaxpayerSearchProjection
 
 
@@ -50,6 +54,10 @@ class Container:
     queues: QueueService
     returns: ResidentReturnService
     individual_numbers: IndividualNumberService
+    ledger: SqlLevyLedger
+    levy: LevyService
+    assessments: AssessmentService
+    assessment_queries: AssessmentQueries
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -97,7 +105,10 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     keystore = SqlKeyStore(db, master_key)
     app = JuminzeiApplication(env=store.eventsourcing_env(), personal_cipher=keystore)
     directory = SqlTaxpayerDirectory(db)
-    runner = ProjectionRunner(app, db, [TaxpayerSearchProjection(), IntakeProjection()])
+    runner = ProjectionRunner(
+        app, db, [TaxpayerSearchProjection(), IntakeProjection(), LevyLedgerProjection()]
+    )
+    ledger = SqlLevyLedger(db)
     vault = SqlIndividualNumberVault(db, keystore, master_key)
     intake_index = SqlIntakeIndex(db)
     designated = settings.designated_staff()
@@ -120,5 +131,9 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         queues=QueueService(app, keystore, SqlNonResidentNumbers(db)),
         returns=ResidentReturnService(app, vault, intake),
         individual_numbers=IndividualNumberService(app, vault, lambda actor: actor in designated),
+        ledger=ledger,
+        levy=LevyService(app, ledger, is_public_holiday_or_closed),
+        assessments=AssessmentService(app, is_public_holiday_or_closed),
+        assessment_queries=AssessmentQueries(app),
         warnings=warnings,
     )

@@ -49,6 +49,12 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
             }
         )
     applied = c.runner.catch_up()
+    levy_ctx = CommandContext(
+        actor=DEMO_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"demo-levy:{fiscal_year}"
+    )
+    levy = c.levy.run(fiscal_year, levy_ctx)
+    c.runner.catch_up()
+    totals = c.ledger.totals(fiscal_year)
     registered = c.taxpayer_queries.directory.count()
     sample = c.taxpayer_queries.directory.search("", None, 1)
     query_ctx = CommandContext(
@@ -69,6 +75,23 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
         "imports": imports,
         "reconciled": all(i["gap"] == 0 for i in imports),
         "taxpayers_registered": registered,
+        "levy": {
+            "levied": levy.levied,
+            "non_taxable": levy.non_taxable,
+            "skipped": levy.skipped_total,
+            "skipped_reasons": dict(levy.skipped),
+            "total_tax": levy.total_tax,
+        },
+        "levy_totals": {
+            "assessments": totals.assessments,
+            "levied": totals.levied,
+            "non_taxable": totals.non_taxable,
+            "total_tax": totals.total_tax,
+            "municipal_income_levy": totals.municipal_income_levy,
+            "prefectural_income_levy": totals.prefectural_income_levy,
+            "per_capita_levy": totals.per_capita_levy,
+            "forest_environment_tax": totals.forest_environment_tax,
+        },
         "queues": queues,
         "anomalies_planted": [a["kind"] for a in manifest.get("anomalies", [])],
         "projections": {s.name: {"position": s.position, "lag": s.lag, "rows": s.rows} for s in status},
@@ -111,6 +134,14 @@ def register(app: typer.Typer) -> None:
         console.print(f"件数照合: {'一致' if summary['reconciled'] else '不一致あり'}")
         console.print(f"納税義務者（宛名）: {summary['taxpayers_registered']} 人")
         console.print("保留キュー: " + ", ".join(f"{k} {v} 件" for k, v in summary["queues"].items()))
+        lt = summary["levy_totals"]
+        console.print(
+            f"当初賦課 ({summary['fiscal_year']}年度): 課税 {lt['levied']} 人 / 非課税 {lt['non_taxable']} 人 /"
+            f" 税額 {lt['total_tax']:,} 円 (特別区民税所得割 {lt['municipal_income_levy']:,} 円, 都民税所得割"
+            f" {lt['prefectural_income_levy']:,} 円, 均等割 {lt['per_capita_levy']:,} 円, 森林環境税"
+            f" {lt['forest_environment_tax']:,} 円)",
+            soft_wrap=True,
+        )
         for name, proj in summary["projections"].items():
             console.print(f"読み取りモデル {name}: {proj['rows']} 行, 遅延 {proj['lag']}")
         console.print(f"宛名検索（アクセス記録あり）: {summary['sample_search']['hits']} 件")

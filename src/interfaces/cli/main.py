@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import db, demo, generate, intake, projections, returns, tax, taxpayer
+from interfaces.cli import db, demo, generate, intake, levy, projections, returns, tax, taxpayer
 
 app = typer.Typer(
     name="juminzei",
@@ -20,6 +20,9 @@ intake.register(app)
 app.add_typer(intake.queue_app, name="queue")
 app.add_typer(returns.app, name="return")
 app.add_typer(tax.app, name="tax")
+app.add_typer(levy.levy_app, name="levy")
+app.add_typer(levy.assessment_app, name="assessment")
+app.add_typer(levy.report_app, name="report")
 generate.register(app)
 
 

@@ -1,0 +1,1 @@
+"""Assessment (賦課): consolidation of filings, levy, changes during the year."""

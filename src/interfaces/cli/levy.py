@@ -1,0 +1,329 @@
+"""``juminzei levy …``, ``juminzei assessment …`` and ``juminzei report levy-totals``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from application.assessment.changes import trace_lines
+from domain.assessment.assessment import Assessment
+from domain.shared.purpose import Purpose
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+levy_app = typer.Typer(help="当初賦課・更正 (annual levy and reassessment).", no_args_is_help=True)
+assessment_app = typer.Typer(
+    help="賦課の照会と変更 (show, switch method, 減免, cancel).", no_args_is_help=True
+)
+report_app = typer.Typer(help="帳票・集計 (reports from read models).", no_args_is_help=True)
+
+FY = typer.Option(..., "--fiscal-year", help="年度 (2026 = 令和8年度)")
+ADDRESS = typer.Option(..., "--address-number", help="宛名番号")
+
+
+@levy_app.command("run")
+def levy_run(fiscal_year: int = FY, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
+    """当初賦課: assess everyone with 課税資料 (resumable; a rerun creates no duplicate levy)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        if json_out:
+            result = run_guarded(lambda: c.levy.run(fiscal_year, ctx))
+        else:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task(f"{fiscal_year}年度 当初賦課", total=None)
+                result = run_guarded(
+                    lambda: c.levy.run(
+                        fiscal_year, ctx, lambda done, total: bar.update(task, completed=done, total=total)
+                    )
+                )
+        c.runner.catch_up()
+    if json_out:
+        print_json(
+            {
+                "levied": result.levied,
+                "non_taxable": result.non_taxable,
+                "skipped": result.skipped_total,
+                "total_tax": result.total_tax,
+                "skipped_reasons": dict(result.skipped),
+            }
+        )
+        return
+    console.print(
+        f"{fiscal_year}年度 当初賦課: 課税 {result.levied} 人 / 非課税決定 {result.non_taxable} 人 /"
+        f" 対象外 {result.skipped_total} 人 / 税額合計 {result.total_tax:,} 円",
+        soft_wrap=True,
+    )
+    for reason, count in sorted(result.skipped.items()):
+        console.print(f"  対象外: {reason} {count} 人")
+
+
+@levy_app.command("reassess")
+def levy_reassess(
+    fiscal_year: int = FY,
+    reason: str = typer.Option("課税資料の追加・訂正による更正", "--reason"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """更正: recompute every assessment whose 課税資料 changed after the levy."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.CORRECTION, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        changes = run_guarded(lambda: c.levy.reassess_changed(fiscal_year, ctx, reason))
+        c.runner.catch_up()
+    if json_out:
+        print_json(
+            {
+                "reassessed": len(changes),
+                "changes": [{"assessment_id": str(a), "delta": d} for a, d in changes],
+            }
+        )
+        return
+    console.print(f"更正 {len(changes)} 件")
+    for aid, delta in changes:
+        console.print(f"  {aid}: 差額 {delta:+,} 円")
+
+
+def _assessment_json(a: Assessment, address_number: str, ledger_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "assessment_id": str(a.id),
+        "address_number": address_number,
+        "fiscal_year": a.fiscal_year,
+        "status": a.status.value,
+        "non_taxable_reason": a.non_taxable_reason,
+        "basis": a.basis,
+        "rule_set_id": a.rule_set_id,
+        "method": a.method.value,
+        "collector": a.collector,
+        "amounts": {
+            "municipal_income_levy": a.amounts.municipal_income_levy,
+            "prefectural_income_levy": a.amounts.prefectural_income_levy,
+            "municipal_per_capita": a.amounts.municipal_per_capita,
+            "prefectural_per_capita": a.amounts.prefectural_per_capita,
+            "forest_environment_tax": a.amounts.forest_environment_tax,
+            "total": a.amounts.total,
+            "reduction": a.amounts.reduction,
+            "payable": a.amounts.payable,
+        },
+        "installments": [
+            {
+                "label": i.label,
+                "due_date": i.due_date.isoformat() if i.due_date else None,
+                "amount": i.amount,
+                "method": i.method.value,
+                "payer": i.payer,
+            }
+            for i in a.installments
+        ],
+        "source_filing_ids": list(a.source_filing_ids),
+        "notes": list(a.notes),
+        "history": ledger_rows,
+        "trace": trace_lines(a),
+        "version": a.version,
+    }
+
+
+@assessment_app.command("show")
+def assessment_show(
+    address_number: str = ADDRESS,
+    fiscal_year: int = FY,
+    purpose: str = typer.Option(Purpose.INITIAL_LEVY.value, "--purpose", help="利用目的"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """賦課の内容と算出の内訳 (journaled)."""
+    cfg = settings()
+    try:
+        declared = Purpose.parse(purpose)
+    except ValueError as error:
+        fail(f"--purpose: {error}", 2)
+    ctx = command_context(as_, declared, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        a = run_guarded(lambda: c.assessment_queries.show(address_number, fiscal_year, ctx))
+        history = c.ledger.history(a.id)
+    data = _assessment_json(a, address_number, history)
+    if json_out:
+        print_json(data)
+        return
+    console.rule(f"{fiscal_year}年度 個人住民税 宛名番号 {address_number}")
+    console.print(
+        f"区分: {data['status']}  資料: {data['basis']}  徴収方法: {data['method']}  規則: {data['rule_set_id']}"
+    )
+    amounts = data["amounts"]
+    console.print(
+        f"特別区民税 所得割 {amounts['municipal_income_levy']:,} 円 / 均等割 {amounts['municipal_per_capita']:,} 円;"
+        f" 都民税 所得割 {amounts['prefectural_income_levy']:,} 円 / 均等割 {amounts['prefectural_per_capita']:,} 円;"
+        f" 森林環境税 {amounts['forest_environment_tax']:,} 円; 合計 {amounts['total']:,} 円;"
+        f" 減免 {amounts['reduction']:,} 円; 納付額 {amounts['payable']:,} 円",
+        soft_wrap=True,
+    )
+    table = Table(title="算出の内訳 (trace)")
+    for column in ("step", "value", "citation"):
+        table.add_column(column)
+    for line in data["trace"]:
+        table.add_row(
+            str(line.get("step")),
+            f"{line.get('value'):,}" if isinstance(line.get("value"), int) else "",
+            str(line.get("citation", "")),
+        )
+    console.print(table)
+    inst = Table(title="期別税額")
+    for column in ("期別", "納期限", "税額", "方法"):
+        inst.add_column(column)
+    for i in data["installments"]:
+        inst.add_row(i["label"], i["due_date"] or "（天引き）", f"{i['amount']:,}", i["method"])
+    console.print(inst)
+    for note in data["notes"]:
+        console.print(f"注記: {note}")
+    for h in history:
+        console.print(
+            f"履歴 v{h['version']} {h['event']} 差額 {h['delta']:+,} {h['reason'] or ''} ({h['actor']})"
+        )
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+
+
+@assessment_app.command("switch-method")
+def switch_method(
+    address_number: str = ADDRESS,
+    fiscal_year: int = FY,
+    left_on: str = typer.Option(..., "--left-on", help="退職日 YYYY-MM-DD"),
+    reason: str = typer.Option("退職による特別徴収から普通徴収への切替", "--reason"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """退職・異動届: remaining 特別徴収 months to 普通徴収 (Jan–Apr: 一括徴収)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.CORRECTION, cfg)
+    when = _parse_date(left_on, "--left-on")
+    with container(cfg=cfg) as c:
+        a = run_guarded(
+            lambda: c.assessments.switch_after_leaving(address_number, fiscal_year, when, reason, ctx)
+        )
+        c.runner.catch_up()
+    console.print(f"徴収方法を変更しました: {a.method.value}")
+
+
+@assessment_app.command("reduction-apply")
+def reduction_apply(
+    address_number: str = ADDRESS,
+    fiscal_year: int = FY,
+    kind: str = typer.Option(..., "--kind", help="減免の種類 (生活保護, 災害, …)"),
+    amount: int = typer.Option(..., "--amount", help="申請額 (円)"),
+    grounds: str = typer.Option(..., "--grounds", help="申請理由"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """減免申請を受け付ける."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.REDUCTION, cfg)
+    with container(cfg=cfg) as c:
+        run_guarded(
+            lambda: c.assessments.apply_reduction(address_number, fiscal_year, kind, amount, grounds, ctx)
+        )
+        c.runner.catch_up()
+    console.print("減免申請を受け付けました（所属長の決定待ち）")
+
+
+@assessment_app.command("reduction-decide")
+def reduction_decide(
+    address_number: str = ADDRESS,
+    fiscal_year: int = FY,
+    grant: bool = typer.Option(..., "--grant/--refuse", help="承認 or 却下"),
+    amount: int = typer.Option(0, "--amount", help="減免額 (円)"),
+    reason: str = typer.Option(..., "--reason"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """減免の決定 (by a supervisor other than the clerk who took the application)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.REDUCTION, cfg)
+    with container(cfg=cfg) as c:
+        a = run_guarded(
+            lambda: c.assessments.decide_reduction(address_number, fiscal_year, grant, amount, reason, ctx)
+        )
+        c.runner.catch_up()
+    console.print(f"減免を{'決定' if grant else '却下'}しました。納付額 {a.amounts.payable:,} 円")
+
+
+@assessment_app.command("cancel")
+def cancel(
+    address_number: str = ADDRESS,
+    fiscal_year: int = FY,
+    reason: str = typer.Option(..., "--reason"),
+    forward_to: str | None = typer.Option(None, "--forward-to", help="回送先団体コード"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """賦課の取消 (e.g. no 住所 here on 1 January, discovered late)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.CORRECTION, cfg)
+    with container(cfg=cfg) as c:
+        run_guarded(lambda: c.assessments.cancel(address_number, fiscal_year, reason, forward_to, ctx))
+        c.runner.catch_up()
+    console.print("賦課を取り消しました")
+
+
+@report_app.command("levy-totals")
+def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
+    """課税台帳の集計 (from the read model)."""
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        t = c.ledger.totals(fiscal_year)
+    data = {
+        "assessments": t.assessments,
+        "levied": t.levied,
+        "non_taxable": t.non_taxable,
+        "total_tax": t.total_tax,
+        "municipal_income_levy": t.municipal_income_levy,
+        "prefectural_income_levy": t.prefectural_income_levy,
+        "per_capita_levy": t.per_capita_levy,
+        "forest_environment_tax": t.forest_environment_tax,
+    }
+    if json_out:
+        print_json(data)
+        return
+    for key, value in data.items():
+        console.print(f"{key}: {value:,}")
+
+
+@levy_app.command("employers")
+def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
+    """特別徴収義務者別一覧 (employees and annual amounts per 指定番号)."""
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        rows = c.ledger.employer_list(fiscal_year)
+    if json_out:
+        print_json({"employers": rows})
+        return
+    for r in rows:
+        console.print(f"{r['designation_number']}: {r['employees']} 人 {r['annual']:,} 円")
+
+
+@levy_app.command("outbox")
+def outbox(json_out: bool = JSON_OPTION) -> None:
+    """庁内移転の記録 (transfer records to 国保・介護・保育 …) awaiting delivery."""
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        rows = c.ledger.outbox()
+    if json_out:
+        print_json({"transfers": rows})
+        return
+    console.print(f"移転記録 {len(rows)} 件")

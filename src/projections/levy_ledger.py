@@ -1,0 +1,372 @@
+"""課税台帳 (levy ledger): assessments, installments, history, documents, and the transfer outbox.
+
+Every levy and change writes an outbox row per department that depends on 地方税関係情報
+(seed 別表2 移転先: 国保年金課, 介護保険課, 保育課, 子育て支援課, 障害福祉課 …), in the same
+transaction as the ledger rows — a reassessment can never fail to reach 国保/介護 silently. The security
+issue's allowlist gates delivery; this is the one outbox mechanism.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from application.ports import Cursor, SqlDatabase
+from domain.assessment.assessment import Assessment
+from domain.assessment.values import InstallmentLine, LevyAmounts
+from projections.base import Projection
+
+#: 移転先 and the items each receives (seed 別表2; 番号法 第9条第2項 条例).
+TRANSFER_RECIPIENTS: dict[str, str] = {
+    "国保年金課": "総所得金額等・所得割額・均等割額・課税区分（国民健康保険税の算定）",
+    "介護保険課": "課税区分・合計所得金額（介護保険料の段階判定）",
+    "保育課": "所得割額（保育料の算定）",
+    "子育て支援課": "所得割額・課税区分（児童手当・医療費助成）",
+    "障害福祉課": "課税区分・所得割額（自立支援給付の負担上限）",
+}
+
+
+class LevyLedgerProjection(Projection):
+    name = "levy_ledger"
+    topics = tuple(
+        get_topic(cls)
+        for cls in (
+            Assessment.Determined,
+            Assessment.Reassessed,
+            Assessment.MethodSwitched,
+            Assessment.ReductionApplied,
+            Assessment.ReductionDecided,
+            Assessment.Cancelled,
+            Assessment.DocumentIssued,
+        )
+    )
+    tables = (
+        "rm_assessments",
+        "rm_installments",
+        "rm_assessment_history",
+        "rm_documents",
+        "rm_transfer_outbox",
+    )
+
+    @singledispatchmethod
+    def apply(self, event: Any, cur: Cursor) -> None:
+        """Other events are not this view's business."""
+
+    @apply.register
+    def _(self, e: Assessment.Determined, cur: Cursor) -> None:
+        a = e.amounts
+        cur.execute(
+            "INSERT INTO rm_assessments (assessment_id, taxpayer_id, fiscal_year, status, non_taxable_reason, basis,"
+            " method, collector, total, payable, reduction, municipal_income_levy, prefectural_income_levy,"
+            " municipal_per_capita, prefectural_per_capita, forest_environment_tax, total_income, taxable_income,"
+            " rule_set_id, corrections, version) VALUES"
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s)",
+            (
+                str(e.originator_id),
+                str(e.taxpayer_id),
+                e.fiscal_year,
+                e.status.value,
+                e.non_taxable_reason,
+                e.basis,
+                e.method.value,
+                e.collector,
+                a.total,
+                a.payable,
+                a.reduction,
+                a.municipal_income_levy,
+                a.prefectural_income_levy,
+                a.municipal_per_capita,
+                a.prefectural_per_capita,
+                a.forest_environment_tax,
+                a.total_income,
+                a.taxable_income,
+                e.rule_set_id,
+                e.originator_version,
+            ),
+        )
+        self._installments(cur, str(e.originator_id), e.installments)
+        self._history(cur, e, "当初賦課", a.payable, None)
+        self._outbox(cur, e, str(e.taxpayer_id), e.fiscal_year, "当初賦課")
+
+    @apply.register
+    def _(self, e: Assessment.Reassessed, cur: Cursor) -> None:
+        self._amounts(cur, str(e.originator_id), e.after, e.originator_version)
+        cur.execute(
+            "UPDATE rm_assessments SET status = %s, basis = %s, method = %s, collector = %s, rule_set_id = %s,"
+            " corrections = corrections + 1 WHERE assessment_id = %s",
+            (e.status.value, e.basis, e.method.value, e.collector, e.rule_set_id, str(e.originator_id)),
+        )
+        self._installments(cur, str(e.originator_id), e.installments)
+        self._history(cur, e, "更正", e.delta, e.reason)
+        self._outbox(cur, e, str(e.taxpayer_id), e.fiscal_year, "更正")
+
+    @apply.register
+    def _(self, e: Assessment.MethodSwitched, cur: Cursor) -> None:
+        cur.execute(
+            "UPDATE rm_assessments SET method = %s, version = %s WHERE assessment_id = %s",
+            (e.method.value, e.originator_version, str(e.originator_id)),
+        )
+        self._installments(cur, str(e.originator_id), e.installments)
+        self._history(cur, e, "徴収方法変更", 0, e.reason)
+
+    @apply.register
+    def _(self, e: Assessment.ReductionApplied, cur: Cursor) -> None:
+        self._history(cur, e, "減免申請", 0, e.kind)
+
+    @apply.register
+    def _(self, e: Assessment.ReductionDecided, cur: Cursor) -> None:
+        if e.granted:
+            self._amounts(cur, str(e.originator_id), e.amounts, e.originator_version)
+            self._installments(cur, str(e.originator_id), e.installments)
+        self._history(cur, e, "減免決定" if e.granted else "減免却下", -e.amount, e.reason)
+        if e.granted:
+            cur.execute(
+                "SELECT taxpayer_id, fiscal_year FROM rm_assessments WHERE assessment_id = %s",
+                (str(e.originator_id),),
+            )
+            taxpayer, year = cur.fetchone()
+            self._outbox(cur, e, taxpayer, int(year), "減免")
+
+    @apply.register
+    def _(self, e: Assessment.Cancelled, cur: Cursor) -> None:
+        cur.execute(
+            "UPDATE rm_assessments SET status = %s, payable = 0, version = %s WHERE assessment_id = %s",
+            ("取消", e.originator_version, str(e.originator_id)),
+        )
+        cur.execute("DELETE FROM rm_installments WHERE assessment_id = %s", (str(e.originator_id),))
+        cur.execute(
+            "SELECT taxpayer_id, fiscal_year, payable FROM rm_assessments WHERE assessment_id = %s",
+            (str(e.originator_id),),
+        )
+        taxpayer, year, _ = cur.fetchone()
+        self._history(cur, e, "賦課取消", 0, e.reason)
+        self._outbox(cur, e, taxpayer, int(year), "賦課取消")
+
+    @apply.register
+    def _(self, e: Assessment.DocumentIssued, cur: Cursor) -> None:
+        cur.execute(
+            "INSERT INTO rm_documents (document_id, assessment_id, kind, recipient, assessment_version,"
+            " verification_code, event_version, issued_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                e.document_id,
+                str(e.originator_id),
+                e.document_kind,
+                e.recipient,
+                e.assessment_version,
+                e.verification_code,
+                e.originator_version,
+                e.timestamp.isoformat(),
+            ),
+        )
+
+    @staticmethod
+    def _amounts(cur: Cursor, assessment: str, a: LevyAmounts, version: int) -> None:
+        cur.execute(
+            "UPDATE rm_assessments SET total = %s, payable = %s, reduction = %s, municipal_income_levy = %s,"
+            " prefectural_income_levy = %s, municipal_per_capita = %s, prefectural_per_capita = %s,"
+            " forest_environment_tax = %s, total_income = %s, taxable_income = %s, version = %s"
+            " WHERE assessment_id = %s",
+            (
+                a.total,
+                a.payable,
+                a.reduction,
+                a.municipal_income_levy,
+                a.prefectural_income_levy,
+                a.municipal_per_capita,
+                a.prefectural_per_capita,
+                a.forest_environment_tax,
+                a.total_income,
+                a.taxable_income,
+                version,
+                assessment,
+            ),
+        )
+
+    @staticmethod
+    def _installments(cur: Cursor, assessment: str, lines: tuple[InstallmentLine, ...]) -> None:
+        cur.execute("DELETE FROM rm_installments WHERE assessment_id = %s", (assessment,))
+        if lines:
+            cur.executemany(
+                "INSERT INTO rm_installments (assessment_id, seq, label, due_date, amount, method, payer)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        assessment,
+                        i,
+                        line.label,
+                        line.due_date.isoformat() if line.due_date else None,
+                        line.amount,
+                        line.method.value,
+                        line.payer,
+                    )
+                    for i, line in enumerate(lines, start=1)
+                ],
+            )
+
+    @staticmethod
+    def _history(cur: Cursor, e: Any, kind: str, delta: int, reason: str | None) -> None:
+        cur.execute(
+            "INSERT INTO rm_assessment_history (assessment_id, version, event, delta, reason, actor, at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (
+                str(e.originator_id),
+                e.originator_version,
+                kind,
+                delta,
+                reason,
+                e.actor,
+                e.timestamp.isoformat(),
+            ),
+        )
+
+    @staticmethod
+    def _outbox(cur: Cursor, e: Any, taxpayer: str, fiscal_year: int, kind: str) -> None:
+        cur.executemany(
+            "INSERT INTO rm_transfer_outbox (assessment_id, version, department, taxpayer_id, fiscal_year, event,"
+            " items, status, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    str(e.originator_id),
+                    e.originator_version,
+                    dept,
+                    taxpayer,
+                    fiscal_year,
+                    kind,
+                    items,
+                    "未送付",
+                    e.timestamp.isoformat(),
+                )
+                for dept, items in TRANSFER_RECIPIENTS.items()
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class LevyTotals:
+    assessments: int
+    levied: int
+    non_taxable: int
+    total_tax: int
+    municipal_income_levy: int
+    prefectural_income_levy: int
+    per_capita_levy: int
+    forest_environment_tax: int
+
+
+class SqlLevyLedger:
+    """Queries over the 課税台帳 and the look-ups the levy batch needs (``LevyIndex``)."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self._db = db
+
+    def levy_candidates(self, fiscal_year: int) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT DISTINCT taxpayer_id FROM rm_filings WHERE fiscal_year = %s AND status = %s"
+                " AND taxpayer_id IS NOT NULL"
+                " UNION SELECT taxpayer_id FROM rm_taxpayer_search WHERE registration_kind = %s",
+                (fiscal_year, "有効", "住登外"),
+            )
+            return sorted(UUID(r[0]) for r in cur.fetchall())
+
+    def active_filings(self, taxpayer: UUID, fiscal_year: int) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT filing_id FROM rm_filings WHERE taxpayer_id = %s AND fiscal_year = %s AND status = %s"
+                " ORDER BY filing_id",
+                (str(taxpayer), fiscal_year, "有効"),
+            )
+            return [UUID(r[0]) for r in cur.fetchall()]
+
+    def assessments(self, fiscal_year: int) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT assessment_id FROM rm_assessments WHERE fiscal_year = %s ORDER BY assessment_id",
+                (fiscal_year,),
+            )
+            return [UUID(r[0]) for r in cur.fetchall()]
+
+    def totals(self, fiscal_year: int) -> LevyTotals:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT COUNT(*),"
+                " COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0),"
+                " COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0),"
+                " COALESCE(SUM(payable), 0), COALESCE(SUM(municipal_income_levy), 0),"
+                " COALESCE(SUM(prefectural_income_levy), 0),"
+                " COALESCE(SUM(municipal_per_capita + prefectural_per_capita), 0),"
+                " COALESCE(SUM(forest_environment_tax), 0)"
+                " FROM rm_assessments WHERE fiscal_year = %s AND status <> %s",
+                ("課税", "非課税", fiscal_year, "取消"),
+            )
+            row = cur.fetchone()
+        return LevyTotals(*(int(v) for v in row))
+
+    def installments(self, assessment: UUID) -> list[dict[str, Any]]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT seq, label, due_date, amount, method, payer FROM rm_installments WHERE assessment_id = %s"
+                " ORDER BY seq",
+                (str(assessment),),
+            )
+            keys = ("seq", "label", "due_date", "amount", "method", "payer")
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def history(self, assessment: UUID) -> list[dict[str, Any]]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT version, event, delta, reason, actor, at FROM rm_assessment_history WHERE assessment_id = %s"
+                " ORDER BY version",
+                (str(assessment),),
+            )
+            keys = ("version", "event", "delta", "reason", "actor", "at")
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def employer_list(self, fiscal_year: int) -> list[dict[str, Any]]:
+        """特別徴収義務者別一覧: employees and annual amounts per 指定番号."""
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT i.payer, COUNT(DISTINCT i.assessment_id), SUM(i.amount) FROM rm_installments i"
+                " JOIN rm_assessments a ON a.assessment_id = i.assessment_id"
+                " WHERE a.fiscal_year = %s AND i.method = %s GROUP BY i.payer ORDER BY i.payer",
+                (fiscal_year, "給与特別徴収"),
+            )
+            return [
+                {"designation_number": r[0], "employees": int(r[1]), "annual": int(r[2])}
+                for r in cur.fetchall()
+            ]
+
+    def non_taxable(self, fiscal_year: int) -> list[dict[str, Any]]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT assessment_id, taxpayer_id, non_taxable_reason FROM rm_assessments"
+                " WHERE fiscal_year = %s AND status = %s ORDER BY taxpayer_id",
+                (fiscal_year, "非課税"),
+            )
+            return [{"assessment_id": r[0], "taxpayer_id": r[1], "reason": r[2]} for r in cur.fetchall()]
+
+    def outbox(self, status: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT assessment_id, version, department, fiscal_year, event, items, status FROM rm_transfer_outbox"
+        params: list[Any] = []
+        if status:
+            sql += " WHERE status = %s"
+            params.append(status)
+        with self._db.transaction() as cur:
+            cur.execute(sql + " ORDER BY assessment_id, version, department", params)
+            keys = ("assessment_id", "version", "department", "fiscal_year", "event", "items", "status")
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def document_by_code(self, code: str) -> dict[str, Any] | None:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT document_id, assessment_id, kind, event_version FROM rm_documents WHERE verification_code = %s",
+                (code,),
+            )
+            row = cur.fetchone()
+        if row is None:
+            return None
+        return {"document_id": row[0], "assessment_id": row[1], "kind": row[2], "event_version": int(row[3])}

@@ -1,0 +1,84 @@
+"""The demo and the levy CLI contracts, end to end through the `juminzei` CLI on SQLite."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from typer.testing import CliRunner
+
+from interfaces.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_demo_then_levy_contracts(cli_env: dict[str, str]) -> None:
+    demo = invoke("demo", "--taxpayers", "40", "--seed", "4", "--json")
+    assert demo.exit_code == 0, demo.output
+    summary = json.loads(demo.stdout)
+    assert summary["reconciled"] is True
+    assert summary["levy"]["levied"] > 0
+    assert all(p["lag"] == 0 for p in summary["projections"].values())
+
+    rerun = invoke("levy", "run", "--fiscal-year", "2026", "--as", "clerk", "--json")
+    body = json.loads(rerun.stdout)
+    assert set(body) >= {"levied", "non_taxable", "skipped", "total_tax"}
+    assert (
+        body["levied"] == 0
+        and body["total_tax"] == 0
+        and body["skipped"] == (summary["levy"]["levied"] + summary["levy"]["non_taxable"])
+    )
+
+    totals = json.loads(invoke("report", "levy-totals", "--fiscal-year", "2026", "--json").stdout)
+    assert set(totals) == {
+        "assessments",
+        "levied",
+        "non_taxable",
+        "total_tax",
+        "municipal_income_levy",
+        "prefectural_income_levy",
+        "per_capita_levy",
+        "forest_environment_tax",
+    }
+    assert totals["total_tax"] == summary["levy"]["total_tax"]
+
+    again = json.loads(invoke("demo", "--taxpayers", "40", "--seed", "4", "--json").stdout)
+    assert all(i["already_imported"] for i in again["imports"]), "the same demo twice changes nothing"
+    assert again["levy"]["levied"] == 0 and again["levy_totals"] == summary["levy_totals"]
+
+
+def test_assessment_show_is_journaled_and_has_the_trace(cli_env: dict[str, str]) -> None:
+    assert invoke("demo", "--taxpayers", "30", "--seed", "2", "--json").exit_code == 0
+    from adapters.settings import Settings
+    from interfaces.bootstrap import build
+
+    c = build(Settings())
+    try:
+        assessment = c.app.repository.get(c.ledger.assessments(2026)[0])
+        address = c.app.repository.get(assessment.taxpayer_id).address_number
+        head = c.app.head()
+    finally:
+        c.close()
+    result = invoke(
+        "assessment", "show", "--address-number", address, "--fiscal-year", "2026", "--as", "c", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    c = build(Settings())
+    try:
+        journal = c.app.mapper.to_domain_event(
+            c.app.recorder.select_notifications(start=head + 1, limit=1)[0]
+        )
+    finally:
+        c.close()
+    assert journal.action == "assessment.show" and journal.actor == "c"
+    assert shown["trace"] and shown["rule_set_id"].startswith("R8")
+    assert sum(i["amount"] for i in shown["installments"]) == shown["amounts"]["payable"]
+    missing = runner.invoke(
+        app, ["assessment", "show", "--address-number", "999999", "--fiscal-year", "2026", "--as", "c"]
+    )
+    assert missing.exit_code == 1 and "999999" in missing.output
