@@ -106,3 +106,15 @@ def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     """Split a sequence into chunks of at most ``size`` items."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class CertificateSigner(Protocol):
+    """Keyed verification codes for certificates (adapters.documents.verification)."""
+
+    def sign(self, model: Any) -> Any:
+        """The model with its verification code set."""
+        ...
+
+    def verify(self, model: Any, code: str) -> bool: ...
+
+    def normalise(self, code: str) -> str: ...

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from adapters.crypto.keystore import SqlKeyStore, decode_master_key, load_or_create_dev_master_key
 from adapters.crypto.vault import SqlIndividualNumberVault
+from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
 from adapters.persistence.migrations import apply_migrations, default_migrations_dir, discover
@@ -19,12 +20,15 @@ from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.settings import Settings
 from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
+from application.assessment.documents import DocumentService
 from application.assessment.levy import LevyService
 from application.individual_numbers import IndividualNumberService
+from application.inspection import InspectionService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
+from projections.access_log import SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
@@ -58,6 +62,9 @@ class Container:
     levy: LevyService
     assessments: AssessmentService
     assessment_queries: AssessmentQueries
+    documents: DocumentService
+    inspection: InspectionService
+    access_log: SqlAccessLog
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -75,6 +82,18 @@ def pending_migrations(db: SqliteDatabase | PostgresDatabase, directory: Path | 
     except Exception:
         return versions
     return [v for v in versions if v not in done]
+
+
+def certificate_key(settings: Settings, master_key: bytes) -> bytes:
+    """Key for certificate verification codes: configured, or derived from the master key (HKDF)."""
+    if settings.certificate_key:
+        return decode_master_key(settings.certificate_key)
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"juminzei", info=b"juminzei/certificate/v1"
+    ).derive(master_key)
 
 
 def build(settings: Settings | None = None, *, upgrade: bool = False) -> Container:
@@ -135,5 +154,8 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         levy=LevyService(app, ledger, is_public_holiday_or_closed),
         assessments=AssessmentService(app, is_public_holiday_or_closed),
         assessment_queries=AssessmentQueries(app),
+        documents=DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key))),
+        inspection=InspectionService(app),
+        access_log=SqlAccessLog(db),
         warnings=warnings,
     )

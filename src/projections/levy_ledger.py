@@ -157,7 +157,7 @@ class LevyLedgerProjection(Projection):
                 e.document_kind,
                 e.recipient,
                 e.assessment_version,
-                e.verification_code,
+                e.verification_code.replace("-", "") if e.verification_code else None,
                 e.originator_version,
                 e.timestamp.isoformat(),
             ),
@@ -340,6 +340,16 @@ class SqlLevyLedger:
                 for r in cur.fetchall()
             ]
 
+    def assessments_collected_by(self, designation_number: str, fiscal_year: int) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT DISTINCT i.assessment_id FROM rm_installments i JOIN rm_assessments a"
+                " ON a.assessment_id = i.assessment_id WHERE a.fiscal_year = %s AND i.payer = %s AND i.method = %s"
+                " ORDER BY i.assessment_id",
+                (fiscal_year, designation_number, "給与特別徴収"),
+            )
+            return [UUID(r[0]) for r in cur.fetchall()]
+
     def non_taxable(self, fiscal_year: int) -> list[dict[str, Any]]:
         with self._db.transaction() as cur:
             cur.execute(
@@ -360,11 +370,27 @@ class SqlLevyLedger:
             keys = ("assessment_id", "version", "department", "fiscal_year", "event", "items", "status")
             return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
 
-    def document_by_code(self, code: str) -> dict[str, Any] | None:
+    def document_by_code(self, normalised_code: str) -> dict[str, Any] | None:
+        """The certificate whose code is (or, for the short form, starts with) ``normalised_code``."""
+        if not normalised_code.isalnum():
+            return None
         with self._db.transaction() as cur:
             cur.execute(
-                "SELECT document_id, assessment_id, kind, event_version FROM rm_documents WHERE verification_code = %s",
-                (code,),
+                "SELECT document_id, assessment_id, kind, event_version FROM rm_documents"
+                " WHERE verification_code LIKE %s ORDER BY document_id",
+                (normalised_code + "%",),
+            )
+            rows = cur.fetchall()
+        row = rows[0] if len(rows) == 1 else None
+        if row is None:
+            return None
+        return {"document_id": row[0], "assessment_id": row[1], "kind": row[2], "event_version": int(row[3])}
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT document_id, assessment_id, kind, event_version FROM rm_documents WHERE document_id = %s",
+                (document_id,),
             )
             row = cur.fetchone()
         if row is None:

@@ -95,6 +95,7 @@ class Assessment(Aggregate):
             aggregate.collector = self.collector
             aggregate.installments = self.installments
             aggregate.corrections += 1
+            aggregate.levy_version = self.originator_version
 
     class MethodSwitched(Event):
         """徴収方法の変更 (退職・異動届): remaining 特別徴収 months to 普通徴収 or 一括徴収."""
@@ -108,6 +109,7 @@ class Assessment(Aggregate):
         def apply(self, aggregate: "Assessment") -> None:
             aggregate.method = self.method
             aggregate.installments = self.installments
+            aggregate.levy_version = self.originator_version
 
     class ReductionApplied(Event):
         """減免申請 (地方税法 第323条, 区条例) entered by a clerk."""
@@ -138,6 +140,7 @@ class Assessment(Aggregate):
             if self.granted:
                 aggregate.amounts = self.amounts
                 aggregate.installments = self.installments
+                aggregate.levy_version = self.originator_version
 
     class Cancelled(Event):
         """賦課の取消 (e.g. 1月1日に住所がなかったことが判明): forwarded to the right municipality."""
@@ -149,6 +152,7 @@ class Assessment(Aggregate):
         def apply(self, aggregate: "Assessment") -> None:
             aggregate.status = AssessmentStatus.CANCELLED
             aggregate.installments = ()
+            aggregate.levy_version = self.originator_version
 
     class DocumentIssued(Event):
         """通知書・証明書の発行: what, to whom, which version of the assessment; the model re-renders it."""
@@ -202,6 +206,8 @@ class Assessment(Aggregate):
         self.pending_reduction: tuple[str, str, int] | None = None
         self.corrections = 0
         self.documents: tuple[str, ...] = ()
+        #: Version of the last event that changed what is levied (documents do not count).
+        self.levy_version = 1
 
     @classmethod
     def determine(
@@ -385,7 +391,7 @@ class Assessment(Aggregate):
             self.DocumentIssued,
             document_kind=document_kind,
             document_id=document_id,
-            assessment_version=self.version,
+            assessment_version=self.levy_version,
             model=model,
             recipient=recipient,
             verification_code=verification_code,

@@ -52,6 +52,22 @@ class Employer(Aggregate):
             aggregate.address = self.address
             aggregate.contact = self.contact
 
+    class NoticeIssued(Event):
+        """特別徴収税額決定通知書（特別徴収義務者用）の発行 (地方税法 第321条の4第1項)."""
+
+        TOPIC = "juminzei.employers.NoticeIssued"
+        PERSONAL_FIELDS = ("model",)
+        document_id: str
+        fiscal_year: int
+        model: dict[str, Any]
+        assessment_refs: tuple[tuple[str, int], ...]
+
+        def personal_subject(self) -> str:
+            return f"employer:{self.originator_id}:{self.fiscal_year}"
+
+        def apply(self, aggregate: "Employer") -> None:
+            aggregate.documents = (*aggregate.documents, self.document_id)
+
     def __init__(
         self,
         designation_number: str,
@@ -66,6 +82,7 @@ class Employer(Aggregate):
         self.name = name
         self.address = address
         self.contact = contact
+        self.documents: tuple[str, ...] = ()
 
     @classmethod
     def register(
@@ -109,6 +126,27 @@ class Employer(Aggregate):
             name=name,
             address=address,
             contact=contact,
+            **ctx.event_fields(),
+        )
+        return True
+
+    def record_notice(
+        self,
+        *,
+        document_id: str,
+        fiscal_year: int,
+        model: dict[str, Any],
+        assessment_refs: tuple[tuple[str, int], ...],
+        ctx: CommandContext,
+    ) -> bool:
+        if document_id in self.documents:
+            return False
+        self.trigger_event(
+            self.NoticeIssued,
+            document_id=document_id,
+            fiscal_year=fiscal_year,
+            model=model,
+            assessment_refs=assessment_refs,
             **ctx.event_fields(),
         )
         return True

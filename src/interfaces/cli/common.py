@@ -58,17 +58,36 @@ def command_context(as_: str | None, purpose: Purpose, cfg: Settings) -> Command
 
 @contextmanager
 def container(*, upgrade: bool = False, cfg: Settings | None = None) -> Iterator[Container]:
-    """Build the container, turning configuration and schema problems into clear CLI errors."""
+    """Build the container, turning configuration and schema problems into clear CLI errors.
+
+    A command that stored events leaves the audit log sealed up to the head (DESIGN §7): the Merkle
+    integrator runs after the command body succeeds. A seal that fails (e.g. the latest checkpoint no
+    longer verifies) is reported and the command exits 4 — the data stays committed.
+    """
     cfg = cfg or settings()
     configure_logging(cfg.log_format, cfg.log_level)
     try:
         built = build(cfg, upgrade=upgrade)
     except (ConfigurationError, SchemaNotReadyError, ValueError) as error:
         fail(str(error))
+    head_before = built.app.head()
     try:
         yield built
+        if built.app.head() != head_before:
+            seal_log(built)
     finally:
         built.close()
+
+
+def seal_log(c: Container) -> None:
+    """Seal every stored event into the Merkle audit log (idempotent)."""
+    from adapters.audit.merkle_log import AuditLogError, seal
+    from adapters.audit.signing import AuditKeyError
+
+    try:
+        seal(c)
+    except (AuditLogError, AuditKeyError) as error:
+        fail(f"監査ログを封印できません（audit verify で確認してください）: {error}", 4)
 
 
 def run_guarded(fn: Callable[[], T]) -> T:

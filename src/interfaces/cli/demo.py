@@ -8,12 +8,17 @@ journaled query service and reports. Later issues extend this same command until
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from adapters.audit.merkle_log import seal, verify
+from adapters.documents import employer_csv
+from adapters.documents.pdf import render
 from adapters.synthetic.generator import generate
+from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
@@ -63,11 +68,12 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
     hits = c.taxpayer_queries.search(
         kana_prefix=sample[0].kana[:2] if sample else "ア", birth_date=None, ctx=query_ctx, limit=1000
     )
+    documents = _write_documents(c, fiscal_year, out_dir.parent.parent / "out" / f"fy{fiscal_year}")
     c.runner.catch_up()
     status = c.runner.status()
     queues = c.intake_index.queue_counts()
     queues["扶養重複"] = len(c.intake_index.dependent_overlaps(fiscal_year))
-    return {
+    summary: dict[str, Any] = {
         "database": c.store.describe(),
         "seed": seed,
         "fiscal_year": fiscal_year,
@@ -97,12 +103,63 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
         "projections": {s.name: {"position": s.position, "lag": s.lag, "rows": s.rows} for s in status},
         "projection_events_applied": applied,
         "sample_search": {"hits": len(hits), "journaled": True},
+        "documents": documents,
         "event_log_head": c.app.head(),
         "master_key": "configured"
         if c.settings.master_key
         else "development key in var/ (not for real data)",
         "seconds": round(time.perf_counter() - started, 2),
     }
+    sealed = seal(c)
+    report = verify(c)
+    summary["audit_log"] = {
+        "tree_size": sealed.tree_size,
+        "verified": report.ok,
+        "unsealed_tail": report.unsealed_tail,
+    }
+    return summary
+
+
+def _write_documents(c: Container, fiscal_year: int, out: Path) -> list[str]:
+    """A few notices and a certificate into ``var/out/`` (each issuance recorded as an event)."""
+    ctx = CommandContext(
+        actor=DEMO_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"demo-docs:{fiscal_year}"
+    )
+    issue_date = date(fiscal_year, 6, 1)
+    written: list[str] = []
+    picked: dict[str, str] = {}
+    for aid in c.ledger.assessments(fiscal_year):
+        a = c.app.repository.get(aid)
+        key = "non_taxable" if a.status is AssessmentStatus.NON_TAXABLE else a.method.name.lower()
+        if key not in picked:
+            picked[key] = c.app.repository.get(a.taxpayer_id).address_number
+    out.mkdir(parents=True, exist_ok=True)
+    if "ordinary" in picked:
+        doc = c.documents.tax_notice(picked["ordinary"], fiscal_year, issue_date, ctx)
+        written.append(_save(out / f"tax-notice-{picked['ordinary']}.pdf", render(doc.model)))
+    if "salary" in picked:
+        doc = c.documents.employee_notice(picked["salary"], fiscal_year, issue_date, ctx)
+        written.append(_save(out / f"special-collection-{picked['salary']}.pdf", render(doc.model)))
+        cert = c.documents.certificate(picked["salary"], fiscal_year, issue_date, ctx.derive("certificate"))
+        written.append(_save(out / f"certificate-{picked['salary']}.pdf", render(cert.model)))
+    if "non_taxable" in picked:
+        cert = c.documents.certificate(
+            picked["non_taxable"], fiscal_year, issue_date, ctx.derive("non-taxable")
+        )
+        written.append(_save(out / f"certificate-{picked['non_taxable']}.pdf", render(cert.model)))
+    employers = c.ledger.employer_list(fiscal_year)
+    if employers:
+        number = employers[0]["designation_number"]
+        ids = c.ledger.assessments_collected_by(number, fiscal_year)
+        doc = c.documents.employer_notice(number, fiscal_year, ids, issue_date, ctx)
+        written.append(_save(out / f"employer-{number}.pdf", render(doc.model)))
+        written.append(_save(out / f"employer-{number}.csv", employer_csv.write(doc.model)))
+    return written
+
+
+def _save(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
 
 
 def register(app: typer.Typer) -> None:
@@ -145,5 +202,10 @@ def register(app: typer.Typer) -> None:
         for name, proj in summary["projections"].items():
             console.print(f"読み取りモデル {name}: {proj['rows']} 行, 遅延 {proj['lag']}")
         console.print(f"宛名検索（アクセス記録あり）: {summary['sample_search']['hits']} 件")
+        console.print(
+            f"通知書・証明書: {len(summary['documents'])} 件 ({Path(summary['documents'][0]).parent if summary['documents'] else '-'})"
+        )
+        audit = summary["audit_log"]
+        console.print(f"監査ログ: {audit['tree_size']} 件を封印, 検証 {'OK' if audit['verified'] else 'NG'}")
         console.print(f"イベントログ末尾: {summary['event_log_head']}  マスター鍵: {summary['master_key']}")
         console.print(f"所要時間: {summary['seconds']} 秒")

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from interfaces.cli import db, demo, generate, intake, levy, projections, returns, tax, taxpayer
+from interfaces.cli import (
+    audit,
+    db,
+    demo,
+    documents,
+    generate,
+    inspection,
+    intake,
+    levy,
+    projections,
+    returns,
+    tax,
+    taxpayer,
+)
 
 app = typer.Typer(
     name="juminzei",
@@ -23,6 +36,11 @@ app.add_typer(tax.app, name="tax")
 app.add_typer(levy.levy_app, name="levy")
 app.add_typer(levy.assessment_app, name="assessment")
 app.add_typer(levy.report_app, name="report")
+app.add_typer(documents.certificate_app, name="certificate")
+app.add_typer(documents.notice_app, name="notice")
+app.add_typer(documents.document_app, name="document")
+app.add_typer(audit.app, name="audit")
+inspection.register(audit.app)
 generate.register(app)
 
 

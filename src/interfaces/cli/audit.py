@@ -1,0 +1,132 @@
+# register_hint: interfaces/cli/main.py registers this sub-app: app.add_typer(audit.app, name="audit")
+"""``juminzei audit …``: seal the tamper-evident audit log, verify it, export checkpoints for a witness.
+
+See docs/audit-log.md and ADR 0008. Exit codes of ``verify``: 0 everything verifies, 1 a problem was found
+(or, with ``--require-sealed``, events are not yet sealed), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from adapters.audit.merkle_log import AuditLogError, export_checkpoints, seal, verify
+from adapters.audit.signing import AuditKeyError
+from interfaces.cli.common import JSON_OPTION, console, container, err_console, fail, print_json, settings
+
+app = typer.Typer(
+    help="監査ログ (tamper-evident audit log): seal, verify, export checkpoints for a witness.",
+    no_args_is_help=True,
+)
+checkpoint_app = typer.Typer(help="Signed checkpoints (tree heads) for a witness.", no_args_is_help=True)
+app.add_typer(checkpoint_app, name="checkpoint")
+
+WITNESS_OPTION = typer.Option(
+    None, "--witness", help="A witness file (from `audit checkpoint export`) to check today's log against."
+)
+PUBLIC_KEY_OPTION = typer.Option(
+    None,
+    "--public-key",
+    help="Verify signatures with this public key (.pub) instead of the configured private key file.",
+)
+
+
+@app.command("seal")
+def seal_command(json_out: bool = JSON_OPTION) -> None:
+    """Append every stored event not yet sealed and sign a checkpoint (idempotent)."""
+    with container(cfg=settings()) as c:
+        try:
+            result = seal(c)
+        except (AuditLogError, AuditKeyError) as error:
+            fail(str(error))
+    if json_out:
+        print_json(result.to_json())
+        return
+    if result.sealed:
+        console.print(
+            f"監査ログを封印しました: {result.sealed} 件追加, tree size {result.previous_size} → {result.tree_size}"
+            f" (position {result.last_position}, key {result.key_id})"
+        )
+    else:
+        console.print(
+            f"新しいイベントはありません: tree size {result.tree_size} (position {result.last_position})"
+        )
+
+
+@app.command("verify")
+def verify_command(
+    json_out: bool = JSON_OPTION,
+    witness: Path | None = WITNESS_OPTION,
+    public_key: Path | None = PUBLIC_KEY_OPTION,
+    require_sealed: bool = typer.Option(
+        False, "--require-sealed", help="Also fail when stored events are not yet sealed."
+    ),
+) -> None:
+    """Recompute the log from the stored events; report the first bad position and any unsealed tail."""
+    if witness is not None and not witness.exists():
+        fail(f"証人ファイルがありません: {witness}", 2)
+    if public_key is not None and not public_key.exists():
+        fail(f"公開鍵ファイルがありません: {public_key}", 2)
+    with container(cfg=settings()) as c:
+        report = verify(c, witness=witness, public_key=public_key)
+    passed = report.ok and not (require_sealed and report.unsealed_tail)
+    if json_out:
+        print_json(report.to_json())
+    elif report.ok:
+        console.print(
+            f"[green]監査ログは検証されました[/] (verified): tree size {report.tree_size},"
+            f" checkpoints {report.checkpoints_checked}, head {report.head}"
+            + (f", witness checkpoints {report.witness_checked}" if witness else ""),
+            highlight=False,
+        )
+    else:
+        err_console.print(
+            f"[bold red]監査ログの検証に失敗しました (verification failed)[/] 位置 position"
+            f" {report.first_bad_position} (leaf {report.first_bad_leaf})",
+            highlight=False,
+        )
+        err_console.print(f"  {report.reason}", highlight=False)
+        for other in report.problems[1:10]:
+            err_console.print(f"  - {other}", highlight=False)
+    if report.unsealed_tail and not json_out:
+        err_console.print(
+            f"未封印のイベントが {report.unsealed_tail} 件あります (unsealed tail: run `juminzei audit seal`)",
+            highlight=False,
+        )
+    if not passed:
+        raise typer.Exit(1)
+
+
+@checkpoint_app.command("export")
+def export_command(
+    out: Path = typer.Option(
+        ..., "--out", help="Witness file; an existing one is extended, never rewritten."
+    ),
+    include_all: bool = typer.Option(False, "--all", help="Write every stored checkpoint into a new file."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Export the latest signed checkpoint(s) to a file a witness keeps outside this system."""
+    with container(cfg=settings()) as c:
+        try:
+            result = export_checkpoints(c, out, include_all=include_all)
+        except (ValueError, OSError, AuditKeyError) as error:
+            fail(f"チェックポイントを書き出せません: {error}")
+    if result.total == 0:
+        fail("封印されたチェックポイントがありません。先に `juminzei audit seal` を実行してください。")
+    if json_out:
+        print_json(
+            {
+                "out": str(result.path),
+                "written": result.written,
+                "checkpoints": result.total,
+                "tree_size": result.tree_size,
+                "public_key": result.public_key,
+            }
+        )
+        return
+    console.print(
+        f"{result.path} にチェックポイントを {result.written} 件書き出しました (tree size {result.tree_size},"
+        f" {result.total} in file). 公開鍵 public key: {result.public_key}",
+        highlight=False,
+    )

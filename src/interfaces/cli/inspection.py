@@ -1,0 +1,174 @@
+"""``juminzei audit replay|explain|access``: what inspectors and residents rely on (DESIGN §7)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import typer
+from rich.table import Table
+
+from application.inspection import plain
+from domain.shared.purpose import Purpose
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+
+def _uuid(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        fail(f"IDの形式が不正です: {text}", 2)
+
+
+def register(audit_app: typer.Typer) -> None:
+    @audit_app.command("replay")
+    def replay(
+        aggregate_id: str = typer.Argument(..., help="集約ID (taxpayer, assessment, filing, batch …)"),
+        version: int | None = typer.Option(None, "--version", help="この版の状態"),
+        as_of: str | None = typer.Option(
+            None, "--as-of", help="この時刻の状態 (ISO 8601, e.g. 2026-06-01T00:00:00+09:00)"
+        ),
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        """集約の再生: the state at a version or time, and every event with actor, purpose, source."""
+        cfg = settings()
+        ctx = command_context(as_, Purpose.AUDIT, cfg)
+        when = None
+        if as_of is not None:
+            try:
+                when = datetime.fromisoformat(as_of)
+            except ValueError:
+                fail("--as-of: ISO 8601 の日時で指定してください。", 2)
+            if when.tzinfo is None:
+                fail("--as-of: タイムゾーン付きで指定してください（例 +09:00）。", 2)
+        with container(cfg=cfg) as c:
+            result = run_guarded(
+                lambda: c.inspection.replay(_uuid(aggregate_id), ctx, version=version, as_of=when)
+            )
+        data: dict[str, Any] = {
+            "aggregate_id": str(result.aggregate_id),
+            "type": result.aggregate_type,
+            "version": result.version,
+            "latest_version": result.latest_version,
+            "state": result.state,
+            "timeline": [
+                {
+                    "version": e.version,
+                    "event": e.event,
+                    "timestamp": e.timestamp.isoformat(),
+                    "actor": e.actor,
+                    "purpose": e.purpose,
+                    "command_id": e.command_id,
+                    "source_ref": e.source_ref,
+                    "changes": e.changes,
+                }
+                for e in result.timeline
+            ],
+        }
+        if json_out:
+            print_json(data)
+            return
+        console.rule(
+            f"{result.aggregate_type} {result.aggregate_id} — 版 {result.version} / {result.latest_version}"
+        )
+        for key, value in result.state.items():
+            console.print(f"  {key}: {value}", soft_wrap=True, highlight=False)
+        table = Table(title="イベント履歴")
+        for column in ("版", "イベント", "日時", "操作者", "利用目的", "コマンドID", "資料"):
+            table.add_column(column)
+        for e in result.timeline:
+            table.add_row(
+                str(e.version),
+                e.event,
+                e.timestamp.isoformat(timespec="seconds"),
+                e.actor,
+                str(e.purpose),
+                e.command_id,
+                e.source_ref or "",
+            )
+        console.print(table)
+
+    @audit_app.command("explain")
+    def explain(
+        assessment_id: str = typer.Argument(..., help="賦課ID"),
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        """賦課の再計算: re-run the engine with the recorded input and rule set; compare line by line."""
+        cfg = settings()
+        ctx = command_context(as_, Purpose.AUDIT, cfg)
+        with container(cfg=cfg) as c:
+            result = run_guarded(lambda: c.inspection.explain(_uuid(assessment_id), ctx))
+        data = {
+            "assessment_id": str(result.assessment_id),
+            "rule_set_id": result.rule_set_id,
+            "reproduces": result.reproduces,
+            "recorded_total": result.recorded_total,
+            "recomputed_total": result.recomputed_total,
+            "lines_compared": result.lines_compared,
+            "differences": [plain(d) for d in result.differences],
+            "trace": list(result.trace),
+        }
+        if json_out:
+            print_json(data)
+        else:
+            verdict = "再現しました" if result.reproduces else f"差異 {len(result.differences)} 件"
+            console.print(
+                f"賦課 {result.assessment_id}（規則 {result.rule_set_id}）: {verdict}。"
+                f" 記録 {result.recorded_total:,} 円 / 再計算 {result.recomputed_total:,} 円"
+                f"（{result.lines_compared} 行を比較）",
+                soft_wrap=True,
+            )
+            for d in result.differences:
+                console.print(f"  {d.step}: 記録 {d.recorded} / 再計算 {d.recomputed}", soft_wrap=True)
+        if not result.reproduces:
+            raise typer.Exit(1)
+
+    @audit_app.command("access")
+    def access(
+        subject: str | None = typer.Option(None, "--subject", help="納税義務者ID (taxpayer id)"),
+        staff: str | None = typer.Option(None, "--staff", help="職員ID"),
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        """使用の記録: who viewed a person (--subject), or what a staff member viewed (--staff)."""
+        if (subject is None) == (staff is None):
+            fail("--subject か --staff のどちらか一方を指定してください。", 2)
+        cfg = settings()
+        ctx = command_context(as_, Purpose.AUDIT, cfg)
+        with container(cfg=cfg) as c:
+            c.runner.catch_up()
+            rows = run_guarded(
+                lambda: c.inspection.access(subject=subject, staff=staff, ctx=ctx, log=c.access_log)
+            )
+        if json_out:
+            print_json({"subject": subject, "staff": staff, "entries": rows})
+            return
+        table = Table(
+            title=f"使用の記録 {'対象者 ' + subject if subject else '職員 ' + str(staff)}: {len(rows)} 件"
+        )
+        for column in ("日時", "職員", "端末", "利用目的", "操作", "項目", "対象者"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                r["at"],
+                r["actor"],
+                r["terminal"] or "",
+                r["purpose"],
+                r["action"],
+                r["items"],
+                r["subject_id"],
+            )
+        console.print(table)

@@ -1,0 +1,67 @@
+"""Access journal read model (使用の記録の照会): who viewed whom, why, when (DESIGN §7)."""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from application.ports import Cursor, SqlDatabase
+from domain.audit.access import AccessRecord
+from projections.base import Projection
+
+NO_SUBJECT = "-"
+
+
+class AccessLogProjection(Projection):
+    name = "access_log"
+    topics = (get_topic(AccessRecord.PersonalDataViewed),)
+    tables = ("rm_access_log",)
+
+    @singledispatchmethod
+    def apply(self, event: Any, cur: Cursor) -> None:
+        """Other events are not this view's business."""
+
+    @apply.register
+    def _(self, e: AccessRecord.PersonalDataViewed, cur: Cursor) -> None:
+        subjects = [str(s) for s in e.subject_ids] or [NO_SUBJECT]
+        cur.executemany(
+            "INSERT INTO rm_access_log (record_id, subject_id, at, actor, terminal, purpose, action, items, position)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    str(e.originator_id),
+                    s,
+                    e.timestamp.isoformat(),
+                    e.actor,
+                    e.terminal,
+                    e.purpose.value,
+                    e.action,
+                    "・".join(e.items),
+                    0,
+                )
+                for s in subjects
+            ],
+        )
+
+
+class SqlAccessLog:
+    def __init__(self, db: SqlDatabase) -> None:
+        self._db = db
+
+    def _rows(self, where: str, value: str) -> list[dict[str, Any]]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT at, actor, terminal, purpose, action, items, subject_id, record_id FROM rm_access_log"
+                f" WHERE {where} = %s ORDER BY at, record_id",
+                (value,),
+            )
+            keys = ("at", "actor", "terminal", "purpose", "action", "items", "subject_id", "record_id")
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def by_subject(self, subject_id: str) -> list[dict[str, Any]]:
+        return self._rows("subject_id", subject_id)
+
+    def by_staff(self, actor: str) -> list[dict[str, Any]]:
+        return self._rows("actor", actor)
