@@ -28,7 +28,7 @@ from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
-from projections.access_log import SqlAccessLog
+from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
@@ -125,7 +125,9 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     app = JuminzeiApplication(env=store.eventsourcing_env(), personal_cipher=keystore)
     directory = SqlTaxpayerDirectory(db)
     runner = ProjectionRunner(
-        app, db, [TaxpayerSearchProjection(), IntakeProjection(), LevyLedgerProjection()]
+        app,
+        db,
+        [TaxpayerSearchProjection(), IntakeProjection(), LevyLedgerProjection(), AccessLogProjection()],
     )
     ledger = SqlLevyLedger(db)
     vault = SqlIndividualNumberVault(db, keystore, master_key)

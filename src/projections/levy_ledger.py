@@ -77,11 +77,7 @@ class LevyLedgerProjection(Projection):
                 a.total,
                 a.payable,
                 a.reduction,
-                a.municipal_income_levy,
-                a.prefectural_income_levy,
-                a.municipal_per_capita,
-                a.prefectural_per_capita,
-                a.forest_environment_tax,
+                *a.net_components(),
                 a.total_income,
                 a.taxable_income,
                 e.rule_set_id,
@@ -89,6 +85,7 @@ class LevyLedgerProjection(Projection):
             ),
         )
         self._installments(cur, str(e.originator_id), e.installments)
+        self._stats(cur, str(e.originator_id), e.fiscal_year, e.status.value, e.tax_input, e.computation, a)
         self._history(cur, e, "当初賦課", a.payable, None)
         self._outbox(cur, e, str(e.taxpayer_id), e.fiscal_year, "当初賦課")
 
@@ -101,6 +98,9 @@ class LevyLedgerProjection(Projection):
             (e.status.value, e.basis, e.method.value, e.collector, e.rule_set_id, str(e.originator_id)),
         )
         self._installments(cur, str(e.originator_id), e.installments)
+        self._stats(
+            cur, str(e.originator_id), e.fiscal_year, e.status.value, e.tax_input, e.computation, e.after
+        )
         self._history(cur, e, "更正", e.delta, e.reason)
         self._outbox(cur, e, str(e.taxpayer_id), e.fiscal_year, "更正")
 
@@ -122,6 +122,7 @@ class LevyLedgerProjection(Projection):
         if e.granted:
             self._amounts(cur, str(e.originator_id), e.amounts, e.originator_version)
             self._installments(cur, str(e.originator_id), e.installments)
+            self._stats_levies(cur, str(e.originator_id), e.amounts)
         self._history(cur, e, "減免決定" if e.granted else "減免却下", -e.amount, e.reason)
         if e.granted:
             cur.execute(
@@ -174,16 +175,72 @@ class LevyLedgerProjection(Projection):
                 a.total,
                 a.payable,
                 a.reduction,
-                a.municipal_income_levy,
-                a.prefectural_income_levy,
-                a.municipal_per_capita,
-                a.prefectural_per_capita,
-                a.forest_environment_tax,
+                *a.net_components(),
                 a.total_income,
                 a.taxable_income,
                 version,
                 assessment,
             ),
+        )
+
+    @staticmethod
+    def _stats(
+        cur: Cursor,
+        assessment: str,
+        fiscal_year: int,
+        status: str,
+        tax_input: Any,
+        computation: Any,
+        a: LevyAmounts,
+    ) -> None:
+        """Statistics row for the 課税状況調 (amounts and codes only; no personal data)."""
+        cur.execute("DELETE FROM rm_assessment_stats WHERE assessment_id = %s", (assessment,))
+        if not isinstance(computation, dict) or not isinstance(tax_input, dict):
+            return  # erased (retention): the headline amounts in rm_assessments remain
+        income = computation["income"]
+        given = tax_input.get("income", {})
+        credits = tax_input.get("credits", {})
+        salary = max(income["salary_income"] - income["income_adjustment_deduction"], 0)
+        business = int(given.get("business", 0))
+        pension = income["public_pension_income"]
+        other = max(income["comprehensive_income"] - salary - business - pension, 0)
+        cur.execute(
+            "INSERT INTO rm_assessment_stats (assessment_id, fiscal_year, status, non_resident, salary_income,"
+            " business_income, agricultural_income, pension_income, other_income, total_income, listed_stock_gains,"
+            " listed_stock_dividends, taxable_income, separate_taxable_income, municipal_income_levy,"
+            " prefectural_income_levy, municipal_per_capita, prefectural_per_capita, forest_environment_tax,"
+            " reduction, donation_amount, municipal_donation_credit, prefectural_donation_credit, one_stop)"
+            " VALUES (%s, %s, %s, %s, %s, %s, 0, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                assessment,
+                fiscal_year,
+                status,
+                0 if tax_input.get("taxpayer", {}).get("resident", True) else 1,
+                salary,
+                business,
+                pension,
+                other,
+                income["total_income"],
+                int(given.get("listed_stock_gains_separate", 0)),
+                int(given.get("listed_stock_dividends_separate", 0)),
+                computation["taxable_income"],
+                computation["separate_taxable_income"],
+                *a.net_components(),
+                a.reduction,
+                int(credits.get("furusato_donations", 0)) + int(credits.get("other_eligible_donations", 0)),
+                computation["municipal"]["donation_credit"],
+                computation["prefectural"]["donation_credit"],
+                1 if credits.get("one_stop") else 0,
+            ),
+        )
+
+    @staticmethod
+    def _stats_levies(cur: Cursor, assessment: str, a: LevyAmounts) -> None:
+        cur.execute(
+            "UPDATE rm_assessment_stats SET municipal_income_levy = %s, prefectural_income_levy = %s,"
+            " municipal_per_capita = %s, prefectural_per_capita = %s, forest_environment_tax = %s, reduction = %s"
+            " WHERE assessment_id = %s",
+            (*a.net_components(), a.reduction, assessment),
         )
 
     @staticmethod
@@ -306,6 +363,20 @@ class SqlLevyLedger:
             row = cur.fetchone()
         return LevyTotals(*(int(v) for v in row))
 
+    def ledger_totals(self, fiscal_year: int) -> Any:
+        """Component sums of the 課税台帳 (課税 rows), read independently of the statistics rows."""
+        from domain.reporting.survey import LedgerTotals
+
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT COUNT(*), COALESCE(SUM(municipal_income_levy), 0), COALESCE(SUM(prefectural_income_levy), 0),"
+                " COALESCE(SUM(municipal_per_capita), 0), COALESCE(SUM(prefectural_per_capita), 0),"
+                " COALESCE(SUM(forest_environment_tax), 0) FROM rm_assessments WHERE fiscal_year = %s AND status = %s",
+                (fiscal_year, "課税"),
+            )
+            row = cur.fetchone()
+        return LedgerTotals(*(int(v) for v in row))
+
     def installments(self, assessment: UUID) -> list[dict[str, Any]]:
         with self._db.transaction() as cur:
             cur.execute(
@@ -396,3 +467,51 @@ class SqlLevyLedger:
         if row is None:
             return None
         return {"document_id": row[0], "assessment_id": row[1], "kind": row[2], "event_version": int(row[3])}
+
+    def survey_rows(self, fiscal_year: int) -> list[Any]:
+        """統計用の行 (課税・非課税; 取消 excluded) for the 課税状況調."""
+        from domain.reporting.survey import SurveyRow
+
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT fiscal_year, status, non_resident, salary_income, business_income, agricultural_income,"
+                " pension_income, other_income, total_income, listed_stock_gains, listed_stock_dividends,"
+                " taxable_income, separate_taxable_income, municipal_income_levy, prefectural_income_levy,"
+                " municipal_per_capita, prefectural_per_capita, forest_environment_tax, reduction, donation_amount,"
+                " municipal_donation_credit, prefectural_donation_credit, one_stop FROM rm_assessment_stats"
+                " WHERE fiscal_year = %s ORDER BY assessment_id",
+                (fiscal_year,),
+            )
+            rows = cur.fetchall()
+        return [
+            SurveyRow(
+                fiscal_year=int(r[0]),
+                status=r[1],
+                non_resident=bool(r[2]),
+                salary_income=int(r[3]),
+                business_income=int(r[4]),
+                agricultural_income=int(r[5]),
+                pension_income=int(r[6]),
+                other_income=int(r[7]),
+                total_income=int(r[8]),
+                separate_long_term_gains=0,
+                separate_short_term_gains=0,
+                general_stock_gains=0,
+                listed_stock_gains=int(r[9]),
+                listed_stock_dividends=int(r[10]),
+                futures_misc=0,
+                taxable_income=int(r[11]),
+                separate_taxable_income=int(r[12]),
+                municipal_income_levy=int(r[13]),
+                prefectural_income_levy=int(r[14]),
+                municipal_per_capita=int(r[15]),
+                prefectural_per_capita=int(r[16]),
+                forest_environment_tax=int(r[17]),
+                reduction=int(r[18]),
+                donation_amount=int(r[19]),
+                municipal_donation_credit=int(r[20]),
+                prefectural_donation_credit=int(r[21]),
+                one_stop=bool(r[22]),
+            )
+            for r in rows
+        ]

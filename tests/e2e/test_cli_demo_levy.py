@@ -82,3 +82,57 @@ def test_assessment_show_is_journaled_and_has_the_trace(cli_env: dict[str, str])
         app, ["assessment", "show", "--address-number", "999999", "--fiscal-year", "2026", "--as", "c"]
     )
     assert missing.exit_code == 1 and "999999" in missing.output
+
+
+def test_survey_explain_replay_and_certificate_cli(cli_env: dict[str, str], tmp_path: Any) -> None:
+    assert invoke("demo", "--taxpayers", "60", "--seed", "6", "--json").exit_code == 0
+    survey = runner.invoke(
+        app, ["report", "tax-status-survey", "--fiscal-year", "2026", "--out", str(tmp_path / "s"), "--json"]
+    )
+    assert survey.exit_code == 0, survey.output
+    body = json.loads(survey.stdout)
+    assert body["reconciled"] is True and body["total_tax"] == body["ledger_total_tax"]
+
+    from adapters.settings import Settings
+    from interfaces.bootstrap import build
+
+    c = build(Settings())
+    try:
+        aid = c.ledger.assessments(2026)[0]
+        address = c.app.repository.get(c.app.repository.get(aid).taxpayer_id).address_number
+    finally:
+        c.close()
+    explained = runner.invoke(app, ["audit", "explain", str(aid), "--as", "inspector", "--json"])
+    assert explained.exit_code == 0 and json.loads(explained.stdout)["reproduces"] is True
+    replayed = json.loads(
+        runner.invoke(app, ["audit", "replay", str(aid), "--version", "1", "--as", "i", "--json"]).stdout
+    )
+    assert replayed["version"] == 1 and replayed["timeline"][0]["purpose"] == "当初賦課"
+
+    issued = runner.invoke(
+        app,
+        [
+            "certificate",
+            "issue",
+            "--taxpayer",
+            address,
+            "--fiscal-year",
+            "2026",
+            "--out",
+            str(tmp_path / "c.pdf"),
+            "--as",
+            "clerk",
+            "--json",
+        ],
+    )
+    assert issued.exit_code == 0, issued.output
+    code = json.loads(issued.stdout)["code"]
+    assert runner.invoke(app, ["certificate", "verify", code]).exit_code == 0
+    assert (
+        runner.invoke(app, ["certificate", "verify", code[:-1] + ("A" if code[-1] != "A" else "B")]).exit_code
+        == 1
+    )
+    verified = runner.invoke(app, ["audit", "verify", "--json"])
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["unsealed_tail"] == 0, (
+        "CLI batches leave the log sealed"
+    )

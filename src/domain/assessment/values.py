@@ -54,6 +54,32 @@ class LevyAmounts:
         """The amount to collect: total less any 減免."""
         return self.total - self.reduction
 
+    def net_components(self) -> tuple[int, int, int, int, int]:
+        """(特別区民税所得割, 都民税所得割, 特別区民税均等割, 都民税均等割, 森林環境税) after 減免.
+
+        The reduction comes off the 所得割 first, split in proportion to the two levies (remainder to
+        都民税), then off the 均等割 (特別区民税 first) and last the 森林環境税 (区条例の減免は所得割から
+        充てる運用; documented in docs/assessment.md). The five always sum to ``payable``.
+        """
+        left = min(self.reduction, self.total)
+        income = self.municipal_income_levy + self.prefectural_income_levy
+        from_income = min(left, income)
+        municipal_cut = from_income * self.municipal_income_levy // income if income else 0
+        prefectural_cut = from_income - municipal_cut
+        left -= from_income
+        parts = [
+            self.municipal_income_levy - municipal_cut,
+            self.prefectural_income_levy - prefectural_cut,
+            self.municipal_per_capita,
+            self.prefectural_per_capita,
+            self.forest_environment_tax,
+        ]
+        for i in (2, 3, 4):
+            cut = min(left, parts[i])
+            parts[i] -= cut
+            left -= cut
+        return parts[0], parts[1], parts[2], parts[3], parts[4]
+
 
 @dataclass(frozen=True)
 class InstallmentLine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -327,3 +328,79 @@ def outbox(json_out: bool = JSON_OPTION) -> None:
         print_json({"transfers": rows})
         return
     console.print(f"移転記録 {len(rows)} 件")
+
+
+@report_app.command("tax-status-survey")
+def tax_status_survey(
+    fiscal_year: int = FY,
+    out: Path = typer.Option(..., "--out", help="出力ディレクトリ (CSV, XLSX, HTML)"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """市町村税課税状況等の調 (個人住民税): 第2表, 第11表, 課税標準額段階別, 寄附金税額控除 — from read models."""
+    from adapters.reporting import write_survey
+    from domain.reporting import survey
+
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        rows = c.ledger.survey_rows(fiscal_year)
+        ledger = c.ledger.ledger_totals(fiscal_year)
+    result = survey(rows, fiscal_year=fiscal_year)
+    checks = result.reconcile(ledger)
+    files = write_survey(result, out)
+    ok = result.reconciliation.ok and all(check.ok for check in checks)
+    if json_out:
+        print_json(
+            {
+                "fiscal_year": fiscal_year,
+                "files": [str(f) for f in files],
+                "total_tax": result.total_tax,
+                "ledger_total_tax": ledger.total_tax,
+                "reconciled": ok,
+                "checks": [
+                    {"name": ch.name, "table": ch.table_value, "expected": ch.expected, "ok": ch.ok}
+                    for ch in (*result.reconciliation.checks, *checks)
+                ],
+            }
+        )
+    else:
+        console.print(f"{fiscal_year}年度 課税状況調: {len(files)} ファイル ({out})")
+        console.print(
+            f"税額合計 {result.total_tax:,} 円 / 課税台帳 {ledger.total_tax:,} 円: {'一致' if ok else '不一致'}"
+        )
+    if not ok:
+        raise typer.Exit(3)
+
+
+@report_app.command("euc")
+def euc(
+    fiscal_year: int = FY,
+    by: str = typer.Option(
+        "income_class", "--by", help="集計キー (comma-separated: income_class, band, status …)"
+    ),
+    measures: str = typer.Option(
+        "total_income,municipal_income_levy", "--measures", help="集計項目 (comma-separated)"
+    ),
+    min_cell: int = typer.Option(10, "--min-cell", min=1, help="これ未満の人数のセルは秘匿"),
+    out: Path | None = typer.Option(None, "--out", help="CSV 出力先"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """EUC: aggregate-only statistics with small cells suppressed (purpose 統計作成)."""
+    from adapters.reporting import write_aggregate_csv
+    from domain.reporting import aggregate
+
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        rows = c.ledger.survey_rows(fiscal_year)
+    try:
+        table = aggregate(
+            rows, by=tuple(by.split(",")), measures=tuple(measures.split(",")), min_cell=min_cell
+        )
+    except (ValueError, KeyError) as error:
+        fail(f"集計の指定が不正です: {error}", 2)
+    if out is not None:
+        write_aggregate_csv(table, out)
+    if json_out:
+        print_json({"rows": table})
+    else:
+        for row in table:
+            console.print(", ".join(f"{k}={v}" for k, v in row.items()), soft_wrap=True)
