@@ -142,3 +142,37 @@ def test_employer_and_employee_notices(ward_levied: Any) -> None:
     assert len(employee.model.monthly) == 12
     with pytest.raises(DomainError):
         c.documents.tax_notice("0", 2026, ISSUED, ctx("x"))
+
+
+def test_non_resident_is_levied_per_capita_only_and_notified(durable_container: Any) -> None:
+    from application.taxpayers import RegisterTaxpayer
+    from domain.shared.person import RegistrationKind, Sex
+
+    c = durable_container
+    c.taxpayers.register(
+        RegisterTaxpayer(
+            "900000001",
+            "家屋敷一郎",
+            "カオクシキイチロウ",
+            date(1960, 2, 2),
+            Sex.M,
+            "神奈川県川崎市中原区1-1",
+            RegistrationKind.NON_RESIDENT,
+            registered_on=date(2020, 4, 1),
+        ),
+        ctx("reg", Purpose.REGISTRY),
+    )
+    c.runner.catch_up()
+    result = c.levy.run(2026, ctx("levy"))
+    assert result.levied == 1
+    c.runner.catch_up()
+    (aid,) = c.ledger.assessments(2026)
+    a: Assessment = c.app.repository.get(aid)
+    assert a.basis.startswith("家屋敷課税")
+    assert a.amounts.municipal_income_levy == a.amounts.prefectural_income_levy == 0
+    assert a.amounts.municipal_per_capita > 0 and a.amounts.forest_environment_tax == 0
+    doc = c.documents.non_resident_notice(
+        "900000001", 2026, ISSUED, "141313", "川崎市長", "川崎市中原区1-1", ctx("n")
+    )
+    text = pypdfium2.PdfDocument(render(doc.model))[0].get_textpage().get_text_range()
+    assert "川崎市長" in text

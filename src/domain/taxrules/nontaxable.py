@@ -43,7 +43,8 @@ def determine(
     t: Tracer,
 ) -> tuple[NonTaxable, Limits]:
     """Decide 均等割/所得割 非課税. Order: 生活保護 → 障害者等 135万円 → 所得割 limit → 均等割 limit;
-    a non-resident (家屋敷課税) never pays 所得割 (地方税法294条1項2号)."""
+    a non-resident (家屋敷課税) never pays 所得割 (地方税法294条1項2号) and is not covered by the
+    income-based 均等割 exemption, which 295条3項 gives only to persons with 住所 in the municipality."""
     nt = rs.non_taxable
     lim = limits(members, rs, mp)
     tp = inp.taxpayer
@@ -64,7 +65,9 @@ def determine(
         if total_income <= lim.income_levy:
             income_levy = True
             reason = "所得割非課税限度額以下 under the income-levy limit"
-        if income_levy and total_income_amount <= lim.per_capita:
+        # 地方税法295条3項: the income-based 均等割 exemption is for persons with 住所 in the municipality;
+        # 家屋敷課税 (no 住所 here) pays 均等割 whatever the income.
+        if income_levy and total_income_amount <= lim.per_capita and tp.resident:
             per_capita = True
             reason = "均等割非課税限度額以下 under the per-capita limit"
     if not tp.resident and not income_levy:

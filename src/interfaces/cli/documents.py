@@ -173,6 +173,32 @@ def notice_employee(
     _report(doc, out, json_out)
 
 
+@notice_app.command("non-resident")
+def notice_non_resident(
+    address_number: str = typer.Option(..., "--address-number"),
+    fiscal_year: int = FY,
+    to_code: str = typer.Option(..., "--to", help="住民登録地の団体コード"),
+    to_name: str = typer.Option(..., "--to-name", help="宛先 (e.g. 川崎市長)"),
+    registered_address: str = typer.Option(..., "--registered-address", help="住民票上の住所"),
+    out: Path = OUT,
+    issue_date: str | None = ISSUE_DATE,
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """住登外課税の通知 (他団体通知) to the municipality of registration."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
+    when = _issue_date(issue_date)
+    with container(cfg=cfg) as c:
+        doc = run_guarded(
+            lambda: c.documents.non_resident_notice(
+                address_number, fiscal_year, when, to_code, to_name, registered_address, ctx
+            )
+        )
+        c.runner.catch_up()
+    _report(doc, out, json_out)
+
+
 @notice_app.command("employers")
 def notice_employers(
     fiscal_year: int = FY,

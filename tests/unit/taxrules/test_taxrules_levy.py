@@ -377,3 +377,13 @@ def test_spouse_special_personal_difference_r7_vs_r8() -> None:
     )
     assert r8.deductions.items["spouse_special"] == 330_000
     assert r8.deductions.personal_difference == 50_000
+
+
+def test_non_resident_pays_per_capita_even_without_income() -> None:
+    """地方税法295条3項: the income-based 均等割 exemption covers only persons with 住所 here, so a 家屋敷課税
+    taxpayer with no income still pays 均等割 (ward guidance: 所得の有無にかかわらず課税)."""
+    out = calc(fiscal_year=2026, taxpayer=TaxpayerFacts(resident=False))
+    assert not out.non_taxable.per_capita and out.non_taxable.income_levy
+    assert (out.municipal.per_capita_levy, out.prefectural.per_capita_levy) == (3_000, 1_000)
+    resident = calc(fiscal_year=2026, taxpayer=TaxpayerFacts(resident=True))
+    assert resident.total == 0 and resident.non_taxable.per_capita
