@@ -20,6 +20,7 @@ from application.serialization import JuminzeiTranscoder, PersonalDataMapper, re
 from domain.assessment.values import AssessmentStatus, CollectionMethod, InstallmentLine, LevyAmounts
 from domain.filings.filing import FilingKind, Submission, WorkQueue
 from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
+from domain.retention.policy import ErasedKey
 from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
 from domain.taxpayer.values import AssistancePeriod, DisabilityStatus, ResidenceChange
@@ -46,6 +47,7 @@ for _name, _value in {
     "submitter_count": SubmitterCount,
     "levy_amounts": LevyAmounts,
     "installment_line": InstallmentLine,
+    "erased_key": ErasedKey,
 }.items():
     register_value(_name, _value)
 

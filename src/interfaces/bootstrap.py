@@ -9,7 +9,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adapters.crypto.keystore import SqlKeyStore, decode_master_key, load_or_create_dev_master_key
+from adapters.crypto.keystore import (
+    SqlKeyInventory,
+    SqlKeyStore,
+    decode_master_key,
+    load_or_create_dev_master_key,
+)
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
@@ -27,6 +32,7 @@ from application.inspection import InspectionService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
+from application.retention import RetentionService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
@@ -65,6 +71,8 @@ class Container:
     documents: DocumentService
     inspection: InspectionService
     access_log: SqlAccessLog
+    key_inventory: SqlKeyInventory
+    retention: RetentionService
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -159,5 +167,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         documents=DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key))),
         inspection=InspectionService(app),
         access_log=SqlAccessLog(db),
+        key_inventory=SqlKeyInventory(db),
+        retention=RetentionService(app, SqlKeyInventory(db), keystore.destroy),
         warnings=warnings,
     )

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase, TaxpayerSearchRow
+from domain.retention.policy import ErasureRun
 from domain.shared.person import RegistrationKind
 from domain.taxpayer.model import Taxpayer
 from domain.taxpayer.values import ResidenceChange
@@ -23,7 +24,11 @@ from projections.base import Projection
 
 class TaxpayerSearchProjection(Projection):
     name = "taxpayer_search"
-    topics = (get_topic(Taxpayer.Registered), get_topic(Taxpayer.ResidentRecordChanged))
+    topics = (
+        get_topic(Taxpayer.Registered),
+        get_topic(Taxpayer.ResidentRecordChanged),
+        get_topic(ErasureRun.ErasureRecorded),
+    )
     tables = ("rm_taxpayer_search",)
 
     @singledispatchmethod
@@ -69,6 +74,13 @@ class TaxpayerSearchProjection(Projection):
                 str(event.originator_id),
             ),
         )
+
+    @apply.register
+    def _(self, event: ErasureRun.ErasureRecorded, cur: Cursor) -> None:
+        """消去: identity keys destroyed → the search rows go too (DESIGN §6)."""
+        for key in event.erased:
+            if key.scope == "identity":
+                cur.execute("DELETE FROM rm_taxpayer_search WHERE taxpayer_id = %s", (key.key_id.split(":", 1)[1],))
 
 
 def _iso(value: object) -> str:

@@ -146,3 +146,41 @@ class SqlKeyStore:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+class SqlKeyInventory:
+    """Which data keys exist (for retention) and which are held past their period."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self._db = db
+
+    def live_keys(self) -> list[str]:
+        with self._db.transaction() as cur:
+            cur.execute("SELECT key_id FROM data_keys WHERE wrapped_key IS NOT NULL ORDER BY key_id")
+            return [r[0] for r in cur.fetchall()]
+
+    def held_keys(self) -> set[str]:
+        with self._db.transaction() as cur:
+            cur.execute("SELECT key_id FROM retention_holds WHERE released_at IS NULL")
+            return {r[0] for r in cur.fetchall()}
+
+    def place_hold(self, key_id: str, reason: str, actor: str) -> None:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO retention_holds (key_id, reason, placed_by, placed_at, released_at)"
+                " VALUES (%s, %s, %s, %s, NULL)",
+                (key_id, reason, actor, _now()),
+            )
+
+    def release_hold(self, key_id: str) -> int:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "UPDATE retention_holds SET released_at = %s WHERE key_id = %s AND released_at IS NULL",
+                (_now(), key_id),
+            )
+            return int(getattr(cur, "rowcount", 0))
+
+    def forget_vault_entry(self, taxpayer_id: str) -> None:
+        """Drop the vault row of an erased identity (its ciphertext is unreadable already)."""
+        with self._db.transaction() as cur:
+            cur.execute("DELETE FROM individual_number_vault WHERE taxpayer_id = %s", (taxpayer_id,))

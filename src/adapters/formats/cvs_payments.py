@@ -12,6 +12,7 @@ from __future__ import annotations
 from adapters.formats._base import FieldError, Row, iso
 from adapters.formats.payments import (
     CsvFormat,
+    ascii_code,
     join_collector,
     period_number,
     positive_amount,
@@ -69,7 +70,7 @@ def _parse_row(r: Row) -> Receipt:
         paid_on=paid_on,
         amount=amount,
         reference=ref,
-        collected_by=join_collector([r.text(5, max_len=10), r.text(6, max_len=20)]),
+        collected_by=join_collector([ascii_code(r, 5, 10), ascii_code(r, 6, 20)]),
         barcode=barcode_text,
         provisional=status == PROVISIONAL,
     )

@@ -93,6 +93,14 @@ def receipt_id(r: Row, i: int) -> str:
     return v
 
 
+def ascii_code(r: Row, i: int, max_len: int) -> str:
+    """A counter-party code (店舗コード etc.): ASCII letters and digits."""
+    v = r.text(i)
+    if len(v) > max_len or not (v.isascii() and v.isalnum()):
+        raise FieldError(r.name(i), f"半角英数字（{max_len}文字以内）で記載してください。")
+    return v
+
+
 def positive_amount(r: Row, i: int) -> int:
     if not r.raw(i):
         raise FieldError(r.name(i), "必須項目が空欄です。")

@@ -443,8 +443,8 @@ def encode_record(record: ZenginRecord) -> bytes:
         ]
     elif isinstance(record, DebitRequestLine | DebitResultLine):
         code = record.raw_result_code if isinstance(record, DebitResultLine) else "0"
-        if len(code) != 1 or not code.isascii() or not code.isprintable():
-            raise ValueError("raw_result_code: one printable ASCII character")
+        if len(code) != 1 or code == " " or not ("!" <= code <= "~" or "｡" <= code <= "ﾟ"):
+            raise ValueError("raw_result_code: one printable single-byte character")
         parts = [
             "2",
             _n(record.bank_code, 4, "bank_code"),
@@ -804,14 +804,12 @@ def _check_trailer(
     ok = True
 
     def mismatch(item: str, declared: int, actual: int, unit: str) -> None:
+        # counts are shown; amounts are not (a one-record group's total is one taxpayer's amount)
         nonlocal ok
         ok = False
+        detail = f"（トレーラ{declared}件、データ・レコード{actual}件）" if unit == "件" else ""
         errors.append(
-            RecordError(
-                line,
-                item,
-                f"トレーラの{item}（{declared}{unit}）がデータ・レコードの集計（{actual}{unit}）と一致しません。",
-            )
+            RecordError(line, item, f"トレーラの{item}がデータ・レコードの集計と一致しません{detail}。")
         )
 
     if trailer.total_count != group.data_lines:

@@ -14,6 +14,7 @@ from interfaces.cli import (
     intake,
     levy,
     projections,
+    retention,
     returns,
     tax,
     taxpayer,
@@ -41,6 +42,7 @@ app.add_typer(documents.notice_app, name="notice")
 app.add_typer(documents.document_app, name="document")
 app.add_typer(audit.app, name="audit")
 inspection.register(audit.app)
+app.add_typer(retention.app, name="retention")
 generate.register(app)
 
 

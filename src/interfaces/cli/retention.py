@@ -1,0 +1,83 @@
+"""``juminzei retention …``: 保存期間経過後の消去 (crypto-shredding) and holds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from application.retention import describe
+from domain.shared.purpose import Purpose
+from domain.taxpayer.model import taxpayer_id
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+app = typer.Typer(help="保管・消去 (retention and erasure).", no_args_is_help=True)
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+
+
+@app.command("run")
+def run(
+    as_of: str = typer.Option(..., "--as-of", help="基準日 YYYY-MM-DD"),
+    years: int = typer.Option(7, "--years", min=5, max=30, help="年度終了後の保存年数 (地方税法17条の5: 既定7年)"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Destroy the data keys whose retention ended; record a PII-free erasure event (rerun: no change)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    when = _date(as_of, "--as-of")
+    with container(cfg=cfg) as c:
+        c.retention.years = years
+        result = run_guarded(lambda: c.retention.run(when, ctx))
+        c.runner.catch_up()
+    data = describe(result)
+    if json_out:
+        print_json(data)
+    else:
+        console.print(f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
+                      f" 保存継続 {data['kept']} 件", soft_wrap=True)
+
+
+@app.command("hold")
+def hold(
+    address_number: str = typer.Option(..., "--address-number"),
+    fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    reason: str = typer.Option(..., "--reason", help="審査請求・訴訟・滞納 など"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """保存延長: keep a 年度 of a taxpayer past its period (until released)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        c.key_inventory.place_hold(f"taxpayer:{taxpayer_id(address_number)}:{fiscal_year}", reason, ctx.actor)
+    console.print(f"保存を延長しました: 宛名番号 {address_number} {fiscal_year}年度")
+
+
+@app.command("release")
+def release(
+    address_number: str = typer.Option(..., "--address-number"),
+    fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """保存延長の解除."""
+    cfg = settings()
+    command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        released = c.key_inventory.release_hold(f"taxpayer:{taxpayer_id(address_number)}:{fiscal_year}")
+    console.print(f"解除しました ({released} 件)")
