@@ -228,3 +228,100 @@ class InspectionService:
         )
         staff_rows: list[dict[str, Any]] = log.by_staff(staff or "")
         return staff_rows
+
+
+def department_of(actor: str) -> str:
+    """The 所属 shown to a resident instead of a staff name (staff registry brings the real 課 later)."""
+    if actor.startswith("job:"):
+        return "システム処理（一括処理）"
+    return "区民部 税務課"
+
+
+class DisclosureService:
+    """開示請求 (個人情報保護法 第76条, 番号法 第30条): what is held about a person, who used it and why
+    (by department and purpose, never staff names), and what was provided to whom."""
+
+    def __init__(self, app: JuminzeiApplication, access_log: Any, ledger: Any, db: Any) -> None:
+        self.app = app
+        self.access_log = access_log
+        self.ledger = ledger
+        self.db = db
+
+    def compile(self, taxpayer: UUID, ctx: CommandContext) -> dict[str, Any]:
+        from domain.taxpayer.model import Taxpayer
+
+        try:
+            person: Taxpayer = self.app.repository.get(taxpayer)
+        except AggregateNotFoundError:
+            raise DomainError(f"納税義務者 {taxpayer} の記録がありません。", code="not_found") from None
+        self.app.save(
+            AccessRecord.record_view(
+                action="disclosure.compile",
+                subject_ids=(taxpayer,),
+                items=("保有個人情報の全部", "利用の記録", "提供の記録"),
+                criteria=("taxpayer_id",),
+                ctx=ctx,
+            )
+        )
+        with self.db.transaction() as cur:
+            cur.execute(
+                "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
+                " ORDER BY tax_year, kind",
+                (str(taxpayer),),
+            )
+            filings = [
+                {"kind": r[0], "tax_year": r[1], "status": r[2], "submitter": r[3], "submission": r[4]}
+                for r in cur.fetchall()
+            ]
+            cur.execute(
+                "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
+                " WHERE taxpayer_id = %s ORDER BY fiscal_year",
+                (str(taxpayer),),
+            )
+            assessments = [
+                {
+                    "fiscal_year": r[1],
+                    "status": r[2],
+                    "method": r[3],
+                    "payable": int(r[4]),
+                    "history": self.ledger.history(UUID(r[0])),
+                }
+                for r in cur.fetchall()
+            ]
+            cur.execute(
+                "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"
+                " WHERE taxpayer_id = %s ORDER BY created_at, department",
+                (str(taxpayer),),
+            )
+            provisions = [
+                {
+                    "recipient": r[0],
+                    "fiscal_year": r[1],
+                    "reason": r[2],
+                    "items": r[3],
+                    "status": r[4],
+                    "at": r[5],
+                }
+                for r in cur.fetchall()
+            ]
+        access = [
+            {
+                "at": r["at"],
+                "department": department_of(r["actor"]),
+                "purpose": r["purpose"],
+                "action": r["action"],
+                "items": r["items"],
+            }
+            for r in self.access_log.by_subject(str(taxpayer))
+        ]
+        identity = {k: plain(v) for k, v in vars(person).items() if not k.startswith("_")}
+        identity["individual_number_linked"] = (
+            "保有（番号そのものは本人確認のうえ別途開示）" if person.individual_number_linked else "なし"
+        )
+        return {
+            "taxpayer_id": str(taxpayer),
+            "held": {"identity": identity, "filings": filings, "assessments": assessments},
+            "access_history": access,
+            "provisions": provisions,
+            "note": "利用の記録は所属と利用目的で示し、職員の氏名は示しません。",
+        }

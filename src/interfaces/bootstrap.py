@@ -28,7 +28,7 @@ from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService
 from application.assessment.levy import LevyService
 from application.individual_numbers import IndividualNumberService
-from application.inspection import InspectionService
+from application.inspection import DisclosureService, InspectionService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
@@ -70,6 +70,7 @@ class Container:
     assessment_queries: AssessmentQueries
     documents: DocumentService
     inspection: InspectionService
+    disclosure: DisclosureService
     access_log: SqlAccessLog
     key_inventory: SqlKeyInventory
     retention: RetentionService
@@ -166,6 +167,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         assessment_queries=AssessmentQueries(app),
         documents=DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key))),
         inspection=InspectionService(app),
+        disclosure=DisclosureService(app, SqlAccessLog(db), ledger, db),
         access_log=SqlAccessLog(db),
         key_inventory=SqlKeyInventory(db),
         retention=RetentionService(app, SqlKeyInventory(db), keystore.destroy),

@@ -130,3 +130,29 @@ def test_explain_detects_a_levy_that_no_longer_reproduces(
     monkeypatch.setattr(inspection, "compute", drifted)
     result = c.inspection.explain(aid, ctx("e", Purpose.AUDIT, "inspector"))
     assert not result.reproduces and any(d.id == "total" for d in result.differences)
+
+
+def test_disclosure_shows_departments_and_purposes_never_staff_names(levied: Any, tmp_path: Path) -> None:
+    import pypdfium2
+
+    from adapters.documents.disclosure_pdf import render_disclosure
+
+    c = levied
+    aid = next(iter(c.ledger.assessments(2026)))
+    tid = c.app.repository.get(aid).taxpayer_id
+    c.inspection.replay(tid, ctx("look", Purpose.AUDIT, "staff-secret-yamada"))
+    c.runner.catch_up()
+    data = c.disclosure.compile(tid, ctx("d", Purpose.DISCLOSURE_REQUEST, "clerk-disclosure"))
+    assert data["access_history"] and data["access_history"][0]["purpose"] == "監査"
+    assert data["access_history"][0]["department"] == "区民部 税務課"
+    assert len(data["provisions"]) >= 5 and data["held"]["assessments"][0]["fiscal_year"] == 2026
+    pdf = render_disclosure(data)
+    text = "".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf))
+    assert "保有個人情報の開示" in text and "利用の記録" in text
+    import json
+
+    assert (
+        "staff-secret-yamada" not in json.dumps(data, ensure_ascii=False)
+        and "staff-secret-yamada" not in text
+    )
+    assert render_disclosure(data) == pdf

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -135,6 +137,35 @@ def register(audit_app: typer.Typer) -> None:
                 console.print(f"  {d.step}: 記録 {d.recorded} / 再計算 {d.recomputed}", soft_wrap=True)
         if not result.reproduces:
             raise typer.Exit(1)
+
+    @audit_app.command("disclosure")
+    def disclosure(
+        taxpayer_id: str = typer.Argument(..., help="納税義務者ID"),
+        out: Path = typer.Option(..., "--out", help="出力ディレクトリ"),
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        """開示請求への回答: what is held, access history by department and purpose, provisions (JSON + PDF)."""
+        from adapters.documents.disclosure_pdf import render_disclosure
+
+        cfg = settings()
+        ctx = command_context(as_, Purpose.DISCLOSURE_REQUEST, cfg)
+        with container(cfg=cfg) as c:
+            c.runner.catch_up()
+            data = run_guarded(lambda: c.disclosure.compile(_uuid(taxpayer_id), ctx))
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "disclosure.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        (out / "disclosure.pdf").write_bytes(render_disclosure(data))
+        if json_out:
+            print_json(
+                {
+                    "files": [str(out / "disclosure.json"), str(out / "disclosure.pdf")],
+                    "access_entries": len(data["access_history"]),
+                    "provisions": len(data["provisions"]),
+                }
+            )
+        else:
+            console.print(f"開示資料を出力しました: {out}")
 
     @audit_app.command("access")
     def access(
