@@ -18,6 +18,7 @@ from eventsourcing.persistence import Mapper, Transcoder
 from application.ports import PersonalDataCipher
 from application.serialization import JuminzeiTranscoder, PersonalDataMapper, register_enum, register_value
 from domain.assessment.values import AssessmentStatus, CollectionMethod, InstallmentLine, LevyAmounts
+from domain.audit.provision import DisclosureClass, ProvisionKind
 from domain.filings.filing import FilingKind, Submission, WorkQueue
 from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
 from domain.retention.policy import ErasedKey
@@ -36,6 +37,8 @@ for _name, _enum in {
     "work_queue": WorkQueue,
     "collection_method": CollectionMethod,
     "assessment_status": AssessmentStatus,
+    "provision_kind": ProvisionKind,
+    "disclosure_class": DisclosureClass,
 }.items():
     register_enum(_name, _enum)
 for _name, _value in {

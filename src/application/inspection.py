@@ -241,11 +241,14 @@ class DisclosureService:
     """開示請求 (個人情報保護法 第76条, 番号法 第30条): what is held about a person, who used it and why
     (by department and purpose, never staff names), and what was provided to whom."""
 
-    def __init__(self, app: JuminzeiApplication, access_log: Any, ledger: Any, db: Any) -> None:
+    def __init__(
+        self, app: JuminzeiApplication, access_log: Any, ledger: Any, db: Any, provisions: Any = None
+    ) -> None:
         self.app = app
         self.access_log = access_log
         self.ledger = ledger
         self.db = db
+        self.provisions = provisions
 
     def compile(self, taxpayer: UUID, ctx: CommandContext) -> dict[str, Any]:
         from domain.taxpayer.model import Taxpayer
@@ -318,6 +321,20 @@ class DisclosureService:
         identity["individual_number_linked"] = (
             "保有（番号そのものは本人確認のうえ別途開示）" if person.individual_number_linked else "なし"
         )
+        if self.provisions is not None:
+            recorded = [
+                {
+                    "recipient": r["recipient"],
+                    "fiscal_year": "",
+                    "reason": f"{r['kind']}（{r['legal_basis']}）",
+                    "items": r["items"],
+                    "status": r["outcome"],
+                    "at": r["provided_at"],
+                }
+                for r in self.provisions.query(subject=str(taxpayer))
+            ]
+            # Transfers not yet delivered through the gate are shown as planned; delivered ones as records.
+            provisions = recorded or [dict(p, status="移転予定（未送付）") for p in provisions]
         return {
             "taxpayer_id": str(taxpayer),
             "held": {"identity": identity, "filings": filings, "assessments": assessments},

@@ -121,7 +121,11 @@ class RetentionService:
                 result.kept += 1
         if result.erased:
             run = ErasureRun.record(
-                as_of=as_of, retention_years=self.years, erased=tuple(result.erased), held=result.held, ctx=ctx
+                as_of=as_of,
+                retention_years=self.years,
+                erased=tuple(result.erased),
+                held=result.held,
+                ctx=ctx,
             )
             result.position = self.app.save_all(run)
         log.info("retention.run", as_of=as_of.isoformat(), erased=len(result.erased), held=result.held)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.crypto.keystore import (
@@ -32,12 +33,14 @@ from application.inspection import DisclosureService, InspectionService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
+from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
+from projections.provisions import ProvisionsProjection, SqlProvisions
 from projections.taxpayer_search import SqlTaxpayerDirectory, TaxpayerSearchProjection
 
 
@@ -74,6 +77,9 @@ class Container:
     access_log: SqlAccessLog
     key_inventory: SqlKeyInventory
     retention: RetentionService
+    provisions: ProvisionService
+    exports: ExportService
+    provision_log: SqlProvisions
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -136,8 +142,15 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     runner = ProjectionRunner(
         app,
         db,
-        [TaxpayerSearchProjection(), IntakeProjection(), LevyLedgerProjection(), AccessLogProjection()],
+        [
+            TaxpayerSearchProjection(),
+            IntakeProjection(),
+            LevyLedgerProjection(),
+            AccessLogProjection(),
+            ProvisionsProjection(),
+        ],
     )
+    provisions = ProvisionService(app, lambda: datetime.now(UTC))
     ledger = SqlLevyLedger(db)
     vault = SqlIndividualNumberVault(db, keystore, master_key)
     intake_index = SqlIntakeIndex(db)
@@ -167,9 +180,12 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         assessment_queries=AssessmentQueries(app),
         documents=DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key))),
         inspection=InspectionService(app),
-        disclosure=DisclosureService(app, SqlAccessLog(db), ledger, db),
+        disclosure=DisclosureService(app, SqlAccessLog(db), ledger, db, SqlProvisions(db)),
         access_log=SqlAccessLog(db),
         key_inventory=SqlKeyInventory(db),
         retention=RetentionService(app, SqlKeyInventory(db), keystore.destroy),
+        provisions=provisions,
+        exports=ExportService(app, provisions, lambda: datetime.now(UTC)),
+        provision_log=SqlProvisions(db),
         warnings=warnings,
     )

@@ -80,7 +80,9 @@ class TaxpayerSearchProjection(Projection):
         """消去: identity keys destroyed → the search rows go too (DESIGN §6)."""
         for key in event.erased:
             if key.scope == "identity":
-                cur.execute("DELETE FROM rm_taxpayer_search WHERE taxpayer_id = %s", (key.key_id.split(":", 1)[1],))
+                cur.execute(
+                    "DELETE FROM rm_taxpayer_search WHERE taxpayer_id = %s", (key.key_id.split(":", 1)[1],)
+                )
 
 
 def _iso(value: object) -> str:
@@ -106,6 +108,44 @@ class SqlTaxpayerDirectory:
         params.append(limit)
         with self._db.transaction() as cur:
             cur.execute(sql.replace("LIKE %s", "LIKE %s ESCAPE '!'"), params)
+            rows = cur.fetchall()
+        return [
+            TaxpayerSearchRow(
+                taxpayer_id=UUID(r[0]),
+                address_number=r[1],
+                name=r[2],
+                kana=r[3],
+                birth_date=date.fromisoformat(r[4]),
+                sex=r[5],
+                address=r[6],
+                registration_kind=r[7],
+            )
+            for r in rows
+        ]
+
+    def search_after(
+        self, kana_prefix: str, birth_date: date | None, limit: int, after: tuple[str, str, str] | None
+    ) -> list[TaxpayerSearchRow]:
+        """``search``, continued after the row keyed ``(kana, birth_date, address_number)`` (HTTP paging)."""
+        if after is None:
+            return self.search(kana_prefix, birth_date, limit)
+        sql = (
+            "SELECT taxpayer_id, address_number, name, kana, birth_date, sex, address, registration_kind"
+            " FROM rm_taxpayer_search WHERE kana LIKE %s ESCAPE '!'"
+        )
+        params: list[Any] = [_escape_like(kana_prefix) + "%"]
+        if birth_date is not None:
+            sql += " AND birth_date = %s"
+            params.append(birth_date.isoformat())
+        sql += (
+            " AND (kana > %s OR (kana = %s AND birth_date > %s)"
+            " OR (kana = %s AND birth_date = %s AND address_number > %s))"
+            " ORDER BY kana, birth_date, address_number LIMIT %s"
+        )
+        kana, born, number = after
+        params += [kana, kana, born, kana, born, number, limit]
+        with self._db.transaction() as cur:
+            cur.execute(sql, params)
             rows = cur.fetchall()
         return [
             TaxpayerSearchRow(

@@ -29,31 +29,54 @@ def ctx(command_id: str, purpose: Purpose = Purpose.REGISTRY) -> CommandContext:
 
 def person(c: Any, number: str, name: str, kana: str, address: str, fiscal_year: int) -> None:
     c.taxpayers.register(
-        RegisterTaxpayer(number, name, kana, date(1970, 3, 3), Sex.F, address, registered_on=date(2010, 4, 1)),
+        RegisterTaxpayer(
+            number, name, kana, date(1970, 3, 3), Sex.F, address, registered_on=date(2010, 4, 1)
+        ),
         ctx(f"reg-{number}"),
     )
     filed = ResidentReturn(
-        tax_year=fiscal_year - 1, individual_number=None, name=name, kana=kana, birth_date=date(1970, 3, 3),
-        address=address, salary_revenue=4_000_000, social_insurance=500_000,
+        tax_year=fiscal_year - 1,
+        individual_number=None,
+        name=name,
+        kana=kana,
+        birth_date=date(1970, 3, 3),
+        address=address,
+        salary_revenue=4_000_000,
+        social_insurance=500_000,
     )
-    outcome = c.returns.submit_electronic(f"P-{number}-{fiscal_year}", filed, ctx(f"ret-{number}", Purpose.INTAKE))
+    outcome = c.returns.submit_electronic(
+        f"P-{number}-{fiscal_year}", filed, ctx(f"ret-{number}", Purpose.INTAKE)
+    )
     c.runner.catch_up()
     c.queues.match(outcome.filing_id, number, ctx(f"m-{number}", Purpose.INTAKE))
     c.runner.catch_up()
 
 
 def everything_stored(c: Any) -> str:
-    parts = [repr(bytes(n.state)) + bytes(n.state).decode("utf-8", "replace")
-             for n in c.app.recorder.select_notifications(start=1, limit=100_000)]
+    parts = [
+        repr(bytes(n.state)) + bytes(n.state).decode("utf-8", "replace")
+        for n in c.app.recorder.select_notifications(start=1, limit=100_000)
+    ]
     with c.db.transaction() as cur:
-        for table in ("rm_taxpayer_search", "rm_filings", "rm_assessments", "rm_access_log", "rm_import_errors",
-                      "individual_number_vault", "data_keys", "rm_documents", "rm_transfer_outbox"):
+        for table in (
+            "rm_taxpayer_search",
+            "rm_filings",
+            "rm_assessments",
+            "rm_access_log",
+            "rm_import_errors",
+            "individual_number_vault",
+            "data_keys",
+            "rm_documents",
+            "rm_transfer_outbox",
+        ):
             cur.execute(f"SELECT * FROM {table}")
             parts.append(repr(cur.fetchall()))
     return "\n".join(parts)
 
 
-def test_erasure_leaves_no_canary_keeps_the_rest_and_the_log_verifies(durable_container: Any, capsys: Any) -> None:
+def test_erasure_leaves_no_canary_keeps_the_rest_and_the_log_verifies(
+    durable_container: Any, capsys: Any
+) -> None:
     c = durable_container
     with time_machine.travel(date(2024, 7, 1), tick=False):
         person(c, "700001", CANARY_NAME, CANARY_KANA, CANARY_ADDRESS, 2024)  # canary: moves out later
@@ -61,8 +84,15 @@ def test_erasure_leaves_no_canary_keeps_the_rest_and_the_log_verifies(durable_co
         c.levy.run(2024, ctx("levy-2024", Purpose.INITIAL_LEVY))
         canary: Taxpayer = c.app.repository.get(taxpayer_id("700001"))
         canary.change_record(
-            change=ResidenceChange.MOVE_OUT, change_date=date(2024, 9, 30), name=CANARY_NAME, kana=CANARY_KANA,
-            address=CANARY_ADDRESS, address_code="", household_number="", relationship="", ctx=ctx("move"),
+            change=ResidenceChange.MOVE_OUT,
+            change_date=date(2024, 9, 30),
+            name=CANARY_NAME,
+            kana=CANARY_KANA,
+            address=CANARY_ADDRESS,
+            address_code="",
+            household_number="",
+            relationship="",
+            ctx=ctx("move"),
         )
         c.app.save(canary)
     with time_machine.travel(date(2026, 7, 1), tick=False):

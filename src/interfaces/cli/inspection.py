@@ -167,6 +167,31 @@ def register(audit_app: typer.Typer) -> None:
         else:
             console.print(f"開示資料を出力しました: {out}")
 
+    @audit_app.command("provisions")
+    def provisions(
+        recipient: str | None = typer.Option(None, "--recipient", help="提供先"),
+        subject: str | None = typer.Option(None, "--subject", help="納税義務者ID"),
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        """提供・移転の記録 by recipient or by subject (inspectors; journaled)."""
+        cfg = settings()
+        ctx = command_context(as_, Purpose.AUDIT, cfg)
+        with container(cfg=cfg) as c:
+            c.runner.catch_up()
+            if subject is not None:
+                c.inspection.access(subject=subject, staff=None, ctx=ctx, log=c.access_log)
+            rows = c.provision_log.query(recipient=recipient, subject=subject)
+        if json_out:
+            print_json({"records": rows})
+        else:
+            for r in rows:
+                console.print(
+                    f"{r['provided_at'] or '-'} {r['kind']} {r['outcome']} → {r['recipient']} ({r['legal_basis']})"
+                    f" {r['items']}",
+                    soft_wrap=True,
+                )
+
     @audit_app.command("access")
     def access(
         subject: str | None = typer.Option(None, "--subject", help="納税義務者ID (taxpayer id)"),

@@ -14,6 +14,7 @@ from interfaces.cli import (
     intake,
     levy,
     projections,
+    provision,
     retention,
     returns,
     tax,
@@ -43,6 +44,8 @@ app.add_typer(documents.document_app, name="document")
 app.add_typer(audit.app, name="audit")
 inspection.register(audit.app)
 app.add_typer(retention.app, name="retention")
+app.add_typer(provision.provision_app, name="provision")
+app.add_typer(provision.export_app, name="export")
 generate.register(app)
 
 

@@ -34,7 +34,9 @@ def _date(value: str, option: str) -> date:
 @app.command("run")
 def run(
     as_of: str = typer.Option(..., "--as-of", help="基準日 YYYY-MM-DD"),
-    years: int = typer.Option(7, "--years", min=5, max=30, help="年度終了後の保存年数 (地方税法17条の5: 既定7年)"),
+    years: int = typer.Option(
+        7, "--years", min=5, max=30, help="年度終了後の保存年数 (地方税法17条の5: 既定7年)"
+    ),
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -50,8 +52,11 @@ def run(
     if json_out:
         print_json(data)
     else:
-        console.print(f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
-                      f" 保存継続 {data['kept']} 件", soft_wrap=True)
+        console.print(
+            f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
+            f" 保存継続 {data['kept']} 件",
+            soft_wrap=True,
+        )
 
 
 @app.command("hold")

@@ -1,0 +1,179 @@
+"""``juminzei provision …`` and ``juminzei export …``: 提供・移転 through the allowlist; maker-checker exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import typer
+from rich.table import Table
+
+from application.provision import ProvisionRequest
+from domain.audit.provision import ProvisionKind
+from domain.shared.purpose import Purpose
+from domain.taxpayer.model import taxpayer_id
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+provision_app = typer.Typer(
+    help="提供・移転 (provision and internal transfer) through the allowlist.", no_args_is_help=True
+)
+export_app = typer.Typer(help="データ抽出 (maker-checker exports).", no_args_is_help=True)
+
+
+@provision_app.command("deliver-outbox")
+def deliver_outbox(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
+    """庁内移転: deliver pending transfer records (国保・介護・保育 …) through the allowlist gate."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        delivered, skipped = run_guarded(lambda: c.provisions.deliver_outbox(c.ledger.outbox(), ctx))
+        c.runner.catch_up()
+    if json_out:
+        print_json({"delivered": delivered, "already_delivered": skipped})
+    else:
+        console.print(f"移転 {delivered} 件（送付済み {skipped} 件）")
+
+
+@provision_app.command("provide")
+def provide(
+    recipient: str = typer.Option(..., "--recipient", help="提供先"),
+    basis: str = typer.Option(..., "--basis", help="法令上の根拠 (e.g. 番号法第19条第1号)"),
+    items: str = typer.Option(..., "--items", help="提供する項目 (comma-separated)"),
+    subjects: str = typer.Option(..., "--subjects", help="宛名番号 (comma-separated)"),
+    kind: str = typer.Option("提供", "--kind", help="提供 or 移転"),
+    key: str = typer.Option(..., "--key", help="依頼番号 (idempotency)"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """個別の提供: allowed only along the allowlist; a refusal is recorded with its reason (exit 1)."""
+    from datetime import UTC, datetime
+
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    try:
+        provision_kind = ProvisionKind(kind)
+    except ValueError:
+        fail("--kind は 提供 か 移転 を指定してください。", 2)
+    request = ProvisionRequest(
+        key=key,
+        kind=provision_kind,
+        recipient=recipient,
+        legal_basis=basis,
+        items=tuple(i.strip() for i in items.split(",") if i.strip()),
+        subject_ids=tuple(taxpayer_id(s.strip()) for s in subjects.split(",") if s.strip()),
+        requested_at=datetime.now(UTC),
+    )
+    with container(cfg=cfg) as c:
+        run_guarded(lambda: c.provisions.provide(request, ctx))
+    console.print(f"{provision_kind.value}を記録しました: {recipient}（{basis}）")
+
+
+@provision_app.command("list")
+def provision_list(
+    recipient: str | None = typer.Option(None, "--recipient"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """提供・移転の記録 (by recipient)."""
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        rows = c.provision_log.query(recipient=recipient)
+    if json_out:
+        print_json({"records": rows})
+        return
+    table = Table(title=f"提供・移転の記録 {len(rows)} 件")
+    for column in ("区分", "結果", "提供先", "根拠", "項目", "提供日時", "依頼者", "承認者"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["kind"],
+            r["outcome"],
+            r["recipient"],
+            r["legal_basis"],
+            r["items"],
+            r["provided_at"] or "",
+            r["requester"],
+            r["approver"] or "",
+        )
+    console.print(table)
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"ファイルが見つかりません: {path}", 2)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"{path}: JSON として読めません ({error})", 2)
+    if not isinstance(data, dict):
+        fail(f"{path}: マニフェストは JSON オブジェクトです。", 2)
+    return data
+
+
+@export_app.command("request")
+def export_request(
+    manifest: Path = typer.Option(..., "--manifest", help="抽出マニフェスト (JSON)"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """抽出依頼 (maker): the manifest's hash is what the approval binds to."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    data = _manifest(manifest)
+    with container(cfg=cfg) as c:
+        export = run_guarded(lambda: c.exports.request(data, ctx))
+    if json_out:
+        print_json({"request_id": str(export.id), "manifest_hash": export.manifest_hash})
+    else:
+        console.print(f"抽出依頼 {export.id}（マニフェスト {export.manifest_hash[:16]}…）: 所属長の承認待ち")
+
+
+@export_app.command("approve")
+def export_approve(
+    request_id: str = typer.Argument(...), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """承認 (checker, a different supervisor): prints a single-use token bound to the manifest."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        token = run_guarded(lambda: c.exports.approve(UUID(request_id), ctx))
+    if json_out:
+        print_json({"request_id": request_id, "token": token})
+    else:
+        console.print(f"承認しました。実行用トークン（1回限り）: {token}")
+
+
+@export_app.command("run")
+def export_run(
+    request_id: str = typer.Argument(...),
+    manifest: Path = typer.Option(..., "--manifest"),
+    token: str = typer.Option(..., "--token"),
+    out: Path = typer.Option(..., "--out", help="出力 CSV"),
+    as_: str | None = AS_OPTION,
+) -> None:
+    """実行: the manifest must be the approved one and the token unused; the provision is recorded."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    data = _manifest(manifest)
+    with container(cfg=cfg) as c:
+        rows = run_guarded(lambda: c.exports.execute(UUID(request_id), data, token, ctx))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=list(rows[0]) if rows else ["宛名番号"], lineterminator="\r\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    console.print(f"抽出しました: {out}（{len(rows)} 件）")
