@@ -12,6 +12,7 @@ same catch-up in a loop (ADR 0002).
 from __future__ import annotations
 
 import hashlib
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -90,37 +91,119 @@ class ProjectionRunner:
         applied: dict[str, int] = {}
         targets = [self.projections[name]] if name else list(self.projections.values())
         for projection in targets:
-            applied[projection.name] = self._catch_up_one(projection, batch_size, progress)
+            try:
+                applied[projection.name] = self._catch_up_one(projection, batch_size, progress)
+            except ProjectionError as error:
+                self.record_error(projection.name, str(error))  # the failed batch rolled back; say so
+                raise
         return applied
 
     def _catch_up_one(
-        self, projection: Projection, batch_size: int, progress: Callable[[str, int, int], None] | None
+        self,
+        projection: Projection,
+        batch_size: int,
+        progress: Callable[[str, int, int], None] | None,
+        *,
+        tracking_name: str | None = None,
+        tables: dict[str, str] | None = None,
     ) -> int:
+        """Apply events after the tracked position, one transaction per batch (rows + position together).
+
+        ``tracking_name`` and ``tables`` let a rebuild run the same projection into shadow tables."""
+        tracking = tracking_name or projection.name
         head = self.app.head()
         count = 0
         while True:
-            with self.db.transaction() as cur:
-                position = _position(cur, projection.name)
+            with self.db.transaction() as raw:
+                cur = _RenamingCursor(raw, tables) if tables else raw
+                position = _position(raw, tracking)
                 if position >= head:
                     break
-                notifications: list[Notification] = self.app.recorder.select_notifications(
-                    start=position + 1, limit=batch_size, stop=head, topics=projection.topics
-                )
-                try:
-                    for notification in notifications:
-                        projection.apply(self.app.mapper.to_domain_event(notification), cur)
-                except Exception as error:
-                    # Recorded outside this (rolled back) transaction, then re-raised.
-                    failed_at = notification.id
-                    raise ProjectionError(projection.name, failed_at, error) from error
-                # Filtered reads can return fewer rows than the range covers: the batch covers up to the
-                # last id returned, or the whole range to head when the page was not full.
-                new_position = notifications[-1].id if len(notifications) == batch_size else head
-                _set_position(cur, projection.name, new_position)
-                count += len(notifications)
+                new_position, applied = self._apply_batch(projection, cur, position, head, batch_size)
+                _set_position(raw, tracking, new_position)
+                count += applied
             if progress:
                 progress(projection.name, new_position, head)
         return count
+
+    def _apply_batch(
+        self, projection: Projection, cur: Cursor, position: int, head: int, batch_size: int
+    ) -> tuple[int, int]:
+        notifications: list[Notification] = self.app.recorder.select_notifications(
+            start=position + 1, limit=batch_size, stop=head, topics=projection.topics
+        )
+        failed_at = position + 1
+        try:
+            for notification in notifications:
+                failed_at = notification.id
+                projection.apply(self.app.mapper.to_domain_event(notification), cur)
+        except Exception as error:
+            raise ProjectionError(projection.name, failed_at, error) from error
+        # Filtered reads can return fewer rows than the range covers: the batch covers up to the last id
+        # returned, or the whole range to head when the page was not full.
+        new_position = notifications[-1].id if len(notifications) == batch_size else head
+        return new_position, len(notifications)
+
+    # -- blue/green rebuild -----------------------------------------------------------------------
+    def rebuild(
+        self,
+        name: str,
+        *,
+        batch_size: int = 1000,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> RebuildReport:
+        """Build the view anew beside the live one, verify it, then switch over in one transaction.
+
+        The new version is written to shadow tables (``<table>__rebuild``) tracked as ``<name>__rebuild``;
+        the live view keeps serving until the switch. An interrupted rebuild resumes where it stopped.
+        The switch copies the verified rows into the live tables and moves the tracking position, all in
+        one transaction, so readers see either the old or the new view.
+        """
+        projection = self.projections[name]
+        shadow = {table: f"{table}__rebuild" for table in projection.tables}
+        tracking = f"{name}__rebuild"
+        self._prepare_shadow(projection, shadow, tracking)
+        self._catch_up_one(projection, batch_size, progress, tracking_name=tracking, tables=shadow)
+        with self.db.transaction() as raw:
+            renamed = _RenamingCursor(raw, shadow)
+            head = self.app.head()
+            position = _position(raw, tracking)
+            while position < head:  # events stored since the catch-up: apply them inside the switch
+                position, _ = self._apply_batch(projection, renamed, position, head, batch_size)
+            rows = projection.row_count(renamed)
+            checksum = projection.checksum(renamed)
+            previous_rows = projection.row_count(raw)
+            previous_checksum = projection.checksum(raw)
+            if projection.checksum(renamed) != checksum:  # verification: the view reads back the same
+                raise ProjectionError(name, position, RuntimeError("rebuilt view is not stable"))
+            for live, table in shadow.items():
+                raw.execute(f"DELETE FROM {live}")
+                raw.execute(f"INSERT INTO {live} SELECT * FROM {table}")
+            if projection.checksum(raw) != checksum or projection.row_count(raw) != rows:
+                raise ProjectionError(name, position, RuntimeError("switch-over copy does not match"))
+            _set_position(raw, name, position)
+            raw.execute("DELETE FROM projection_tracking WHERE name = %s", (tracking,))
+            for table in shadow.values():
+                raw.execute(f"DROP TABLE {table}")
+        return RebuildReport(name, position, rows, checksum, previous_rows, previous_checksum)
+
+    def _prepare_shadow(self, projection: Projection, shadow: dict[str, str], tracking: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("SELECT position FROM projection_tracking WHERE name = %s", (tracking,))
+            resuming = cur.fetchone() is not None
+            if resuming:
+                return
+            for live, table in shadow.items():
+                cur.execute(f"DROP TABLE IF EXISTS {table}")
+                if self.db.dialect == "postgres":
+                    cur.execute(f"CREATE TABLE {table} (LIKE {live} INCLUDING ALL)")
+                else:
+                    cur.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", (live,))
+                    ddl = cur.fetchone()[0]
+                    cur.execute(
+                        re.sub(rf"^CREATE TABLE (IF NOT EXISTS )?\"?{live}\"?", f"CREATE TABLE {table}", ddl)
+                    )
+            _set_position(cur, tracking, 0)
 
     def record_error(self, name: str, message: str) -> None:
         with self.db.transaction() as cur:
@@ -155,6 +238,46 @@ class ProjectionRunner:
             for table in projection.tables:
                 cur.execute(f"DELETE FROM {table}")
             cur.execute("DELETE FROM projection_tracking WHERE name = %s", (name,))
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    name: str
+    position: int
+    rows: int
+    checksum: str
+    previous_rows: int
+    previous_checksum: str
+
+    @property
+    def identical(self) -> bool:
+        """Whether the rebuilt view equals the one built incrementally."""
+        return self.checksum == self.previous_checksum and self.rows == self.previous_rows
+
+
+class _RenamingCursor:
+    """A cursor that points a projection's SQL at its shadow tables (whole-word table-name rewrite)."""
+
+    def __init__(self, cursor: Cursor, tables: dict[str, str]) -> None:
+        self._cursor = cursor
+        self._patterns = [(re.compile(rf"\b{re.escape(live)}\b"), shadow) for live, shadow in tables.items()]
+
+    def _rename(self, sql: str) -> str:
+        for pattern, shadow in self._patterns:
+            sql = pattern.sub(shadow, sql)
+        return sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(self._rename(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
+        return self._cursor.executemany(self._rename(sql), rows)
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
 
 
 class ProjectionError(RuntimeError):

@@ -136,3 +136,20 @@ def test_survey_explain_replay_and_certificate_cli(cli_env: dict[str, str], tmp_
     assert verified.exit_code == 0 and json.loads(verified.stdout)["unsealed_tail"] == 0, (
         "CLI batches leave the log sealed"
     )
+
+
+def test_projections_rebuild_all_matches_incremental(cli_env: dict[str, str]) -> None:
+    assert invoke("demo", "--taxpayers", "40", "--seed", "11", "--json").exit_code == 0
+    before = {
+        p["name"]: p for p in json.loads(invoke("projections", "status", "--json").stdout)["projections"]
+    }
+    rebuilt = runner.invoke(app, ["projections", "rebuild", "--all", "--json"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    reports = json.loads(rebuilt.stdout)["rebuilt"]
+    assert {r["name"] for r in reports} == set(before)
+    assert all(r["identical"] for r in reports)
+    after = json.loads(invoke("projections", "status", "--json").stdout)["projections"]
+    for p in after:
+        assert set(p) >= {"name", "position", "head", "lag", "checksum", "error"}
+        assert p["lag"] == 0 and p["checksum"] == before[p["name"]]["checksum"]
+    assert runner.invoke(app, ["projections", "rebuild", "nope"]).exit_code == 2

@@ -202,3 +202,40 @@ def test_journal_failure_means_no_results(durable_container: Any, monkeypatch: p
     monkeypatch.setattr(c.taxpayer_queries.app, "save", broken_save)
     with pytest.raises(OSError):
         c.taxpayer_queries.search(kana_prefix="スズキ", birth_date=None, ctx=ctx("q-2"))
+
+
+def test_blue_green_rebuild_is_identical_resumable_and_keeps_serving(durable_container: Any) -> None:
+    from projections.base import ProjectionError
+
+    c = durable_container
+    commands = [
+        RegisterTaxpayer(
+            f"{6000 + i}", f"再構築{i}", f"サイコウチク{i:03d}", date(1970, 1, 1 + i % 28), Sex.F, f"目黒{i}"
+        )
+        for i in range(40)
+    ]
+    c.taxpayers.register_many(commands, ctx("batch"))
+    c.runner.catch_up()
+    incremental = search_status(c).checksum
+    projection = c.runner.projections["taxpayer_search"]
+    original = projection.apply
+    calls = {"n": 0}
+
+    def interrupted(event: Any, cur: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 25:
+            raise RuntimeError("operator pressed Ctrl-C")
+        original(event, cur)
+
+    projection.apply = interrupted  # type: ignore[method-assign]
+    with pytest.raises(ProjectionError):
+        c.runner.rebuild("taxpayer_search", batch_size=10)
+    projection.apply = original  # type: ignore[method-assign]
+    # The live view kept serving during the half-done rebuild.
+    assert len(c.taxpayer_queries.directory.search("サイコウチク", None, 100)) == 40
+    report = c.runner.rebuild("taxpayer_search", batch_size=10)
+    assert report.identical and report.rows == 40 and report.checksum == incremental
+    assert search_status(c).lag == 0 and search_status(c).checksum == incremental
+    with c.db.transaction() as cur:
+        cur.execute("SELECT name FROM projection_tracking")
+        assert {r[0] for r in cur.fetchall()} == set(c.runner.projections), "no shadow tracking left behind"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
+from interfaces.cli.common import JSON_OPTION, console, container, fail, print_json, settings
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
 
@@ -53,3 +53,57 @@ def catch_up(json_out: bool = JSON_OPTION) -> None:
     else:
         for name, count in applied.items():
             console.print(f"{name}: {count} events applied")
+
+
+@app.command("rebuild")
+def rebuild(
+    name: str | None = typer.Argument(None, help="projection name (see `projections status`)"),
+    all_: bool = typer.Option(False, "--all", help="rebuild every projection"),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Build a new version beside the live view, verify it, switch over (resumable after interruption)."""
+    from rich.progress import Progress
+
+    if (name is None) == (not all_):
+        fail("NAME か --all のどちらか一方を指定してください。", 2)
+    with container(cfg=settings()) as c:
+        names = list(c.runner.projections) if all_ else [name or ""]
+        unknown = [n for n in names if n not in c.runner.projections]
+        if unknown:
+            fail(
+                f"projection {unknown[0]} はありません。使用できる名前: {', '.join(c.runner.projections)}", 2
+            )
+        reports = []
+        with Progress(console=console, transient=True, disable=json_out) as bar:
+            for projection in names:
+                task = bar.add_task(f"rebuild {projection}", total=None)
+                reports.append(
+                    c.runner.rebuild(
+                        projection,
+                        batch_size=batch_size,
+                        progress=lambda _n, done, total, task=task: bar.update(
+                            task, completed=done, total=total
+                        ),
+                    )
+                )
+    if json_out:
+        print_json(
+            {
+                "rebuilt": [
+                    {
+                        "name": r.name,
+                        "position": r.position,
+                        "rows": r.rows,
+                        "checksum": r.checksum,
+                        "previous_checksum": r.previous_checksum,
+                        "identical": r.identical,
+                    }
+                    for r in reports
+                ]
+            }
+        )
+        return
+    for r in reports:
+        verdict = "同一" if r.identical else f"差異あり（旧 {r.previous_rows} 行 → 新 {r.rows} 行）"
+        console.print(f"{r.name}: {r.rows} 行, position {r.position}, 増分構築との比較: {verdict}")
