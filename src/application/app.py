@@ -19,6 +19,7 @@ from application.ports import PersonalDataCipher
 from application.serialization import JuminzeiTranscoder, PersonalDataMapper, register_enum, register_value
 from domain.assessment.values import AssessmentStatus, CollectionMethod, InstallmentLine, LevyAmounts
 from domain.audit.provision import DisclosureClass, ProvisionKind
+from domain.collection.ledger import Allocation, Charge
 from domain.filings.filing import FilingKind, Submission, WorkQueue
 from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
 from domain.retention.policy import ErasedKey
@@ -51,6 +52,8 @@ for _name, _value in {
     "levy_amounts": LevyAmounts,
     "installment_line": InstallmentLine,
     "erased_key": ErasedKey,
+    "charge": Charge,
+    "allocation": Allocation,
 }.items():
     register_value(_name, _value)
 
