@@ -26,8 +26,9 @@ from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.settings import Settings
 from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
-from application.assessment.documents import DocumentService
+from application.assessment.documents import DocumentService, notice_number
 from application.assessment.levy import LevyService
+from application.collection import PAYMENT_KINDS, CollectionService
 from application.individual_numbers import IndividualNumberService
 from application.inspection import DisclosureService, InspectionService
 from application.intake.importer import IntakeService
@@ -38,6 +39,7 @@ from application.retention import RetentionService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
+from projections.collection import CollectionProjection, SqlCollection
 from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
 from projections.provisions import ProvisionsProjection, SqlProvisions
@@ -80,6 +82,8 @@ class Container:
     provisions: ProvisionService
     exports: ExportService
     provision_log: SqlProvisions
+    collection: CollectionService
+    collection_index: SqlCollection
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -148,6 +152,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
             LevyLedgerProjection(),
             AccessLogProjection(),
             ProvisionsProjection(),
+            CollectionProjection(),
         ],
     )
     provisions = ProvisionService(app, lambda: datetime.now(UTC))
@@ -155,7 +160,11 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     vault = SqlIndividualNumberVault(db, keystore, master_key)
     intake_index = SqlIntakeIndex(db)
     designated = settings.designated_staff()
-    intake = IntakeService(app, vault, intake_index)
+    collection_index = SqlCollection(db, ledger)
+    collection = CollectionService(app, collection_index, notice_number)
+    intake = IntakeService(
+        app, vault, intake_index, handlers={kind: collection.post_receipt for kind in PAYMENT_KINDS}
+    )
     for warning in warnings:
         print(warning, file=sys.stderr)
     return Container(
@@ -187,5 +196,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         provisions=provisions,
         exports=ExportService(app, provisions, lambda: datetime.now(UTC)),
         provision_log=SqlProvisions(db),
+        collection=collection,
+        collection_index=collection_index,
         warnings=warnings,
     )

@@ -156,17 +156,20 @@ class IntakeService:
         index: IntakeIndex,
         *,
         chunk_size: int = 500,
+        handlers: dict[str, Callable[[ParsedRecord[Any], Any, CommandContext], None]] | None = None,
     ) -> None:
         self.app = app
         self.vault = vault
         self.index = index
         self.chunk_size = chunk_size
+        #: Record handlers contributed by other capabilities (e.g. receipts → 消込), keyed by import KIND.
+        self.handlers = dict(handlers or {})
 
     # -- entry point ----------------------------------------------------------------------------
     def import_file(
         self, received: ReceivedFile, ctx: CommandContext, progress: Callable[[int, int], None] | None = None
     ) -> ImportSummary:
-        if received.kind not in IMPORT_KINDS:
+        if received.kind not in IMPORT_KINDS and received.kind not in self.handlers:
             raise DomainError(f"取込種別 {received.kind} は扱えません。", code="unknown_kind")
         batch_id = import_batch_id(received.kind, received.sha256)
         batch: ImportBatch | None
@@ -308,6 +311,8 @@ class IntakeService:
                 self._disability(item, chunk, ctx)
             elif kind == EMPLOYERS:
                 self._employer_record(item, chunk, ctx)
+            elif kind in self.handlers:
+                self.handlers[kind](item, chunk, ctx)
             else:
                 self._filing(FILING_KINDS[kind], item, batch_id, chunk, ctx)
         except DomainError as error:

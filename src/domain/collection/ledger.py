@@ -118,6 +118,7 @@ class PaymentLedger(Aggregate):
         fiscal_year: int
         notice_number: str
         charges: tuple[Charge, ...]
+        assessment_version: int
 
     class ChargesReposted(Event):
         """更正後の調定: new charges; payments above a lowered charge become held overpayment."""
@@ -126,9 +127,11 @@ class PaymentLedger(Aggregate):
         charges: tuple[Charge, ...]
         reason: str
         released_to_held: tuple[Allocation, ...]
+        assessment_version: int
 
         def apply(self, aggregate: "PaymentLedger") -> None:
             aggregate.charges = self.charges
+            aggregate.assessment_version = self.assessment_version
             for a in self.released_to_held:
                 aggregate.tax_paid[a.period] -= a.amount
                 aggregate.allocated -= a.amount
@@ -231,9 +234,11 @@ class PaymentLedger(Aggregate):
         fiscal_year: int,
         notice_number: str,
         charges: tuple[Charge, ...],
+        assessment_version: int,
         **_: Any,
     ) -> None:
         self.assessment_id = assessment_id
+        self.assessment_version = assessment_version
         self.taxpayer_id = taxpayer_id
         self.fiscal_year = fiscal_year
         self.notice_number = notice_number
@@ -279,6 +284,7 @@ class PaymentLedger(Aggregate):
         notice_number: str,
         charges: tuple[Charge, ...],
         ctx: CommandContext,
+        assessment_version: int = 1,
     ) -> "PaymentLedger":
         return cls._create(
             cls.Opened,
@@ -288,6 +294,7 @@ class PaymentLedger(Aggregate):
             fiscal_year=fiscal_year,
             notice_number=notice_number,
             charges=charges,
+            assessment_version=assessment_version,
             **ctx.event_fields(),
         )
 
@@ -330,7 +337,9 @@ class PaymentLedger(Aggregate):
         )
         return True
 
-    def repost(self, charges: tuple[Charge, ...], reason: str, ctx: CommandContext) -> None:
+    def repost(
+        self, charges: tuple[Charge, ...], reason: str, ctx: CommandContext, assessment_version: int = 0
+    ) -> None:
         released = []
         by_period = {c.period: c.amount for c in charges}
         for period, paid in sorted(self.tax_paid.items()):
@@ -342,6 +351,7 @@ class PaymentLedger(Aggregate):
             charges=charges,
             reason=reason,
             released_to_held=tuple(released),
+            assessment_version=assessment_version or self.assessment_version,
             **ctx.event_fields(),
         )
 

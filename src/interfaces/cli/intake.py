@@ -11,12 +11,17 @@ from rich.progress import Progress
 from rich.table import Table
 
 from adapters.formats import (
+    bank_payments,
+    cvs_payments,
     disability,
+    eltax_payments,
     eltax_pension,
     eltax_salary,
+    employer_remittances,
     employers,
     etax_return,
     furusato_notice,
+    pension_remittances,
     public_assistance,
     resident_registry,
 )
@@ -45,7 +50,16 @@ PARSERS: dict[str, Any] = {
     etax_return.KIND: etax_return.parse,
     furusato_notice.KIND: furusato_notice.parse,
 }
-assert set(PARSERS) == set(IMPORT_KINDS), "every import KIND has a parser"
+assert set(IMPORT_KINDS) <= set(PARSERS), "every intake KIND has a parser"
+#: Receipt files (収納) imported by ``juminzei payments import`` through the same batch machinery.
+PAYMENT_PARSERS: dict[str, Any] = {
+    bank_payments.KIND: bank_payments.parse,
+    cvs_payments.KIND: cvs_payments.parse,
+    eltax_payments.KIND: eltax_payments.parse,
+    employer_remittances.KIND: employer_remittances.parse,
+    pension_remittances.KIND: pension_remittances.parse,
+}
+PARSERS.update(PAYMENT_PARSERS)
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
 
@@ -64,9 +78,16 @@ def read_file(kind: str, path: Path) -> ReceivedFile:
     )
 
 
-def import_one(c: Container, kind: str, path: Path, as_: str | None, show_progress: bool) -> ImportSummary:
+def import_one(
+    c: Container,
+    kind: str,
+    path: Path,
+    as_: str | None,
+    show_progress: bool,
+    purpose: Purpose = Purpose.INTAKE,
+) -> ImportSummary:
     received = read_file(kind, path)
-    ctx = command_context(as_, Purpose.INTAKE, c.settings)
+    ctx = command_context(as_, purpose, c.settings)
     c.runner.catch_up()  # the importer's duplicate and supersede look-ups read the intake view
     if show_progress:
         with Progress(transient=True, console=console) as bar:

@@ -13,6 +13,7 @@ from interfaces.cli import (
     inspection,
     intake,
     levy,
+    payments,
     projections,
     provision,
     retention,
@@ -46,6 +47,8 @@ inspection.register(audit.app)
 app.add_typer(retention.app, name="retention")
 app.add_typer(provision.provision_app, name="provision")
 app.add_typer(provision.export_app, name="export")
+app.add_typer(payments.payments_app, name="payments")
+app.add_typer(payments.ledger_app, name="ledger")
 generate.register(app)
 
 

@@ -1,0 +1,173 @@
+"""収納 end to end: ledgers from the levy, receipts from every channel, 消込, suspense, conservation."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.formats import bank_payments, cvs_payments, employer_remittances
+from adapters.synthetic.generator import generate
+from domain.assessment.values import CollectionMethod
+from domain.collection.ledger import PaymentLedger, ledger_id
+from domain.collection.records import Channel, NoticeReference, Receipt, RemittanceReference
+from domain.shared.events import CommandContext
+from domain.shared.purpose import Purpose
+from interfaces.cli.intake import read_file
+
+
+def ctx(command_id: str, purpose: Purpose = Purpose.COLLECTION) -> CommandContext:
+    return CommandContext(actor="clerk-1", purpose=purpose, command_id=command_id)
+
+
+@pytest.fixture
+def ledgers(durable_container: Any, tmp_path: Path) -> Any:
+    c = durable_container
+    out = tmp_path / "ward"
+    manifest = generate(out, taxpayers=60, seed=5, fiscal_year=2026)
+    for f in manifest["files"]:
+        c.runner.catch_up()
+        c.intake.import_file(read_file(f["kind"], out / f["path"]), ctx(f"i:{f['path']}", Purpose.INTAKE))
+    c.runner.catch_up()
+    c.levy.run(2026, ctx("levy", Purpose.INITIAL_LEVY))
+    c.runner.catch_up()
+    assert c.collection.open_ledgers(2026, ctx("open"))[0] > 0
+    c.runner.catch_up()
+    return c
+
+
+def import_receipts(c: Any, kind: str, path: Path) -> Any:
+    c.runner.catch_up()
+    summary = c.intake.import_file(read_file(kind, path), ctx(f"pay:{path.name}"))
+    c.runner.catch_up()
+    return summary
+
+
+def ordinary(c: Any) -> list[PaymentLedger]:
+    result = []
+    for aid in c.ledger.assessments(2026):
+        a = c.app.repository.get(aid)
+        if a.method is CollectionMethod.ORDINARY and a.amounts.payable:
+            result.append(c.app.repository.get(ledger_id(aid)))
+    return result
+
+
+def test_bank_and_cvs_receipts_are_posted_suspended_or_duplicate(ledgers: Any, tmp_path: Path) -> None:
+    c = ledgers
+    first, second = ordinary(c)[:2]
+    receipts = [
+        Receipt(
+            Channel.BANK,
+            "B-1",
+            date(2026, 6, 25),
+            first.charges[0].amount,
+            NoticeReference(2026, first.notice_number, 1),
+            collected_by="0001-001",
+        ),
+        Receipt(
+            Channel.BANK,
+            "B-2",
+            date(2026, 6, 26),
+            second.charges[0].amount + 5_000,
+            NoticeReference(2026, second.notice_number, 1),
+            collected_by="0001-001",
+        ),
+        Receipt(
+            Channel.BANK,
+            "B-3",
+            date(2026, 6, 27),
+            12_345,
+            NoticeReference(2026, "26999999999", 1),
+            collected_by="0005-123",
+        ),
+    ]
+    path = tmp_path / "bank.csv"
+    bank_payments.write(path, [*receipts, receipts[0]])  # the last line repeats B-1
+    summary = import_receipts(c, "bank-payments", path)
+    assert (summary.received, summary.accepted, summary.quarantined, summary.duplicates, summary.gap) == (
+        4,
+        2,
+        1,
+        1,
+        0,
+    )
+    one: PaymentLedger = c.app.repository.get(first.id)
+    assert one.tax_outstanding(1) == 0 and one.held == 0 and one.conserved
+    two: PaymentLedger = c.app.repository.get(second.id)
+    assert two.held == 5_000, "a slip pays its own installment; the excess is held as an overpayment"
+    (suspended,) = c.collection_index.suspense()
+    assert suspended["amount"] == 12_345 and "通知書番号" in suspended["reason"]
+    totals = c.collection_index.totals(2026)
+    assert totals["received"] + totals["suspense_amount"] == sum(r.amount for r in receipts)
+    assert totals["received"] == totals["allocated"] + totals["held"] + totals["refund_determined"]
+    again = import_receipts(c, "bank-payments", path)
+    assert again.already_imported and c.collection_index.totals(2026) == totals
+
+    from datetime import date as d
+
+    notice = c.documents.tax_notice(
+        c.app.repository.get(c.app.repository.get(first.assessment_id).taxpayer_id).address_number,
+        2026,
+        d(2026, 6, 1),
+        ctx("notice", Purpose.INITIAL_LEVY),
+    )
+    slip = next(s for s in notice.model.installments if s.period == 2 and s.barcode)
+    cvs_path = tmp_path / "cvs.csv"
+    cvs_payments.write(
+        cvs_path,
+        [
+            Receipt(
+                Channel.CVS,
+                "C-1",
+                date(2026, 8, 20),
+                slip.amount,
+                NoticeReference(2026, first.notice_number, 2),
+                collected_by="SEVEN-12345",
+                barcode=slip.barcode,
+            )
+        ],
+    )
+    cvs = import_receipts(c, "cvs-payments", cvs_path)
+    assert cvs.accepted == 1, cvs.errors
+    assert c.app.repository.get(first.id).tax_outstanding(2) == 0
+
+
+def test_employer_remittance_is_split_over_the_employees_of_the_month(ledgers: Any, tmp_path: Path) -> None:
+    c = ledgers
+    employer = c.ledger.employer_list(2026)[0]["designation_number"]
+    due = 0
+    for aid in c.ledger.assessments_collected_by(employer, 2026):
+        a = c.app.repository.get(aid)
+        due += sum(
+            i.amount for i in a.installments if i.label == "6月分" and i.method is CollectionMethod.SALARY
+        )
+    path = tmp_path / "remit.csv"
+    employer_remittances.write(
+        path,
+        [
+            Receipt(
+                Channel.SPECIAL,
+                "R-1",
+                date(2026, 7, 10),
+                due,
+                RemittanceReference(employer, 2026, 6),
+                headcount=1,
+            ),
+            Receipt(
+                Channel.SPECIAL,
+                "R-2",
+                date(2026, 8, 10),
+                1,
+                RemittanceReference(employer, 2026, 7),
+                headcount=1,
+            ),
+        ],
+    )
+    summary = import_receipts(c, "employer-remittances", path)
+    assert (summary.accepted, summary.quarantined) == (1, 1)
+    for aid in c.ledger.assessments_collected_by(employer, 2026):
+        ledger: PaymentLedger = c.app.repository.get(ledger_id(aid))
+        june = next(ch for ch in ledger.charges if ch.label == "6月分")
+        assert ledger.tax_paid.get(june.period, 0) == june.amount and ledger.conserved
