@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS rm_ledger_periods (
     label       TEXT NOT NULL,
     due_date    TEXT,
     amount      BIGINT NOT NULL,
+    method      TEXT NOT NULL,
     tax_paid    BIGINT NOT NULL,
     fee_due     BIGINT NOT NULL,
     fee_paid    BIGINT NOT NULL,

@@ -57,6 +57,8 @@ for _name, _value in {
 }.items():
     register_value(_name, _value)
 
+import application.staff_registration  # noqa: E402,F401  (stored names of the staff enums)
+
 
 class JuminzeiApplication(Application[UUID]):
     """Event store, repository and notification log for all juminzei aggregates."""

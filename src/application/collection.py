@@ -35,6 +35,9 @@ from domain.intake import ParsedRecord
 from domain.shared.events import CommandContext
 
 SUSPENSE_QUEUE = "収納保留"
+#: 口座振替: mandates (登録・変更・解約) and the code-0 lines of a result file, through the same batches.
+DEBIT_MANDATES = "debit-mandates"
+DEBIT_RESULTS = "debit-results"
 PAYMENT_KINDS = (
     "bank-payments",
     "cvs-payments",
@@ -68,7 +71,7 @@ class CollectionService:
         for aid in self.index.assessments(fiscal_year):
             assessment: Assessment = self.app.repository.get(aid)
             charges = tuple(
-                Charge(i, line.label, line.due_date, line.amount)
+                Charge(i, line.label, line.due_date, line.amount, line.method.value)
                 for i, line in enumerate(assessment.installments, start=1)
             )
             try:

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.auth.passwords import Argon2PasswordHasher
+from adapters.auth.sessions import SqlSessionActivity
+from adapters.auth.totp import PyotpTotp
 from adapters.crypto.keystore import (
     SqlKeyInventory,
     SqlKeyStore,
@@ -28,7 +31,8 @@ from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
 from application.assessment.levy import LevyService
-from application.collection import PAYMENT_KINDS, CollectionService
+from application.collection import DEBIT_MANDATES, DEBIT_RESULTS, PAYMENT_KINDS, CollectionService
+from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
 from application.inspection import DisclosureService, InspectionService
 from application.intake.importer import IntakeService
@@ -36,6 +40,7 @@ from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
+from application.staff import StaffService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
@@ -84,6 +89,8 @@ class Container:
     provision_log: SqlProvisions
     collection: CollectionService
     collection_index: SqlCollection
+    debit: DebitService
+    staff: StaffService
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -159,12 +166,21 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
     ledger = SqlLevyLedger(db)
     vault = SqlIndividualNumberVault(db, keystore, master_key)
     intake_index = SqlIntakeIndex(db)
-    designated = settings.designated_staff()
+    staff = StaffService(app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db))
+    configured_designation = settings.designated_staff()
+
+    def designated(actor: str) -> bool:
+        """個人番号利用事務実施者: a grant in force (staff registry), or listed in configuration."""
+        if actor in configured_designation:
+            return True
+        return staff.is_designated(actor, datetime.now(UTC))
+
     collection_index = SqlCollection(db, ledger)
     collection = CollectionService(app, collection_index, notice_number)
-    intake = IntakeService(
-        app, vault, intake_index, handlers={kind: collection.post_receipt for kind in PAYMENT_KINDS}
-    )
+    debit = DebitService(app, collection_index)
+    handlers = {kind: collection.post_receipt for kind in (*PAYMENT_KINDS, DEBIT_RESULTS)}
+    handlers[DEBIT_MANDATES] = debit.mandate_record
+    intake = IntakeService(app, vault, intake_index, handlers=handlers)
     for warning in warnings:
         print(warning, file=sys.stderr)
     return Container(
@@ -182,7 +198,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         intake=intake,
         queues=QueueService(app, keystore, SqlNonResidentNumbers(db)),
         returns=ResidentReturnService(app, vault, intake),
-        individual_numbers=IndividualNumberService(app, vault, lambda actor: actor in designated),
+        individual_numbers=IndividualNumberService(app, vault, designated),
         ledger=ledger,
         levy=LevyService(app, ledger, is_public_holiday_or_closed),
         assessments=AssessmentService(app, is_public_holiday_or_closed),
@@ -198,5 +214,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         provision_log=SqlProvisions(db),
         collection=collection,
         collection_index=collection_index,
+        debit=debit,
+        staff=staff,
         warnings=warnings,
     )

@@ -61,10 +61,18 @@ class CollectionProjection(Projection):
     def _charges(cur: Cursor, ledger: str, charges: Any) -> None:
         for c in charges:
             cur.execute(
-                "INSERT INTO rm_ledger_periods (ledger_id, period, label, due_date, amount, tax_paid, fee_due, fee_paid)"
-                " VALUES (%s, %s, %s, %s, %s, 0, 0, 0) ON CONFLICT (ledger_id, period) DO UPDATE SET"
-                " label = EXCLUDED.label, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount",
-                (ledger, c.period, c.label, c.due_date.isoformat() if c.due_date else None, c.amount),
+                "INSERT INTO rm_ledger_periods (ledger_id, period, label, due_date, amount, method, tax_paid, fee_due,"
+                " fee_paid) VALUES (%s, %s, %s, %s, %s, %s, 0, 0, 0) ON CONFLICT (ledger_id, period) DO UPDATE SET"
+                " label = EXCLUDED.label, due_date = EXCLUDED.due_date, amount = EXCLUDED.amount,"
+                " method = EXCLUDED.method",
+                (
+                    ledger,
+                    c.period,
+                    c.label,
+                    c.due_date.isoformat() if c.due_date else None,
+                    c.amount,
+                    c.method,
+                ),
             )
 
     def _allocations(self, cur: Cursor, ledger: str, allocations: Any, sign: int = 1) -> None:
@@ -224,3 +232,12 @@ class SqlCollection:
             )
             keys = ("period", "label", "due_date", "amount", "tax_paid", "fee_due", "fee_paid")
             return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def installments_due(self, due_date: Any) -> list[tuple[UUID, int, int]]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT ledger_id, period, amount - tax_paid FROM rm_ledger_periods WHERE due_date = %s"
+                " AND method = %s ORDER BY ledger_id, period",
+                (due_date.isoformat(), "普通徴収"),
+            )
+            return [(UUID(r[0]), int(r[1]), int(r[2])) for r in cur.fetchall()]

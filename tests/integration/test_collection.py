@@ -171,3 +171,72 @@ def test_employer_remittance_is_split_over_the_employees_of_the_month(ledgers: A
         ledger: PaymentLedger = c.app.repository.get(ledger_id(aid))
         june = next(ch for ch in ledger.charges if ch.label == "6月分")
         assert ledger.tax_paid.get(june.period, 0) == june.amount and ledger.conserved
+
+
+def test_direct_debit_request_and_result_file(ledgers: Any, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    import dataclasses
+
+    from adapters.formats import debit_mandates, zengin
+    from application.intake.importer import ReceivedFile
+    from domain.collection.records import AccountType, DebitMandate, DebitResultLine, MandateAction, NewCode
+    from domain.intake import ParsedRecord
+
+    c = ledgers
+    targets = ordinary(c)[:3]
+    mandates = [
+        DebitMandate(
+            f"M-{i}",
+            c.app.repository.get(led.taxpayer_id).address_number,
+            MandateAction.REGISTER,
+            date(2026, 4, 1),
+            "0001",
+            "001",
+            AccountType("1"),
+            f"{1000000 + i}",
+            "ﾒｸﾞﾛ ﾀﾛｳ",
+        )
+        for i, led in enumerate(targets)
+    ]
+    path = tmp_path / "mandates.csv"
+    debit_mandates.write(
+        path, [*mandates, dataclasses.replace(mandates[0], mandate_id="M-x", address_number="0999999999")]
+    )
+    summary = c.intake.import_file(read_file("debit-mandates", path), ctx("mandates"))
+    assert (summary.accepted, summary.rejected) == (3, 1) and summary.errors[0].field == "宛名番号"
+    c.runner.catch_up()
+
+    due = targets[0].charges[0].due_date
+    requests = c.debit.requests(due, ctx("req"))
+    assert {r.ledger.id for r in requests} == {t.id for t in targets if t.charges[0].due_date == due}
+    assert c.debit.requests(due, ctx("req2")) and len(c.debit.requests(due, ctx("req3"))) == len(requests)
+    codes = ["0", "1", "N"][: len(requests)]
+    results = [
+        DebitResultLine(
+            r.mandate.bank_code,
+            "",
+            r.mandate.branch_code,
+            "",
+            AccountType("1"),
+            str(r.mandate.account_number),
+            str(r.mandate.holder_kana),
+            r.amount,
+            NewCode.OTHER,
+            r.customer_number,
+            code,
+        )
+        for r, code in zip(requests, codes, strict=True)
+    ]
+    receipts = zengin.debit_receipts(results, due)
+    assert [rc.amount for rc in receipts] == [requests[0].amount], "only code 0 is money"
+    if codes[-1] == "N":
+        assert results[-1].result_code == 9 and results[-1].unknown_code, (
+            "unknown codes read as 9 and flagged"
+        )
+    items = [ParsedRecord(i + 2, receipt, f"fp{i}") for i, receipt in enumerate(receipts)]
+    posted = c.intake.import_file(
+        ReceivedFile("debit-results", "result.txt", "a" * 64, None, len(items), items), ctx("result")
+    )
+    assert posted.accepted == 1
+    c.runner.catch_up()
+    first: PaymentLedger = c.app.repository.get(requests[0].ledger.id)
+    assert first.tax_outstanding(requests[0].period) == 0 and first.conserved

@@ -228,11 +228,15 @@ class IntakeService:
         return summary
 
     def _summary(self, batch: ImportBatch, received: ReceivedFile, *, already: bool) -> ImportSummary:
-        errors = [e for e in received.items if isinstance(e, RecordError)]
+        # Every rejection recorded on the batch: parse errors and rule refusals alike, by line.
+        errors: list[RecordError] = []
         by_submitter: tuple[SubmitterCount, ...] = ()
         for event in self.app.events.get(batch.id):
+            if isinstance(event, ImportBatch.OutcomesRecorded):
+                errors.extend(RecordError(r.line, r.field, r.message) for r in event.rejected)
             if isinstance(event, ImportBatch.Reconciled):
                 by_submitter = event.by_submitter
+        errors.sort(key=lambda e: e.line)
         return ImportSummary(
             batch_id=batch.id,
             kind=batch.kind,

@@ -36,6 +36,7 @@ class Charge:
     label: str
     due_date: date | None
     amount: int
+    method: str = "普通徴収"  # 普通徴収 | 給与特別徴収 | 年金特別徴収 (who pays it)
 
 
 @dataclass(frozen=True)

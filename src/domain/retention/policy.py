@@ -64,7 +64,13 @@ class ErasureRun(Aggregate):
         held: int
 
     def __init__(
-        self, as_of: date, retention_years: int, basis: str, erased: tuple[ErasedKey, ...], held: int, **_: Any
+        self,
+        as_of: date,
+        retention_years: int,
+        basis: str,
+        erased: tuple[ErasedKey, ...],
+        held: int,
+        **_: Any,
     ) -> None:
         self.as_of = as_of
         self.retention_years = retention_years
@@ -74,7 +80,13 @@ class ErasureRun(Aggregate):
 
     @classmethod
     def record(
-        cls, *, as_of: date, retention_years: int, erased: tuple[ErasedKey, ...], held: int, ctx: CommandContext
+        cls,
+        *,
+        as_of: date,
+        retention_years: int,
+        erased: tuple[ErasedKey, ...],
+        held: int,
+        ctx: CommandContext,
     ) -> "ErasureRun":
         return cls._create(
             cls.ErasureRecorded,

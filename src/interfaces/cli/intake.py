@@ -13,6 +13,7 @@ from rich.table import Table
 from adapters.formats import (
     bank_payments,
     cvs_payments,
+    debit_mandates,
     disability,
     eltax_payments,
     eltax_pension,
@@ -60,6 +61,7 @@ PAYMENT_PARSERS: dict[str, Any] = {
     pension_remittances.KIND: pension_remittances.parse,
 }
 PARSERS.update(PAYMENT_PARSERS)
+PARSERS[debit_mandates.KIND] = debit_mandates.parse
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
 

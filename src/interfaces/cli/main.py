@@ -18,6 +18,7 @@ from interfaces.cli import (
     provision,
     retention,
     returns,
+    staff,
     tax,
     taxpayer,
 )
@@ -49,6 +50,8 @@ app.add_typer(provision.provision_app, name="provision")
 app.add_typer(provision.export_app, name="export")
 app.add_typer(payments.payments_app, name="payments")
 app.add_typer(payments.ledger_app, name="ledger")
+app.add_typer(payments.debit_app, name="debit")
+app.add_typer(staff.app, name="staff")
 generate.register(app)
 
 
