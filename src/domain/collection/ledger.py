@@ -217,6 +217,38 @@ class PaymentLedger(Aggregate):
             aggregate.held -= self.amount
             aggregate.refund_determined += self.amount
 
+    class RefundPaid(Event):
+        """還付の支払 (総合振込 or 窓口)."""
+
+        TOPIC = "juminzei.collection.RefundPaid"
+        amount: int
+        method: str
+        paid_on: date
+
+        def apply(self, aggregate: "PaymentLedger") -> None:
+            aggregate.refund_paid += self.amount
+
+    class DunningIssued(Event):
+        """督促状の発付 (地方税法 第329条: 納期限後20日以内)."""
+
+        TOPIC = "juminzei.collection.DunningIssued"
+        period: int
+        amount: int
+        issued_on: date
+
+        def apply(self, aggregate: "PaymentLedger") -> None:
+            aggregate.dunned = (*aggregate.dunned, self.period)
+
+    class CarriedForward(Event):
+        """滞納繰越 at 決算 (出納閉鎖): the 年度's unpaid 本税 carried into the next 年度's books."""
+
+        TOPIC = "juminzei.collection.CarriedForward"
+        amount: int
+        into_fiscal_year: int
+
+        def apply(self, aggregate: "PaymentLedger") -> None:
+            aggregate.carried_forward = self.amount
+
     class RefundFailed(Event):
         """振込不能 etc.: the refund returns to held for re-handling."""
 
@@ -255,6 +287,9 @@ class PaymentLedger(Aggregate):
         self.refund_determined = 0
         self.receipts: tuple[str, ...] = ()
         self.last_paid_on: date | None = None
+        self.refund_paid = 0
+        self.dunned: tuple[int, ...] = ()
+        self.carried_forward = 0
 
     # -- invariants and views ---------------------------------------------------------------------
     @property
@@ -399,6 +434,35 @@ class PaymentLedger(Aggregate):
         self.trigger_event(
             self.RefundDetermined, amount=amount, interest=interest, reason=reason, **ctx.event_fields()
         )
+
+    def pay_refund(self, amount: int, method: str, paid_on: date, ctx: CommandContext) -> None:
+        if not 0 < amount <= self.refund_determined - self.refund_paid:
+            raise DomainError("支払額が未払の還付決定額を超えています。", code="too_much")
+        self.trigger_event(
+            self.RefundPaid, amount=amount, method=method, paid_on=paid_on, **ctx.event_fields()
+        )
+
+    def dun(self, period: int, issued_on: date, ctx: CommandContext) -> bool:
+        """督促: once per installment, only while 本税 is unpaid after its 納期限."""
+        charge = next((c for c in self.charges if c.period == period), None)
+        if charge is None or charge.due_date is None or period in self.dunned:
+            return False
+        unpaid = self.tax_outstanding(period)
+        if unpaid <= 0 or issued_on <= charge.due_date:
+            return False
+        self.trigger_event(
+            self.DunningIssued, period=period, amount=unpaid, issued_on=issued_on, **ctx.event_fields()
+        )
+        return True
+
+    def carry_forward(self, into_fiscal_year: int, ctx: CommandContext) -> int:
+        unpaid = self.tax_outstanding()
+        if unpaid == self.carried_forward:
+            return 0
+        self.trigger_event(
+            self.CarriedForward, amount=unpaid, into_fiscal_year=into_fiscal_year, **ctx.event_fields()
+        )
+        return unpaid
 
     def refund_failed(self, amount: int, reason: str, ctx: CommandContext) -> None:
         if not 0 < amount <= self.refund_determined:

@@ -18,6 +18,7 @@ from interfaces.cli import (
     provision,
     retention,
     returns,
+    server,
     staff,
     tax,
     taxpayer,
@@ -53,6 +54,7 @@ app.add_typer(payments.ledger_app, name="ledger")
 app.add_typer(payments.debit_app, name="debit")
 app.add_typer(staff.app, name="staff")
 generate.register(app)
+server.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

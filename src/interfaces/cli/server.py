@@ -1,0 +1,100 @@
+"""``juminzei serve``, ``juminzei worker`` and ``juminzei jobs status`` (HTTP API and background worker).
+
+Registered from ``interfaces/cli/main.py`` with ``server.register(app)``.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
+
+jobs_app = typer.Typer(help="バックグラウンドジョブ (background jobs): status.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host"),
+        port: int = typer.Option(8000, "--port"),
+        openapi_out: str | None = typer.Option(
+            None,
+            "--openapi-out",
+            help="Write the OpenAPI document to this file and exit (see scripts/openapi).",
+        ),
+    ) -> None:
+        """Serve the clerk HTTP API (tokens: JUMINZEI_API_TOKENS until staff sessions replace them)."""
+        if openapi_out:
+            from pathlib import Path
+
+            from interfaces.http.openapi import render
+
+            Path(openapi_out).write_text(render(), encoding="utf-8")
+            console.print(f"wrote {openapi_out}")
+            return
+        import uvicorn
+
+        from adapters.logging import configure_logging
+        from interfaces.http.app import default_app
+
+        cfg = settings()
+        configure_logging(cfg.log_format, cfg.log_level)
+        uvicorn.run(default_app(), host=host, port=port, log_level="warning")
+
+    @app.command("worker")
+    def worker(threads: int = typer.Option(1, "--threads", min=1, max=16)) -> None:
+        """Run the dramatiq worker on Redis (JUMINZEI_BROKER_URL) until interrupted."""
+        from adapters.logging import configure_logging
+        from interfaces.bootstrap import build
+        from interfaces.worker.broker import declare_actor, make_broker, start_worker
+
+        cfg = settings()
+        configure_logging(cfg.log_format, cfg.log_level)
+        broker = make_broker(cfg.broker_url)
+        _, holder = declare_actor(broker, lambda: build(cfg))
+        stop = threading.Event()
+
+        def _stop(*_: Any) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        running = start_worker(broker, threads)
+        console.print(f"worker started ({threads} thread(s)); Ctrl-C to stop")
+        try:
+            stop.wait()
+        finally:
+            running.stop()
+            holder.close()
+            broker.close()
+
+    app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("status")
+def jobs_status(
+    status: str | None = typer.Option(None, "--status", help="queued, running, succeeded, failed"),
+    limit: int = typer.Option(50, "--limit", min=1, max=1000),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Recent jobs with their status, attempts and errors (payloads hold no personal data)."""
+    from interfaces.worker.jobs import JobStore
+
+    with container(cfg=settings()) as c:
+        store = JobStore(c.db)
+        jobs = store.list(status, limit)
+        counts = store.counts()
+    if json_out:
+        print_json({"counts": counts, "jobs": [j.to_json() for j in jobs]})
+        return
+    table = Table(title="ジョブ (jobs): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for column in ("job_id", "kind", "status", "attempts", "actor", "updated_at", "error"):
+        table.add_column(column)
+    for j in jobs:
+        table.add_row(j.job_id, j.kind, j.status, str(j.attempts), j.actor, j.updated_at, j.error or "")
+    console.print(table)

@@ -1,0 +1,1 @@
+"""HTTP API for clerks (FastAPI): see docs/http-api.md and ADR 0013."""

@@ -1,0 +1,403 @@
+"""Request plumbing shared by the routes: state, authentication, purpose, commands, reads after writes."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Protocol
+from urllib.parse import unquote
+
+import structlog
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from domain.shared.events import CommandContext, DomainError
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container
+from interfaces.http.auth import Authenticator, Principal
+from interfaces.http.idempotency import IdempotencyStore, StoredResponse, request_hash
+from interfaces.http.metrics import RequestMetrics
+from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
+from interfaces.worker.jobs import PROCESS_LOCK, run_inline, seal_if_changed
+
+log = structlog.get_logger(__name__)
+
+
+class JobDispatcher(Protocol):
+    def dispatch(self, job_id: str) -> None: ...
+
+
+@dataclass
+class ApiState:
+    """Everything the routes share; one per app. The container is built on first use."""
+
+    container_factory: Callable[[], Container]
+    authenticator: Authenticator
+    dispatcher: JobDispatcher | None = None
+    wait_timeout: float = 5.0
+    max_ready_lag: int = 1000
+    metrics: RequestMetrics = field(default_factory=RequestMetrics)
+    _container: Container | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def container(self) -> Container:
+        with self._lock:
+            if self._container is None:
+                self._container = self.container_factory()
+            return self._container
+
+    def close(self) -> None:
+        with self._lock:
+            if self._container is not None:
+                self._container.close()
+                self._container = None
+
+    def dispatch(self, job_id: str) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.dispatch(job_id)
+        else:
+            run_inline(self.container(), job_id)
+
+
+def state(request: Request) -> ApiState:
+    found: ApiState = request.app.state.api
+    return found
+
+
+_bearer = HTTPBearer(auto_error=False, description="職員のセッショントークン (Bearer)")
+
+
+def principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Problem(
+            401,
+            "unauthenticated",
+            "ログインが必要です。Authorization: Bearer にセッショントークンを指定してください。",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    found = state(request).authenticator.authenticate(credentials.credentials)
+    if found is None:
+        raise Problem(
+            401,
+            "unauthenticated",
+            "セッショントークンが無効か期限切れです。ログインし直してください。",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return found
+
+
+Who = Annotated[Principal, Depends(principal)]
+
+
+def _purpose_header(
+    x_purpose: Annotated[
+        str | None,
+        Header(
+            alias="X-Purpose",
+            description="利用目的: English name (registry, intake, …) or the Japanese value percent-encoded in"
+            " UTF-8 (%E5%AE%9B%E5%90%8D%E7%AE%A1%E7%90%86 = 宛名管理); HTTP header values are ASCII",
+        ),
+    ] = None,
+) -> str | None:
+    return x_purpose
+
+
+def _idempotency_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", description="操作ごとに一意の値。再送するときは同じ値を指定する。"),
+    ] = None,
+) -> str | None:
+    return idempotency_key
+
+
+def _if_match_header(
+    if_match: Annotated[str | None, Header(alias="If-Match", description='集約の版 (ETag)。例: "3"')] = None,
+) -> str | None:
+    return if_match
+
+
+PurposeHeader = Annotated[str | None, Depends(_purpose_header)]
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_header)]
+IfMatch = Annotated[str | None, Depends(_if_match_header)]
+
+
+def parse_purpose(value: str | None) -> Purpose:
+    allowed = "、".join(f"{m.value} ({m.name.lower()})" for m in Purpose)
+    if value is None or not value.strip():
+        raise Problem(
+            400,
+            "purpose-required",
+            f"利用目的を X-Purpose ヘッダーで指定してください。使用できる値: {allowed}",
+            errors=[{"field": "header.X-Purpose", "message": "必須の項目です。"}],
+        )
+    try:
+        return Purpose.parse(unquote(value.strip()))
+    except ValueError:
+        raise Problem(
+            400,
+            "purpose-unknown",
+            f"X-Purpose の利用目的は定義されていません。使用できる値: {allowed}",
+            errors=[{"field": "header.X-Purpose", "message": "定義されていない利用目的です。"}],
+        ) from None
+
+
+def command_purpose(value: str | None, expected: Purpose) -> Purpose:
+    """Commands run under the purpose of their 事務 (as in the CLI); the declaration must name it."""
+    declared = parse_purpose(value)
+    if declared is not expected:
+        raise Problem(
+            422,
+            "purpose-mismatch",
+            f"この操作の利用目的は「{expected.value}」です。X-Purpose に {expected.value} を指定してください。",
+            errors=[{"field": "header.X-Purpose", "message": f"{expected.value} を指定してください。"}],
+        )
+    return declared
+
+
+def context(who: Principal, purpose: Purpose, command_id: str | None = None) -> CommandContext:
+    return CommandContext(
+        actor=who.staff_id,
+        purpose=purpose,
+        command_id=command_id or f"http:{uuid.uuid4()}",
+        terminal=who.terminal or "api",
+    )
+
+
+def catch_up(c: Container) -> None:
+    """Bring projections up to date after a change (like the CLI); a projection failure does not undo it."""
+    try:
+        with PROCESS_LOCK:
+            c.runner.catch_up()
+    except Exception as error:
+        log.error("projection.catch_up_failed", error=type(error).__name__)
+
+
+def after_write(c: Container, head_before: int) -> None:
+    if c.app.head() != head_before:
+        catch_up(c)
+        seal_if_changed(c, head_before)
+
+
+def wait_for(st: ApiState, c: Container, min_position: int | None) -> None:
+    """Reads after writes: wait (bounded) until every projection has reached ``min_position``."""
+    if min_position is None:
+        return
+    if min_position > c.app.head():
+        raise Problem(
+            422,
+            "position-unknown",
+            f"min_position {min_position} はまだ記録されていない位置です。操作の応答にある position を指定してください。",
+            errors=[{"field": "query.min_position", "message": "記録済みの位置を指定してください。"}],
+        )
+    deadline = time.monotonic() + st.wait_timeout
+    while True:
+        with PROCESS_LOCK:
+            try:
+                c.runner.catch_up()
+            except Exception as error:
+                log.error("projection.catch_up_failed", error=type(error).__name__)
+            positions = [c.runner.position(name) for name in c.runner.projections]
+        if min(positions, default=min_position) >= min_position:
+            return
+        if time.monotonic() >= deadline:
+            raise Problem(
+                503,
+                "projection-lag",
+                "照会用データの更新が追いついていません。しばらく待ってから再度照会してください。",
+                headers={"Retry-After": "2"},
+            )
+        time.sleep(0.05)
+
+
+def parse_if_match(value: str | None) -> int:
+    if value is None or not value.strip():
+        raise Problem(
+            428,
+            "if-match-required",
+            'If-Match ヘッダーに対象の版を指定してください（照会結果の ETag または version、例: "3"）。',
+        )
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit():
+        raise Problem(400, "if-match-invalid", 'If-Match には版を "3" のように指定してください。')
+    return int(text)
+
+
+def check_version(expected: int, current: int, what: str) -> None:
+    if expected != current:
+        raise Problem(
+            412,
+            "version-mismatch",
+            f"この{what}は他の操作で更新されています（指定の版 {expected}、現在の版 {current}）。"
+            "最新の内容を照会してから操作し直してください。",
+            headers={"ETag": f'"{current}"'},
+            extra={"current_version": current},
+        )
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+@dataclass
+class Outcome:
+    """What a command body returns: JSON (``position`` is added) or bytes."""
+
+    body: dict[str, Any] | bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
+    #: For a rendered document: its id. The idempotency record keeps only this reference (never the PDF,
+    #: which holds personal data); a replay re-renders it from the record, byte for byte.
+    document_ref: str | None = None
+
+
+DOCUMENT_REF = "document-ref:"
+
+
+def _to_stored(outcome: Outcome, position: int) -> tuple[StoredResponse, StoredResponse]:
+    """(what the idempotency record keeps, what the client receives now)."""
+    headers = dict(outcome.headers)
+    headers["X-Position"] = str(position)
+    if isinstance(outcome.body, bytes):
+        live = StoredResponse(outcome.status, outcome.media_type, outcome.body, headers)
+        if outcome.document_ref is None:
+            return live, live
+        kept = StoredResponse(
+            outcome.status, DOCUMENT_REF + outcome.media_type, outcome.document_ref.encode("utf-8"), headers
+        )
+        return kept, live
+    body = dict(outcome.body)
+    body["position"] = position
+    data = json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+    stored = StoredResponse(outcome.status, outcome.media_type, data, headers)
+    return stored, stored
+
+
+def _rehydrate(c: Container, stored: StoredResponse) -> StoredResponse:
+    """Re-render a document kept by reference (deterministic rendering: identical bytes)."""
+    if not stored.content_type.startswith(DOCUMENT_REF):
+        return stored
+    from uuid import UUID
+
+    from adapters.documents.pdf import render
+
+    document_id = stored.body.decode("utf-8")
+    catch_up(c)
+    found = c.ledger.document(document_id)
+    if found is None:
+        raise Problem(409, "document-missing", f"文書 {document_id} の発行記録が見つかりません。")
+    data = render(c.documents.model_of(document_id, UUID(found["assessment_id"])))
+    media_type = stored.content_type.removeprefix(DOCUMENT_REF)
+    return StoredResponse(stored.status_code, media_type, data, stored.headers)
+
+
+def _problem_stored(request: Request, problem: Problem) -> StoredResponse:
+    data = json.dumps(problem_body(request, problem), ensure_ascii=False).encode("utf-8")
+    return StoredResponse(problem.status, PROBLEM_JSON, data, dict(problem.headers))
+
+
+def _response(stored: StoredResponse, replayed: bool) -> Response:
+    headers = dict(stored.headers)
+    if replayed:
+        headers["Idempotency-Replayed"] = "true"
+    return Response(
+        stored.body, status_code=stored.status_code, media_type=stored.content_type, headers=headers
+    )
+
+
+def run_command(
+    request: Request,
+    who: Principal,
+    key: str | None,
+    payload: Any,
+    body: Callable[[Container], Outcome],
+) -> Response:
+    """Run a command once per ``Idempotency-Key``; replay its response for the same request."""
+    if key is None or not key.strip():
+        raise Problem(
+            400,
+            "idempotency-key-required",
+            "Idempotency-Key ヘッダーを指定してください（操作ごとに新しい値、再送するときは同じ値）。",
+            errors=[{"field": "header.Idempotency-Key", "message": "必須の項目です。"}],
+        )
+    if len(key) > 200:
+        raise Problem(400, "idempotency-key-invalid", "Idempotency-Key は200文字以内で指定してください。")
+    st = state(request)
+    c = st.container()
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    digest = request_hash(
+        {
+            "method": request.method,
+            "path": request.url.path,
+            "query": sorted(request.query_params.multi_items()),
+            "purpose": request.headers.get("x-purpose"),
+            "if_match": request.headers.get("if-match"),
+            "accept": request.headers.get("accept"),
+            "payload": payload,
+        }
+    )
+    store = IdempotencyStore(c.db)
+    begun = store.begin(who.staff_id, key, route, digest)
+    if begun.outcome == "replay":
+        assert begun.stored is not None
+        return _response(_rehydrate(c, begun.stored), replayed=True)
+    if begun.outcome == "mismatch":
+        raise Problem(
+            422,
+            "idempotency-key-reused",
+            "この Idempotency-Key は別の内容の操作に使用済みです。新しい操作には新しい値を指定してください。",
+        )
+    if begun.outcome == "in_progress":
+        raise Problem(
+            409,
+            "idempotency-in-progress",
+            "同じ Idempotency-Key の操作を処理中です。完了してから結果を確認してください。",
+            headers={"Retry-After": "1"},
+        )
+    head_before = c.app.head()
+    try:
+        try:
+            outcome = body(c)
+        except DomainError as error:
+            stored = _problem_stored(request, from_domain_error(error))
+        except Problem as problem:
+            if problem.status >= 500:
+                raise
+            stored = _problem_stored(request, problem)
+        else:
+            after_write(c, head_before)
+            stored, live = _to_stored(outcome, c.app.head())
+    except BaseException:
+        store.release(who.staff_id, key)
+        after_write(c, head_before)
+        raise
+    if stored.status_code >= 400:
+        after_write(c, head_before)
+        live = stored
+    store.complete(who.staff_id, key, stored)
+    return _response(live, replayed=False)
+
+
+def query(c: Container, fn: Callable[[], Any]) -> Any:
+    """Run a journaled read; seal the access record into the audit log like the CLI does."""
+    head_before = c.app.head()
+    try:
+        return fn()
+    finally:
+        if c.app.head() != head_before:
+            seal_if_changed(c, head_before)
+
+
+def json_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, headers=headers)

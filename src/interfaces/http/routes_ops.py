@@ -1,0 +1,232 @@
+"""Operations (health, metrics) and background jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container
+from interfaces.http import pagination
+from interfaces.http.core import (
+    IdempotencyKey,
+    Outcome,
+    PurposeHeader,
+    Who,
+    command_purpose,
+    run_command,
+    state,
+)
+from interfaces.http.metrics import family
+from interfaces.http.problems import Problem
+from interfaces.http.routes_registry import UPLOAD_BODY, Cursor, Limit, read_upload, store_upload
+from interfaces.http.schemas import DocumentJobIn, LevyJobIn
+from interfaces.worker.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, JobStore
+
+router = APIRouter()
+
+
+def _projection_positions(c: Container) -> dict[str, int]:
+    return {name: c.runner.position(name) for name in c.runner.projections}
+
+
+@router.get("/health", tags=["operations"], summary="liveness and readiness (no authentication)")
+def health(request: Request) -> JSONResponse:
+    st = state(request)
+    checks: dict[str, Any] = {}
+    ready = True
+    try:
+        c = st.container()
+        with c.db.transaction() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+        head = c.app.head()
+        checks["database"] = {"ok": True, "kind": c.store.kind}
+        lags = {name: max(head - pos, 0) for name, pos in _projection_positions(c).items()}
+        behind = {name: lag for name, lag in lags.items() if lag > st.max_ready_lag}
+        checks["projections"] = {"ok": not behind, "head": head, "lag": lags, "max_lag": st.max_ready_lag}
+        ready = not behind
+    except Exception as error:
+        checks["database"] = {"ok": False, "error": type(error).__name__}
+        ready = False
+    body = {"status": "ok" if ready else "unavailable", "live": True, "ready": ready, "checks": checks}
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@router.get(
+    "/metrics",
+    tags=["operations"],
+    summary="Prometheus metrics (text format, no authentication)",
+    response_class=PlainTextResponse,
+)
+def metrics(request: Request) -> PlainTextResponse:
+    st = state(request)
+    c = st.container()
+    head = c.app.head()
+    positions = _projection_positions(c)
+    lines: list[str] = []
+    lines += family("juminzei_event_log_head", "gauge", "Position of the last stored event.", [({}, head)])
+    lines += family(
+        "juminzei_projection_position",
+        "gauge",
+        "Position each projection has applied.",
+        [({"projection": n}, p) for n, p in sorted(positions.items())],
+    )
+    lines += family(
+        "juminzei_projection_lag",
+        "gauge",
+        "Events not yet applied by each projection.",
+        [({"projection": n}, max(head - p, 0)) for n, p in sorted(positions.items())],
+    )
+    jobs = JobStore(c.db)
+    counts = jobs.counts()
+    lines += family(
+        "juminzei_jobs", "gauge", "Jobs by status.", [({"status": s}, n) for s, n in sorted(counts.items())]
+    )
+    lines += family(
+        "juminzei_job_queue_depth",
+        "gauge",
+        "Jobs queued or running.",
+        [({}, counts[QUEUED] + counts[RUNNING])],
+    )
+    lines += family(
+        "juminzei_job_failures_total", "counter", "Job attempts that failed.", [({}, jobs.failed_attempts())]
+    )
+    outcomes: dict[tuple[str, str], int] = {}
+    batches: dict[str, int] = {}
+    for b in c.intake_index.batches():
+        batches[b["kind"]] = batches.get(b["kind"], 0) + 1
+        for outcome in ("accepted", "rejected", "quarantined", "duplicates"):
+            outcomes[(b["kind"], outcome)] = outcomes.get((b["kind"], outcome), 0) + int(b[outcome] or 0)
+    lines += family(
+        "juminzei_import_batches_total",
+        "counter",
+        "Import batches received, by kind.",
+        [({"kind": k}, n) for k, n in sorted(batches.items())],
+    )
+    lines += family(
+        "juminzei_import_records_total",
+        "counter",
+        "Imported records by kind and outcome.",
+        [({"kind": k, "outcome": o}, n) for (k, o), n in sorted(outcomes.items())],
+    )
+    lines += st.metrics.lines()
+    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+
+
+def _submit(
+    request: Request, c: Container, kind: str, dedup: str, payload: dict[str, Any], actor: str
+) -> Outcome:
+    store = JobStore(c.db)
+    job, dispatch = store.submit(kind, dedup, payload, actor)
+    if dispatch:
+        state(request).dispatch(job.job_id)
+        job = store.get(job.job_id) or job
+    return Outcome(job.to_json(), status=202, headers={"Location": f"/jobs/{job.job_id}"})
+
+
+@router.post(
+    "/jobs/imports",
+    tags=["jobs"],
+    summary="取込をバックグラウンドで実行する (file hash で冪等)",
+    status_code=202,
+    openapi_extra=UPLOAD_BODY,
+)
+async def submit_import(request: Request, who: Who, key: IdempotencyKey, purpose: PurposeHeader) -> Response:
+    command_purpose(purpose, Purpose.INTAKE)
+    upload = await read_upload(request)
+
+    def run(c: Container) -> Outcome:
+        path = store_upload(c, upload)
+        payload = {"kind": upload.kind, "path": str(path), "sha256": upload.sha256}
+        return _submit(request, c, "import", f"import:{upload.kind}:{upload.sha256}", payload, who.staff_id)
+
+    payload = {"kind": upload.kind, "sha256": upload.sha256}
+    return await run_in_threadpool(run_command, request, who, key, payload, run)
+
+
+@router.post("/jobs/levy", tags=["jobs"], summary="当初賦課をバックグラウンドで実行する", status_code=202)
+def submit_levy(
+    request: Request, body: LevyJobIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
+) -> Response:
+    command_purpose(purpose, Purpose.INITIAL_LEVY)
+
+    def run(c: Container) -> Outcome:
+        # One job per 年度 and request key: the levy itself is idempotent per taxpayer × 年度.
+        return _submit(
+            request,
+            c,
+            "levy",
+            f"levy:{body.fiscal_year}:{who.staff_id}:{key}",
+            {"fiscal_year": body.fiscal_year},
+            who.staff_id,
+        )
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+@router.post(
+    "/jobs/documents",
+    tags=["jobs"],
+    summary="発行済み文書の再出力 (PDF) をバックグラウンドで行う",
+    status_code=202,
+)
+def submit_document(
+    request: Request, body: DocumentJobIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
+) -> Response:
+    command_purpose(purpose, Purpose.CERTIFICATE)
+
+    def run(c: Container) -> Outcome:
+        return _submit(
+            request,
+            c,
+            "document",
+            f"document:{body.document_id}",
+            {"document_id": body.document_id},
+            who.staff_id,
+        )
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+@router.post(
+    "/jobs/catch-up",
+    tags=["jobs"],
+    summary="照会用データ (projections) の更新をバックグラウンドで行う",
+    status_code=202,
+)
+def submit_catch_up(request: Request, who: Who, key: IdempotencyKey) -> Response:
+    def run(c: Container) -> Outcome:
+        return _submit(request, c, "catch_up", f"catch_up:{who.staff_id}:{key}", {}, who.staff_id)
+
+    return run_command(request, who, key, {}, run)
+
+
+@router.get("/jobs", tags=["jobs"], summary="ジョブの一覧")
+def list_jobs(
+    request: Request,
+    who: Who,
+    status: Annotated[str | None, Query(pattern=f"^({QUEUED}|{RUNNING}|{SUCCEEDED}|{FAILED})$")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> JSONResponse:
+    c = state(request).container()
+    jobs = JobStore(c.db).list(status)
+    page, next_cursor = pagination.page_of(jobs, cursor, limit, {"list": "jobs", "status": status})
+    return JSONResponse({"jobs": [j.to_json() for j in page], "next_cursor": next_cursor})
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"], summary="ジョブの状態と結果")
+def get_job(request: Request, who: Who, job_id: Annotated[str, PathParam(max_length=64)]) -> JSONResponse:
+    c = state(request).container()
+    job = JobStore(c.db).get(job_id)
+    if job is None:
+        raise Problem(404, "not-found", f"ジョブ {job_id} はありません。")
+    return JSONResponse(job.to_json())

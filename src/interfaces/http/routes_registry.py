@@ -1,0 +1,539 @@
+"""Taxpayers, intake (imports and work queues) and 住民税申告書 entry."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from email.parser import BytesParser
+from email.policy import HTTP
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from application.intake.importer import IMPORT_KINDS
+from application.taxpayers import RegisterTaxpayer, TaxpayerQueries
+from domain.shared.person import RegistrationKind, Sex
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container
+from interfaces.cli.intake import read_file, summary_json
+from interfaces.cli.returns import ResidentReturnIn
+from interfaces.http import pagination
+from interfaces.http.core import (
+    IdempotencyKey,
+    IfMatch,
+    Outcome,
+    PurposeHeader,
+    Who,
+    check_version,
+    command_purpose,
+    context,
+    etag,
+    parse_if_match,
+    parse_purpose,
+    query,
+    run_command,
+    state,
+    wait_for,
+)
+from interfaces.http.problems import Problem
+from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
+from projections.taxpayer_search import SqlTaxpayerDirectory
+
+router = APIRouter()
+
+MinPosition = Annotated[
+    int | None, Query(ge=0, description="この位置（操作の応答の position）まで照会用データの反映を待つ")
+]
+Limit = Annotated[int, Query(ge=1, le=100, description="1ページの件数")]
+Cursor = Annotated[str | None, Query(max_length=2000, description="前回の応答の next_cursor (opaque)")]
+MAX_UPLOAD = 256 * 1024 * 1024
+
+
+# -- taxpayers ----------------------------------------------------------------------------------
+
+
+@router.post("/taxpayers", tags=["taxpayers"], summary="納税義務者を登録する")
+def register_taxpayer(
+    request: Request, body: RegisterTaxpayerIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
+) -> Response:
+    declared = command_purpose(purpose, Purpose.REGISTRY)
+    command = RegisterTaxpayer(
+        address_number=body.address_number.strip(),
+        name=body.name.strip(),
+        kana=body.kana.strip(),
+        birth_date=body.birth_date,
+        sex=Sex(body.sex),
+        address=body.address.strip(),
+        registration_kind=RegistrationKind.NON_RESIDENT if body.non_registered else RegistrationKind.RESIDENT,
+    )
+
+    def run(c: Container) -> Outcome:
+        result = c.taxpayers.register(command, context(who, declared))
+        return Outcome(
+            {
+                "taxpayer_id": str(result.aggregate_id),
+                "address_number": command.address_number,
+                "changed": result.changed,
+            },
+            status=201 if result.changed else 200,
+        )
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+class _PagedDirectory:
+    """The taxpayer directory, continued after a cursor key — still read through ``TaxpayerQueries``."""
+
+    def __init__(self, inner: SqlTaxpayerDirectory, after: tuple[str, str, str] | None) -> None:
+        self.inner = inner
+        self.after = after
+
+    def search(self, kana_prefix: str, birth_date: date | None, limit: int) -> Any:
+        return self.inner.search_after(kana_prefix, birth_date, limit, self.after)
+
+    def count(self) -> int:
+        return self.inner.count()
+
+
+@router.get("/taxpayers", tags=["taxpayers"], summary="宛名検索 (journaled)")
+def search_taxpayers(
+    request: Request,
+    who: Who,
+    purpose: PurposeHeader,
+    kana: Annotated[str, Query(min_length=1, max_length=100, description="カナ氏名の前方一致")],
+    birth_date: Annotated[date | None, Query(description="生年月日")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> JSONResponse:
+    declared = parse_purpose(purpose)
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    criteria = {"kana": kana, "birth_date": birth_date.isoformat() if birth_date else None}
+    after = pagination.decode(cursor, criteria)
+    if after is not None and not (
+        isinstance(after, list) and len(after) == 3 and all(isinstance(a, str) for a in after)
+    ):
+        raise Problem(400, "invalid-cursor", "cursor が不正です。")
+    queries = TaxpayerQueries(
+        c.app, _PagedDirectory(SqlTaxpayerDirectory(c.db), tuple(after) if after else None)
+    )
+    rows = query(
+        c,
+        lambda: queries.search(
+            kana_prefix=kana, birth_date=birth_date, ctx=context(who, declared), limit=limit
+        ),
+    )
+    last = rows[-1] if len(rows) == limit else None
+    next_cursor = (
+        pagination.encode([last.kana, last.birth_date.isoformat(), last.address_number], criteria)
+        if last
+        else None
+    )
+    return JSONResponse(
+        {
+            "count": len(rows),
+            "purpose": declared.value,
+            "results": [
+                {
+                    "taxpayer_id": str(r.taxpayer_id),
+                    "address_number": r.address_number,
+                    "name": r.name,
+                    "kana": r.kana,
+                    "birth_date": r.birth_date.isoformat(),
+                    "sex": r.sex,
+                    "address": r.address,
+                    "registration_kind": r.registration_kind,
+                }
+                for r in rows
+            ],
+            "next_cursor": next_cursor,
+        }
+    )
+
+
+@router.get(
+    "/taxpayers/{address_number}/residence",
+    tags=["taxpayers"],
+    summary="賦課期日 (1月1日) の住所 (journaled)",
+)
+def residence(
+    request: Request,
+    who: Who,
+    purpose: PurposeHeader,
+    address_number: Annotated[str, PathParam(min_length=1, max_length=20)],
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+) -> JSONResponse:
+    declared = parse_purpose(purpose)
+    c = state(request).container()
+    answer = query(
+        c,
+        lambda: c.residence.residence(
+            address_number=address_number, fiscal_year=fiscal_year, ctx=context(who, declared)
+        ),
+    )
+    return JSONResponse(
+        {
+            "taxpayer_id": str(answer.taxpayer_id),
+            "address_number": answer.address_number,
+            "fiscal_year": answer.fiscal_year,
+            "levy_date": answer.levy_date.isoformat(),
+            "resident": answer.resident,
+            "registration_kind": answer.registration_kind,
+            "periods": [
+                {"from": start.isoformat(), "to": end.isoformat() if end else None}
+                for start, end in answer.periods
+            ],
+        }
+    )
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["kind", "file"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": list(IMPORT_KINDS), "description": "取込種別"},
+                        "file": {"type": "string", "format": "binary", "description": "受け取ったファイル"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+class Upload:
+    def __init__(self, kind: str, file_name: str, data: bytes) -> None:
+        self.kind = kind
+        self.file_name = file_name
+        self.data = data
+        self.sha256 = hashlib.sha256(data).hexdigest()
+
+
+async def read_upload(request: Request) -> Upload:
+    """Parse ``multipart/form-data`` (fields ``kind`` and ``file``) with the standard library."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise Problem(
+            415, "unsupported-media-type", "multipart/form-data で kind と file を送信してください。"
+        )
+    data = await request.body()
+    if len(data) > MAX_UPLOAD:
+        raise Problem(
+            422, "file-too-large", "ファイルが大きすぎます（上限 256 MiB）。分割して取り込んでください。"
+        )
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + data
+    )
+    fields: dict[str, tuple[str | None, bytes]] = {}
+    if message.is_multipart():
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if isinstance(name, str):
+                payload = part.get_payload(decode=True)
+                fields[name] = (part.get_filename(), payload if isinstance(payload, bytes) else b"")
+    errors = []
+    kind = fields.get("kind", (None, b""))[1].decode("utf-8", "replace").strip()
+    if "kind" not in fields:
+        errors.append({"field": "kind", "message": "必須の項目です。"})
+    elif kind not in IMPORT_KINDS:
+        errors.append({"field": "kind", "message": f"取込種別は {', '.join(IMPORT_KINDS)} のいずれかです。"})
+    if "file" not in fields:
+        errors.append({"field": "file", "message": "必須の項目です。"})
+    if errors:
+        raise Problem(422, "validation", f"入力内容に不備が {len(errors)} 件あります。", errors=errors)
+    file_name, content = fields["file"]
+    safe = re.sub(r"[^\w.\-]", "_", Path(file_name or "upload").name)[:100] or "upload"
+    return Upload(kind, safe, content)
+
+
+def store_upload(c: Container, upload: Upload) -> Path:
+    """Keep the received file under ``var/uploads/<sha256>/`` (jobs refer to it by path)."""
+    directory = c.settings.var_dir / "uploads" / upload.sha256
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / upload.file_name
+    if not path.exists():
+        path.write_bytes(upload.data)
+    return path
+
+
+def parse_received(kind: str, path: Path) -> Any:
+    try:
+        return read_file(kind, path)
+    except (UnicodeDecodeError, ValueError, KeyError, IndexError) as error:
+        raise Problem(
+            422,
+            "unreadable-file",
+            f"ファイルを {kind} として読めません（{type(error).__name__}）。取込種別とファイルを確認してください。",
+        ) from None
+
+
+@router.post(
+    "/imports", tags=["intake"], summary="課税資料・宛名の取込 (synchronous)", openapi_extra=UPLOAD_BODY
+)
+async def import_file(request: Request, who: Who, key: IdempotencyKey, purpose: PurposeHeader) -> Response:
+    declared = command_purpose(purpose, Purpose.INTAKE)
+    upload = await read_upload(request)
+
+    def run(c: Container) -> Outcome:
+        path = store_upload(c, upload)
+        received = parse_received(upload.kind, path)
+        with_lock_catch_up(c)
+        summary = c.intake.import_file(received, context(who, declared))
+        return Outcome(summary_json(summary))
+
+    payload = {"kind": upload.kind, "sha256": upload.sha256, "file_name": upload.file_name}
+    return await run_in_threadpool(run_command, request, who, key, payload, run)
+
+
+def with_lock_catch_up(c: Container) -> None:
+    from interfaces.http.core import catch_up
+
+    catch_up(c)  # the importer's duplicate and supersede look-ups read the intake view
+
+
+@router.get("/imports", tags=["intake"], summary="取込状況 (batches and open queues)")
+def import_status(
+    request: Request, who: Who, limit: Limit = 50, cursor: Cursor = None, min_position: MinPosition = None
+) -> JSONResponse:
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    batches = c.intake_index.batches()
+    page, next_cursor = pagination.page_of(batches, cursor, limit, {"list": "imports"})
+    for b in page:
+        b["by_submitter"] = c.intake_index.submitters(b["batch_id"])
+    queues: dict[str, int] = dict(c.intake_index.queue_counts())
+    queues["扶養重複"] = len(c.intake_index.dependent_overlaps())
+    return JSONResponse({"batches": page, "queues": queues, "next_cursor": next_cursor})
+
+
+# -- work queues --------------------------------------------------------------------------------
+
+
+def aggregate_version(c: Container, aggregate_id: UUID) -> int | None:
+    """Current version of an aggregate from its last stored event (nothing is decrypted)."""
+    events = c.app.recorder.select_events(aggregate_id, desc=True, limit=1)
+    return int(events[0].originator_version) if events else None
+
+
+def _item_json(c: Container, item: Any) -> dict[str, Any]:
+    return {
+        "filing_id": str(item.filing_id),
+        "kind": item.kind,
+        "tax_year": item.tax_year,
+        "queue": item.queue,
+        "reason": item.reason,
+        "batch_id": item.batch_id,
+        "line": item.line,
+        "version": aggregate_version(c, item.filing_id),
+    }
+
+
+@router.get("/queues/items", tags=["intake"], summary="保留中の課税資料 (ids, kinds, reasons only)")
+def queue_items(
+    request: Request,
+    who: Who,
+    queue: Annotated[str | None, Query(max_length=20, description="本人確認 or 税務調査")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> JSONResponse:
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    items = c.intake_index.queue(queue)
+    page, next_cursor = pagination.page_of(items, cursor, limit, {"list": "queue", "queue": queue})
+    return JSONResponse({"items": [_item_json(c, i) for i in page], "next_cursor": next_cursor})
+
+
+def _queue_item(c: Container, filing_id: UUID) -> Any:
+    for item in c.intake_index.queue(None):
+        if item.filing_id == filing_id:
+            return item
+    raise Problem(404, "not-found", f"保留中の課税資料 {filing_id} はありません。")
+
+
+@router.get("/queues/items/{filing_id}", tags=["intake"], summary="保留中の課税資料 1件 (ETag = version)")
+def queue_item(request: Request, who: Who, filing_id: UUID, min_position: MinPosition = None) -> JSONResponse:
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    data = _item_json(c, _queue_item(c, filing_id))
+    return JSONResponse(data, headers={"ETag": etag(data["version"] or 0)})
+
+
+def _queue_command(c: Container, filing_id: UUID, if_match: int) -> None:
+    current = aggregate_version(c, filing_id)
+    if current is None:
+        raise Problem(404, "not-found", f"課税資料 {filing_id} が見つかりません。")
+    check_version(if_match, current, "課税資料")
+
+
+@router.post("/queues/items/{filing_id}/match", tags=["intake"], summary="既存の宛名に名寄せする")
+def queue_match(
+    request: Request,
+    filing_id: UUID,
+    body: MatchIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    declared = command_purpose(purpose, Purpose.INTAKE)
+    expected = parse_if_match(if_match)
+
+    def run(c: Container) -> Outcome:
+        _queue_command(c, filing_id, expected)
+        tid = c.queues.match(filing_id, body.address_number, context(who, declared))
+        return Outcome(
+            {"filing_id": str(filing_id), "taxpayer_id": str(tid), "address_number": body.address_number}
+        )
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+@router.post(
+    "/queues/items/{filing_id}/register-non-resident",
+    tags=["intake"],
+    summary="住登外者として登録し名寄せする",
+)
+def queue_register(
+    request: Request,
+    filing_id: UUID,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    declared = command_purpose(purpose, Purpose.INTAKE)
+    expected = parse_if_match(if_match)
+
+    def run(c: Container) -> Outcome:
+        _queue_command(c, filing_id, expected)
+        number = c.queues.register_non_resident(filing_id, context(who, declared))
+        return Outcome({"filing_id": str(filing_id), "address_number": number})
+
+    return run_command(request, who, key, {}, run)
+
+
+@router.post("/queues/items/{filing_id}/forward", tags=["intake"], summary="回送する")
+def queue_forward(
+    request: Request,
+    filing_id: UUID,
+    body: ForwardIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    declared = command_purpose(purpose, Purpose.INTAKE)
+    expected = parse_if_match(if_match)
+
+    def run(c: Container) -> Outcome:
+        _queue_command(c, filing_id, expected)
+        c.queues.forward(filing_id, body.to, body.reason, context(who, declared))
+        return Outcome({"filing_id": str(filing_id), "forwarded_to": body.to})
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+# -- 住民税申告書 --------------------------------------------------------------------------------
+
+Receipt = Annotated[str, PathParam(min_length=1, max_length=40, description="受付番号")]
+
+
+def _return_command(
+    request: Request,
+    who: Any,
+    key: str | None,
+    purpose: str | None,
+    receipt: str,
+    body: ResidentReturnIn,
+    action: str,
+) -> Response:
+    declared = command_purpose(purpose, Purpose.INTAKE)
+    record = body.to_record()
+
+    def run(c: Container) -> Outcome:
+        service = c.returns
+        method = {
+            "enter": service.enter,
+            "verify": service.verify,
+            "correct": service.correct,
+            "submit": service.submit_electronic,
+        }[action]
+        outcome = method(receipt, record, context(who, declared))
+        return Outcome(
+            {
+                "receipt_number": outcome.receipt_number,
+                "status": outcome.status,
+                "mismatched_items": list(outcome.mismatched_items),
+                "filing_id": str(outcome.filing_id) if outcome.filing_id else None,
+                "filing_outcome": outcome.filing_outcome,
+            }
+        )
+
+    return run_command(request, who, key, {"action": action, "return": body.model_dump(mode="json")}, run)
+
+
+@router.post("/returns/{receipt}/entry", tags=["returns"], summary="住民税申告書の入力 (1人目)")
+def return_enter(
+    request: Request,
+    receipt: Receipt,
+    body: ResidentReturnIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+) -> Response:
+    return _return_command(request, who, key, purpose, receipt, body, "enter")
+
+
+@router.post("/returns/{receipt}/verification", tags=["returns"], summary="確認入力 (別の職員)")
+def return_verify(
+    request: Request,
+    receipt: Receipt,
+    body: ResidentReturnIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+) -> Response:
+    return _return_command(request, who, key, purpose, receipt, body, "verify")
+
+
+@router.post("/returns/{receipt}/correction", tags=["returns"], summary="訂正入力 (不一致の後)")
+def return_correct(
+    request: Request,
+    receipt: Receipt,
+    body: ResidentReturnIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+) -> Response:
+    return _return_command(request, who, key, purpose, receipt, body, "correct")
+
+
+@router.post("/returns/{receipt}/electronic", tags=["returns"], summary="電子申告 (マイナポータル) の受付")
+def return_submit(
+    request: Request,
+    receipt: Receipt,
+    body: ResidentReturnIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+) -> Response:
+    return _return_command(request, who, key, purpose, receipt, body, "submit")

@@ -1,0 +1,525 @@
+"""Levy, assessments, certificates, reports and audit (inspectors)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse, Response
+
+from application.assessment.documents import verify_certificate
+from application.inspection import plain
+from application.taxpayers import today_jst
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container
+from interfaces.cli.levy import _assessment_json
+from interfaces.http import pagination
+from interfaces.http.core import (
+    IdempotencyKey,
+    IfMatch,
+    Outcome,
+    PurposeHeader,
+    Who,
+    check_version,
+    command_purpose,
+    context,
+    etag,
+    parse_if_match,
+    parse_purpose,
+    query,
+    run_command,
+    state,
+    wait_for,
+)
+from interfaces.http.problems import Problem
+from interfaces.http.routes_registry import Cursor, Limit, MinPosition
+from interfaces.http.schemas import (
+    CancelIn,
+    CertificateIn,
+    LevyRunIn,
+    ReassessIn,
+    ReductionApplyIn,
+    ReductionDecideIn,
+    SwitchMethodIn,
+)
+
+router = APIRouter()
+
+AddressNumber = Annotated[str, PathParam(min_length=1, max_length=20, description="宛名番号")]
+FiscalYearPath = Annotated[int, PathParam(ge=2000, le=2100, description="年度")]
+FiscalYearQuery = Annotated[int, Query(ge=2000, le=2100, description="年度")]
+
+
+# -- levy ---------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/levy/runs", tags=["levy"], summary="当初賦課 (synchronous; POST /jobs/levy runs it in the background)"
+)
+def levy_run(
+    request: Request, body: LevyRunIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
+) -> Response:
+    declared = command_purpose(purpose, Purpose.INITIAL_LEVY)
+
+    def run(c: Container) -> Outcome:
+        from interfaces.http.core import catch_up
+
+        catch_up(c)
+        result = c.levy.run(body.fiscal_year, context(who, declared))
+        return Outcome(
+            {
+                "fiscal_year": body.fiscal_year,
+                "levied": result.levied,
+                "non_taxable": result.non_taxable,
+                "skipped": result.skipped_total,
+                "total_tax": result.total_tax,
+                "skipped_reasons": dict(result.skipped),
+            }
+        )
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+@router.post("/levy/reassessments", tags=["levy"], summary="更正 (課税資料が変わった賦課を再計算)")
+def levy_reassess(
+    request: Request, body: ReassessIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
+) -> Response:
+    declared = command_purpose(purpose, Purpose.CORRECTION)
+
+    def run(c: Container) -> Outcome:
+        from interfaces.http.core import catch_up
+
+        catch_up(c)
+        changes = c.levy.reassess_changed(body.fiscal_year, context(who, declared), body.reason)
+        return Outcome(
+            {
+                "reassessed": len(changes),
+                "changes": [{"assessment_id": str(a), "delta": d} for a, d in changes],
+            }
+        )
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+# -- assessments --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/assessments/{address_number}/{fiscal_year}",
+    tags=["assessments"],
+    summary="賦課の内容と算出の内訳 (journaled)",
+)
+def assessment_show(
+    request: Request,
+    who: Who,
+    purpose: PurposeHeader,
+    address_number: AddressNumber,
+    fiscal_year: FiscalYearPath,
+    min_position: MinPosition = None,
+) -> JSONResponse:
+    declared = parse_purpose(purpose)
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    a = query(c, lambda: c.assessment_queries.show(address_number, fiscal_year, context(who, declared)))
+    data = _assessment_json(a, address_number, c.ledger.history(a.id))
+    return JSONResponse(plain(data), headers={"ETag": etag(a.version)})
+
+
+def _assessment_change(
+    request: Request,
+    who: Any,
+    key: str | None,
+    purpose: str | None,
+    if_match: str | None,
+    expected_purpose: Purpose,
+    address_number: str,
+    fiscal_year: int,
+    payload: dict[str, Any],
+    change: Any,
+) -> Response:
+    declared = command_purpose(purpose, expected_purpose)
+    expected = parse_if_match(if_match)
+
+    def run(c: Container) -> Outcome:
+        current = c.assessments.load(address_number, fiscal_year)
+        check_version(expected, current.version, "賦課")
+        a = change(c, context(who, declared))
+        return Outcome(
+            {
+                "assessment_id": str(a.id),
+                "status": a.status.value,
+                "method": a.method.value,
+                "payable": a.amounts.payable,
+                "version": a.version,
+            },
+            headers={"ETag": etag(a.version)},
+        )
+
+    return run_command(request, who, key, payload, run)
+
+
+@router.post(
+    "/assessments/{address_number}/{fiscal_year}/switch-method",
+    tags=["assessments"],
+    summary="退職による特別徴収から普通徴収への切替",
+)
+def switch_method(
+    request: Request,
+    address_number: AddressNumber,
+    fiscal_year: FiscalYearPath,
+    body: SwitchMethodIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    return _assessment_change(
+        request,
+        who,
+        key,
+        purpose,
+        if_match,
+        Purpose.CORRECTION,
+        address_number,
+        fiscal_year,
+        body.model_dump(mode="json"),
+        lambda c, ctx: c.assessments.switch_after_leaving(
+            address_number, fiscal_year, body.left_on, body.reason, ctx
+        ),
+    )
+
+
+@router.post(
+    "/assessments/{address_number}/{fiscal_year}/reductions",
+    tags=["assessments"],
+    summary="減免申請を受け付ける",
+)
+def reduction_apply(
+    request: Request,
+    address_number: AddressNumber,
+    fiscal_year: FiscalYearPath,
+    body: ReductionApplyIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    return _assessment_change(
+        request,
+        who,
+        key,
+        purpose,
+        if_match,
+        Purpose.REDUCTION,
+        address_number,
+        fiscal_year,
+        body.model_dump(mode="json"),
+        lambda c, ctx: c.assessments.apply_reduction(
+            address_number, fiscal_year, body.kind, body.amount, body.grounds, ctx
+        ),
+    )
+
+
+@router.post(
+    "/assessments/{address_number}/{fiscal_year}/reductions/decision",
+    tags=["assessments"],
+    summary="減免の決定 (申請を受けた職員以外)",
+)
+def reduction_decide(
+    request: Request,
+    address_number: AddressNumber,
+    fiscal_year: FiscalYearPath,
+    body: ReductionDecideIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    return _assessment_change(
+        request,
+        who,
+        key,
+        purpose,
+        if_match,
+        Purpose.REDUCTION,
+        address_number,
+        fiscal_year,
+        body.model_dump(mode="json"),
+        lambda c, ctx: c.assessments.decide_reduction(
+            address_number, fiscal_year, body.grant, body.amount, body.reason, ctx
+        ),
+    )
+
+
+@router.post(
+    "/assessments/{address_number}/{fiscal_year}/cancellation", tags=["assessments"], summary="賦課の取消"
+)
+def cancel(
+    request: Request,
+    address_number: AddressNumber,
+    fiscal_year: FiscalYearPath,
+    body: CancelIn,
+    who: Who,
+    key: IdempotencyKey,
+    purpose: PurposeHeader,
+    if_match: IfMatch,
+) -> Response:
+    return _assessment_change(
+        request,
+        who,
+        key,
+        purpose,
+        if_match,
+        Purpose.CORRECTION,
+        address_number,
+        fiscal_year,
+        body.model_dump(mode="json"),
+        lambda c, ctx: c.assessments.cancel(address_number, fiscal_year, body.reason, body.forward_to, ctx),
+    )
+
+
+# -- certificates -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/certificates",
+    tags=["certificates"],
+    summary="課税証明書 / 非課税証明書を発行する (Accept: application/pdf で PDF、既定はメタデータ JSON)",
+    responses={200: {"content": {"application/pdf": {}, "application/json": {}}}},
+)
+def certificate_issue(
+    request: Request, body: CertificateIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
+) -> Response:
+    declared = command_purpose(purpose, Purpose.CERTIFICATE)
+    want_pdf = "application/pdf" in request.headers.get("accept", "")
+
+    def run(c: Container) -> Outcome:
+        from adapters.documents.pdf import render
+
+        when = body.issue_date or today_jst()
+        doc = c.documents.certificate(
+            body.address_number, body.fiscal_year, when, context(who, declared), body.use
+        )
+        meta: dict[str, Any] = {
+            "document_id": doc.document_id,
+            "kind": doc.kind,
+            "already_issued": doc.already_issued,
+            "code": doc.verification_code,
+        }
+        if want_pdf:
+            return Outcome(
+                render(doc.model),
+                media_type="application/pdf",
+                document_ref=doc.document_id,
+                headers={
+                    "X-Document-Id": doc.document_id,
+                    "Content-Disposition": f'attachment; filename="{doc.document_id}.pdf"',
+                },
+            )
+        return Outcome(meta)
+
+    return run_command(request, who, key, body.model_dump(mode="json"), run)
+
+
+@router.get("/certificates/verification", tags=["certificates"], summary="証明書の確認コードを照合する")
+def certificate_verify(
+    request: Request,
+    who: Who,
+    code: Annotated[str, Query(min_length=1, max_length=64, description="確認コード")],
+    min_position: MinPosition = None,
+) -> JSONResponse:
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    result = verify_certificate(c.documents, c.ledger, code)
+    return JSONResponse(
+        {
+            "valid": result.valid,
+            "reason": result.reason,
+            "document_id": result.document_id,
+            "kind": result.kind,
+            "current": result.current,
+        }
+    )
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+@router.get("/reports/levy-totals", tags=["reports"], summary="課税台帳の集計")
+def levy_totals(
+    request: Request, who: Who, fiscal_year: FiscalYearQuery, min_position: MinPosition = None
+) -> JSONResponse:
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    t = c.ledger.totals(fiscal_year)
+    return JSONResponse(
+        {
+            "fiscal_year": fiscal_year,
+            "assessments": t.assessments,
+            "levied": t.levied,
+            "non_taxable": t.non_taxable,
+            "total_tax": t.total_tax,
+            "municipal_income_levy": t.municipal_income_levy,
+            "prefectural_income_levy": t.prefectural_income_levy,
+            "per_capita_levy": t.per_capita_levy,
+            "forest_environment_tax": t.forest_environment_tax,
+        }
+    )
+
+
+@router.get("/reports/tax-status-survey", tags=["reports"], summary="市町村税課税状況等の調 (JSON)")
+def tax_status_survey(
+    request: Request, who: Who, fiscal_year: FiscalYearQuery, min_position: MinPosition = None
+) -> JSONResponse:
+    from domain.reporting import survey
+
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    rows = c.ledger.survey_rows(fiscal_year)
+    ledger = c.ledger.ledger_totals(fiscal_year)
+    result = survey(rows, fiscal_year=fiscal_year)
+    checks = result.reconcile(ledger)
+    ok = result.reconciliation.ok and all(check.ok for check in checks)
+    return JSONResponse(
+        {
+            "fiscal_year": fiscal_year,
+            "total_tax": result.total_tax,
+            "ledger_total_tax": ledger.total_tax,
+            "reconciled": ok,
+            "checks": [
+                {"name": ch.name, "table": ch.table_value, "expected": ch.expected, "ok": ch.ok}
+                for ch in (*result.reconciliation.checks, *checks)
+            ],
+            "tables": {
+                "table2": plain(result.table2),
+                "table11": plain(result.table11),
+                "bands": plain(result.bands),
+                "donations": plain(result.donations),
+            },
+        }
+    )
+
+
+# -- audit (inspectors) -------------------------------------------------------------------------
+
+
+@router.get("/audit/replay/{aggregate_id}", tags=["audit"], summary="集約の再生 (journaled)")
+def audit_replay(
+    request: Request,
+    who: Who,
+    purpose: PurposeHeader,
+    aggregate_id: UUID,
+    version: Annotated[int | None, Query(ge=1, description="この版の状態")] = None,
+    as_of: Annotated[
+        datetime | None, Query(description="この時刻の状態 (ISO 8601, タイムゾーン付き)")
+    ] = None,
+) -> JSONResponse:
+    declared = parse_purpose(purpose)
+    if as_of is not None and as_of.tzinfo is None:
+        raise Problem(
+            422,
+            "validation",
+            "as_of はタイムゾーン付きで指定してください（例 2026-06-01T00:00:00+09:00）。",
+            errors=[{"field": "query.as_of", "message": "タイムゾーンを付けてください。"}],
+        )
+    c = state(request).container()
+    result = query(
+        c, lambda: c.inspection.replay(aggregate_id, context(who, declared), version=version, as_of=as_of)
+    )
+    return JSONResponse(
+        plain(
+            {
+                "aggregate_id": str(result.aggregate_id),
+                "type": result.aggregate_type,
+                "version": result.version,
+                "latest_version": result.latest_version,
+                "state": result.state,
+                "timeline": [
+                    {
+                        "version": e.version,
+                        "event": e.event,
+                        "timestamp": e.timestamp.isoformat(),
+                        "actor": e.actor,
+                        "purpose": e.purpose,
+                        "command_id": e.command_id,
+                        "source_ref": e.source_ref,
+                        "changes": e.changes,
+                    }
+                    for e in result.timeline
+                ],
+            }
+        )
+    )
+
+
+@router.get("/audit/explain/{assessment_id}", tags=["audit"], summary="賦課の再計算と比較 (journaled)")
+def audit_explain(request: Request, who: Who, purpose: PurposeHeader, assessment_id: UUID) -> JSONResponse:
+    declared = parse_purpose(purpose)
+    c = state(request).container()
+    result = query(c, lambda: c.inspection.explain(assessment_id, context(who, declared)))
+    return JSONResponse(
+        plain(
+            {
+                "assessment_id": str(result.assessment_id),
+                "rule_set_id": result.rule_set_id,
+                "reproduces": result.reproduces,
+                "recorded_total": result.recorded_total,
+                "recomputed_total": result.recomputed_total,
+                "lines_compared": result.lines_compared,
+                "differences": [plain(d) for d in result.differences],
+                "trace": list(result.trace),
+            }
+        )
+    )
+
+
+@router.get("/audit/access", tags=["audit"], summary="使用の記録 (subject または staff のどちらか一方)")
+def audit_access(
+    request: Request,
+    who: Who,
+    purpose: PurposeHeader,
+    subject: Annotated[str | None, Query(max_length=64, description="納税義務者ID")] = None,
+    staff: Annotated[str | None, Query(max_length=64, description="職員ID")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> JSONResponse:
+    declared = parse_purpose(purpose)
+    if (subject is None) == (staff is None):
+        raise Problem(
+            422,
+            "validation",
+            "subject か staff のどちらか一方を指定してください。",
+            errors=[{"field": "query.subject", "message": "subject か staff の一方を指定してください。"}],
+        )
+    st = state(request)
+    c = st.container()
+    wait_for(st, c, min_position)
+    criteria = {"subject": subject, "staff": staff}
+    pagination.decode(cursor, criteria)  # refuse a foreign cursor before journaling
+    rows = query(
+        c,
+        lambda: c.inspection.access(
+            subject=subject, staff=staff, ctx=context(who, declared), log=c.access_log
+        ),
+    )
+    page, next_cursor = pagination.page_of(rows, cursor, limit, criteria)
+    return JSONResponse(
+        {"subject": subject, "staff": staff, "entries": plain(page), "next_cursor": next_cursor}
+    )
+
+
+@router.get("/audit/verify", tags=["audit"], summary="監査ログ (Merkle) の検証")
+def audit_verify(request: Request, who: Who) -> JSONResponse:
+    from adapters.audit.merkle_log import verify
+
+    c = state(request).container()
+    report = verify(c, witness=None, public_key=None)
+    return JSONResponse(plain(report.to_json()), status_code=200)

@@ -1,0 +1,1 @@
+"""Background worker: job records, job functions and dramatiq actors (docs/worker.md)."""
