@@ -19,10 +19,14 @@ TOKENS_ENV = "JUMINZEI_API_TOKENS"
 
 @dataclass(frozen=True)
 class Principal:
-    """The signed-in staff member behind a request."""
+    """The signed-in staff member behind a request.
+
+    ``session`` is the staff-session principal (with grants) when the token is a staff session; the
+    route policy (``interfaces.http.policy``) authorizes every request made with one."""
 
     staff_id: str
     terminal: str | None = None
+    session: Any = None
 
 
 class Authenticator(Protocol):
@@ -84,7 +88,7 @@ class StaffSessionAuthenticator:
             principal = self._staff().check_session(token, self._clock())
         except DomainError:
             return None
-        return Principal(staff_id=principal.staff_id, terminal=principal.terminal)
+        return Principal(staff_id=principal.staff_id, terminal=principal.terminal, session=principal)
 
 
 class ChainAuthenticator:

@@ -90,7 +90,31 @@ def principal(
             "セッショントークンが無効か期限切れです。ログインし直してください。",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    if found.session is not None:
+        _authorize_route(request, found)
     return found
+
+
+def _authorize_route(request: Request, found: Principal) -> None:
+    """Staff sessions: the access policy decides before the route runs (interfaces.http.policy)."""
+    from interfaces.http.policy import authorize
+
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    header = request.headers.get("X-Purpose")
+    declared: Purpose | None = None
+    if header:
+        try:
+            declared = parse_purpose(header)
+        except Problem:
+            declared = None  # the route itself reports a bad purpose with its field
+    decision = authorize(state(request).container().staff, found.session, request.method, path, declared)
+    if decision is not None and not decision.allowed:
+        raise Problem(
+            403,
+            "forbidden",
+            f"{decision.reason}（判定ID {decision.decision_id}）",
+        )
 
 
 Who = Annotated[Principal, Depends(principal)]
