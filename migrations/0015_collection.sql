@@ -35,3 +35,12 @@ CREATE TABLE IF NOT EXISTS rm_suspense (
     reason       TEXT NOT NULL,
     status       TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS rm_receipts (
+    ledger_id   TEXT NOT NULL,
+    receipt_id  TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    paid_on     TEXT NOT NULL,
+    amount      BIGINT NOT NULL,
+    PRIMARY KEY (ledger_id, receipt_id)
+);
+CREATE INDEX IF NOT EXISTS rm_receipts_paid_on ON rm_receipts (paid_on);

@@ -31,7 +31,14 @@ from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
 from application.assessment.levy import LevyService
-from application.collection import DEBIT_MANDATES, DEBIT_RESULTS, PAYMENT_KINDS, CollectionService
+from application.collection import (
+    DEBIT_MANDATES,
+    DEBIT_RESULTS,
+    PAYMENT_KINDS,
+    ArrearsService,
+    CollectionService,
+    OverpaymentService,
+)
 from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
 from application.inspection import DisclosureService, InspectionService
@@ -90,6 +97,8 @@ class Container:
     collection: CollectionService
     collection_index: SqlCollection
     debit: DebitService
+    overpayments: OverpaymentService
+    arrears: ArrearsService
     staff: StaffService
     warnings: list[str] = field(default_factory=list)
 
@@ -215,6 +224,8 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         collection=collection,
         collection_index=collection_index,
         debit=debit,
+        overpayments=OverpaymentService(app, collection_index),
+        arrears=ArrearsService(app, collection_index),
         staff=staff,
         warnings=warnings,
     )

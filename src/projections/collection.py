@@ -34,7 +34,7 @@ class CollectionProjection(Projection):
             SuspenseReceipt.Resolved,
         )
     )
-    tables = ("rm_ledgers", "rm_ledger_periods", "rm_suspense")
+    tables = ("rm_ledgers", "rm_ledger_periods", "rm_suspense", "rm_receipts")
 
     @singledispatchmethod
     def apply(self, event: Any, cur: Cursor) -> None:
@@ -106,6 +106,10 @@ class CollectionProjection(Projection):
         ledger = str(e.originator_id)
         self._add(cur, ledger, received=e.amount, held=e.held)
         self._allocations(cur, ledger, e.allocations)
+        cur.execute(
+            "INSERT INTO rm_receipts (ledger_id, receipt_id, channel, paid_on, amount) VALUES (%s, %s, %s, %s, %s)",
+            (ledger, e.receipt_id, e.channel, e.paid_on.isoformat(), e.amount),
+        )
 
     @apply.register
     def _(self, e: PaymentLedger.LateFeeAssessed, cur: Cursor) -> None:
@@ -241,3 +245,69 @@ class SqlCollection:
                 (due_date.isoformat(), "普通徴収"),
             )
             return [(UUID(r[0]), int(r[1]), int(r[2])) for r in cur.fetchall()]
+
+    def ledgers(self, fiscal_year: int | None = None) -> list[UUID]:
+        sql = "SELECT ledger_id FROM rm_ledgers"
+        params: list[Any] = []
+        if fiscal_year is not None:
+            sql += " WHERE fiscal_year = %s"
+            params.append(fiscal_year)
+        with self._db.transaction() as cur:
+            cur.execute(sql + " ORDER BY fiscal_year, ledger_id", params)
+            return [UUID(r[0]) for r in cur.fetchall()]
+
+    def ledgers_of_taxpayer(self, taxpayer_id: UUID) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT ledger_id FROM rm_ledgers WHERE taxpayer_id = %s ORDER BY fiscal_year, ledger_id",
+                (str(taxpayer_id),),
+            )
+            return [UUID(r[0]) for r in cur.fetchall()]
+
+    def with_held(self) -> list[UUID]:
+        with self._db.transaction() as cur:
+            cur.execute("SELECT ledger_id FROM rm_ledgers WHERE held > 0 ORDER BY ledger_id")
+            return [UUID(r[0]) for r in cur.fetchall()]
+
+    def arrears(self, as_of: Any) -> list[dict[str, Any]]:
+        """滞納一覧: installments past their 納期限 with 本税 unpaid."""
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT l.ledger_id, l.fiscal_year, l.notice_number, p.period, p.label, p.due_date,"
+                " p.amount - p.tax_paid, p.fee_due - p.fee_paid FROM rm_ledger_periods p"
+                " JOIN rm_ledgers l ON l.ledger_id = p.ledger_id WHERE p.due_date < %s AND p.amount > p.tax_paid"
+                " ORDER BY p.due_date, l.notice_number, p.period",
+                (as_of.isoformat(),),
+            )
+            keys = (
+                "ledger_id",
+                "fiscal_year",
+                "notice_number",
+                "period",
+                "label",
+                "due_date",
+                "unpaid",
+                "fee_unpaid",
+            )
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def daily(self, day: Any) -> dict[str, Any]:
+        """日計: receipts posted for ``day`` by channel, and suspense received that day."""
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT channel, COUNT(*), SUM(amount) FROM rm_receipts WHERE paid_on = %s GROUP BY channel"
+                " ORDER BY channel",
+                (day.isoformat(),),
+            )
+            channels = {r[0]: {"count": int(r[1]), "amount": int(r[2])} for r in cur.fetchall()}
+            cur.execute(
+                "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM rm_suspense WHERE paid_on = %s",
+                (day.isoformat(),),
+            )
+            count, amount = cur.fetchone()
+        return {
+            "date": day.isoformat(),
+            "channels": channels,
+            "total": sum(c["amount"] for c in channels.values()),
+            "suspense": {"count": int(count), "amount": int(amount)},
+        }

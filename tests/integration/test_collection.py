@@ -240,3 +240,106 @@ def test_direct_debit_request_and_result_file(ledgers: Any, tmp_path: Path, cli_
     c.runner.catch_up()
     first: PaymentLedger = c.app.repository.get(requests[0].ledger.id)
     assert first.tax_outstanding(requests[0].period) == 0 and first.conserved
+
+
+def test_overpayment_appropriated_or_refunded_then_paid_by_transfer(ledgers: Any, tmp_path: Path) -> None:
+    from uuid import uuid4
+
+    from domain.collection.ledger import Charge
+
+    c = ledgers
+    first, second = ordinary(c)[:2]
+    # An older, unpaid ledger of the first taxpayer (e.g. carried forward from 令和7年度).
+    older = PaymentLedger.open(
+        assessment_id=uuid4(),
+        taxpayer_id=first.taxpayer_id,
+        fiscal_year=2025,
+        notice_number="25000000001",
+        charges=(Charge(1, "第4期", date(2026, 2, 2), 3_000),),
+        ctx=ctx("older"),
+    )
+    c.app.save(older)
+    for ledger, extra in ((first, 10_000), (second, 7_000)):
+        ledger.receive(
+            receipt_id=f"over-{ledger.id}",
+            channel="窓口",
+            paid_on=date(2026, 6, 20),
+            amount=ledger.tax_outstanding() + extra,
+            reference="overpaid",
+            period=None,
+            ctx=ctx("p"),
+        )
+        c.app.save(ledger)
+    c.runner.catch_up()
+    result = c.overpayments.settle(date(2026, 9, 1), ctx("settle", Purpose.REFUND))
+    assert (result.appropriated, result.appropriated_amount) == (1, 3_000)
+    assert result.refunded == 2 and result.refund_amount == 7_000 + 7_000
+    assert c.app.repository.get(older.id).tax_outstanding() == 0, "appropriated to the older 年度"
+    for ledger_id_ in (first.id, second.id, older.id):
+        assert c.app.repository.get(ledger_id_).conserved
+    c.runner.catch_up()
+    from domain.collection.mandate import DirectDebitMandate
+
+    c.app.save(
+        DirectDebitMandate.register(
+            taxpayer_id=first.taxpayer_id,
+            bank_code="0001",
+            branch_code="001",
+            account_type="1",
+            account_number="7654321",
+            holder_kana="ﾒｸﾞﾛ ﾊﾅｺ",
+            start_date=date(2026, 4, 1),
+            ctx=ctx("m"),
+        )
+    )
+    paid = c.overpayments.pay_refunds(
+        date(2026, 9, 10), ctx("pay", Purpose.REFUND), lambda tid: tid == first.taxpayer_id
+    )
+    assert sorted(method for _, _, method in paid) == ["窓口払い", "総合振込"]
+    assert c.overpayments.pay_refunds(date(2026, 9, 10), ctx("pay2", Purpose.REFUND), lambda tid: True) == []
+
+
+def test_late_fee_dunning_and_closing(ledgers: Any) -> None:
+    from domain.taxrules.late_fee import compute_late_fee
+
+    c = ledgers
+    unpaid, late = ordinary(c)[:2]
+    due = late.charges[0].due_date
+    late.receive(
+        receipt_id="late-1",
+        channel="窓口",
+        paid_on=date(2026, 9, 30),
+        amount=late.charges[0].amount,
+        reference="late",
+        period=1,
+        ctx=ctx("late"),
+    )
+    c.app.save(late)
+    c.runner.catch_up()
+    assessed, _ = c.arrears.late_fees(date(2026, 12, 1), ctx("fees"))
+    assert assessed >= 2
+    expected_unpaid = compute_late_fee(
+        unpaid.charges[0].amount, unpaid.charges[0].due_date, date(2026, 12, 1)
+    ).late_fee
+    assert c.app.repository.get(unpaid.id).fees_due.get(1, 0) == expected_unpaid
+    expected_late = compute_late_fee(late.charges[0].amount, due, date(2026, 9, 30)).late_fee
+    assert c.app.repository.get(late.id).fees_due.get(1, 0) == expected_late
+    again, _ = c.arrears.late_fees(date(2026, 12, 1), ctx("fees2"))
+    assert again == 0, "recomputing on the same day changes nothing"
+
+    issued = c.arrears.dunning(date(2026, 7, 15), ctx("dun"))
+    assert any(led.id == unpaid.id and p == 1 and not after for led, p, _, after in issued)
+    assert all(
+        led.id != late.id or p != 1 for led, p, _, _ in c.arrears.dunning(date(2026, 7, 16), ctx("dun2"))
+    )
+
+    totals = c.arrears.close_year(2026, ctx("close"))
+    assert (
+        totals["carried_forward"] > 0 and totals["charged"] >= totals["collected"] + totals["carried_forward"]
+    )
+    assert (
+        c.app.repository.get(unpaid.id).carried_forward == c.app.repository.get(unpaid.id).tax_outstanding()
+    )
+    head = c.app.head()
+    c.arrears.close_year(2026, ctx("close-again"))
+    assert c.app.head() == head, "closing twice changes nothing"

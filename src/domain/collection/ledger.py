@@ -156,6 +156,9 @@ class PaymentLedger(Aggregate):
             aggregate.held += self.held
             aggregate.receipts = (*aggregate.receipts, self.receipt_id)
             aggregate.last_paid_on = max(aggregate.last_paid_on or self.paid_on, self.paid_on)
+            for a in self.allocations:
+                if a.kind == TAX:
+                    aggregate.period_paid_on[a.period] = self.paid_on
 
     class LateFeeAssessed(Event):
         """延滞金 (地方税法 第326条) for one installment as of a date."""
@@ -288,6 +291,8 @@ class PaymentLedger(Aggregate):
         self.receipts: tuple[str, ...] = ()
         self.last_paid_on: date | None = None
         self.refund_paid = 0
+        #: The last day money reached each installment's 本税 (for 延滞金 on late payments).
+        self.period_paid_on: dict[int, date] = {}
         self.dunned: tuple[int, ...] = ()
         self.carried_forward = 0
 

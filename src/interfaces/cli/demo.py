@@ -69,6 +69,7 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
         kana_prefix=sample[0].kana[:2] if sample else "ア", birth_date=None, ctx=query_ctx, limit=1000
     )
     documents = _write_documents(c, fiscal_year, out_dir.parent.parent / "out" / f"fy{fiscal_year}")
+    collection = _run_collection(c, fiscal_year, out_dir, out_dir.parent.parent / "out" / f"fy{fiscal_year}")
     c.runner.catch_up()
     status = c.runner.status()
     queues = c.intake_index.queue_counts()
@@ -104,6 +105,7 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
         "projection_events_applied": applied,
         "sample_search": {"hits": len(hits), "journaled": True},
         "documents": documents,
+        "collection": collection,
         "event_log_head": c.app.head(),
         "master_key": "configured"
         if c.settings.master_key
@@ -157,6 +159,148 @@ def _write_documents(c: Container, fiscal_year: int, out: Path) -> list[str]:
     return written
 
 
+def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -> dict[str, Any]:
+    """収納: ledgers, a bank payment file (exact, overpaid, unknown notice), a direct-debit round with one
+    failure, overpayments settled (refund) and the 総合振込 file."""
+    from adapters.formats import bank_payments, debit_mandates, zengin
+    from domain.collection.records import (
+        AccountType,
+        Channel,
+        DebitMandate,
+        DebitResultLine,
+        MandateAction,
+        NewCode,
+        NoticeReference,
+        Receipt,
+        ZenginHeader,
+        ZenginKind,
+    )
+    from interfaces.cli.intake import read_file
+    from interfaces.cli.payments import ORIGINATOR_CODE, ORIGINATOR_NAME, WARD_BANK, import_debit_result
+
+    ctx = CommandContext(
+        actor=DEMO_ACTOR, purpose=Purpose.COLLECTION, command_id=f"demo-collection:{fiscal_year}"
+    )
+    c.runner.catch_up()
+    opened, _ = c.collection.open_ledgers(fiscal_year, ctx)
+    c.runner.catch_up()
+    ordinary = []
+    for uuid in c.collection_index.ledgers(fiscal_year):
+        ledger = c.app.repository.get(uuid)
+        if ledger.charges and ledger.charges[0].label.startswith("第1期") and ledger.charges[0].amount > 0:
+            ordinary.append(ledger)
+    payers, debtors = ordinary[: max(len(ordinary) // 2, 1)], ordinary[len(ordinary) // 2 :][:3]
+    receipts = [
+        Receipt(
+            Channel.BANK,
+            f"DEMO-{i:05d}",
+            date(fiscal_year, 6, 25),
+            led.charges[0].amount + (10_000 if i == 0 else 0),
+            NoticeReference(fiscal_year, led.notice_number, 1),
+            collected_by="0001-001",
+        )
+        for i, led in enumerate(payers)
+    ]
+    receipts.append(
+        Receipt(
+            Channel.BANK,
+            "DEMO-UNKNOWN",
+            date(fiscal_year, 6, 26),
+            4_000,
+            NoticeReference(fiscal_year, "26999999999", 1),
+            collected_by="0005-123",
+        )
+    )
+    bank_file = data_dir / "bank_payments.csv"
+    bank_payments.write(bank_file, receipts)
+    bank = c.intake.import_file(read_file("bank-payments", bank_file), ctx)
+    c.runner.catch_up()
+    mandates = [
+        DebitMandate(
+            f"DEMO-M{i}",
+            c.app.repository.get(led.taxpayer_id).address_number,
+            MandateAction.REGISTER,
+            date(fiscal_year, 4, 1),
+            "0001",
+            "001",
+            AccountType("1"),
+            f"{2000000 + i}",
+            "ﾃﾞﾓ ｺｳｻﾞ",
+        )
+        for i, led in enumerate(debtors)
+    ]
+    mandate_file = data_dir / "debit_mandates.csv"
+    debit_mandates.write(mandate_file, mandates)
+    c.intake.import_file(read_file("debit-mandates", mandate_file), ctx)
+    c.runner.catch_up()
+    debit: dict[str, Any] = {"requested": 0}
+    if debtors and debtors[0].charges[0].due_date:
+        due = debtors[0].charges[0].due_date
+        requests = c.debit.requests(due, ctx)
+        header = ZenginHeader(
+            ZenginKind.DEBIT,
+            ORIGINATOR_CODE,
+            ORIGINATOR_NAME,
+            due.strftime("%m%d"),
+            WARD_BANK[0],
+            "",
+            WARD_BANK[1],
+            "",
+            AccountType("1"),
+            WARD_BANK[2],
+        )
+        results = [
+            DebitResultLine(
+                r.mandate.bank_code,
+                "",
+                r.mandate.branch_code,
+                "",
+                AccountType(r.mandate.account_type),
+                str(r.mandate.account_number),
+                str(r.mandate.holder_kana),
+                r.amount,
+                NewCode.OTHER,
+                r.customer_number,
+                "1" if i == len(requests) - 1 else "0",
+            )
+            for i, r in enumerate(requests)
+        ]
+        result_file = data_dir / "debit_result.txt"
+        zengin.write_debit_result(result_file, header, results)
+        debit = import_debit_result(c, result_file, ctx)
+        debit["requested"] = len(requests)
+    settled = c.overpayments.settle(date(fiscal_year, 7, 31), ctx)
+    c.runner.catch_up()
+    from domain.collection.mandate import mandate_id
+
+    paid = c.overpayments.pay_refunds(
+        date(fiscal_year, 8, 10), ctx, lambda tid: mandate_id(tid) in c.app.repository
+    )
+    c.runner.catch_up()
+    totals = c.collection_index.totals(fiscal_year)
+    return {
+        "ledgers_opened": opened,
+        "bank_file": {
+            "received": bank.received,
+            "posted": bank.accepted,
+            "suspense": bank.quarantined,
+            "gap": bank.gap,
+        },
+        "direct_debit": {
+            k: debit.get(k) for k in ("requested", "collected", "failed", "amount_collected", "by_code")
+        },
+        "overpayments": {
+            "appropriated": settled.appropriated,
+            "refunded": settled.refunded,
+            "refund_amount": settled.refund_amount,
+            "refunds_paid": len(paid),
+        },
+        "totals": totals,
+        "conserved": totals["received"] + totals["appropriated_in"]
+        == totals["allocated"] + totals["held"] + totals["appropriated_out"] + totals["refund_determined"],
+    }
+
+
 def _save(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
@@ -204,6 +348,13 @@ def register(app: typer.Typer) -> None:
         console.print(f"宛名検索（アクセス記録あり）: {summary['sample_search']['hits']} 件")
         console.print(
             f"通知書・証明書: {len(summary['documents'])} 件 ({Path(summary['documents'][0]).parent if summary['documents'] else '-'})"
+        )
+        col = summary["collection"]
+        console.print(
+            f"収納: 調定 {col['ledgers_opened']} 件 / 銀行収納 {col['bank_file']['posted']} 件（保留 {col['bank_file']['suspense']} 件）/"
+            f" 口座振替 振替済 {col['direct_debit']['collected']} 件・不能 {col['direct_debit']['failed']} 件 /"
+            f" 還付 {col['overpayments']['refunded']} 件 / 収入 {col['totals']['received']:,} 円",
+            soft_wrap=True,
         )
         audit = summary["audit_log"]
         console.print(f"監査ログ: {audit['tree_size']} 件を封印, 検証 {'OK' if audit['verified'] else 'NG'}")

@@ -168,22 +168,16 @@ def debit_export(
         console.print(f"口座振替依頼 {len(lines)} 件 {sum(line.amount for line in lines):,} 円: {out}")
 
 
-@debit_app.command("import-result")
-def debit_import_result(
-    file: Path = typer.Argument(..., help="全銀 種別91 結果ファイル"),
-    as_: str | None = AS_OPTION,
-    json_out: bool = JSON_OPTION,
-) -> None:
-    """振替結果の取込: code 0 → 収納 (消込); other codes → 振替不能 (督促へ). Trailer totals are checked."""
+def import_debit_result(c: Any, file: Path, ctx: Any) -> dict[str, Any]:
+    """振替結果の取込 (shared by the CLI and the demo): code 0 → receipts, others → 振替不能 records."""
     from collections import Counter
 
     from adapters.formats import zengin
     from application.intake.importer import ReceivedFile
-    from domain.collection.records import resolve_mmdd
+    from application.taxpayers import today_jst
+    from domain.collection.records import notice_from_customer_number, resolve_mmdd
     from domain.intake import ParsedRecord
 
-    if not file.is_file():
-        fail(f"ファイルが見つかりません: {file}", 2)
     outcome = zengin.parse_debit_result(file)
     if outcome.file_errors:
         for e in outcome.file_errors:
@@ -192,8 +186,6 @@ def debit_import_result(
     headers = outcome.headers()
     if not headers:
         fail("結果ファイルにヘッダーレコードがありません。", 2)
-    from application.taxpayers import today_jst
-
     debit_date = resolve_mmdd(headers[0].mmdd, today_jst().replace(month=1, day=1))
     results = zengin.debit_results(outcome)
     by_code: Counter[str] = Counter(str(r.record.result_code) for r in results)
@@ -202,41 +194,35 @@ def debit_import_result(
     items = [
         ParsedRecord(r.line, receipt, r.fingerprint) for r, receipt in zip(collected, receipts, strict=True)
     ]
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        summary = run_guarded(
-            lambda: c.intake.import_file(
-                ReceivedFile(
-                    kind="debit-results",
-                    file_name=file.name,
-                    sha256=outcome.sha256,
-                    declared_count=None,
-                    physical_records=len(items),
-                    items=items,
-                ),
-                ctx,
-            )
+    c.runner.catch_up()
+    summary = c.intake.import_file(
+        ReceivedFile(
+            kind="debit-results",
+            file_name=file.name,
+            sha256=outcome.sha256,
+            declared_count=None,
+            physical_records=len(items),
+            items=items,
+        ),
+        ctx,
+    )
+
+    def ledger_of(number: str) -> Any:
+        decoded = notice_from_customer_number(number)
+        return (
+            c.collection_index.ledger_by_notice(decoded[0].fiscal_year, decoded[0].notice_number)
+            if decoded
+            else None
         )
-        from domain.collection.records import notice_from_customer_number
 
-        def ledger_of(number: str) -> Any:
-            decoded = notice_from_customer_number(number)
-            return (
-                c.collection_index.ledger_by_notice(decoded[0].fiscal_year, decoded[0].notice_number)
-                if decoded
-                else None
-            )
-
-        failures = [
-            (r.record.customer_number, r.record.result_code, r.record.result_meaning)
-            for r in results
-            if not r.record.collected
-        ]
-        run_guarded(lambda: c.debit.record_failures(failures, ctx, ledger_of))
-        c.runner.catch_up()
-    data = {
+    failures = [
+        (r.record.customer_number, r.record.result_code, r.record.result_meaning)
+        for r in results
+        if not r.record.collected
+    ]
+    c.debit.record_failures(failures, ctx, ledger_of)
+    c.runner.catch_up()
+    return {
         "records": len(results),
         "collected": len(collected),
         "failed": len(results) - len(collected),
@@ -247,11 +233,234 @@ def debit_import_result(
         "suspended": summary.quarantined,
         "already_imported": summary.already_imported,
     }
+
+
+@debit_app.command("import-result")
+def debit_import_result(
+    file: Path = typer.Argument(..., help="全銀 種別91 結果ファイル"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """振替結果の取込: code 0 → 収納 (消込); other codes → 振替不能 (督促へ). Trailer totals are checked."""
+    if not file.is_file():
+        fail(f"ファイルが見つかりません: {file}", 2)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    with container(cfg=cfg) as c:
+        data = run_guarded(lambda: import_debit_result(c, file, ctx))
     if json_out:
         print_json(data)
     else:
         console.print(
             f"振替結果 {data['records']} 件: 振替済 {data['collected']} 件 {data['amount_collected']:,} 円 /"
             f" 振替不能 {data['failed']} 件 {data['by_code']}",
+            soft_wrap=True,
+        )
+
+
+def _day(value: str, option: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+
+
+@payments_app.command("late-fees")
+def late_fees(
+    as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """延滞金の計算 (地方税法326条) for every overdue or late-paid installment, from the engine."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    day = _day(as_of, "--as-of")
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        assessed, total = run_guarded(lambda: c.arrears.late_fees(day, ctx))
+        c.runner.catch_up()
+    if json_out:
+        print_json({"assessed": assessed, "late_fee_total": total})
+    else:
+        console.print(f"延滞金: 更新 {assessed} 件 / 合計 {total:,} 円")
+
+
+@payments_app.command("dunning")
+def dunning(
+    as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """督促 (地方税法329条: 納期限後20日以内) for unpaid overdue 普通徴収 installments; recorded as events."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    day = _day(as_of, "--as-of")
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        issued = run_guarded(lambda: c.arrears.dunning(day, ctx))
+        c.runner.catch_up()
+    rows = [
+        {
+            "notice_number": led.notice_number,
+            "fiscal_year": led.fiscal_year,
+            "period": p,
+            "unpaid": u,
+            "after_20_days": late,
+        }
+        for led, p, u, late in issued
+    ]
+    if json_out:
+        print_json({"issued": len(rows), "dunning": rows})
+    else:
+        console.print(f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）")
+
+
+@payments_app.command("arrears")
+def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPTION) -> None:
+    """滞納一覧: installments past their 納期限 with 本税 unpaid."""
+    day = _day(as_of, "--as-of")
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        rows = c.collection_index.arrears(day)
+    if json_out:
+        print_json({"arrears": rows})
+    else:
+        console.print(f"滞納 {len(rows)} 件 {sum(r['unpaid'] for r in rows):,} 円")
+
+
+@payments_app.command("report")
+def daily_report(date_: str = typer.Option(..., "--date"), json_out: bool = JSON_OPTION) -> None:
+    """収納日計: receipts by channel for one day."""
+    day = _day(date_, "--date")
+    with container(cfg=settings()) as c:
+        c.runner.catch_up()
+        data = c.collection_index.daily(day)
+    if json_out:
+        print_json(data)
+    else:
+        console.print(
+            f"{data['date']} 収納 {data['total']:,} 円 {data['channels']} 保留 {data['suspense']}",
+            soft_wrap=True,
+        )
+
+
+refunds_app = typer.Typer(help="過誤納金: 充当・還付 and the 総合振込 file.", no_args_is_help=True)
+
+
+@refunds_app.command("settle")
+def refunds_settle(
+    as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+) -> None:
+    """過誤納金の処理: 充当 to the same taxpayer's unpaid charges, else 還付の決定 with 還付加算金."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.REFUND, cfg)
+    day = _day(as_of, "--as-of")
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        result = run_guarded(lambda: c.overpayments.settle(day, ctx))
+        c.runner.catch_up()
+    data = {
+        "appropriated": result.appropriated,
+        "appropriated_amount": result.appropriated_amount,
+        "refunded": result.refunded,
+        "refund_amount": result.refund_amount,
+        "refund_interest": result.refund_interest,
+    }
+    if json_out:
+        print_json(data)
+    else:
+        console.print(
+            f"充当 {result.appropriated} 件 {result.appropriated_amount:,} 円 / 還付決定 {result.refunded} 件"
+            f" {result.refund_amount:,} 円（還付加算金 {result.refund_interest:,} 円）",
+            soft_wrap=True,
+        )
+
+
+@refunds_app.command("export")
+def refunds_export(
+    out: Path = typer.Option(..., "--out", help="全銀 種別21 総合振込ファイル"),
+    paid_on: str = typer.Option(..., "--paid-on", help="振込指定日 YYYY-MM-DD"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """還付の支払: 総合振込 (種別21) to the registered account; the rest are listed for 窓口払い."""
+    from adapters.formats import zengin
+    from domain.collection.mandate import mandate_id
+    from domain.collection.records import AccountType, TransferLine, ZenginHeader, ZenginKind
+
+    cfg = settings()
+    ctx = command_context(as_, Purpose.REFUND, cfg)
+    day = _day(paid_on, "--paid-on")
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        paid = run_guarded(
+            lambda: c.overpayments.pay_refunds(day, ctx, lambda tid: mandate_id(tid) in c.app.repository)
+        )
+        lines = []
+        counter = []
+        for ledger, amount, method in paid:
+            if method != "総合振込":
+                counter.append({"notice_number": ledger.notice_number, "amount": amount})
+                continue
+            m = c.app.repository.get(mandate_id(ledger.taxpayer_id))
+            lines.append(
+                TransferLine(
+                    bank_code=m.bank_code,
+                    bank_name=zengin.bank_kana(m.bank_code),
+                    branch_code=m.branch_code,
+                    branch_name=zengin.branch_kana(m.bank_code, m.branch_code),
+                    account_type=AccountType(m.account_type),
+                    account_number=str(m.account_number),
+                    payee_kana=str(m.holder_kana),
+                    amount=amount,
+                    customer_code1=ledger.notice_number.zfill(10)[-10:],
+                )
+            )
+        c.runner.catch_up()
+    header = ZenginHeader(
+        kind=ZenginKind.TRANSFER,
+        originator_code=ORIGINATOR_CODE,
+        originator_name=ORIGINATOR_NAME,
+        mmdd=day.strftime("%m%d"),
+        bank_code=WARD_BANK[0],
+        bank_name="",
+        branch_code=WARD_BANK[1],
+        branch_name="",
+        account_type=AccountType("1"),
+        account_number=WARD_BANK[2],
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    zengin.write_transfer(out, header, lines)
+    data = {
+        "file": str(out),
+        "transfers": len(lines),
+        "amount": sum(x.amount for x in lines),
+        "counter": counter,
+    }
+    if json_out:
+        print_json(data)
+    else:
+        console.print(f"総合振込 {len(lines)} 件 {data['amount']:,} 円 / 窓口払い {len(counter)} 件: {out}")
+
+
+closing_app = typer.Typer(help="決算 (year-end closing).", no_args_is_help=True)
+
+
+@closing_app.command("run")
+def closing_run(
+    fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """決算: 調定額, 収入済額, 還付未済額, 滞納繰越額 per 年度, with carry-forward events."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        totals = run_guarded(lambda: c.arrears.close_year(fiscal_year, ctx))
+    if json_out:
+        print_json({"fiscal_year": fiscal_year, **totals})
+    else:
+        console.print(
+            f"{fiscal_year}年度 決算: 調定 {totals['charged']:,} / 収入済 {totals['collected']:,} /"
+            f" 還付未済 {totals['refund_unpaid']:,} / 滞納繰越 {totals['carried_forward']:,} 円",
             soft_wrap=True,
         )
