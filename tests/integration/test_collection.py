@@ -343,3 +343,38 @@ def test_late_fee_dunning_and_closing(ledgers: Any) -> None:
     head = c.app.head()
     c.arrears.close_year(2026, ctx("close-again"))
     assert c.app.head() == head, "closing twice changes nothing"
+
+
+def test_reissued_slip_increments_the_digit_and_still_matches(ledgers: Any, tmp_path: Path) -> None:
+    from domain.documents.barcode import CvsBarcode
+
+    c = ledgers
+    ledger = ordinary(c)[0]
+    address = c.app.repository.get(ledger.taxpayer_id).address_number
+    outstanding = ledger.tax_outstanding(1)
+    first = c.documents.reissue_slip(
+        address, 2026, 1, date(2026, 8, 31), date(2026, 8, 1), outstanding, 300, ctx("r1")
+    )
+    second = c.documents.reissue_slip(
+        address, 2026, 1, date(2026, 9, 30), date(2026, 9, 1), outstanding, 500, ctx("r2")
+    )
+    codes = [CvsBarcode.parse(d.model.installments[0].barcode) for d in (first, second)]
+    assert [code.reissue for code in codes] == [1, 2] and codes[1].amount == outstanding
+    assert "延滞金 500円" in second.model.notes[1]
+    cvs_path = tmp_path / "reissued.csv"
+    cvs_payments.write(
+        cvs_path,
+        [
+            Receipt(
+                Channel.CVS,
+                "C-R2",
+                date(2026, 9, 20),
+                outstanding,
+                NoticeReference(2026, ledger.notice_number, 1, 2),
+                collected_by="SEVEN-1",
+                barcode=second.model.installments[0].barcode,
+            )
+        ],
+    )
+    assert import_receipts(c, "cvs-payments", cvs_path).accepted == 1
+    assert c.app.repository.get(ledger.id).tax_outstanding(1) == 0

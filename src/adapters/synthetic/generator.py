@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.formats import (
+    debit_mandates,
     disability,
     eltax_pension,
     eltax_salary,
@@ -44,7 +45,9 @@ from adapters.formats._base import (
 from adapters.formats.layouts import pick
 from adapters.formats.layouts.eltax_pension import PENSION_LAYOUTS
 from adapters.formats.layouts.eltax_salary import SALARY_LAYOUTS
+from adapters.formats.zengin import zengin_kana
 from adapters.synthetic import names as V
+from domain.collection.records import AccountType, DebitMandate, MandateAction
 from domain.intake import (
     VALID_GRADES,
     AssistanceKind,
@@ -87,7 +90,10 @@ FILES = {  # kind -> file name, in import order
     "eltax-pension": "eltax_pension_331.csv",
     "etax-return": "etax_returns.xml",
     "furusato-notice": "furusato_notices.csv",
+    "debit-mandates": "debit_mandates.csv",
 }
+#: Banks and branches that exist in the zengin-code master (みずほ本店, 三菱UFJ本店, 三井住友本店, ゆうちょ以外).
+MANDATE_BANKS = (("0001", "001"), ("0005", "001"), ("0009", "001"))
 ENCODINGS = {k: "utf-8" for k in FILES} | {"eltax-salary": "cp932", "eltax-pension": "cp932"}
 
 
@@ -500,6 +506,9 @@ class _Gen:
         w_pen = eltax_pension.open_writer(paths["eltax-pension"])
         w_tax = etax_return.open_writer(paths["etax-return"], self.year)
         w_fur = furusato_notice.open_writer(paths["furusato-notice"])
+        w_mnd = debit_mandates.open_writer(paths["debit-mandates"])
+        # A separate stream, so adding mandates leaves every other file of a seed unchanged.
+        self.mandate_rng = random.Random(self.seed * 7919 + 17)
         self.w_sal = w_sal
         counted = 0
         households = 0
@@ -519,11 +528,12 @@ class _Gen:
                         self.emit_disability(p, w_dis)
                 if taxable_here:
                     self.emit_filings(hh, w_sal, w_pen, w_tax, w_fur)
+                    self.emit_mandates(hh, w_mnd)
             for kind, report in self.deferred_salary:
                 line = w_sal.write(report)
                 self.anomalies.append({"kind": kind, "file": FILES["eltax-salary"], "line": line})
         finally:
-            for w in (w_res, w_pa, w_dis, w_sal, w_pen, w_tax, w_fur):
+            for w in (w_res, w_pa, w_dis, w_sal, w_pen, w_tax, w_fur, w_mnd):
                 w.close()
         with employers.open_writer(paths["employers"]) as w_emp:
             for e in self.employers:
@@ -566,6 +576,29 @@ class _Gen:
         self.counts[key] = self.counts.get(key, 0) + n
 
     # ------------------------------------------------------------------ registry
+    def emit_mandates(self, hh: Household, w: Any) -> None:
+        """口座振替依頼: about a third of pensioners and self-employed (likely 普通徴収) pay by direct debit."""
+        rng = self.mandate_rng
+        for p in hh.members:
+            if p.role not in ("pensioner", "self_employed") or rng.random() >= 0.35:
+                continue
+            bank, branch = rng.choice(MANDATE_BANKS)
+            holder, _ = zengin_kana(p.kana)
+            w.write(
+                DebitMandate(
+                    mandate_id=f"M{p.address_number}",
+                    address_number=p.address_number,
+                    action=MandateAction.REGISTER,
+                    start_date=date(self.fy, 4, 1),
+                    bank_code=bank,
+                    branch_code=branch,
+                    account_type=AccountType("1"),
+                    account_number=f"{rng.randrange(1_000_000, 9_999_999)}",
+                    holder_kana=holder[:30],
+                )
+            )
+            self.bump("debit_mandates")
+
     def emit_registry(self, hh: Household, w: Any) -> None:
         rng = self.rng
         period_start = date(self.year, 1, 1)

@@ -173,6 +173,51 @@ def notice_employee(
     _report(doc, out, json_out)
 
 
+@notice_app.command("reissue")
+def notice_reissue(
+    address_number: str = typer.Option(..., "--address-number"),
+    fiscal_year: int = FY,
+    period: int = typer.Option(..., "--period", min=1, help="期別"),
+    due_date: str = typer.Option(..., "--due-date", help="新しい納期限 YYYY-MM-DD"),
+    out: Path = OUT,
+    issue_date: str | None = ISSUE_DATE,
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """再発行納付書: unpaid amount, new due date, 再発行区分 incremented, 延滞金 to date shown separately."""
+    from domain.assessment.assessment import assessment_id
+    from domain.collection.ledger import ledger_id
+    from domain.taxpayer.model import taxpayer_id
+    from domain.taxrules.late_fee import compute_late_fee
+
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    when = _issue_date(issue_date)
+    try:
+        new_due = date.fromisoformat(due_date)
+    except ValueError:
+        fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+    with container(cfg=cfg) as c:
+        lid = ledger_id(assessment_id(taxpayer_id(address_number), fiscal_year))
+        if lid not in c.app.repository:
+            fail(
+                f"宛名番号 {address_number} の{fiscal_year}年度の収納台帳がありません（ledger open を先に）。"
+            )
+        ledger = c.app.repository.get(lid)
+        charge = next((ch for ch in ledger.charges if ch.period == period), None)
+        if charge is None or charge.due_date is None:
+            fail(f"第{period}期の調定がありません。", 2)
+        outstanding = ledger.tax_outstanding(period)
+        fee = compute_late_fee(outstanding, charge.due_date, new_due).late_fee if outstanding else 0
+        doc = run_guarded(
+            lambda: c.documents.reissue_slip(
+                address_number, fiscal_year, period, new_due, when, outstanding, fee, ctx
+            )
+        )
+        c.runner.catch_up()
+    _report(doc, out, json_out)
+
+
 @notice_app.command("non-resident")
 def notice_non_resident(
     address_number: str = typer.Option(..., "--address-number"),

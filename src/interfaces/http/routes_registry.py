@@ -16,7 +16,8 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from application.intake.importer import IMPORT_KINDS
+from application.collection import DEBIT_MANDATES
+from application.intake.importer import IMPORT_KINDS as INTAKE_KINDS
 from application.taxpayers import RegisterTaxpayer, TaxpayerQueries
 from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
@@ -44,6 +45,9 @@ from interfaces.http.core import (
 from interfaces.http.problems import Problem
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
 from projections.taxpayer_search import SqlTaxpayerDirectory
+
+#: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.
+IMPORT_KINDS = (*INTAKE_KINDS, DEBIT_MANDATES)
 
 router = APIRouter()
 

@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from adapters.formats import (
+    debit_mandates,
     disability,
     eltax_pension,
     eltax_salary,
@@ -35,6 +36,7 @@ PARSERS = {
         eltax_pension,
         etax_return,
         furusato_notice,
+        debit_mandates,
     )
 }
 N = 2500
