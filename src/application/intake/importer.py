@@ -124,8 +124,11 @@ _CHANGE = {
 class _Chunk:
     """Aggregates touched by one chunk (saved together) and the chunk's outcomes."""
 
-    def __init__(self, app: JuminzeiApplication) -> None:
+    def __init__(self, app: JuminzeiApplication, active: dict[tuple[str, int, str, UUID], UUID]) -> None:
         self.app = app
+        #: Filings this import made current, by (kind, tax year, submitter, taxpayer): shared by every chunk
+        #: of the file, because the intake projection is not caught up between chunks.
+        self.active = active
         self.aggregates: dict[UUID, Aggregate] = {}
         self.accepted: list[LineAccepted] = []
         self.rejected: list[LineRejected] = []
@@ -193,10 +196,11 @@ class IntakeService:
         items = sorted(received.items, key=lambda i: i.line)
         pending = [i for i in items if i.line > batch.last_line]
         seen: set[str] = set()
+        active: dict[tuple[str, int, str, UUID], UUID] = {}
         done = len(items) - len(pending)
         for start in range(0, len(pending), self.chunk_size):
             chunk_items = pending[start : start + self.chunk_size]
-            chunk = _Chunk(self.app)
+            chunk = _Chunk(self.app, active)
             for item in chunk_items:
                 self._one(received.kind, item, batch_id, chunk, seen, ctx.derive(f"{batch_id}:{item.line}"))
             batch.record_outcomes(
@@ -425,7 +429,7 @@ class IntakeService:
     ) -> tuple[Filing, list[Aggregate], str]:
         """One filing outside a file (窓口, マイナポータル): match it; return the filing, every aggregate to
         save with it, and its outcome ("accepted" or the queue name)."""
-        chunk = _Chunk(self.app)
+        chunk = _Chunk(self.app, {})
         item = ParsedRecord(line=0, record=record, fingerprint=fingerprint(record))
         self._filing(kind, item, None, chunk, ctx, natural_key=natural_key)
         filing = next(
@@ -486,6 +490,11 @@ class IntakeService:
                 )
                 return
             previous.supersede(filing.id, submission is Submission.CANCELLATION, ctx)
+        key = (kind.value, filing.tax_year, submitter, matched)
+        if submission is Submission.CANCELLATION:
+            chunk.active.pop(key, None)
+        else:
+            chunk.active[key] = filing.id
         chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(filing.id)))
 
     def _match(self, record: Any, chunk: _Chunk) -> tuple[UUID | None, WorkQueue | None, str]:
@@ -525,6 +534,11 @@ class IntakeService:
                 and aggregate.submission is not Submission.CANCELLATION
             ):
                 return aggregate
+        earlier_chunk = chunk.active.get((kind.value, tax_year, submitter, taxpayer))
+        if earlier_chunk is not None and earlier_chunk != exclude:
+            earlier: Filing | None = chunk.get(earlier_chunk)
+            if earlier is not None and earlier.superseded_by is None:
+                return earlier
         found = self.index.active_filing(kind.value, tax_year, submitter, taxpayer)
         return chunk.get(found) if found else None
 
