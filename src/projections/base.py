@@ -11,6 +11,7 @@ same catch-up in a loop (ADR 0002).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from abc import ABC, abstractmethod
@@ -255,17 +256,24 @@ class RebuildReport:
         return self.checksum == self.previous_checksum and self.rows == self.previous_rows
 
 
+@functools.lru_cache(maxsize=4096)
+def _rename_tables(sql: str, tables: tuple[tuple[str, str], ...]) -> str:
+    """``sql`` with each live table name (whole word) replaced by its shadow; cached, as a projection
+    runs the same few dozen statements for every event."""
+    for live, shadow in tables:
+        sql = re.sub(rf"\b{re.escape(live)}\b", shadow, sql)
+    return sql
+
+
 class _RenamingCursor:
     """A cursor that points a projection's SQL at its shadow tables (whole-word table-name rewrite)."""
 
     def __init__(self, cursor: Cursor, tables: dict[str, str]) -> None:
         self._cursor = cursor
-        self._patterns = [(re.compile(rf"\b{re.escape(live)}\b"), shadow) for live, shadow in tables.items()]
+        self._tables = tuple(tables.items())
 
     def _rename(self, sql: str) -> str:
-        for pattern, shadow in self._patterns:
-            sql = pattern.sub(shadow, sql)
-        return sql
+        return _rename_tables(sql, self._tables)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._cursor.execute(self._rename(sql), params)

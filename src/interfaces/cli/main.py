@@ -6,6 +6,7 @@ import typer
 
 from interfaces.cli import (
     audit,
+    bench,
     db,
     demo,
     documents,
@@ -55,6 +56,7 @@ app.add_typer(payments.debit_app, name="debit")
 app.add_typer(payments.refunds_app, name="refunds")
 app.add_typer(payments.closing_app, name="closing")
 app.add_typer(staff.app, name="staff")
+app.add_typer(bench.app, name="bench")
 generate.register(app)
 server.register(app)
 

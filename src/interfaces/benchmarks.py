@@ -1,0 +1,432 @@
+"""Benchmarks behind ``juminzei bench`` (issue 9; docs/performance.md).
+
+Every benchmark runs its baseline in the same process, on the same data, and reports
+``ratio = ours / baseline`` (higher is better) next to the absolute figures, because shared machines are
+noisy and absolute times drift. No benchmark changes a guarantee to look faster: the measured paths are
+the production ones (encryption, audit metadata, exactly-once projections, chunked transactions).
+
+Databases: the levy, rebuild and verify benchmarks build a fresh store per run. ``postgres`` creates
+throw-away databases (``juminzei_bench_*``) beside the admin URL's database and drops them afterwards;
+``sqlite`` uses files in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from adapters.settings import Settings
+from domain.shared.events import CommandContext
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container, build
+
+BENCH_ACTOR = "job:bench"
+DEFAULT_ADMIN_URL = os.environ.get("JUMINZEI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@dataclass
+class BenchResult:
+    """One benchmark's figures. ``value`` and ``baseline`` are rates in ``unit``; ``ratio = value / baseline``."""
+
+    name: str
+    value: float
+    unit: str
+    baseline: float
+    ratio: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": round(self.value, 2),
+            "unit": self.unit,
+            "baseline": round(self.baseline, 2),
+            "ratio": round(self.ratio, 3),
+            **self.details,
+        }
+
+
+def _ratio(ours: float, baseline: float) -> float:
+    return ours / baseline if baseline > 0 else 0.0
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ----------------------------------------------------------------------------------------- databases
+
+
+@contextmanager
+def fresh_container(
+    backend: str, label: str, workdir: Path, admin_url: str = DEFAULT_ADMIN_URL
+) -> Iterator[Container]:
+    """A migrated, empty store of ``backend`` (``sqlite`` or ``postgres``), removed afterwards."""
+    var_dir = workdir / f"var-{label}"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    master_key = base64.b64encode(hashlib.sha256(f"bench:{label}".encode()).digest()).decode()
+    dropper: Callable[[], None] = lambda: None  # noqa: E731
+    if backend == "sqlite":
+        url = f"sqlite:///{var_dir / 'bench.db'}"
+    elif backend == "postgres":
+        url, dropper = _create_postgres_database(admin_url, f"juminzei_bench_{label}_{os.getpid()}")
+    else:
+        raise ValueError(f"unknown backend {backend!r} (sqlite or postgres)")
+    cfg = Settings(database_url=url, master_key=master_key, var_dir=var_dir, log_level="ERROR")
+    container = build(cfg, upgrade=True)
+    try:
+        yield container
+    finally:
+        container.close()
+        dropper()
+
+
+def _create_postgres_database(admin_url: str, name: str) -> tuple[str, Callable[[], None]]:
+    import psycopg
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    drop()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(admin_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment)), drop
+
+
+# ------------------------------------------------------------------------------------------- workload
+
+
+@dataclass
+class PipelineRun:
+    """What one end-to-end run (import → match → levy → projections) did and how long it took."""
+
+    seconds: float
+    events: int
+    taxpayers: int
+    levied: int
+    non_taxable: int
+    skipped: int
+    total_tax: int
+    records: int
+
+    def outcome(self) -> tuple[int, int, int, int, int]:
+        return (self.taxpayers, self.levied, self.non_taxable, self.skipped, self.total_tax)
+
+
+def run_pipeline(
+    c: Container, manifest: dict[str, Any], data_dir: Path, *, naive: bool = False
+) -> PipelineRun:
+    """Import every manifest file, match, run the 当初賦課 and bring every projection up to date.
+
+    ``naive=True`` is the baseline: one eventsourcing ``save`` per aggregate per command (chunk size 1 in
+    intake and levy) — the same code path and guarantees, without batching.
+    """
+    from interfaces.cli.intake import read_file
+
+    if naive:
+        c.intake.chunk_size = 1
+        c.levy.chunk_size = 1
+    fiscal_year = int(manifest["fiscal_year"])
+    started = time.perf_counter()
+    records = 0
+    for entry in manifest["files"]:
+        received = read_file(entry["kind"], data_dir / entry["path"])
+        ctx = CommandContext(
+            actor=BENCH_ACTOR, purpose=Purpose.INTAKE, command_id=f"bench:{received.sha256[:16]}"
+        )
+        c.runner.catch_up()  # matching reads the registry projection
+        summary = c.intake.import_file(received, ctx)
+        records += summary.received
+    c.runner.catch_up()
+    levy_ctx = CommandContext(
+        actor=BENCH_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"bench-levy:{fiscal_year}"
+    )
+    levy = c.levy.run(fiscal_year, levy_ctx)
+    c.runner.catch_up()
+    seconds = time.perf_counter() - started
+    return PipelineRun(
+        seconds=seconds,
+        events=c.app.head(),
+        taxpayers=levy.levied + levy.non_taxable + levy.skipped_total,
+        levied=levy.levied,
+        non_taxable=levy.non_taxable,
+        skipped=levy.skipped_total,
+        total_tax=levy.total_tax,
+        records=records,
+    )
+
+
+def _generate(
+    workdir: Path, taxpayers: int, seed: int, fiscal_year: int
+) -> tuple[dict[str, Any], Path, float]:
+    from adapters.synthetic.generator import generate
+
+    data_dir = workdir / "data"
+    started = time.perf_counter()
+    manifest = generate(data_dir, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)
+    return manifest, data_dir, time.perf_counter() - started
+
+
+@contextmanager
+def _workdir(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    path = Path(tempfile.mkdtemp(prefix="juminzei-bench-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------ 1. levy
+
+
+def bench_levy(
+    taxpayers: int,
+    *,
+    seed: int = 42,
+    fiscal_year: int = 2026,
+    backend: str = "postgres",
+    admin_url: str = DEFAULT_ADMIN_URL,
+    baseline: bool = True,
+    workdir: Path | None = None,
+) -> BenchResult:
+    """Import + match + levy + projections, batched (ours) against the naive one-save-per-aggregate path."""
+    with _workdir(workdir) as work:
+        manifest, data_dir, generate_seconds = _generate(work, taxpayers, seed, fiscal_year)
+        with fresh_container(backend, "ours", work, admin_url) as c:
+            ours = run_pipeline(c, manifest, data_dir)
+        peak = peak_rss_mib()
+        naive: PipelineRun | None = None
+        if baseline:
+            with fresh_container(backend, "naive", work, admin_url) as c:
+                naive = run_pipeline(c, manifest, data_dir, naive=True)
+            if naive.outcome() != ours.outcome():  # a faster path must compute the same levy
+                raise RuntimeError(f"batched and naive runs disagree: {ours.outcome()} != {naive.outcome()}")
+    value = ours.taxpayers / ours.seconds if ours.seconds else 0.0
+    base = naive.taxpayers / naive.seconds if naive and naive.seconds else 0.0
+    return BenchResult(
+        name="levy",
+        value=value,
+        unit="taxpayers/s",
+        baseline=base,
+        ratio=_ratio(value, base),
+        details={
+            "backend": backend,
+            "taxpayers": ours.taxpayers,
+            "levied": ours.levied,
+            "records_imported": ours.records,
+            "events": ours.events,
+            "seconds": round(ours.seconds, 2),
+            "events_per_s": round(ours.events / ours.seconds, 1) if ours.seconds else 0.0,
+            "baseline_seconds": round(naive.seconds, 2) if naive else None,
+            "baseline_events": naive.events if naive else None,
+            "generate_seconds": round(generate_seconds, 2),
+            "generate_taxpayers_per_s": round(taxpayers / generate_seconds, 1) if generate_seconds else 0.0,
+            "peak_rss_mib": round(peak, 1),
+            "total_tax": ours.total_tax,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------- populated stores
+
+
+@contextmanager
+def populated_container(
+    taxpayers: int,
+    *,
+    backend: str,
+    seed: int = 42,
+    fiscal_year: int = 2026,
+    admin_url: str = DEFAULT_ADMIN_URL,
+) -> Iterator[tuple[Container, PipelineRun]]:
+    """A fresh store holding one synthetic ward after its levy (for the read-side benchmarks)."""
+    with _workdir(None) as work:
+        manifest, data_dir, _ = _generate(work, taxpayers, seed, fiscal_year)
+        with fresh_container(backend, "read", work, admin_url) as c:
+            yield c, run_pipeline(c, manifest, data_dir)
+
+
+# --------------------------------------------------------------------------------------- 2. rebuild
+
+
+def raw_read_rate(c: Container, page_size: int = 1000) -> tuple[int, float]:
+    """Baseline: read and decode (decrypt, deserialize) every stored event, no view writes."""
+    started = time.perf_counter()
+    count = 0
+    position = 1
+    head = c.app.head()
+    while position <= head:
+        page = c.app.recorder.select_notifications(start=position, limit=page_size)
+        if not page:
+            break
+        for notification in page:
+            c.app.mapper.to_domain_event(notification)
+        count += len(page)
+        position = int(page[-1].id) + 1
+    return count, time.perf_counter() - started
+
+
+def bench_rebuild(c: Container) -> BenchResult:
+    """Blue/green rebuild of every read model against the raw read+decode of the same log."""
+    raw_count, raw_seconds = raw_read_rate(c)
+    head = c.app.head()
+    per_view: dict[str, float] = {}
+    started = time.perf_counter()
+    for name in c.runner.projections:
+        view_started = time.perf_counter()
+        c.runner.rebuild(name)
+        per_view[name] = round(time.perf_counter() - view_started, 3)
+    seconds = time.perf_counter() - started
+    value = head / seconds if seconds else 0.0
+    base = raw_count / raw_seconds if raw_seconds else 0.0
+    return BenchResult(
+        name="rebuild",
+        value=value,
+        unit="events/s",
+        baseline=base,
+        ratio=_ratio(value, base),
+        details={
+            "events": head,
+            "seconds": round(seconds, 3),
+            "baseline_seconds": round(raw_seconds, 3),
+            "views": len(per_view),
+            "seconds_per_view": per_view,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------- 3. verify
+
+
+def bench_verify(c: Container) -> BenchResult:
+    """Merkle verification of the whole log against SHA-256 over the same leaf bytes in a tight loop."""
+    from adapters.audit.merkle_log import _iter_notifications, encode_leaf, seal, verify
+    from domain.audit.merkle import leaf_hash
+
+    seal(c)
+    leaves = [
+        encode_leaf(int(n.id), n.originator_id, int(n.originator_version), str(n.topic), bytes(n.state))
+        for n in _iter_notifications(c.app, 1, 1000)
+    ]
+    started = time.perf_counter()
+    for leaf in leaves:
+        leaf_hash(leaf)
+    base_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    report = verify(c)
+    seconds = time.perf_counter() - started
+    if not report.ok:
+        raise RuntimeError(f"audit log does not verify: {report.reason}")
+    value = len(leaves) / seconds if seconds else 0.0
+    base = len(leaves) / base_seconds if base_seconds else 0.0
+    return BenchResult(
+        name="verify",
+        value=value,
+        unit="events/s",
+        baseline=base,
+        ratio=_ratio(value, base),
+        details={
+            "events": len(leaves),
+            "bytes": sum(len(leaf) for leaf in leaves),
+            "seconds": round(seconds, 3),
+            "baseline_seconds": round(base_seconds, 4),
+            "verified": report.ok,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------ 5. calc
+
+
+def calc_inputs(count: int, seed: int = 7, fiscal_year: int = 2026) -> list[Any]:
+    """Deterministic, varied engine inputs: salary earners, pensioners, filers, dependants, donors."""
+    import random
+
+    from domain.taxrules.model import Credits, Deductions, Income, Relative, TaxInput, TaxpayerFacts
+
+    rng = random.Random(seed)
+    inputs = []
+    for i in range(count):
+        kind = i % 4
+        salary = rng.randrange(1_000_000, 12_000_000, 1000) if kind in (0, 3) else 0
+        pension = rng.randrange(600_000, 3_000_000, 1000) if kind == 1 else 0
+        business = rng.randrange(0, 8_000_000, 1000) if kind == 2 else 0
+        dependents = tuple(
+            Relative(birth_date=date(fiscal_year - rng.randrange(1, 30), 4, 1))
+            for _ in range(rng.randrange(0, 3))
+        )
+        inputs.append(
+            TaxInput(
+                fiscal_year=fiscal_year,
+                taxpayer=TaxpayerFacts(birth_date=date(fiscal_year - rng.randrange(20, 90), 6, 15)),
+                income=Income(salary_revenue=salary, public_pension_revenue=pension, business=business),
+                deductions=Deductions(social_insurance=salary // 7 + business // 10),
+                dependents=dependents,
+                credits=Credits(furusato_donations=rng.choice((0, 0, 0, 30_000, 100_000))),
+            )
+        )
+    return inputs
+
+
+def _floor_levy(salary: int, pension: int, business: int, social: int) -> int:
+    """Baseline arithmetic floor: a flat 10 % on income after a crude deduction, no trace, no rules."""
+    income = max(salary * 7 // 10 + max(pension - 1_100_000, 0) + business - social - 430_000, 0)
+    return income // 1000 * 1000 // 10 + 5_000
+
+
+def bench_calc(count: int = 20_000) -> BenchResult:
+    """Engine computations per second (full rules and trace) against a bare arithmetic floor."""
+    from domain.taxrules.engine import compute
+    from domain.taxrules.registry import rule_set_for
+
+    inputs = calc_inputs(count)
+    rules = rule_set_for(inputs[0].fiscal_year) if inputs else None
+    started = time.perf_counter()
+    floor_total = 0
+    for inp in inputs:
+        floor_total += _floor_levy(
+            inp.income.salary_revenue,
+            inp.income.public_pension_revenue,
+            inp.income.business,
+            inp.deductions.social_insurance,
+        )
+    base_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    total = 0
+    for inp in inputs:
+        total += compute(inp, rules).total
+    seconds = time.perf_counter() - started
+    value = count / seconds if seconds else 0.0
+    base = count / base_seconds if base_seconds else 0.0
+    return BenchResult(
+        name="calc",
+        value=value,
+        unit="computations/s",
+        baseline=base,
+        ratio=_ratio(value, base),
+        details={
+            "computations": count,
+            "seconds": round(seconds, 3),
+            "total_tax": total,
+            "microseconds_per_computation": round(seconds / count * 1e6, 1) if count else 0.0,
+        },
+    )

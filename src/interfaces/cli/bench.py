@@ -1,0 +1,112 @@
+"""``juminzei bench …``: benchmarks reported as ratios against a same-process baseline (docs/performance.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from adapters.logging import configure_logging
+from interfaces import benchmarks as B
+from interfaces.cli.common import JSON_OPTION, console, fail, print_json
+
+app = typer.Typer(
+    help="ベンチマーク: 同一プロセス内のベースラインとの比 (ratio = ours / baseline) で報告します。"
+)
+
+
+@app.callback()
+def _quiet_logs() -> None:
+    """Benchmarks log warnings only (per-batch info lines would be measured too)."""
+    configure_logging("console", "WARNING")
+
+
+BACKEND_OPTION = typer.Option(
+    "postgres", "--backend", help="postgres (throw-away databases) or sqlite (temp files)."
+)
+ADMIN_URL_OPTION = typer.Option(
+    B.DEFAULT_ADMIN_URL,
+    "--admin-url",
+    help="PostgreSQL URL used to CREATE/DROP the juminzei_bench_* databases (default: JUMINZEI_TEST_POSTGRES_URL).",
+)
+
+
+def _report(result: B.BenchResult, as_json: bool) -> None:
+    if as_json:
+        print_json(result.to_json())
+        return
+    console.print(
+        f"[bold]{result.name}[/]: {result.value:,.1f} {result.unit}"
+        f"  (baseline {result.baseline:,.1f} {result.unit}, ratio {result.ratio:.2f})"
+    )
+    for key, value in result.details.items():
+        console.print(f"  {key}: {value}")
+
+
+def _check_backend(backend: str) -> None:
+    if backend not in ("postgres", "sqlite"):
+        fail(f"--backend は postgres か sqlite を指定してください（指定値: {backend}）。", 2)
+
+
+@app.command("levy")
+def levy(
+    taxpayers: int = typer.Option(20_000, "--taxpayers", min=1, help="合成区の納税義務者数の目安."),
+    seed: int = typer.Option(42, "--seed"),
+    fiscal_year: int = typer.Option(2026, "--fiscal-year"),
+    backend: str = BACKEND_OPTION,
+    admin_url: str = ADMIN_URL_OPTION,
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the naive path (ratio)."),
+    workdir: Path | None = typer.Option(None, "--workdir", help="Keep generated files here (default: temp)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """取込 + 名寄せ + 当初賦課 + 集計: batched saves vs one save per aggregate (the naive path)."""
+    _check_backend(backend)
+    result = B.bench_levy(
+        taxpayers,
+        seed=seed,
+        fiscal_year=fiscal_year,
+        backend=backend,
+        admin_url=admin_url,
+        baseline=baseline,
+        workdir=workdir,
+    )
+    _report(result, as_json)
+
+
+@app.command("rebuild")
+def rebuild(
+    taxpayers: int = typer.Option(5_000, "--taxpayers", min=1, help="Size of the ward whose log is rebuilt."),
+    backend: str = BACKEND_OPTION,
+    admin_url: str = ADMIN_URL_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """全集計ビューの再構築 vs 同じログの読取り+復号のみ (events/s)."""
+    _check_backend(backend)
+    with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
+        result = B.bench_rebuild(c)
+    _report(result, as_json)
+
+
+@app.command("verify")
+def verify(
+    taxpayers: int = typer.Option(
+        5_000, "--taxpayers", min=1, help="Size of the ward whose log is verified."
+    ),
+    backend: str = BACKEND_OPTION,
+    admin_url: str = ADMIN_URL_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """監査ログ (Merkle) の全体検証 vs 同じ葉データの SHA-256 のみ (events/s)."""
+    _check_backend(backend)
+    with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
+        result = B.bench_verify(c)
+    _report(result, as_json)
+
+
+@app.command("calc")
+def calc(
+    count: int = typer.Option(20_000, "--count", min=1, help="Number of tax computations."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """税額計算エンジン単体の計算速度 vs 単純な算術 (computations/s)."""
+    _report(B.bench_calc(count), as_json)

@@ -1,0 +1,74 @@
+"""Small-N smoke of every ``juminzei bench`` benchmark (issue 9): they run, their baselines run, and the
+figures they report are consistent. No wall-clock assertions: only counts, equalities and the ratio's
+definition are checked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from domain.taxrules.engine import compute
+from interfaces import benchmarks as B
+from interfaces.cli.main import app
+
+REQUIRED = {"name", "value", "unit", "baseline", "ratio"}
+
+
+def _check_ratio(result: dict[str, Any]) -> None:
+    assert set(result) >= REQUIRED
+    assert result["value"] > 0 and result["baseline"] > 0
+    assert result["ratio"] == pytest.approx(result["value"] / result["baseline"], rel=0.01)
+
+
+def test_bench_calc_json(cli_env: dict[str, str]) -> None:
+    out = CliRunner().invoke(app, ["bench", "calc", "--count", "200", "--json"], env=cli_env)
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    _check_ratio(result)
+    assert result["name"] == "calc" and result["computations"] == 200
+    # The benchmark really ran the engine: its total is the engine's total over the same inputs.
+    assert result["total_tax"] == sum(compute(i).total for i in B.calc_inputs(200))
+
+
+def test_bench_levy_sqlite_json_batched_equals_naive(cli_env: dict[str, str]) -> None:
+    out = CliRunner().invoke(
+        app, ["bench", "levy", "--taxpayers", "60", "--backend", "sqlite", "--json"], env=cli_env
+    )
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    _check_ratio(result)
+    assert result["backend"] == "sqlite"
+    assert result["taxpayers"] > 0 and result["levied"] > 0 and result["total_tax"] > 0
+    # The naive path saves once per aggregate: more ImportBatch chunk events, same levy (checked inside).
+    assert result["baseline_events"] > result["events"] > result["taxpayers"]
+    assert result["peak_rss_mib"] > 0
+
+
+def test_bench_levy_postgres(pg_database: str) -> None:
+    result = B.bench_levy(40, backend="postgres", admin_url=pg_database)
+    data = result.to_json()
+    _check_ratio(data)
+    assert data["backend"] == "postgres" and data["taxpayers"] > 0
+
+
+def test_bench_levy_refuses_unknown_backend(cli_env: dict[str, str]) -> None:
+    out = CliRunner().invoke(app, ["bench", "levy", "--taxpayers", "5", "--backend", "oracle"], env=cli_env)
+    assert out.exit_code == 2
+    assert "--backend" in out.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_bench_rebuild_and_verify(backend: str, request: pytest.FixtureRequest) -> None:
+    admin = request.getfixturevalue("pg_database") if backend == "postgres" else B.DEFAULT_ADMIN_URL
+    with B.populated_container(40, backend=backend, admin_url=admin) as (c, run):
+        rebuild = B.bench_rebuild(c).to_json()
+        _check_ratio(rebuild)
+        assert rebuild["events"] == run.events
+        assert rebuild["views"] == len(c.runner.projections)
+        assert all(s.lag == 0 and s.error is None for s in c.runner.status())
+        verify = B.bench_verify(c).to_json()
+        _check_ratio(verify)
+        assert verify["verified"] is True and verify["events"] == c.app.head()
