@@ -77,6 +77,18 @@ class JuminzeiApplication(Application[UUID]):
             transcoder=self.construct_transcoder(), personal_cipher=self._personal_cipher
         )
 
+    def _record(self, processing_event: Any) -> Any:
+        """Before the events are mapped, load or create every data key they need in one go (a batch of
+        new subjects would otherwise cost one key-store transaction each)."""
+        prepare = getattr(self._personal_cipher, "prepare", None)
+        if prepare is not None:
+            prepare(
+                event.personal_subject()  # type: ignore[attr-defined]
+                for event in processing_event.events
+                if getattr(type(event), "PERSONAL_FIELDS", ())
+            )
+        return super()._record(processing_event)
+
     def head(self) -> int:
         """Position of the last stored event in the notification log (0 when empty)."""
         return self.recorder.max_notification_id() or 0

@@ -123,6 +123,7 @@ class PipelineRun:
     skipped: int
     total_tax: int
     records: int
+    phases: dict[str, float] = field(default_factory=dict)
 
     def outcome(self) -> tuple[int, int, int, int, int]:
         return (self.taxpayers, self.levied, self.non_taxable, self.skipped, self.total_tax)
@@ -142,22 +143,30 @@ def run_pipeline(
         c.intake.chunk_size = 1
         c.levy.chunk_size = 1
     fiscal_year = int(manifest["fiscal_year"])
+    phases = {"parse": 0.0, "import": 0.0, "projections": 0.0, "levy": 0.0}
     started = time.perf_counter()
     records = 0
+
+    def timed(phase: str, fn: Callable[[], Any]) -> Any:
+        begin = time.perf_counter()
+        value = fn()
+        phases[phase] += time.perf_counter() - begin
+        return value
+
     for entry in manifest["files"]:
-        received = read_file(entry["kind"], data_dir / entry["path"])
+        received = timed("parse", lambda e=entry: read_file(e["kind"], data_dir / e["path"]))
         ctx = CommandContext(
             actor=BENCH_ACTOR, purpose=Purpose.INTAKE, command_id=f"bench:{received.sha256[:16]}"
         )
-        c.runner.catch_up()  # matching reads the registry projection
-        summary = c.intake.import_file(received, ctx)
+        timed("projections", c.runner.catch_up)  # matching reads the registry projection
+        summary = timed("import", lambda r=received, x=ctx: c.intake.import_file(r, x))
         records += summary.received
-    c.runner.catch_up()
+    timed("projections", c.runner.catch_up)
     levy_ctx = CommandContext(
         actor=BENCH_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"bench-levy:{fiscal_year}"
     )
-    levy = c.levy.run(fiscal_year, levy_ctx)
-    c.runner.catch_up()
+    levy = timed("levy", lambda: c.levy.run(fiscal_year, levy_ctx))
+    timed("projections", c.runner.catch_up)
     seconds = time.perf_counter() - started
     return PipelineRun(
         seconds=seconds,
@@ -168,6 +177,7 @@ def run_pipeline(
         skipped=levy.skipped_total,
         total_tax=levy.total_tax,
         records=records,
+        phases={k: round(v, 2) for k, v in phases.items()},
     )
 
 
@@ -236,7 +246,9 @@ def bench_levy(
             "events": ours.events,
             "seconds": round(ours.seconds, 2),
             "events_per_s": round(ours.events / ours.seconds, 1) if ours.seconds else 0.0,
+            "seconds_by_phase": ours.phases,
             "baseline_seconds": round(naive.seconds, 2) if naive else None,
+            "baseline_seconds_by_phase": naive.phases if naive else None,
             "baseline_events": naive.events if naive else None,
             "generate_seconds": round(generate_seconds, 2),
             "generate_taxpayers_per_s": round(taxpayers / generate_seconds, 1) if generate_seconds else 0.0,

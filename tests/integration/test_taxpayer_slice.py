@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from typing import Any
 
 import pytest
 
 from application.taxpayers import RegisterTaxpayer
+from conftest import TEST_MASTER_KEY
 from domain.audit.access import AccessRecord
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.person import RegistrationKind, Sex
@@ -109,6 +111,26 @@ def test_destroyed_key_yields_placeholder_not_crash(durable_container: Any) -> N
     assert kept.name == "田中花子"
     # Destroying twice reports nothing destroyed; the key cannot come back.
     assert c.keystore.destroy(f"taxpayer:{taxpayer_id('4242')}") is False
+
+
+def test_batch_key_preparation_never_revives_a_destroyed_key(durable_container: Any) -> None:
+    """``prepare`` (one transaction for a batch save's keys) creates missing keys and keeps destroyed
+    ones destroyed — in a fresh key store too, whose memory knows nothing of the destruction."""
+    from adapters.crypto.keystore import KeyDestroyedError, SqlKeyStore
+
+    c = durable_container
+    c.taxpayers.register(canary(), ctx("reg-1"))
+    erased_key = f"taxpayer:{taxpayer_id('4242')}"
+    assert c.keystore.destroy(erased_key) is True
+    fresh = SqlKeyStore(c.db, base64.b64decode(TEST_MASTER_KEY))
+    fresh.prepare([erased_key, "taxpayer:new-subject", "taxpayer:new-subject"])
+    with pytest.raises(KeyDestroyedError):
+        fresh.encrypt(erased_key, b"x", b"aad")
+    sealed = fresh.encrypt("taxpayer:new-subject", b"secret", b"aad")
+    assert c.keystore.decrypt("taxpayer:new-subject", sealed, b"aad") == b"secret", "the key was stored"
+    with c.db.transaction() as cur:
+        cur.execute("SELECT wrapped_key FROM data_keys WHERE key_id = %s", (erased_key,))
+        assert cur.fetchone()[0] is None
 
 
 def test_registration_is_idempotent_and_conflicts_are_refused(durable_container: Any) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import os
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,6 +112,42 @@ class SqlKeyStore:
         with self._lock:
             self._cache[key_id] = aes
         return aes
+
+    def prepare(self, key_ids: Iterable[str]) -> None:
+        """Load (and create where missing) many data keys in one transaction before a batch save.
+
+        Same outcome as ``_load(create=True)`` per key — a destroyed key stays destroyed and is never
+        re-created — but one round trip set instead of one transaction per new subject.
+        """
+        wanted = sorted({k for k in key_ids if k not in self._cache and k not in self._destroyed})
+        if not wanted:
+            return
+        found: dict[str, str | None] = {}
+        with self._db.transaction() as cur:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                marks = ", ".join(["%s"] * len(part))
+                cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
+                found.update({r[0]: r[1] for r in cur.fetchall()})
+            missing = [k for k in wanted if k not in found]
+            if missing:
+                now = _now()
+                cur.executemany(
+                    "INSERT INTO data_keys (key_id, wrapped_key, created_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (key_id) DO NOTHING",
+                    [(k, self._wrap(k, AESGCM.generate_key(bit_length=256)), now) for k in missing],
+                )
+                for start in range(0, len(missing), 500):
+                    part = missing[start : start + 500]
+                    marks = ", ".join(["%s"] * len(part))
+                    cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
+                    found.update({r[0]: r[1] for r in cur.fetchall()})
+        with self._lock:
+            for key_id, wrapped in found.items():
+                if wrapped is None:
+                    self._destroyed.add(key_id)
+                else:
+                    self._cache[key_id] = AESGCM(self._unwrap(key_id, wrapped))
 
     # -- PersonalDataCipher ---------------------------------------------------------------------
     def encrypt(self, key_id: str, plaintext: bytes, associated_data: bytes) -> bytes:

@@ -8,6 +8,7 @@ vault (DESIGN §6). ``content_to_record`` rebuilds the typed record (numbers abs
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import date
@@ -42,9 +43,15 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"unsupported value in record: {type(value).__name__}")
 
 
+@functools.cache
+def _type_hints(record_type: type[Any]) -> dict[str, Any]:
+    """Resolved field annotations of a record class (resolution is costly; classes do not change)."""
+    return typing.get_type_hints(record_type)
+
+
 def content_to_record(record_type: type[Any], content: dict[str, Any]) -> Any:
     """Rebuild a typed record from stored content (``individual_number`` fields become None)."""
-    hints = typing.get_type_hints(record_type)
+    hints = _type_hints(record_type)
     kwargs: dict[str, Any] = {}
     for field in dataclasses.fields(record_type):
         if field.name in _STRIPPED:
