@@ -72,3 +72,17 @@ def test_bench_rebuild_and_verify(backend: str, request: pytest.FixtureRequest) 
         verify = B.bench_verify(c).to_json()
         _check_ratio(verify)
         assert verify["verified"] is True and verify["events"] == c.app.head()
+
+
+def test_bench_api_postgres(pg_database: str) -> None:
+    """The API benchmark starts `juminzei serve`, and every query and command it sends succeeds."""
+    with B.populated_container(30, backend="postgres", admin_url=pg_database) as (c, _):
+        before = c.taxpayer_queries.directory.count()
+        result = B.bench_api(c, clients=3, seconds=1.0, max_requests=30).to_json()
+        c.runner.catch_up()
+        registered = c.taxpayer_queries.directory.count() - before
+    _check_ratio(result)
+    for phase in ("query", "command", "baseline_health"):
+        assert result[phase]["requests"] > 0 and result[phase]["errors"] == {}, result[phase]
+        assert result[phase]["p50_ms"] <= result[phase]["p95_ms"] <= result[phase]["p99_ms"]
+    assert registered == result["command"]["requests"], "each command registered one taxpayer"

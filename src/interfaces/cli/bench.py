@@ -110,3 +110,20 @@ def calc(
 ) -> None:
     """税額計算エンジン単体の計算速度 vs 単純な算術 (computations/s)."""
     _report(B.bench_calc(count), as_json)
+
+
+@app.command("api")
+def api(
+    clients: int = typer.Option(50, "--clients", min=1, max=500, help="Concurrent clients (closed loop)."),
+    seconds: float = typer.Option(10.0, "--seconds", min=0.5, max=600, help="Duration of each phase."),
+    max_requests: int = typer.Option(20_000, "--max-requests", min=1, help="Upper bound per phase."),
+    taxpayers: int = typer.Option(2_000, "--taxpayers", min=1, help="Size of the ward the server holds."),
+    backend: str = BACKEND_OPTION,
+    admin_url: str = ADMIN_URL_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """HTTP API: 単一納税者の照会と登録コマンドの p50/p95/p99 とスループット vs /health (loopback)."""
+    _check_backend(backend)
+    with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
+        result = B.bench_api(c, clients=clients, seconds=seconds, max_requests=max_requests)
+    _report(result, as_json)
