@@ -198,13 +198,20 @@ class SqlIntakeIndex:
     def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
-    def fingerprint_seen(self, kind: str, fingerprint: str) -> bool:
+    def fingerprints_seen(self, kind: str, fingerprints: list[str]) -> set[str]:
+        found: set[str] = set()
         with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT 1 FROM rm_intake_fingerprints WHERE kind = %s AND fingerprint = %s",
-                (kind, fingerprint),
-            )
-            return cur.fetchone() is not None
+            for start in range(0, len(fingerprints), 500):
+                part = fingerprints[start : start + 500]
+                if not part:
+                    continue
+                marks = ", ".join(["%s"] * len(part))
+                cur.execute(
+                    f"SELECT fingerprint FROM rm_intake_fingerprints WHERE kind = %s AND fingerprint IN ({marks})",
+                    (kind, *part),
+                )
+                found.update(r[0] for r in cur.fetchall())
+        return found
 
     def active_filing(self, kind: str, tax_year: int, submitter: str, taxpayer: UUID) -> UUID | None:
         with self._db.transaction() as cur:

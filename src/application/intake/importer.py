@@ -105,7 +105,9 @@ class ImportSummary:
 class IntakeIndex(Protocol):
     """Read-model lookups the importer needs (kept by projections.intake)."""
 
-    def fingerprint_seen(self, kind: str, fingerprint: str) -> bool: ...
+    def fingerprints_seen(self, kind: str, fingerprints: list[str]) -> set[str]:
+        """Which of ``fingerprints`` an earlier import of ``kind`` already stored (one query per chunk)."""
+        ...
 
     def active_filing(self, kind: str, tax_year: int, submitter: str, taxpayer: UUID) -> UUID | None: ...
 
@@ -130,6 +132,8 @@ class _Chunk:
         #: of the file, because the intake projection is not caught up between chunks.
         self.active = active
         self.aggregates: dict[UUID, Aggregate] = {}
+        #: Fingerprints of this chunk's records already imported by an earlier file.
+        self.known_fingerprints: set[str] = set()
         self.accepted: list[LineAccepted] = []
         self.rejected: list[LineRejected] = []
         self.quarantined: list[LineQuarantined] = []
@@ -201,6 +205,9 @@ class IntakeService:
         for start in range(0, len(pending), self.chunk_size):
             chunk_items = pending[start : start + self.chunk_size]
             chunk = _Chunk(self.app, active)
+            chunk.known_fingerprints = self.index.fingerprints_seen(
+                received.kind, [i.fingerprint for i in chunk_items if not isinstance(i, RecordError)]
+            )
             for item in chunk_items:
                 self._one(received.kind, item, batch_id, chunk, seen, ctx.derive(f"{batch_id}:{item.line}"))
             batch.record_outcomes(
@@ -299,7 +306,7 @@ class IntakeService:
         if isinstance(item, RecordError):
             chunk.rejected.append(LineRejected(item.line, item.field, item.message))
             return
-        if item.fingerprint in seen or self.index.fingerprint_seen(kind, item.fingerprint):
+        if item.fingerprint in seen or item.fingerprint in chunk.known_fingerprints:
             chunk.duplicates.append(item.line)
             return
         seen.add(item.fingerprint)
