@@ -69,8 +69,12 @@ class SqlDatabase(Protocol):
 
     dialect: str
 
-    def transaction(self) -> AbstractContextManager[Cursor]:
-        """A cursor inside one transaction: committed on normal exit, rolled back on error."""
+    def transaction(self, *, pipelined: bool = False) -> AbstractContextManager[Cursor]:
+        """A cursor inside one transaction: committed on normal exit, rolled back on error.
+
+        ``pipelined``: statements may be sent without waiting for each result (PostgreSQL pipeline mode;
+        a fetch still waits for its own result). Same atomicity; an error may surface at a later
+        statement of the transaction. Ignored where the driver has no pipeline (SQLite)."""
         ...
 
 

@@ -53,7 +53,7 @@ class BenchResult:
             "value": round(self.value, 2),
             "unit": self.unit,
             "baseline": round(self.baseline, 2),
-            "ratio": round(self.ratio, 3),
+            "ratio": float(f"{self.ratio:.4g}"),  # significant digits: calc ratios are small
             **self.details,
         }
 

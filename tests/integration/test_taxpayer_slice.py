@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from application.taxpayers import RegisterTaxpayer
-from conftest import TEST_MASTER_KEY
 from domain.audit.access import AccessRecord
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.person import RegistrationKind, Sex
@@ -122,7 +121,7 @@ def test_batch_key_preparation_never_revives_a_destroyed_key(durable_container: 
     c.taxpayers.register(canary(), ctx("reg-1"))
     erased_key = f"taxpayer:{taxpayer_id('4242')}"
     assert c.keystore.destroy(erased_key) is True
-    fresh = SqlKeyStore(c.db, base64.b64decode(TEST_MASTER_KEY))
+    fresh = SqlKeyStore(c.db, base64.b64decode(c.settings.master_key))
     fresh.prepare([erased_key, "taxpayer:new-subject", "taxpayer:new-subject"])
     with pytest.raises(KeyDestroyedError):
         fresh.encrypt(erased_key, b"x", b"aad")

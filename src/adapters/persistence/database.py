@@ -60,8 +60,8 @@ class SqliteDatabase:
         self._depth = 0
 
     @contextmanager
-    def transaction(self) -> Iterator[_SqliteCursor]:
-        """One transaction; a nested call on the same thread joins the outer one."""
+    def transaction(self, *, pipelined: bool = False) -> Iterator[_SqliteCursor]:
+        """One transaction; a nested call on the same thread joins the outer one (``pipelined``: no-op)."""
         with self._lock:
             cur = self._conn.cursor()
             outer = self._depth == 0
@@ -100,9 +100,14 @@ class PostgresDatabase:
         self._pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True, timeout=30)
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            yield cur
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Any]:
+        with self._pool.connection() as conn:
+            if pipelined:  # batch writes of a projection: one round trip per sync, not per statement
+                with conn.pipeline(), conn.transaction(), conn.cursor() as cur:
+                    yield cur
+            else:
+                with conn.transaction(), conn.cursor() as cur:
+                    yield cur
 
     def close(self) -> None:
         self._pool.close()
