@@ -120,14 +120,21 @@ class ProjectionRunner:
         head = self.app.head()
         count = 0
         while True:
-            with self.db.transaction(pipelined=True) as raw:
-                cur = _RenamingCursor(raw, tables) if tables else raw
-                position = _position(raw, tracking)
-                if position >= head:
-                    break
-                new_position, applied = self._apply_batch(projection, cur, position, head, batch_size)
-                _set_position(raw, tracking, new_position)
-                count += applied
+            position = -1
+            try:
+                with self.db.transaction(pipelined=True) as raw:
+                    cur = _RenamingCursor(raw, tables) if tables else raw
+                    position = _position(raw, tracking)
+                    if position >= head:
+                        break
+                    new_position, applied = self._apply_batch(projection, cur, position, head, batch_size)
+                    _set_position(raw, tracking, new_position)
+                    count += applied
+            except ProjectionError:
+                raise
+            except Exception as error:
+                # Pipelined: a failed statement may surface only at commit; the batch rolled back either way.
+                raise ProjectionError(projection.name, position + 1, error) from error
             if progress:
                 progress(projection.name, new_position, head)
         return count

@@ -260,3 +260,32 @@ def test_blue_green_rebuild_is_identical_resumable_and_keeps_serving(durable_con
     with c.db.transaction() as cur:
         cur.execute("SELECT name FROM projection_tracking")
         assert {r[0] for r in cur.fetchall()} == set(c.runner.projections), "no shadow tracking left behind"
+
+
+def test_a_failing_view_statement_is_a_projection_error_and_nothing_is_committed(
+    durable_container: Any,
+) -> None:
+    """Batches run pipelined on PostgreSQL, where a bad statement may only fail at commit: it is still
+    reported as a ProjectionError, recorded, and the view's position does not move."""
+    from eventsourcing.utils import get_topic
+
+    from projections.base import Projection, ProjectionError
+
+    class Broken(Projection):
+        name = "broken_view"
+        topics = (get_topic(Taxpayer.Registered),)
+        tables = ()
+
+        def apply(self, event: Any, cur: Any) -> None:
+            cur.execute("INSERT INTO no_such_table VALUES (%s)", (1,))
+
+    c = durable_container
+    c.taxpayers.register(canary(), ctx("reg-1"))
+    c.runner.projections["broken_view"] = Broken()
+    with pytest.raises(ProjectionError):
+        c.runner.catch_up("broken_view")
+    assert c.runner.position("broken_view") == 0
+    with c.db.transaction() as cur:
+        cur.execute("SELECT last_error FROM projection_tracking WHERE name = %s", ("broken_view",))
+        row = cur.fetchone()
+    assert row is not None and "projection broken_view failed" in row[0]
