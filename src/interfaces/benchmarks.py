@@ -282,18 +282,13 @@ def populated_container(
 
 def raw_read_rate(c: Container, page_size: int = 1000) -> tuple[int, float]:
     """Baseline: read and decode (decrypt, deserialize) every stored event, no view writes."""
+    from adapters.audit.merkle_log import _iter_notifications
+
     started = time.perf_counter()
     count = 0
-    position = 1
-    head = c.app.head()
-    while position <= head:
-        page = c.app.recorder.select_notifications(start=position, limit=page_size)
-        if not page:
-            break
-        for notification in page:
-            c.app.mapper.to_domain_event(notification)
-        count += len(page)
-        position = int(page[-1].id) + 1
+    for notification in _iter_notifications(c.app, 1, page_size):
+        c.app.mapper.to_domain_event(notification)
+        count += 1
     return count, time.perf_counter() - started
 
 

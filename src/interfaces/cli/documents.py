@@ -116,6 +116,27 @@ def certificate_verify(
         raise typer.Exit(1)
 
 
+def _issue_notice(
+    method: str,
+    purpose: Purpose,
+    address_number: str,
+    fiscal_year: int,
+    out: Path,
+    issue_date: str | None,
+    as_: str | None,
+    json_out: bool,
+) -> None:
+    """Issue one per-taxpayer notice through ``DocumentService.<method>`` and write/report it."""
+    cfg = settings()
+    ctx = command_context(as_, purpose, cfg)
+    when = _issue_date(issue_date)
+    with container(cfg=cfg) as c:
+        issue = getattr(c.documents, method)
+        doc = run_guarded(lambda: issue(address_number, fiscal_year, when, ctx))
+        c.runner.catch_up()
+    _report(doc, out, json_out)
+
+
 @notice_app.command("tax")
 def notice_tax(
     address_number: str = typer.Option(..., "--address-number"),
@@ -126,13 +147,9 @@ def notice_tax(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """納税通知書（普通徴収）with payment slips."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
-    when = _issue_date(issue_date)
-    with container(cfg=cfg) as c:
-        doc = run_guarded(lambda: c.documents.tax_notice(address_number, fiscal_year, when, ctx))
-        c.runner.catch_up()
-    _report(doc, out, json_out)
+    _issue_notice(
+        "tax_notice", Purpose.INITIAL_LEVY, address_number, fiscal_year, out, issue_date, as_, json_out
+    )
 
 
 @notice_app.command("change")
@@ -145,13 +162,9 @@ def notice_change(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """税額変更通知書 (after 更正)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.CORRECTION, cfg)
-    when = _issue_date(issue_date)
-    with container(cfg=cfg) as c:
-        doc = run_guarded(lambda: c.documents.change_notice(address_number, fiscal_year, when, ctx))
-        c.runner.catch_up()
-    _report(doc, out, json_out)
+    _issue_notice(
+        "change_notice", Purpose.CORRECTION, address_number, fiscal_year, out, issue_date, as_, json_out
+    )
 
 
 @notice_app.command("employee")
@@ -164,13 +177,9 @@ def notice_employee(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """特別徴収税額決定通知書（納税義務者用）."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
-    when = _issue_date(issue_date)
-    with container(cfg=cfg) as c:
-        doc = run_guarded(lambda: c.documents.employee_notice(address_number, fiscal_year, when, ctx))
-        c.runner.catch_up()
-    _report(doc, out, json_out)
+    _issue_notice(
+        "employee_notice", Purpose.INITIAL_LEVY, address_number, fiscal_year, out, issue_date, as_, json_out
+    )
 
 
 @notice_app.command("reissue")
