@@ -13,7 +13,7 @@ employer's employees (accepted only when the amount equals their sum).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -26,15 +26,17 @@ from domain.assessment.values import AssessmentStatus, CollectionMethod
 from domain.collection.ledger import Charge, PaymentLedger, ledger_id
 from domain.collection.records import (
     DebitReference,
-    NoticeReference,
     Receipt,
+    Reference,
     RemittanceReference,
     notice_from_customer_number,
+    parse_reference_key,
+    reference_key,
 )
 from domain.collection.suspense import SuspenseReceipt
 from domain.imports.batch import LineAccepted, LineQuarantined
 from domain.intake import ParsedRecord
-from domain.shared.events import CommandContext
+from domain.shared.events import CommandContext, DomainError
 
 SUSPENSE_QUEUE = "収納保留"
 #: 口座振替: mandates (登録・変更・解約) and the code-0 lines of a result file, through the same batches.
@@ -57,6 +59,8 @@ class CollectionIndex(Protocol):
     def ledgers_of_taxpayer(self, taxpayer_id: UUID) -> list[UUID]: ...
 
     def with_held(self) -> list[UUID]: ...
+
+    def suspense(self, include_resolved: bool = False) -> list[dict[str, Any]]: ...
 
     def assessments(self, fiscal_year: int) -> list[UUID]: ...
 
@@ -116,101 +120,70 @@ class CollectionService:
     def post_receipt(self, item: ParsedRecord[Receipt], chunk: Any, ctx: CommandContext) -> None:
         receipt = item.record
         key = f"{receipt.channel.value}:{receipt.receipt_id}"
-        reference = receipt.reference
+        matched = self._match(receipt.reference, receipt.amount, key, chunk.get)
+        if isinstance(matched, str):
+            self._suspend(item, receipt, key, matched, chunk, ctx)
+            return
+        shares, accepted_ref = matched
+        if any(share.receipt_id in share.ledger.receipts for share in shares):
+            chunk.duplicates.append(item.line)
+            return
+        for share in shares:
+            share.post(receipt.channel.value, receipt.paid_on, ctx)
+        chunk.accepted.append(LineAccepted(item.line, item.fingerprint, accepted_ref))
+
+    def _match(
+        self,
+        reference: Reference,
+        amount: int,
+        key: str,
+        ledger_of: Callable[[UUID], PaymentLedger | None],
+    ) -> tuple[list[ReceiptShare], str] | str:
+        """Where a receipt goes: its shares (ledger, 期別, amount) and the accepted reference, or the reason
+        it cannot be matched (→ 収納保留)."""
         if isinstance(reference, DebitReference):
             decoded = notice_from_customer_number(reference.customer_number)
-            reference = decoded[0] if decoded else reference
+            if decoded is None:
+                return "口座振替の顧客番号を読み取れません。"
+            reference = decoded[0]
         if isinstance(reference, RemittanceReference):
-            self._remittance(item, receipt, reference, key, chunk, ctx)
-            return
-        if isinstance(reference, NoticeReference):
-            ledger_uuid = self.index.ledger_by_notice(reference.fiscal_year, reference.notice_number)
-            ledger: PaymentLedger | None = chunk.get(ledger_uuid) if ledger_uuid else None
-            if ledger is not None:
-                self._post(
-                    ledger,
-                    receipt,
-                    key,
-                    reference.period or None,
-                    f"通知書 {reference.notice_number} 第{reference.period}期",
-                    item,
-                    chunk,
-                    ctx,
-                )
-                return
-            self._suspend(item, receipt, key, "通知書番号に一致する収納台帳がありません。", chunk, ctx)
-            return
-        self._suspend(item, receipt, key, "口座振替の顧客番号を読み取れません。", chunk, ctx)
+            return self._remittance_shares(reference, amount, key, ledger_of)
+        ledger_uuid = self.index.ledger_by_notice(reference.fiscal_year, reference.notice_number)
+        ledger = ledger_of(ledger_uuid) if ledger_uuid else None
+        if ledger is None:
+            return "通知書番号に一致する収納台帳がありません。"
+        text = f"通知書 {reference.notice_number} 第{reference.period}期"
+        return [ReceiptShare(ledger, key, reference.period or None, amount, text)], str(ledger.id)
 
-    def _post(
+    def _remittance_shares(
         self,
-        ledger: PaymentLedger,
-        receipt: Receipt,
-        key: str,
-        period: int | None,
-        reference: str,
-        item: ParsedRecord[Receipt],
-        chunk: Any,
-        ctx: CommandContext,
-    ) -> None:
-        if ledger.receive(
-            receipt_id=key,
-            channel=receipt.channel.value,
-            paid_on=receipt.paid_on,
-            amount=receipt.amount,
-            reference=reference,
-            period=period,
-            ctx=ctx,
-        ):
-            chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(ledger.id)))
-        else:
-            chunk.duplicates.append(item.line)
-
-    def _remittance(
-        self,
-        item: ParsedRecord[Receipt],
-        receipt: Receipt,
         ref: RemittanceReference,
+        amount: int,
         key: str,
-        chunk: Any,
-        ctx: CommandContext,
-    ) -> None:
+        ledger_of: Callable[[UUID], PaymentLedger | None],
+    ) -> tuple[list[ReceiptShare], str] | str:
+        """特別徴収 納入: split over that month's 給与特別徴収 installments of the payer's employees."""
         fiscal_year = ref.year if ref.month >= 6 else ref.year - 1
         label = f"{ref.month}月分"
-        shares: list[tuple[PaymentLedger, int, int]] = []
+        shares: list[ReceiptShare] = []
         for aid in self.index.assessments_collected_by(ref.payer_number, fiscal_year):
             assessment: Assessment = self.app.repository.get(aid)
             for period, line in enumerate(assessment.installments, start=1):
                 if line.method is CollectionMethod.SALARY and line.label == label and line.amount:
-                    ledger = chunk.get(ledger_id(aid))
+                    ledger = ledger_of(ledger_id(aid))
                     if ledger is not None:
-                        shares.append((ledger, period, line.amount))
-        if not shares or sum(amount for _, _, amount in shares) != receipt.amount:
-            self._suspend(
-                item,
-                receipt,
-                key,
-                "納入額が当月の特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。",
-                chunk,
-                ctx,
-            )
-            return
-        if any(f"{key}:{ledger.id}" in ledger.receipts for ledger, _, _ in shares):
-            chunk.duplicates.append(item.line)
-            return
-        for ledger, period, amount in shares:
-            ledger.receive(
-                receipt_id=f"{key}:{ledger.id}",
-                channel=receipt.channel.value,
-                paid_on=receipt.paid_on,
-                amount=amount,
-                reference=f"特別徴収 {ref.payer_number} {label}",
-                period=period,
-                ctx=ctx,
-            )
-        chunk.accepted.append(
-            LineAccepted(item.line, item.fingerprint, f"remittance:{ref.payer_number}:{label}")
-        )
+                        shares.append(
+                            ReceiptShare(
+                                ledger,
+                                f"{key}:{ledger.id}",
+                                period,
+                                line.amount,
+                                f"特別徴収 {ref.payer_number} {label}",
+                            )
+                        )
+        if not shares or sum(share.amount for share in shares) != amount:
+            return "納入額が当月の特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。"
+        return shares, f"remittance:{ref.payer_number}:{label}"
 
     def _suspend(
         self,
@@ -226,7 +199,7 @@ class CollectionService:
             channel=receipt.channel.value,
             paid_on=receipt.paid_on,
             amount=receipt.amount,
-            reference=repr(receipt.reference),
+            reference=reference_key(receipt.reference),
             reason=reason,
             ctx=ctx,
         )
@@ -235,6 +208,128 @@ class CollectionService:
             return
         chunk.add(suspense)
         chunk.quarantined.append(LineQuarantined(item.line, SUSPENSE_QUEUE, reason, str(suspense.id)))
+
+    # -- 収納保留の解消 ---------------------------------------------------------------------------
+    def _ledger_or_none(self, uuid: UUID) -> PaymentLedger | None:
+        try:
+            ledger: PaymentLedger = self.app.repository.get(uuid)
+        except AggregateNotFoundError:
+            return None
+        return ledger
+
+    def _open_suspense(self, suspense: UUID) -> SuspenseReceipt:
+        try:
+            held: SuspenseReceipt = self.app.repository.get(suspense)
+        except AggregateNotFoundError:
+            raise DomainError(f"収納保留 {suspense} は存在しません。", code="not_found") from None
+        if held.resolved:
+            raise DomainError(f"収納保留 {suspense} は処理済みです。", code="resolved")
+        return held
+
+    def rematch_suspense(self, ctx: CommandContext) -> RematchResult:
+        """再照合: match every open 収納保留 again against today's ledgers (a ledger opened after the money
+        arrived, a remittance that now equals the month's installments after a 更正). A match is posted
+        and the suspense resolved (消込) in one save; the rest stay held with their reason."""
+        result = RematchResult()
+        for row in self.index.suspense():
+            held = self._open_suspense(UUID(row["suspense_id"]))
+            reference = parse_reference_key(held.reference)
+            matched = (
+                self._match(reference, held.amount, held.receipt_key, self._ledger_or_none)
+                if reference is not None
+                else "照合できる参照情報がありません（手作業で振替または還付してください）。"
+            )
+            if isinstance(matched, str):
+                result.still_held += 1
+                result.still_held_amount += held.amount
+                continue
+            shares, _ = matched
+            if any(share.receipt_id in share.ledger.receipts for share in shares):
+                result.duplicates.append(str(held.id))
+                continue
+            for share in shares:
+                share.post(held.channel, held.paid_on, ctx)
+            held.resolve(shares[0].ledger.id, "消込", ctx, reason="再照合で収納台帳と一致")
+            self.app.save(*(share.ledger for share in shares), held)
+            result.posted += 1
+            result.posted_amount += held.amount
+        return result
+
+    def assign_suspense(
+        self,
+        suspense: UUID,
+        *,
+        fiscal_year: int,
+        notice_number: str,
+        period: int | None,
+        reason: str,
+        ctx: CommandContext,
+    ) -> PaymentLedger:
+        """振替: a clerk posts a held receipt to the ledger they identified (with the reason)."""
+        if not reason.strip():
+            raise DomainError("振替の理由を入力してください。", code="missing_reason")
+        held = self._open_suspense(suspense)
+        ledger_uuid = self.index.ledger_by_notice(fiscal_year, notice_number)
+        ledger = self._ledger_or_none(ledger_uuid) if ledger_uuid else None
+        if ledger is None:
+            raise DomainError(
+                f"{fiscal_year}年度 通知書番号 {notice_number} の収納台帳がありません。", code="not_found"
+            )
+        if period is not None and period not in {c.period for c in ledger.charges}:
+            raise DomainError(f"期別 {period} はこの収納台帳にありません。", code="invalid_period")
+        if not ledger.receive(
+            receipt_id=held.receipt_key,
+            channel=held.channel,
+            paid_on=held.paid_on,
+            amount=held.amount,
+            reference=f"収納保留から振替（{reason}）",
+            period=period,
+            ctx=ctx,
+        ):
+            raise DomainError("この収納はすでに収納台帳に計上されています。", code="duplicate")
+        held.resolve(ledger.id, "消込", ctx, reason=reason)
+        self.app.save(ledger, held)
+        return ledger
+
+    def refund_suspense(self, suspense: UUID, *, reason: str, ctx: CommandContext) -> SuspenseReceipt:
+        """還付: a held receipt that belongs to no ledger is paid back to the payer (窓口 or transfer)."""
+        if not reason.strip():
+            raise DomainError("還付の理由を入力してください。", code="missing_reason")
+        held = self._open_suspense(suspense)
+        held.resolve(None, "還付", ctx, reason=reason)
+        self.app.save(held)
+        return held
+
+
+@dataclass(frozen=True)
+class ReceiptShare:
+    """The part of one receipt that goes to one ledger (a remittance is split over many)."""
+
+    ledger: PaymentLedger
+    receipt_id: str
+    period: int | None
+    amount: int
+    reference: str
+
+    def post(self, channel: str, paid_on: date, ctx: CommandContext) -> None:
+        self.ledger.receive(
+            receipt_id=self.receipt_id,
+            channel=channel,
+            paid_on=paid_on,
+            amount=self.amount,
+            reference=self.reference,
+            period=self.period,
+            ctx=ctx,
+        )
+
+
+@dataclass
+class RematchResult:
+    posted: int = 0
+    posted_amount: int = 0
+    still_held: int = 0
+    still_held_amount: int = 0
+    duplicates: list[str] = field(default_factory=list)
 
 
 def refund_interest(amount: int, since: date, until: date) -> int:

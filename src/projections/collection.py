@@ -217,15 +217,30 @@ class SqlCollection:
         totals["suspense_amount"] = int(amount)
         return totals
 
-    def suspense(self) -> list[dict[str, Any]]:
+    def suspense(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        """収納保留 still open (status 保留), or every one with its outcome (消込・還付)."""
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT suspense_id, receipt_key, channel, paid_on, amount, reason, status FROM rm_suspense"
-                " WHERE status = %s ORDER BY paid_on, suspense_id",
-                ("保留",),
+                " WHERE status = %s OR %s ORDER BY paid_on, suspense_id",
+                ("保留", include_resolved),
             )
             keys = ("suspense_id", "receipt_key", "channel", "paid_on", "amount", "reason", "status")
             return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def unbalanced_ledgers(self) -> tuple[int, list[dict[str, Any]]]:
+        """Ledgers whose view breaks conservation (受入 = 充当済 + 保留 + 充当出 + 還付決定): (checked, broken)."""
+        with self._db.transaction() as cur:
+            cur.execute("SELECT COUNT(*) FROM rm_ledgers")
+            checked = int(cur.fetchone()[0])
+            cur.execute(
+                "SELECT ledger_id, fiscal_year, notice_number, received + appropriated_in,"
+                " allocated + held + appropriated_out + refund_determined FROM rm_ledgers"
+                " WHERE received + appropriated_in <> allocated + held + appropriated_out + refund_determined"
+                " ORDER BY ledger_id"
+            )
+            keys = ("ledger_id", "fiscal_year", "notice_number", "in", "out")
+            return checked, [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
 
     def periods(self, ledger: UUID) -> list[dict[str, Any]]:
         with self._db.transaction() as cur:

@@ -10,6 +10,7 @@ import pytest
 
 from adapters.formats import bank_payments, cvs_payments, employer_remittances
 from adapters.synthetic.generator import generate
+from application.collection import PAYMENT_KINDS
 from domain.assessment.values import CollectionMethod
 from domain.collection.ledger import PaymentLedger, ledger_id
 from domain.collection.records import Channel, NoticeReference, Receipt, RemittanceReference
@@ -23,16 +24,25 @@ def ctx(command_id: str, purpose: Purpose = Purpose.COLLECTION) -> CommandContex
 
 
 @pytest.fixture
-def ledgers(durable_container: Any, tmp_path: Path) -> Any:
+def levied(durable_container: Any, tmp_path: Path) -> Any:
+    """A small ward imported and levied for 2026, ledgers not yet opened."""
     c = durable_container
     out = tmp_path / "ward"
     manifest = generate(out, taxpayers=60, seed=5, fiscal_year=2026)
     for f in manifest["files"]:
+        if f["kind"] in PAYMENT_KINDS:
+            continue  # sample payment files are for after the levy
         c.runner.catch_up()
         c.intake.import_file(read_file(f["kind"], out / f["path"]), ctx(f"i:{f['path']}", Purpose.INTAKE))
     c.runner.catch_up()
     c.levy.run(2026, ctx("levy", Purpose.INITIAL_LEVY))
     c.runner.catch_up()
+    return c
+
+
+@pytest.fixture
+def ledgers(levied: Any) -> Any:
+    c = levied
     assert c.collection.open_ledgers(2026, ctx("open"))[0] > 0
     c.runner.catch_up()
     return c
@@ -378,3 +388,116 @@ def test_reissued_slip_increments_the_digit_and_still_matches(ledgers: Any, tmp_
     )
     assert import_receipts(c, "cvs-payments", cvs_path).accepted == 1
     assert c.app.repository.get(ledger.id).tax_outstanding(1) == 0
+
+
+def test_suspense_is_rematched_once_the_ledger_exists(levied: Any, tmp_path: Path) -> None:
+    """Money that arrives before its ledger is opened is held, then posted by 再照合 — never lost."""
+    c = levied
+    aid = next(
+        a
+        for a in c.ledger.assessments(2026)
+        if c.app.repository.get(a).method is CollectionMethod.ORDINARY
+        and c.app.repository.get(a).amounts.payable
+    )
+    taxpayer = c.app.repository.get(c.app.repository.get(aid).taxpayer_id)
+    notice = c.collection.notice_number(taxpayer.address_number, 2026)
+    path = tmp_path / "early.csv"
+    bank_payments.write(
+        path,
+        [
+            Receipt(
+                Channel.BANK, "E-1", date(2026, 6, 10), 4_000, NoticeReference(2026, notice, 1), "0001-001"
+            ),
+            Receipt(
+                Channel.BANK,
+                "E-2",
+                date(2026, 6, 10),
+                900,
+                NoticeReference(2026, "26999999999", 1),
+                "0001-001",
+            ),
+        ],
+    )
+    assert import_receipts(c, "bank-payments", path).quarantined == 2, "no ledger yet: both held"
+    nothing_yet = c.collection.rematch_suspense(ctx("rematch-0"))
+    assert (nothing_yet.posted, nothing_yet.still_held) == (0, 2)
+
+    c.collection.open_ledgers(2026, ctx("open"))
+    c.runner.catch_up()
+    result = c.collection.rematch_suspense(ctx("rematch-1"))
+    assert (result.posted, result.posted_amount, result.still_held, result.still_held_amount) == (
+        1,
+        4_000,
+        1,
+        900,
+    )
+    c.runner.catch_up()
+    ledger: PaymentLedger = c.app.repository.get(ledger_id(aid))
+    assert ledger.received == 4_000 and ledger.conserved
+    (left,) = c.collection_index.suspense()
+    assert left["amount"] == 900
+    statuses = sorted(r["status"] for r in c.collection_index.suspense(include_resolved=True))
+    assert statuses == ["保留", "消込"]
+    again = c.collection.rematch_suspense(ctx("rematch-2"))
+    assert again.posted == 0 and c.app.repository.get(ledger_id(aid)).received == 4_000, "posted once only"
+    checked, unbalanced = c.collection_index.unbalanced_ledgers()
+    assert checked > 0 and unbalanced == []
+
+
+def test_clerk_assigns_or_refunds_a_held_receipt(ledgers: Any, tmp_path: Path) -> None:
+    from uuid import UUID
+
+    from domain.shared.events import DomainError
+
+    c = ledgers
+    target = ordinary(c)[0]
+    path = tmp_path / "unknown.csv"
+    bank_payments.write(
+        path,
+        [
+            Receipt(
+                Channel.BANK,
+                f"U-{i}",
+                date(2026, 6, 30),
+                amount,
+                NoticeReference(2026, "26999999999", 1),
+                "0001-001",
+            )
+            for i, amount in enumerate((3_000, 1_500))
+        ],
+    )
+    import_receipts(c, "bank-payments", path)
+    by_amount = {r["amount"]: UUID(r["suspense_id"]) for r in c.collection_index.suspense()}
+    first, second = by_amount[3_000], by_amount[1_500]
+    with pytest.raises(DomainError, match="理由"):
+        c.collection.assign_suspense(
+            first, fiscal_year=2026, notice_number=target.notice_number, period=1, reason=" ", ctx=ctx("a0")
+        )
+    with pytest.raises(DomainError, match="収納台帳がありません"):
+        c.collection.assign_suspense(
+            first, fiscal_year=2026, notice_number="26000000000", period=None, reason="x", ctx=ctx("a1")
+        )
+    with pytest.raises(DomainError, match="期別 9"):
+        c.collection.assign_suspense(
+            first, fiscal_year=2026, notice_number=target.notice_number, period=9, reason="x", ctx=ctx("a2")
+        )
+    ledger = c.collection.assign_suspense(
+        first,
+        fiscal_year=2026,
+        notice_number=target.notice_number,
+        period=1,
+        reason="納付者に確認し通知書番号の誤記と判明",
+        ctx=ctx("a3"),
+    )
+    assert ledger.received == 3_000 and ledger.tax_paid.get(1) == 3_000 and ledger.conserved
+    with pytest.raises(DomainError, match="処理済み"):
+        c.collection.refund_suspense(first, reason="x", ctx=ctx("r0"))
+    c.collection.refund_suspense(second, reason="区外の税の誤納付", ctx=ctx("r1"))
+    c.runner.catch_up()
+    assert c.collection_index.suspense() == []
+    outcomes = {r["suspense_id"]: r["status"] for r in c.collection_index.suspense(include_resolved=True)}
+    assert outcomes == {str(first): "消込", str(second): "還付"}
+    resolved = c.app.repository.get(second)
+    assert resolved.resolved
+    events = list(c.app.events.get(second))
+    assert events[-1].reason == "区外の税の誤納付" and events[-1].actor == "clerk-1"

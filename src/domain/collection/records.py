@@ -63,6 +63,38 @@ class RemittanceReference:
 Reference = NoticeReference | DebitReference | RemittanceReference
 
 
+def reference_key(reference: Reference) -> str:
+    """A stable text form of a receipt's reference, kept on a 収納保留 so it can be matched again later.
+
+    ``notice:YYYY:通知書番号:期別:再発行区分`` | ``debit:顧客番号`` | ``remittance:指定番号:YYYY-MM``.
+    """
+    if isinstance(reference, NoticeReference):
+        return (
+            f"notice:{reference.fiscal_year}:{reference.notice_number}:{reference.period}:{reference.reissue}"
+        )
+    if isinstance(reference, DebitReference):
+        return f"debit:{reference.customer_number}"
+    return f"remittance:{reference.payer_number}:{reference.year:04d}-{reference.month:02d}"
+
+
+def parse_reference_key(text: str) -> Reference | None:
+    """Inverse of :func:`reference_key`; None for anything else (e.g. a free-text reference)."""
+    kind, _, rest = text.partition(":")
+    parts = rest.split(":")
+    try:
+        if kind == "notice" and len(parts) == 4 and parts[1].isascii() and parts[1].isdigit():
+            return NoticeReference(int(parts[0]), parts[1], int(parts[2]), int(parts[3]))
+        if kind == "debit" and len(parts) == 1 and parts[0]:
+            return DebitReference(parts[0])
+        if kind == "remittance" and len(parts) == 2 and parts[0]:
+            year, _, month = parts[1].partition("-")
+            if 1 <= int(month) <= 12:
+                return RemittanceReference(parts[0], int(year), int(month))
+    except ValueError:
+        return None
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """One payment received (収納), from any channel; input to 消込.

@@ -13,6 +13,9 @@ from eventsourcing.domain import Aggregate
 from domain.shared.events import AuditedCreated, AuditedEvent, CommandContext, DomainError
 from domain.shared.ids import deterministic_id
 
+#: How a 収納保留 ends: posted to a ledger (消込) or paid back to the payer (還付).
+RESOLUTIONS = ("消込", "還付")
+
 
 def suspense_id(receipt_key: str) -> UUID:
     return deterministic_id("suspense", receipt_key)
@@ -42,6 +45,7 @@ class SuspenseReceipt(Aggregate):
         TOPIC = "juminzei.collection.SuspenseResolved"
         ledger: UUID | None
         outcome: str  # 消込 | 還付
+        reason: str = ""  # why (再照合で一致, the clerk's note); absent on events before it was recorded
 
         def apply(self, aggregate: "SuspenseReceipt") -> None:
             aggregate.resolved = True
@@ -88,7 +92,14 @@ class SuspenseReceipt(Aggregate):
             **ctx.event_fields(),
         )
 
-    def resolve(self, ledger: UUID | None, outcome: str, ctx: CommandContext) -> None:
+    def resolve(self, ledger: UUID | None, outcome: str, ctx: CommandContext, reason: str = "") -> None:
+        """Close the suspense: 消込 (posted to ``ledger``) or 還付 (returned to the payer)."""
         if self.resolved:
             raise DomainError("この保留収納は処理済みです。", code="resolved")
-        self.trigger_event(self.Resolved, ledger=ledger, outcome=outcome, **ctx.event_fields())
+        if outcome not in RESOLUTIONS:
+            raise DomainError(f"処理区分は {'・'.join(RESOLUTIONS)} のいずれかです。", code="invalid_outcome")
+        if (outcome == "消込") != (ledger is not None):
+            raise DomainError(
+                "消込には収納台帳の指定が必要です（還付では指定しません）。", code="invalid_ledger"
+            )
+        self.trigger_event(self.Resolved, ledger=ledger, outcome=outcome, reason=reason, **ctx.event_fields())

@@ -87,20 +87,151 @@ def payments_status(
 
 
 @payments_app.command("suspense")
-def payments_suspense(json_out: bool = JSON_OPTION) -> None:
+def payments_suspense(
+    all_: bool = typer.Option(False, "--all", help="処理済み（消込・還付）も表示"),
+    json_out: bool = JSON_OPTION,
+) -> None:
     """収納保留: receipts that matched no ledger, with the reason (work queue)."""
     with container(cfg=settings()) as c:
         c.runner.catch_up()
-        rows = c.collection_index.suspense()
+        rows = c.collection_index.suspense(include_resolved=all_)
     if json_out:
         print_json({"suspense": rows})
         return
     table = Table(title=f"収納保留 {len(rows)} 件")
-    for column in ("receipt", "channel", "paid_on", "amount", "reason"):
+    for column in ("id", "receipt", "channel", "paid_on", "amount", "reason", "status"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r["receipt_key"], r["channel"], r["paid_on"], f"{r['amount']:,}", r["reason"])
+        table.add_row(
+            r["suspense_id"],
+            r["receipt_key"],
+            r["channel"],
+            r["paid_on"],
+            f"{r['amount']:,}",
+            r["reason"],
+            r["status"],
+        )
     console.print(table)
+
+
+@payments_app.command("reconcile")
+def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
+    """消込の照合: match every open 収納保留 again (posted if it now matches), then check every payment file
+    is reconciled (件数) and every ledger conserves its money. Exit 3 if anything does not add up."""
+    from application.collection import DEBIT_RESULTS
+
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        rematch = run_guarded(lambda: c.collection.rematch_suspense(ctx))
+        c.runner.catch_up()
+        files = [b for b in c.intake_index.batches() if b["kind"] in (*PAYMENT_KINDS, DEBIT_RESULTS)]
+        checked, unbalanced = c.collection_index.unbalanced_ledgers()
+        totals_held = c.collection_index.suspense()
+    problems = [f for f in files if not f["reconciled"] or f["gap"]]
+    data = {
+        "suspense": {
+            "rematched": rematch.posted,
+            "rematched_amount": rematch.posted_amount,
+            "still_held": len(totals_held),
+            "still_held_amount": sum(r["amount"] for r in totals_held),
+            "already_posted": rematch.duplicates,
+        },
+        "files": [
+            {
+                k: f[k]
+                for k in (
+                    "file_name",
+                    "kind",
+                    "received",
+                    "accepted",
+                    "quarantined",
+                    "rejected",
+                    "duplicates",
+                    "gap",
+                    "reconciled",
+                )
+            }
+            for f in files
+        ],
+        "files_not_reconciled": len(problems),
+        "ledgers_checked": checked,
+        "ledgers_unbalanced": unbalanced,
+        "ok": not problems and not unbalanced,
+    }
+    if json_out:
+        print_json(data)
+    else:
+        console.print(
+            f"再照合: 消込 {rematch.posted} 件 {rematch.posted_amount:,} 円 / 保留のまま"
+            f" {data['suspense']['still_held']} 件 {data['suspense']['still_held_amount']:,} 円",
+            soft_wrap=True,
+        )
+        for f in files:
+            mark = "OK" if f["reconciled"] and not f["gap"] else "要確認"
+            console.print(
+                f"  {mark} {f['file_name']} ({f['kind']}): 受付 {f['received']} = 消込 {f['accepted']}"
+                f" + 保留 {f['quarantined']} + エラー {f['rejected']} + 重複 {f['duplicates']}"
+                f" 差異 {f['gap'] or 0}",
+                soft_wrap=True,
+                highlight=False,
+            )
+        console.print(f"収納台帳 {checked} 件: 保存則の不一致 {len(unbalanced)} 件")
+    if not data["ok"]:
+        fail("照合で不一致があります（上記の要確認・不一致を確認してください）。", 3)
+
+
+@payments_app.command("resolve")
+def payments_resolve(
+    suspense_id: str = typer.Argument(..., help="収納保留のID (`payments suspense` の id)"),
+    notice_number: str | None = typer.Option(None, "--notice-number", help="振替先の通知書番号"),
+    fiscal_year: int | None = typer.Option(None, "--fiscal-year", help="振替先の年度"),
+    period: int | None = typer.Option(None, "--period", help="振替先の期別（省略時は古い期から充当）"),
+    refund: bool = typer.Option(False, "--refund", help="収納台帳に振り替えず、納付者へ還付する"),
+    reason: str = typer.Option(..., "--reason", help="処理の理由（記録されます）"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """収納保留の解消: post a held receipt to the ledger the clerk identified (振替), or refund it (還付)."""
+    from uuid import UUID
+
+    try:
+        held = UUID(suspense_id)
+    except ValueError:
+        fail(f"収納保留のIDの形式が正しくありません: {suspense_id}", 2)
+    if refund == (notice_number is not None):
+        fail(
+            "--notice-number と --fiscal-year で振替先を指定するか、--refund を指定してください（どちらか一方）。",
+            2,
+        )
+    if notice_number is not None and fiscal_year is None:
+        fail("--fiscal-year: 振替先の年度を指定してください。", 2)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        if refund:
+            run_guarded(lambda: c.collection.refund_suspense(held, reason=reason, ctx=ctx))
+            data: dict[str, Any] = {"suspense_id": str(held), "outcome": "還付"}
+        else:
+            assert notice_number is not None and fiscal_year is not None
+            ledger = run_guarded(
+                lambda: c.collection.assign_suspense(
+                    held,
+                    fiscal_year=fiscal_year,
+                    notice_number=notice_number,
+                    period=period,
+                    reason=reason,
+                    ctx=ctx,
+                )
+            )
+            data = {"suspense_id": str(held), "outcome": "消込", "ledger_id": str(ledger.id)}
+        c.runner.catch_up()
+    if json_out:
+        print_json(data)
+    else:
+        console.print(f"収納保留 {held}: {data['outcome']}")
 
 
 debit_app = typer.Typer(help="口座振替 (direct debit): request file, result file.", no_args_is_help=True)
