@@ -26,8 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from adapters.formats import (
+    bank_payments,
+    cvs_payments,
     debit_mandates,
     disability,
+    eltax_payments,
     eltax_pension,
     eltax_salary,
     employers,
@@ -47,7 +50,16 @@ from adapters.formats.layouts.eltax_pension import PENSION_LAYOUTS
 from adapters.formats.layouts.eltax_salary import SALARY_LAYOUTS
 from adapters.formats.zengin import zengin_kana
 from adapters.synthetic import names as V
-from domain.collection.records import AccountType, DebitMandate, MandateAction
+from application.assessment.documents import DEFAULT_CVS_COMPANY_CODE, notice_number
+from domain.collection.records import (
+    AccountType,
+    Channel,
+    DebitMandate,
+    MandateAction,
+    NoticeReference,
+    Receipt,
+)
+from domain.documents import barcode
 from domain.intake import (
     VALID_GRADES,
     AssistanceKind,
@@ -92,6 +104,16 @@ FILES = {  # kind -> file name, in import order
     "furusato-notice": "furusato_notices.csv",
     "debit-mandates": "debit_mandates.csv",
 }
+#: Sample receipts, imported after the levy and ``ledger open`` (manifest key ``payment_files``).
+PAYMENT_FILES = {
+    "bank-payments": "sample_bank_payments.csv",
+    "cvs-payments": "sample_cvs_payments.csv",
+    "eltax-payments": "sample_eltax_payments.csv",
+}
+#: Anomalies in the sample payment files (beside ``ANOMALY_KINDS`` in the intake files).
+PAYMENT_ANOMALY_KINDS = ("unknown_payment_reference", "duplicate_payment")
+#: A notice number no ledger has (年度下2桁 99…): its sample receipt must land in 収納保留.
+UNKNOWN_NOTICE = "99999999999"
 #: Banks and branches that exist in the zengin-code master (みずほ本店, 三菱UFJ本店, 三井住友本店, ゆうちょ以外).
 MANDATE_BANKS = (("0001", "001"), ("0005", "001"), ("0009", "001"))
 ENCODINGS = {k: "utf-8" for k in FILES} | {"eltax-salary": "cp932", "eltax-pension": "cp932"}
@@ -230,6 +252,7 @@ class _Gen:
         self.jan1 = date(fiscal_year, 1, 1)
         self.rng = random.Random(f"juminzei-synthetic:{seed}:{fiscal_year}")
         self.serial = 0
+        self.payment_serial = 0
         self.household_serial = 0
         self.mn_offset = self.rng.randrange(10**10, 10**11)
         self.anomalies: list[dict[str, Any]] = []
@@ -509,6 +532,13 @@ class _Gen:
         w_mnd = debit_mandates.open_writer(paths["debit-mandates"])
         # A separate stream, so adding mandates leaves every other file of a seed unchanged.
         self.mandate_rng = random.Random(self.seed * 7919 + 17)
+        pay_paths = {k: self.out / f for k, f in PAYMENT_FILES.items()}
+        self.payment_rng = random.Random(self.seed * 7919 + 29)  # likewise for the sample receipts
+        w_pay = {
+            "bank-payments": bank_payments.open_writer(pay_paths["bank-payments"]),
+            "cvs-payments": cvs_payments.open_writer(pay_paths["cvs-payments"]),
+            "eltax-payments": eltax_payments.open_writer(pay_paths["eltax-payments"]),
+        }
         self.w_sal = w_sal
         counted = 0
         households = 0
@@ -529,11 +559,13 @@ class _Gen:
                 if taxable_here:
                     self.emit_filings(hh, w_sal, w_pen, w_tax, w_fur)
                     self.emit_mandates(hh, w_mnd)
+                    self.emit_payments(hh, w_pay)
+            self.emit_payment_anomalies(w_pay)
             for kind, report in self.deferred_salary:
                 line = w_sal.write(report)
                 self.anomalies.append({"kind": kind, "file": FILES["eltax-salary"], "line": line})
         finally:
-            for w in (w_res, w_pa, w_dis, w_sal, w_pen, w_tax, w_fur, w_mnd):
+            for w in (w_res, w_pa, w_dis, w_sal, w_pen, w_tax, w_fur, w_mnd, *w_pay.values()):
                 w.close()
         with employers.open_writer(paths["employers"]) as w_emp:
             for e in self.employers:
@@ -564,6 +596,16 @@ class _Gen:
             "income_year": self.year,
             "municipality_code": WARD_CODE,
             "files": files,
+            "payment_files": [
+                {
+                    "path": name,
+                    "kind": kind,
+                    "encoding": "utf-8",
+                    "sha256": sha256_file(pay_paths[kind]),
+                    "bytes": pay_paths[kind].stat().st_size,
+                }
+                for kind, name in PAYMENT_FILES.items()
+            ],
             "anomalies": sorted(self.anomalies, key=lambda a: (a["file"], a["line"], a["kind"])),
             "counts": dict(sorted(self.counts.items())),
         }
@@ -598,6 +640,67 @@ class _Gen:
                 )
             )
             self.bump("debit_mandates")
+
+    def emit_payments(self, hh: Household, writers: dict[str, Any]) -> None:
+        """Sample receipts for the 第1期 of likely 普通徴収 payers (pensioners, self-employed), by bank, コンビニ
+        or 共通納税. The generator does not run the tax engine, so amounts are an estimate (10 % of income
+        over the basic deduction plus 均等割, a quarter, rounded down to 100 yen): after the levy they post as
+        full, partial or over-payments (held), and a payer found non-taxable lands in 収納保留 — which is what
+        消込 must handle."""
+        rng = self.payment_rng
+        for p in hh.members:
+            if p.role not in ("pensioner", "self_employed") or rng.random() >= 0.3:
+                continue
+            estimate = (max(self.total_income(p) - 430_000, 0) // 10 + 5_000) // 4 // 100 * 100
+            if estimate <= 0:
+                continue
+            self.payment_serial += 1
+            notice = notice_number(p.address_number, self.fy)
+            paid_on = date(self.fy, 6, 1) + timedelta(days=rng.randrange(0, 30))
+            channel = rng.choices(("bank-payments", "cvs-payments", "eltax-payments"), (5, 3, 2))[0]
+            receipt = self.sample_receipt(channel, notice, paid_on, estimate)
+            writers[channel].write(receipt)
+            self.bump(f"sample_{channel.replace('-', '_')}")
+
+    def sample_receipt(self, channel: str, notice: str, paid_on: date, amount: int) -> Receipt:
+        serial = f"{self.payment_serial:08d}"
+        reference = NoticeReference(self.fy, notice, 1)
+        if channel == "bank-payments":
+            return Receipt(Channel.BANK, f"B{serial}", paid_on, amount, reference, collected_by="0001-001")
+        if channel == "eltax-payments":
+            return Receipt(
+                Channel.ELTAX, f"EL{serial}", paid_on, amount, reference, collected_by="ダイレクト納付"
+            )
+        code = barcode.compose(
+            company_code=DEFAULT_CVS_COMPANY_CODE,
+            fiscal_year=self.fy,
+            notice_number=notice,
+            period=1,
+            payment_deadline=date(self.fy, 6, 30),
+            amount=min(amount, barcode.MAX_AMOUNT),
+        )
+        return Receipt(
+            Channel.CVS,
+            f"CV{serial}",
+            paid_on,
+            min(amount, barcode.MAX_AMOUNT),
+            reference,
+            collected_by="SEVEN-00123",
+            barcode=code,
+        )
+
+    def emit_payment_anomalies(self, writers: dict[str, Any]) -> None:
+        """One bank receipt for a notice number no ledger has (→ 収納保留) and one repeated line (→ 重複)."""
+        self.payment_serial += 1
+        unknown = self.sample_receipt("bank-payments", UNKNOWN_NOTICE, date(self.fy, 6, 28), 12_300)
+        line = writers["bank-payments"].write(unknown)
+        self.anomalies.append(
+            {"kind": "unknown_payment_reference", "file": PAYMENT_FILES["bank-payments"], "line": line}
+        )
+        line = writers["bank-payments"].write(unknown)
+        self.anomalies.append(
+            {"kind": "duplicate_payment", "file": PAYMENT_FILES["bank-payments"], "line": line}
+        )
 
     def emit_registry(self, hh: Household, w: Any) -> None:
         rng = self.rng

@@ -14,7 +14,7 @@ silently.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -148,9 +148,12 @@ class LevyService:
         fiscal_year: int,
         ctx: CommandContext,
         progress: Callable[[int, int], None] | None = None,
+        only: Sequence[UUID] | None = None,
     ) -> LevyRunResult:
+        """当初賦課 of everyone with 課税資料 for the 年度, or 随時賦課 of ``only`` these taxpayers (e.g. after a
+        期限後申告 for an earlier 年度); either way a taxpayer already assessed for the 年度 is skipped."""
         result = LevyRunResult(fiscal_year)
-        candidates = self.index.levy_candidates(fiscal_year)
+        candidates = self.index.levy_candidates(fiscal_year) if only is None else sorted(set(only))
         done = 0
         for start in range(0, len(candidates), self.chunk_size):
             chunk = candidates[start : start + self.chunk_size]

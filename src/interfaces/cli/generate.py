@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Output directory (created if missing)."),
         json_out: bool = typer.Option(False, "--json", help="Print the manifest summary as JSON."),
     ) -> None:
-        """合成データ生成: 住民記録・給与/年金支払報告書・確定申告書・申告特例通知書・生活保護・障害者."""
+        """合成データ生成: 住民記録・給与/年金支払報告書・確定申告書・申告特例通知書・生活保護・障害者・口座振替・収納."""
         started = time.perf_counter()
         try:
             manifest = generate_files(out, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)
@@ -43,6 +43,9 @@ def register(app: typer.Typer) -> None:
             "fiscal_year": manifest["fiscal_year"],
             "income_year": manifest["income_year"],
             "files": [{"path": f["path"], "kind": f["kind"], "bytes": f["bytes"]} for f in manifest["files"]],
+            "payment_files": [
+                {"path": f["path"], "kind": f["kind"], "bytes": f["bytes"]} for f in manifest["payment_files"]
+            ],
             "anomalies": len(manifest["anomalies"]),
             "counts": manifest["counts"],
         }
@@ -51,5 +54,8 @@ def register(app: typer.Typer) -> None:
             return
         typer.echo(f"{out} に {len(manifest['files'])} ファイルを生成しました（{elapsed:.1f} 秒）。")
         for f in manifest["files"]:
+            typer.echo(f"  {f['kind']:<18} {f['path']:<26} {f['bytes']:>12,} bytes")
+        typer.echo("  収納データ（賦課・調定の後に `juminzei payments import KIND FILE` で取込）:")
+        for f in manifest["payment_files"]:
             typer.echo(f"  {f['kind']:<18} {f['path']:<26} {f['bytes']:>12,} bytes")
         typer.echo(f"  意図的な異常データ: {len(manifest['anomalies'])} 件 (manifest.json の anomalies)")

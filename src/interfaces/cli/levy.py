@@ -36,20 +36,43 @@ ADDRESS = typer.Option(..., "--address-number", help="宛名番号")
 
 
 @levy_app.command("run")
-def levy_run(fiscal_year: int = FY, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
-    """当初賦課: assess everyone with 課税資料 (resumable; a rerun creates no duplicate levy)."""
+def levy_run(
+    fiscal_year: int = FY,
+    taxpayers: list[str] = typer.Option(
+        [], "--taxpayer", help="随時賦課: この宛名番号の納税者だけを賦課（複数指定可）"
+    ),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """当初賦課: assess everyone with 課税資料 (resumable; a rerun creates no duplicate levy); with
+    ``--taxpayer``, 随時賦課 of just those taxpayers (e.g. after a 期限後申告 for an earlier 年度)."""
+    from domain.taxpayer.model import taxpayer_id
+
     cfg = settings()
     ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
+    only = None
+    if taxpayers:
+        bad = [t for t in taxpayers if not (t.isascii() and t.isdigit())]
+        if bad:
+            fail(f"--taxpayer: 宛名番号は数字で指定してください: {', '.join(bad)}", 2)
+        only = [taxpayer_id(t) for t in taxpayers]
     with container(cfg=cfg) as c:
         c.runner.catch_up()
+        if only is not None:
+            missing = [t for t, uuid in zip(taxpayers, only, strict=True) if uuid not in c.app.repository]
+            if missing:
+                fail(f"--taxpayer: 宛名番号が登録されていません: {', '.join(missing)}", 2)
         if json_out:
-            result = run_guarded(lambda: c.levy.run(fiscal_year, ctx))
+            result = run_guarded(lambda: c.levy.run(fiscal_year, ctx, only=only))
         else:
             with Progress(console=console, transient=True) as bar:
-                task = bar.add_task(f"{fiscal_year}年度 当初賦課", total=None)
+                task = bar.add_task(f"{fiscal_year}年度 {'随時' if only else '当初'}賦課", total=None)
                 result = run_guarded(
                     lambda: c.levy.run(
-                        fiscal_year, ctx, lambda done, total: bar.update(task, completed=done, total=total)
+                        fiscal_year,
+                        ctx,
+                        lambda done, total: bar.update(task, completed=done, total=total),
+                        only=only,
                     )
                 )
         c.runner.catch_up()

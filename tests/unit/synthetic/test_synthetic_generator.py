@@ -21,7 +21,7 @@ from adapters.formats import (
     public_assistance,
     resident_registry,
 )
-from adapters.synthetic.generator import ANOMALY_KINDS, generate
+from adapters.synthetic.generator import ANOMALY_KINDS, PAYMENT_ANOMALY_KINDS, generate
 from domain.intake import ChangeReason, DependentKind, ParsedRecord, RegistrationKind, SubmissionKind
 from interfaces.cli.generate import register
 
@@ -85,7 +85,8 @@ def test_manifest_lists_existing_files_in_import_order(generated) -> None:  # ty
     assert kinds.index("eltax-salary") < kinds.index("etax-return")
     for f in manifest["files"]:
         assert (out / f["path"]).is_file()
-    assert {p.name for p in out.iterdir()} == {f["path"] for f in manifest["files"]} | {"manifest.json"}
+    listed = {f["path"] for f in manifest["files"]} | {f["path"] for f in manifest["payment_files"]}
+    assert {p.name for p in out.iterdir()} == listed | {"manifest.json"}
 
 
 def test_every_file_parses_without_errors_and_reconciles(generated, parsed) -> None:  # type: ignore[no-untyped-def]
@@ -147,8 +148,9 @@ def test_content_is_realistic(parsed) -> None:  # type: ignore[no-untyped-def]
 
 def test_anomalies_are_present_and_real(generated, parsed) -> None:  # type: ignore[no-untyped-def]
     _, manifest = generated
-    anomalies = manifest["anomalies"]
-    assert {a["kind"] for a in anomalies} == set(ANOMALY_KINDS)
+    assert {a["kind"] for a in manifest["anomalies"]} == {*ANOMALY_KINDS, *PAYMENT_ANOMALY_KINDS}
+    # the payment-file anomalies are checked in test_sample_payment_files_parse_and_carry_their_anomalies
+    anomalies = [a for a in manifest["anomalies"] if a["kind"] in ANOMALY_KINDS]
     salary = {r.line: r for r in parsed["eltax-salary"].records}
     registry = {
         r.record.individual_number: r.record
@@ -230,3 +232,28 @@ def test_cli_generate_json(tmp_path: Path) -> None:
         ],
     )
     assert bad.exit_code == 2
+
+
+def test_sample_payment_files_parse_and_carry_their_anomalies(generated) -> None:  # type: ignore[no-untyped-def]
+    """Sample receipts (bank, コンビニ, 共通納税) parse cleanly; the unknown reference and the repeated line the
+    manifest names are really there."""
+    from adapters.formats import bank_payments, cvs_payments, eltax_payments
+    from adapters.synthetic.generator import UNKNOWN_NOTICE
+
+    out, manifest = generated
+    modules = {m.KIND: m for m in (bank_payments, cvs_payments, eltax_payments)}
+    assert [f["kind"] for f in manifest["payment_files"]] == list(modules)
+    outcomes = {}
+    for f in manifest["payment_files"]:
+        outcome = modules[f["kind"]].parse(out / f["path"])
+        assert outcome.errors == [] and outcome.file_errors == [] and outcome.records, f["kind"]
+        assert outcome.sha256 == f["sha256"]
+        assert manifest["counts"][f"sample_{f['kind'].replace('-', '_')}"] > 0
+        outcomes[f["kind"]] = outcome
+    bank = {r.line: r.record for r in outcomes["bank-payments"].records}
+    anomalies = {a["kind"]: a for a in manifest["anomalies"] if a["file"] == "sample_bank_payments.csv"}
+    unknown = bank[anomalies["unknown_payment_reference"]["line"]]
+    assert unknown.reference.notice_number == UNKNOWN_NOTICE
+    assert bank[anomalies["duplicate_payment"]["line"]] == unknown
+    for r in outcomes["cvs-payments"].records:
+        assert r.record.amount == int(r.record.barcode[37:43]), "the amount is the barcode's"
