@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
+from application.assessment.documents import DocumentService, IssuedDocument
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import AssessmentStatus, CollectionMethod
 from domain.collection.ledger import Charge, PaymentLedger, ledger_id
@@ -425,12 +426,25 @@ class OverpaymentService:
         return paid
 
 
+class Dunning(NamedTuple):
+    """One 督促 issued: the ledger, 期別, unpaid 本税, whether past the 20-day limit, and its 督促状."""
+
+    ledger: PaymentLedger
+    period: int
+    unpaid: int
+    after_20_days: bool
+    document: IssuedDocument | None
+
+
 class ArrearsService:
     """延滞金, 督促, 決算 (滞納繰越)."""
 
-    def __init__(self, app: JuminzeiApplication, index: CollectionIndex) -> None:
+    def __init__(
+        self, app: JuminzeiApplication, index: CollectionIndex, documents: DocumentService | None = None
+    ) -> None:
         self.app = app
         self.index = index
+        self.documents = documents
 
     def late_fees(self, as_of: date, ctx: CommandContext) -> tuple[int, int]:
         """延滞金 (地方税法 第326条) per installment, from the engine: on the unpaid 本税 to ``as_of``, or on a
@@ -464,25 +478,42 @@ class ArrearsService:
             self.app.save(*batch)
         return assessed, total
 
-    def dunning(self, as_of: date, ctx: CommandContext) -> list[tuple[PaymentLedger, int, int, bool]]:
-        """督促 (地方税法 第329条): one 督促 per unpaid overdue installment; ``late`` if past the 20-day limit."""
-        issued: list[tuple[PaymentLedger, int, int, bool]] = []
-        batch: list[PaymentLedger] = []
+    def dunning(self, as_of: date, ctx: CommandContext) -> list[Dunning]:
+        """督促 (地方税法 第329条): one 督促 per unpaid overdue 普通徴収 installment; ``after_20_days`` if past the
+        20-day limit. With a document service, each 督促 gets its 督促状 (unpaid 本税, 延滞金 to ``as_of`` from
+        the engine, 指定期限, a 納付書), recorded on the assessment and saved with the ledger in one commit."""
+        from domain.taxrules.late_fee import compute_late_fee
+
+        issued: list[Dunning] = []
         for uuid in self.index.ledgers():
             ledger: PaymentLedger = self.app.repository.get(uuid)
-            changed = False
+            assessment: Assessment | None = None
             for charge in ledger.charges:
                 if charge.method != "普通徴収":
                     continue
                 unpaid = ledger.tax_outstanding(charge.period)
-                if ledger.dun(charge.period, as_of, ctx):
-                    assert charge.due_date is not None
-                    issued.append((ledger, charge.period, unpaid, (as_of - charge.due_date).days > 20))
-                    changed = True
-            if changed:
-                batch.append(ledger)
-        if batch:
-            self.app.save(*batch)
+                if not ledger.dun(charge.period, as_of, ctx):
+                    continue
+                assert charge.due_date is not None
+                document = None
+                if self.documents is not None:
+                    if assessment is None:
+                        assessment = self.app.repository.get(ledger.assessment_id)
+                    document = self.documents.dunning_notice(
+                        assessment,
+                        period=charge.period,
+                        label=charge.label,
+                        original_due_date=charge.due_date,
+                        unpaid_tax=unpaid,
+                        late_fee=compute_late_fee(unpaid, charge.due_date, as_of).late_fee,
+                        issue_date=as_of,
+                        ctx=ctx,
+                    )
+                issued.append(
+                    Dunning(ledger, charge.period, unpaid, (as_of - charge.due_date).days > 20, document)
+                )
+            if issued and issued[-1].ledger is ledger:
+                self.app.save(ledger, *([assessment] if assessment is not None else []))
         return issued
 
     def close_year(self, fiscal_year: int, ctx: CommandContext) -> dict[str, int]:

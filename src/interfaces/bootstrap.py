@@ -186,6 +186,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
 
     collection_index = SqlCollection(db, ledger)
     collection = CollectionService(app, collection_index, notice_number)
+    documents = DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key)))
     debit = DebitService(app, collection_index)
     handlers = {kind: collection.post_receipt for kind in (*PAYMENT_KINDS, DEBIT_RESULTS)}
     handlers[DEBIT_MANDATES] = debit.mandate_record
@@ -212,7 +213,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         levy=LevyService(app, ledger, is_public_holiday_or_closed),
         assessments=AssessmentService(app, is_public_holiday_or_closed),
         assessment_queries=AssessmentQueries(app),
-        documents=DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key))),
+        documents=documents,
         inspection=InspectionService(app),
         disclosure=DisclosureService(app, SqlAccessLog(db), ledger, db, SqlProvisions(db)),
         access_log=SqlAccessLog(db),
@@ -225,7 +226,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         collection_index=collection_index,
         debit=debit,
         overpayments=OverpaymentService(app, collection_index),
-        arrears=ArrearsService(app, collection_index),
+        arrears=ArrearsService(app, collection_index, documents),
         staff=staff,
         warnings=warnings,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
@@ -29,6 +30,15 @@ def test_demo_collection_then_reconcile_and_resolve(cli_env: dict[str, str]) -> 
     assert prior["fiscal_year"] == 2025 and prior["levied"] == 1 and prior["tax"] > 0
     assert col["overpayments"]["appropriated"] >= 1, "the overpayment goes to the unpaid earlier 年度 first"
     assert col["overpayments"]["appropriated_amount"] == col["totals"]["appropriated_out"]
+    assert col["dunning"]["issued"] >= 1, "the failed direct debit leaves 第1期 unpaid: 督促"
+    for file in col["dunning"]["files"]:
+        assert Path(file).read_bytes().startswith(b"%PDF")
+    assert (
+        json.loads(
+            invoke("payments", "dunning", "--as-of", "2026-07-21", "--as", "clerk-1", "--json").stdout
+        )["issued"]
+        == 0
+    ), "one 督促 per installment"
 
     first = invoke("payments", "reconcile", "--as", "clerk-1", "--json")
     assert first.exit_code == 0, first.output

@@ -338,10 +338,29 @@ def test_late_fee_dunning_and_closing(ledgers: Any) -> None:
     assert again == 0, "recomputing on the same day changes nothing"
 
     issued = c.arrears.dunning(date(2026, 7, 15), ctx("dun"))
-    assert any(led.id == unpaid.id and p == 1 and not after for led, p, _, after in issued)
+    assert any(d.ledger.id == unpaid.id and d.period == 1 and not d.after_20_days for d in issued)
     assert all(
-        led.id != late.id or p != 1 for led, p, _, _ in c.arrears.dunning(date(2026, 7, 16), ctx("dun2"))
+        d.ledger.id != late.id or d.period != 1 for d in c.arrears.dunning(date(2026, 7, 16), ctx("dun2"))
     )
+    notice = next(d.document for d in issued if d.ledger.id == unpaid.id and d.period == 1)
+    assert notice is not None and notice.kind == "督促状"
+    model = notice.model
+    charge = unpaid.charges[0]
+    assert (model.unpaid_tax, model.original_due_date, model.pay_by) == (
+        charge.amount,
+        charge.due_date,
+        date(2026, 7, 25),
+    )
+    assert model.late_fee == compute_late_fee(charge.amount, charge.due_date, date(2026, 7, 15)).late_fee
+    assert model.slip.barcode is not None and model.slip.barcode[29] == "1", (
+        "再発行区分 1 on the 督促状's slip"
+    )
+    assessment = c.app.repository.get(unpaid.assessment_id)
+    assert notice.document_id in assessment.documents, "the 督促状 is a recorded document of the assessment"
+    assert c.documents.model_of(notice.document_id, assessment.id) == model, "re-renderable from its event"
+    from adapters.documents.pdf import render
+
+    assert render(model).startswith(b"%PDF")
 
     totals = c.arrears.close_year(2026, ctx("close"))
     assert (

@@ -42,6 +42,7 @@ from domain.documents.models import (
     CalculationBasis,
     CertificateModel,
     ChangeNoticeModel,
+    DunningNoticeModel,
     EmployeeSpecialCollectionModel,
     EmployerSpecialCollectionModel,
     InstallmentSlip,
@@ -746,6 +747,54 @@ def render_non_resident_notice(model: NonResidentNoticeModel) -> bytes:
     return doc.finish()
 
 
+def render_dunning_notice(model: DunningNoticeModel) -> bytes:
+    """督促状 (地方税法 第329条) with one 納付書 for the unpaid 本税."""
+    m = model
+    doc = _Doc(title="督促状", issuer=m.issuer, issue_date=m.issue_date)
+    _header(doc, f"{_tax_names(m.issuer)} 督促状", m.fiscal_year)
+    _addressee(doc, m.addressee)
+    _issuer_block(doc, m.issuer, m.issue_date)
+    doc.text(15, 62, f"通知書番号 {m.notice_number}　　宛名番号 {m.taxpayer_number}", size=9)
+    doc.text(
+        15,
+        69,
+        f"{fiscal_year_label(m.fiscal_year)}の{_tax_names(m.issuer)}の次の税額が納期限までに納付されていません。"
+        "地方税法第329条の規定により督促します。",
+        size=9,
+    )
+    rows = [
+        ["期別", "納期限", "未納税額（本税）", "延滞金（発付日現在）", "指定期限"],
+        [m.label, era_date(m.original_due_date), yen(m.unpaid_tax), yen(m.late_fee), era_date(m.pay_by)],
+    ]
+    end = doc.table(15, 77, [20, 40, 40, 45, 40], rows, aligns=["c", "l", "r", "r", "l"], row_h=7)
+    doc.text(15, end + 8, f"指定期限までに本税 {yen(m.unpaid_tax)} を納付してください。", size=11, bold=True)
+    notes = (
+        "延滞金は納期限の翌日から納付の日までの日数に応じて計算されます（地方税法第326条）。"
+        "本税を納付した後に延滞金の納付書をお送りします。",
+        "この督促状を発した日から起算して10日を経過した日までに完納されない場合は、"
+        "財産の差押えを受けることがあります（地方税法第331条）。",
+        "すでに納付された場合は、行き違いですのでご容赦ください。",
+    )
+    end = _notes(doc, end + 16, notes)
+    doc.text(
+        15,
+        doc.ensure(max(end + 4, 270), 5),
+        "この督促に不服がある場合は、この督促状を受けた日の翌日から起算して3か月以内に"
+        f"{m.issuer.municipality_name}長に対して審査請求をすることができます。",
+        size=7.5,
+    )
+    _slips(
+        doc,
+        (m.slip,),
+        fiscal_year=m.fiscal_year,
+        notice_number=m.notice_number,
+        taxpayer_number=m.taxpayer_number,
+        name=m.addressee.name,
+        issuer=m.issuer,
+    )
+    return doc.finish()
+
+
 RENDERERS: dict[type, Callable[..., bytes]] = {
     TaxNoticeModel: render_tax_notice,
     EmployerSpecialCollectionModel: render_employer_notice,
@@ -753,6 +802,7 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     ChangeNoticeModel: render_change_notice,
     CertificateModel: render_certificate,
     NonResidentNoticeModel: render_non_resident_notice,
+    DunningNoticeModel: render_dunning_notice,
 }
 
 

@@ -11,7 +11,7 @@ the same version twice records it once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +30,7 @@ from domain.documents.models import (
     CertificateModel,
     CertificateSubject,
     ChangeNoticeModel,
+    DunningNoticeModel,
     EmployeeSpecialCollectionModel,
     EmployerSpecialCollectionModel,
     InstallmentChange,
@@ -62,6 +63,9 @@ REISSUED_SLIP = "再発行納付書"
 CHANGE_NOTICE = "税額変更通知書"
 EMPLOYEE_NOTICE = "特別徴収税額決定通知書（納税義務者用）"
 CERTIFICATE = "課税・非課税証明書"
+DUNNING_NOTICE = "督促状"
+#: 指定期限 on a 督促状: the 10th day after issue, after which 差押 is possible (地方税法 第331条第1項第1号).
+DUNNING_PAY_BY_DAYS = 10
 NON_RESIDENT_NOTICE = "住登外課税通知（他団体通知）"
 
 _MODEL_TYPES = {cls.__name__: cls for cls in DOCUMENT_MODELS}
@@ -70,6 +74,16 @@ _MODEL_TYPES = {cls.__name__: cls for cls in DOCUMENT_MODELS}
 def notice_number(address_number: str, fiscal_year: int) -> str:
     """通知書番号 (11 digits): 年度下2桁 + 宛名番号 (right-aligned, 9 digits)."""
     return f"{fiscal_year % 100:02d}{int(address_number) % 10**9:09d}"
+
+
+def _slip_period(stored: dict[str, Any]) -> int | None:
+    """The 期別 of the slip in a stored 再発行納付書 or 督促状 model."""
+    data = stored["data"]
+    if stored["type"] == DunningNoticeModel.__name__:
+        return int(data["period"])
+    installments = data.get("installments") or [{}]
+    period = installments[0].get("period")
+    return None if period is None else int(period)
 
 
 def taxes_from(amounts: LevyAmounts) -> TaxAmounts:
@@ -300,15 +314,7 @@ class DocumentService:
         assessment, taxpayer = self._load(address_number, fiscal_year)
         if outstanding <= 0:
             raise DomainError("この期別は完納されています。再発行の必要はありません。", code="paid")
-        previous = [
-            e
-            for e in self.app.events.get(assessment.id)
-            if isinstance(e, Assessment.DocumentIssued)
-            and e.document_kind == REISSUED_SLIP
-            and isinstance(e.model, dict)
-            and e.model["data"]["installments"][0]["period"] == period
-        ]
-        reissue = min(len(previous) + 1, 9)
+        reissue = self._next_reissue(assessment, period)
         number = notice_number(address_number, fiscal_year)
         code = None
         if outstanding <= barcode.MAX_AMOUNT:
@@ -351,6 +357,74 @@ class DocumentService:
         )
         self.app.save(assessment)
         return IssuedDocument(document_id, REISSUED_SLIP, model)
+
+    def _next_reissue(self, assessment: Assessment, period: int) -> int:
+        """再発行区分 for a new slip of ``period``: 1 + the slips already reissued for it (再発行納付書 and
+        督促状 both carry one), at most 9."""
+        previous = [
+            e
+            for e in self.app.events.get(assessment.id)
+            if isinstance(e, Assessment.DocumentIssued)
+            and e.document_kind in (REISSUED_SLIP, DUNNING_NOTICE)
+            and isinstance(e.model, dict)
+            and _slip_period(e.model) == period
+        ]
+        return min(len(previous) + 1, 9)
+
+    def dunning_notice(
+        self,
+        assessment: Assessment,
+        *,
+        period: int,
+        label: str,
+        original_due_date: date,
+        unpaid_tax: int,
+        late_fee: int,
+        issue_date: date,
+        ctx: CommandContext,
+    ) -> IssuedDocument:
+        """督促状 (地方税法 第329条) for one unpaid 期別, recorded on ``assessment`` but **not saved**: the caller
+        saves it with the ledger's ``DunningIssued`` so the 督促 and its document commit together."""
+        taxpayer: Taxpayer = self.app.repository.get(assessment.taxpayer_id)
+        number = notice_number(taxpayer.address_number, assessment.fiscal_year)
+        pay_by = issue_date + timedelta(days=DUNNING_PAY_BY_DAYS)
+        reissue = self._next_reissue(assessment, period)
+        code = None
+        if unpaid_tax <= barcode.MAX_AMOUNT:
+            code = barcode.compose(
+                company_code=self.cvs_company_code,
+                fiscal_year=assessment.fiscal_year,
+                notice_number=number,
+                period=period,
+                payment_deadline=pay_by,
+                amount=unpaid_tax,
+                reissue=reissue,
+            )
+        model = DunningNoticeModel(
+            fiscal_year=assessment.fiscal_year,
+            issue_date=issue_date,
+            notice_number=number,
+            taxpayer_number=taxpayer.address_number,
+            addressee=self._addressee(taxpayer),
+            issuer=self.issuer,
+            period=period,
+            label=label,
+            original_due_date=original_due_date,
+            unpaid_tax=unpaid_tax,
+            late_fee=late_fee,
+            pay_by=pay_by,
+            slip=InstallmentSlip(period, f"{label}（督促）", unpaid_tax, pay_by, code),
+        )
+        document_id = str(deterministic_id("document", str(assessment.id), DUNNING_NOTICE, str(period)))
+        assessment.record_document(
+            document_kind=DUNNING_NOTICE,
+            document_id=document_id,
+            model={"type": type(model).__name__, "data": model.to_dict()},
+            recipient="納税義務者",
+            verification_code=None,
+            ctx=ctx,
+        )
+        return IssuedDocument(document_id, DUNNING_NOTICE, model)
 
     def change_notice(
         self, address_number: str, fiscal_year: int, issue_date: date, ctx: CommandContext

@@ -418,6 +418,41 @@ class NonResidentNoticeModel(_Serde):
     remarks: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class DunningNoticeModel(_Serde):
+    """督促状 — 地方税法 第329条第1項 (特別区民税・都民税の督促: 納期限後20日以内に発付).
+
+    One per unpaid 普通徴収 期別: the 本税 still unpaid, the 延滞金 to the issue date (第326条; it keeps
+    running until payment), the 指定期限 (``pay_by``) and a 納付書 for the 本税. The notice states that
+    差押 may follow if the tax is not paid by the 10th day after issue (第331条第1項第1号).
+    """
+
+    fiscal_year: int
+    issue_date: date  # 発付日
+    notice_number: str  # 通知書番号
+    taxpayer_number: str  # 宛名番号
+    addressee: Addressee
+    issuer: Issuer
+    period: int  # 期別
+    label: str  # 「第1期」
+    original_due_date: date  # 本来の納期限
+    unpaid_tax: int  # 未納本税
+    late_fee: int  # 延滞金 (発付日現在)
+    pay_by: date  # 指定期限
+    slip: InstallmentSlip
+
+    def __post_init__(self) -> None:
+        _non_negative(self, "unpaid_tax", "late_fee", "period")
+        if self.unpaid_tax <= 0:
+            raise ValueError("a 督促状 is only for unpaid tax")
+        if self.issue_date <= self.original_due_date:
+            raise ValueError("a 督促状 is issued after the 納期限")
+        if self.pay_by < self.issue_date:
+            raise ValueError("the 指定期限 is on or after the issue date")
+        if self.slip.amount != self.unpaid_tax:
+            raise ValueError("the slip pays the unpaid 本税")
+
+
 DOCUMENT_MODELS: tuple[type[_Serde], ...] = (
     TaxNoticeModel,
     EmployerSpecialCollectionModel,
@@ -425,4 +460,5 @@ DOCUMENT_MODELS: tuple[type[_Serde], ...] = (
     ChangeNoticeModel,
     CertificateModel,
     NonResidentNoticeModel,
+    DunningNoticeModel,
 )

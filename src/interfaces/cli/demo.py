@@ -279,9 +279,17 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         date(fiscal_year, 8, 10), ctx, lambda tid: mandate_id(tid) in c.app.repository
     )
     c.runner.catch_up()
+    dunned = c.arrears.dunning(date(fiscal_year, 7, 20), ctx)
+    dunning_files = []
+    for d in dunned[:3]:  # a few 督促状 as PDFs; every one is recorded as a document event
+        if d.document is not None:
+            name = f"dunning-{d.ledger.notice_number}-{d.period}.pdf"
+            dunning_files.append(_save(out / name, render(d.document.model)))
+    c.runner.catch_up()
     totals = c.collection_index.totals(fiscal_year)
     return {
         "ledgers_opened": opened,
+        "dunning": {"issued": len(dunned), "files": dunning_files},
         "bank_file": {
             "received": bank.received,
             "posted": bank.accepted,
@@ -360,6 +368,9 @@ def register(app: typer.Typer) -> None:
             f" 口座振替 振替済 {col['direct_debit']['collected']} 件・不能 {col['direct_debit']['failed']} 件 /"
             f" 還付 {col['overpayments']['refunded']} 件 / 収入 {col['totals']['received']:,} 円",
             soft_wrap=True,
+        )
+        console.print(
+            f"  督促: {col['dunning']['issued']} 件（督促状 PDF {len(col['dunning']['files'])} 件）"
         )
         samples = col["sample_payment_files"]
         for f in samples["files"]:

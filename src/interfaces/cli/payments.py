@@ -418,30 +418,49 @@ def late_fees(
 
 @payments_app.command("dunning")
 def dunning(
-    as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+    as_of: str = typer.Option(..., "--as-of", help="発付日 YYYY-MM-DD"),
+    out: Path | None = typer.Option(None, "--out", help="督促状PDFの出力先（既定: var/out/dunning-発付日）"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
-    """督促 (地方税法329条: 納期限後20日以内) for unpaid overdue 普通徴収 installments; recorded as events."""
+    """督促 (地方税法329条: 納期限後20日以内) for unpaid overdue 普通徴収 installments: a `DunningIssued` event
+    and a 督促状 (recorded document, rendered to PDF) for each."""
+    from adapters.documents.pdf import render
+
     cfg = settings()
     ctx = command_context(as_, Purpose.COLLECTION, cfg)
     day = _day(as_of, "--as-of")
+    folder = out or cfg.var_dir / "out" / f"dunning-{day.isoformat()}"
     with container(cfg=cfg) as c:
         c.runner.catch_up()
         issued = run_guarded(lambda: c.arrears.dunning(day, ctx))
         c.runner.catch_up()
-    rows = [
-        {
-            "notice_number": led.notice_number,
-            "fiscal_year": led.fiscal_year,
-            "period": p,
-            "unpaid": u,
-            "after_20_days": late,
-        }
-        for led, p, u, late in issued
-    ]
+    rows = []
+    for d in issued:
+        path = None
+        if d.document is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"dunning-{d.ledger.notice_number}-{d.period}.pdf"
+            path.write_bytes(render(d.document.model))
+        rows.append(
+            {
+                "notice_number": d.ledger.notice_number,
+                "fiscal_year": d.ledger.fiscal_year,
+                "period": d.period,
+                "unpaid": d.unpaid,
+                "late_fee": d.document.model.late_fee if d.document else None,
+                "after_20_days": d.after_20_days,
+                "document_id": d.document.document_id if d.document else None,
+                "file": str(path) if path else None,
+            }
+        )
     if json_out:
         print_json({"issued": len(rows), "dunning": rows})
     else:
-        console.print(f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）")
+        console.print(
+            f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）"
+            + (f" 督促状: {folder}" if rows else "")
+        )
 
 
 @payments_app.command("arrears")
