@@ -22,10 +22,11 @@ from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
 from application.assessment.documents import DocumentService, IssuedDocument
-from domain.assessment.assessment import Assessment
+from domain.assessment.assessment import Assessment, assessment_id
 from domain.assessment.values import AssessmentStatus, CollectionMethod
 from domain.collection.ledger import Charge, PaymentLedger, ledger_id
 from domain.collection.records import (
+    Channel,
     DebitReference,
     Receipt,
     Reference,
@@ -38,8 +39,11 @@ from domain.collection.suspense import SuspenseReceipt
 from domain.imports.batch import LineAccepted, LineQuarantined
 from domain.intake import ParsedRecord
 from domain.shared.events import CommandContext, DomainError
+from domain.taxpayer.model import taxpayer_id
 
 SUSPENSE_QUEUE = "収納保留"
+#: The collector recorded on 年金特別徴収 installments (domain.assessment.collection.plan_collection).
+PENSION_COLLECTOR = "年金保険者"
 #: 口座振替: mandates (登録・変更・解約) and the code-0 lines of a result file, through the same batches.
 DEBIT_MANDATES = "debit-mandates"
 DEBIT_RESULTS = "debit-results"
@@ -65,7 +69,9 @@ class CollectionIndex(Protocol):
 
     def assessments(self, fiscal_year: int) -> list[UUID]: ...
 
-    def assessments_collected_by(self, designation_number: str, fiscal_year: int) -> list[UUID]: ...
+    def assessments_collected_by(
+        self, designation_number: str, fiscal_year: int, method: str = "給与特別徴収"
+    ) -> list[UUID]: ...
 
 
 class CollectionService:
@@ -121,7 +127,7 @@ class CollectionService:
     def post_receipt(self, item: ParsedRecord[Receipt], chunk: Any, ctx: CommandContext) -> None:
         receipt = item.record
         key = f"{receipt.channel.value}:{receipt.receipt_id}"
-        matched = self._match(receipt.reference, receipt.amount, key, chunk.get)
+        matched = self._match(receipt.reference, receipt.amount, key, chunk.get, receipt.channel)
         if isinstance(matched, str):
             self._suspend(item, receipt, key, matched, chunk, ctx)
             return
@@ -139,6 +145,7 @@ class CollectionService:
         amount: int,
         key: str,
         ledger_of: Callable[[UUID], PaymentLedger | None],
+        channel: Channel,
     ) -> tuple[list[ReceiptShare], str] | str:
         """Where a receipt goes: its shares (ledger, 期別, amount) and the accepted reference, or the reason
         it cannot be matched (→ 収納保留)."""
@@ -148,6 +155,8 @@ class CollectionService:
                 return "口座振替の顧客番号を読み取れません。"
             reference = decoded[0]
         if isinstance(reference, RemittanceReference):
+            if channel is Channel.PENSION:
+                return self._pension_shares(reference, amount, key, ledger_of)
             return self._remittance_shares(reference, amount, key, ledger_of)
         ledger_uuid = self.index.ledger_by_notice(reference.fiscal_year, reference.notice_number)
         ledger = ledger_of(ledger_uuid) if ledger_uuid else None
@@ -184,7 +193,51 @@ class CollectionService:
                         )
         if not shares or sum(share.amount for share in shares) != amount:
             return "納入額が当月の特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。"
+        if _already_paid(shares):
+            return ALREADY_PAID
         return shares, f"remittance:{ref.payer_number}:{label}"
+
+    def _pension_shares(
+        self,
+        ref: RemittanceReference,
+        amount: int,
+        key: str,
+        ledger_of: Callable[[UUID], PaymentLedger | None],
+    ) -> tuple[list[ReceiptShare], str] | str:
+        """年金特別徴収 納入 (地方税法 第321条の7の6): one person's share (宛名番号 given) goes to that person's
+        installment of the month; an insurer's total is split over every 年金特別徴収 installment of the
+        month, accepted only when it equals their sum (else the 個人別内訳 is needed)."""
+        fiscal_year = ref.year if ref.month >= 4 else ref.year - 1  # 4月 仮徴収 … 翌2月
+        prefix = f"{ref.month}月 "
+        if ref.taxpayer_number:
+            aid = assessment_id(taxpayer_id(ref.taxpayer_number), fiscal_year)
+            candidates = [aid] if aid in self.app.repository else []
+        else:
+            candidates = self.index.assessments_collected_by(
+                PENSION_COLLECTOR, fiscal_year, CollectionMethod.PENSION.value
+            )
+        text = f"年金特別徴収 {ref.payer_number} {ref.month}月分"
+        shares: list[ReceiptShare] = []
+        for aid in candidates:
+            assessment: Assessment = self.app.repository.get(aid)
+            for period, line in enumerate(assessment.installments, start=1):
+                if line.method is CollectionMethod.PENSION and line.label.startswith(prefix) and line.amount:
+                    ledger = ledger_of(ledger_id(aid))
+                    if ledger is not None:
+                        shares.append(ReceiptShare(ledger, f"{key}:{ledger.id}", period, line.amount, text))
+        if ref.taxpayer_number:
+            if len(shares) != 1:
+                return f"宛名番号 {ref.taxpayer_number} に{ref.month}月の年金特別徴収の収納台帳がありません。"
+            if shares[0].amount != amount:
+                return "個人別の納入額が当月の年金特別徴収税額と一致しません。"
+            if _already_paid(shares):
+                return ALREADY_PAID
+            return shares, f"remittance:{ref.payer_number}:{ref.month}月分:{ref.taxpayer_number}"
+        if not shares or sum(share.amount for share in shares) != amount:
+            return "納入額が当月の年金特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。"
+        if _already_paid(shares):
+            return ALREADY_PAID
+        return shares, f"remittance:{ref.payer_number}:{ref.month}月分"
 
     def _suspend(
         self,
@@ -236,7 +289,9 @@ class CollectionService:
             held = self._open_suspense(UUID(row["suspense_id"]))
             reference = parse_reference_key(held.reference)
             matched = (
-                self._match(reference, held.amount, held.receipt_key, self._ledger_or_none)
+                self._match(
+                    reference, held.amount, held.receipt_key, self._ledger_or_none, Channel(held.channel)
+                )
                 if reference is not None
                 else "照合できる参照情報がありません（手作業で振替または還付してください）。"
             )
@@ -300,6 +355,21 @@ class CollectionService:
         held.resolve(None, "還付", ctx, reason=reason)
         self.app.save(held)
         return held
+
+
+ALREADY_PAID = "当月分がすでに納入済みの者を含みます（個人別内訳との二重納入の可能性）。"
+
+
+def _already_paid(shares: list[ReceiptShare]) -> bool:
+    """A remittance share whose month is already (partly) paid by another receipt: posting it would count
+    the same deduction twice (e.g. an insurer's total after its 個人別内訳), so the receipt is held instead.
+    A share already posted under this very receipt is a duplicate, not a conflict."""
+    return any(
+        share.receipt_id not in share.ledger.receipts
+        and share.period is not None
+        and share.ledger.tax_outstanding(share.period) < share.amount
+        for share in shares
+    )
 
 
 @dataclass(frozen=True)

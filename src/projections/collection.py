@@ -185,8 +185,10 @@ class SqlCollection:
         result: list[UUID] = self._ledger.assessments(fiscal_year)
         return result
 
-    def assessments_collected_by(self, designation_number: str, fiscal_year: int) -> list[UUID]:
-        result: list[UUID] = self._ledger.assessments_collected_by(designation_number, fiscal_year)
+    def assessments_collected_by(
+        self, designation_number: str, fiscal_year: int, method: str = "給与特別徴収"
+    ) -> list[UUID]:
+        result: list[UUID] = self._ledger.assessments_collected_by(designation_number, fiscal_year, method)
         return result
 
     def totals(self, fiscal_year: int) -> dict[str, int]:

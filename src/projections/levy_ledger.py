@@ -411,13 +411,16 @@ class SqlLevyLedger:
                 for r in cur.fetchall()
             ]
 
-    def assessments_collected_by(self, designation_number: str, fiscal_year: int) -> list[UUID]:
+    def assessments_collected_by(
+        self, designation_number: str, fiscal_year: int, method: str = "給与特別徴収"
+    ) -> list[UUID]:
+        """Assessments with installments collected by this payer (指定番号, or 年金保険者) and method."""
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT DISTINCT i.assessment_id FROM rm_installments i JOIN rm_assessments a"
                 " ON a.assessment_id = i.assessment_id WHERE a.fiscal_year = %s AND i.payer = %s AND i.method = %s"
                 " ORDER BY i.assessment_id",
-                (fiscal_year, designation_number, "給与特別徴収"),
+                (fiscal_year, designation_number, method),
             )
             return [UUID(r[0]) for r in cur.fetchall()]
 

@@ -520,3 +520,74 @@ def test_clerk_assigns_or_refunds_a_held_receipt(ledgers: Any, tmp_path: Path) -
     assert resolved.resolved
     events = list(c.app.events.get(second))
     assert events[-1].reason == "区外の税の誤納付" and events[-1].actor == "clerk-1"
+
+
+def test_pension_remittance_per_person_or_as_the_insurers_total(ledgers: Any, tmp_path: Path) -> None:
+    """年金特別徴収: a 個人別内訳 line goes to that person's month; the insurer's total is split over every
+    pensioner's month only when it equals their sum; anything else is held, never lost."""
+    from adapters.formats import pension_remittances
+
+    c = ledgers
+    pensioners = [
+        c.app.repository.get(a)
+        for a in c.ledger.assessments(2026)
+        if c.app.repository.get(a).method is CollectionMethod.PENSION
+    ]
+    assert len(pensioners) >= 2, "the generated ward has pensioners collected by 年金特別徴収"
+    october = {
+        a.id: next(
+            (p, line.amount)
+            for p, line in enumerate(a.installments, start=1)
+            if line.label.startswith("10月 ") and line.method is CollectionMethod.PENSION
+        )
+        for a in pensioners
+    }
+    first = pensioners[0]
+    address = c.app.repository.get(first.taxpayer_id).address_number
+    period, amount = october[first.id]
+
+    def remit(rid: str, total: int, person: str | None, headcount: int) -> Receipt:
+        return Receipt(
+            Channel.PENSION,
+            rid,
+            date(2026, 11, 10),
+            total,
+            RemittanceReference("0001", 2026, 10, person),
+            headcount=headcount,
+        )
+
+    path = tmp_path / "pension.csv"
+    pension_remittances.write(
+        path,
+        [
+            remit("P-1", amount, address, 1),
+            remit("P-2", amount + 100, address, 1),  # wrong amount for the person → held
+            remit("P-3", 999, None, len(pensioners)),  # a total that is not the month's sum → held
+        ],
+    )
+    summary = import_receipts(c, "pension-remittances", path)
+    assert (summary.accepted, summary.quarantined, summary.gap) == (1, 2, 0), summary.errors
+    ledger: PaymentLedger = c.app.repository.get(ledger_id(first.id))
+    assert ledger.tax_paid.get(period) == amount and ledger.conserved
+    reasons = sorted(r["reason"] for r in c.collection_index.suspense())
+    assert any("個人別の納入額" in r for r in reasons) and any("合計と一致しません" in r for r in reasons)
+
+    others = [a for a in pensioners if a.id != first.id]
+    total = sum(october[a.id][1] for a in others)
+    rest = tmp_path / "pension-rest.csv"
+    pension_remittances.write(rest, [remit("P-4", total + amount, None, len(pensioners))])
+    # the insurer's total covers everyone, including the person already paid by P-1: held, not posted twice
+    assert import_receipts(c, "pension-remittances", rest).quarantined == 1
+    assert any("二重納入" in r["reason"] for r in c.collection_index.suspense())
+    exact = tmp_path / "pension-exact.csv"
+    pension_remittances.write(
+        exact,
+        [
+            remit(f"P-5-{i}", october[a.id][1], c.app.repository.get(a.taxpayer_id).address_number, 1)
+            for i, a in enumerate(others)
+        ],
+    )
+    assert import_receipts(c, "pension-remittances", exact).accepted == len(others)
+    for a in pensioners:
+        p, due = october[a.id]
+        assert c.app.repository.get(ledger_id(a.id)).tax_paid.get(p) == due

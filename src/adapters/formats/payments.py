@@ -183,9 +183,14 @@ def join_collector(values: Sequence[str]) -> str | None:
 # --------------------------------------------------------------------------- 特別徴収 remittances
 
 
-def remittance_format(kind: str, channel: Channel, payer_label: str) -> CsvFormat[Receipt]:
-    """The shared layout of 特別徴収 remittances (employer 指定番号 or 年金保険者コード + 納入月)."""
-    header = ("受付番号", "収納日", "収納機関", payer_label, "納入月", "人員", "金額")
+def remittance_format(
+    kind: str, channel: Channel, payer_label: str, per_person: bool = False
+) -> CsvFormat[Receipt]:
+    """The shared layout of 特別徴収 remittances (employer 指定番号 or 年金保険者コード + 納入月); with
+    ``per_person`` an optional 8th column 宛名番号 makes a line one person's share (人員 must then be 1)."""
+    header = ("受付番号", "収納日", "収納機関", payer_label, "納入月", "人員", "金額") + (
+        ("宛名番号",) if per_person else ()
+    )
 
     def parse_row(r: Row) -> Receipt:
         rid = receipt_id(r, 0)
@@ -196,12 +201,15 @@ def remittance_format(kind: str, channel: Channel, payer_label: str) -> CsvForma
         if not r.raw(5):
             raise FieldError(r.name(5), "必須項目が空欄です。")
         headcount = r.count(5)
+        person = r.opt_digits(7, (10,)) if per_person else None
+        if person is not None and headcount != 1:
+            raise FieldError(r.name(5), "宛名番号を記載した行（個人別内訳）の人員は1です。")
         return Receipt(
             channel=channel,
             receipt_id=rid,
             paid_on=paid_on,
             amount=positive_amount(r, 6),
-            reference=RemittanceReference(payer, year, month),
+            reference=RemittanceReference(payer, year, month, person),
             collected_by=collector,
             headcount=headcount,
         )
@@ -218,6 +226,6 @@ def remittance_format(kind: str, channel: Channel, payer_label: str) -> CsvForma
             f"{ref.year:04d}-{ref.month:02d}",
             str(p.headcount),
             str(p.amount),
-        ]
+        ] + ([ref.taxpayer_number or ""] if per_person else [])
 
     return CsvFormat(kind, header, parse_row, to_row)

@@ -58,6 +58,9 @@ class RemittanceReference:
     payer_number: str  # 指定番号 (1–12 digits) or 年金保険者コード
     year: int  # 納入月 — year
     month: int  # 納入月 — month 1–12
+    taxpayer_number: str | None = (
+        None  # 宛名番号: one person's share (年金特別徴収 個人別内訳), else the total
+    )
 
 
 Reference = NoticeReference | DebitReference | RemittanceReference
@@ -74,7 +77,8 @@ def reference_key(reference: Reference) -> str:
         )
     if isinstance(reference, DebitReference):
         return f"debit:{reference.customer_number}"
-    return f"remittance:{reference.payer_number}:{reference.year:04d}-{reference.month:02d}"
+    key = f"remittance:{reference.payer_number}:{reference.year:04d}-{reference.month:02d}"
+    return f"{key}:{reference.taxpayer_number}" if reference.taxpayer_number else key
 
 
 def parse_reference_key(text: str) -> Reference | None:
@@ -86,10 +90,10 @@ def parse_reference_key(text: str) -> Reference | None:
             return NoticeReference(int(parts[0]), parts[1], int(parts[2]), int(parts[3]))
         if kind == "debit" and len(parts) == 1 and parts[0]:
             return DebitReference(parts[0])
-        if kind == "remittance" and len(parts) == 2 and parts[0]:
+        if kind == "remittance" and len(parts) in (2, 3) and parts[0] and all(parts[2:]):
             year, _, month = parts[1].partition("-")
             if 1 <= int(month) <= 12:
-                return RemittanceReference(parts[0], int(year), int(month))
+                return RemittanceReference(parts[0], int(year), int(month), parts[2] if parts[2:] else None)
     except ValueError:
         return None
     return None

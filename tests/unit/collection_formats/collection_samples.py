@@ -262,4 +262,17 @@ def remittances(channel: Channel) -> list[Receipt]:
             reference=RemittanceReference("000000000001", 2026, 11),
             headcount=0,
         ),
-    ]
+    ] + (
+        [  # 年金特別徴収 個人別内訳: one person's share
+            Receipt(
+                channel=channel,
+                receipt_id="P2026110001-1",
+                paid_on=date(2026, 11, 10),
+                amount=6_100,
+                reference=RemittanceReference("0001", 2026, 10, "0000100147"),
+                headcount=1,
+            )
+        ]
+        if channel is Channel.PENSION
+        else []
+    )

@@ -205,10 +205,15 @@ def test_eltax_payments_bad_cells(tmp_path: Path, column: str, value: str) -> No
         (pension_remittances, "年金保険者コード", "ABC"),
         (pension_remittances, "金額", "0"),
         (pension_remittances, "収納日", "2026/07/10"),
+        (pension_remittances, "宛名番号", "123"),
+        (pension_remittances, "人員", None),  # 宛名番号 on a line of 42 people
     ],
 )
-def test_remittances_bad_cells(tmp_path: Path, module: ModuleType, column: str, value: str) -> None:
+def test_remittances_bad_cells(tmp_path: Path, module: ModuleType, column: str, value: str | None) -> None:
     records = S.remittances(Channel.SPECIAL if module is employer_remittances else Channel.PENSION)
+    if value is None:  # the cell is fine; another one (宛名番号) makes it wrong
+        assert _one_bad(tmp_path, module, records, "宛名番号", "0000100147").field == column  # type: ignore[arg-type]
+        return
     assert _one_bad(tmp_path, module, records, column, value).field == column  # type: ignore[arg-type]
 
 
