@@ -24,6 +24,7 @@ from application.app import JuminzeiApplication
 from application.assessment.documents import DocumentService, IssuedDocument
 from domain.assessment.assessment import Assessment, assessment_id
 from domain.assessment.values import AssessmentStatus, CollectionMethod
+from domain.audit.access import AccessRecord
 from domain.collection.ledger import Charge, PaymentLedger, ledger_id
 from domain.collection.records import (
     Channel,
@@ -476,6 +477,30 @@ class OverpaymentService:
             self.app.save(*touched.values())  # 充当 out and in commit together
         return result
 
+    def refund_failed(
+        self,
+        fiscal_year: int,
+        notice_number: str,
+        amount: int,
+        reason: str,
+        ctx: CommandContext,
+        returned: bool = True,
+    ) -> PaymentLedger:
+        """還付不能の受入: a 総合振込 that came back (振込不能: account closed, name differs …) or a 還付決定
+        withdrawn; the amount is held again and the next ``settle`` re-handles it (充当, else 還付 again —
+        at the counter if the account is gone)."""
+        if not reason.strip():
+            raise DomainError("還付不能の理由を入力してください。", code="missing_reason")
+        uuid = self.index.ledger_by_notice(fiscal_year, notice_number)
+        if uuid is None:
+            raise DomainError(
+                f"{fiscal_year}年度 通知書番号 {notice_number} の収納台帳がありません。", code="not_found"
+            )
+        ledger: PaymentLedger = self.app.repository.get(uuid)
+        ledger.refund_failed(amount, reason, ctx, returned=returned)
+        self.app.save(ledger)
+        return ledger
+
     def pay_refunds(
         self, paid_on: date, ctx: CommandContext, has_account: Any
     ) -> list[tuple[PaymentLedger, int, str]]:
@@ -504,6 +529,66 @@ class Dunning(NamedTuple):
     unpaid: int
     after_20_days: bool
     document: IssuedDocument | None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+class CollectionQueries:
+    """収納状況照会 for one taxpayer and 年度 (journaled: who paid what and when is personal data)."""
+
+    def __init__(self, app: JuminzeiApplication, index: CollectionIndex) -> None:
+        self.app = app
+        self.index = index
+
+    def status(self, address_number: str, fiscal_year: int, ctx: CommandContext) -> dict[str, Any]:
+        tid = taxpayer_id(address_number)
+        try:
+            ledger: PaymentLedger = self.app.repository.get(ledger_id(assessment_id(tid, fiscal_year)))
+        except AggregateNotFoundError:
+            raise DomainError(
+                f"宛名番号 {address_number} の{fiscal_year}年度の収納台帳がありません。", code="not_found"
+            ) from None
+        self.app.save(
+            AccessRecord.record_view(
+                action="payments.show",
+                subject_ids=(tid,),
+                items=("収納状況", "期別納付額", "延滞金", "過誤納金"),
+                criteria=("address_number", "fiscal_year"),
+                ctx=ctx,
+            )
+        )
+        periods = [
+            {
+                "period": c.period,
+                "label": c.label,
+                "method": c.method,
+                "due_date": c.due_date.isoformat() if c.due_date else None,
+                "amount": c.amount,
+                "tax_paid": ledger.tax_paid.get(c.period, 0),
+                "tax_outstanding": ledger.tax_outstanding(c.period),
+                "late_fee_due": ledger.fees_due.get(c.period, 0),
+                "late_fee_paid": ledger.fees_paid.get(c.period, 0),
+                "paid_on": _iso(ledger.period_paid_on.get(c.period)),
+                "dunned": c.period in ledger.dunned,
+            }
+            for c in ledger.charges
+        ]
+        return {
+            "fiscal_year": fiscal_year,
+            "notice_number": ledger.notice_number,
+            "periods": periods,
+            "received": ledger.received,
+            "allocated": ledger.allocated,
+            "held": ledger.held,
+            "appropriated_in": ledger.appropriated_in,
+            "appropriated_out": ledger.appropriated_out,
+            "refund_determined": ledger.refund_determined,
+            "refund_paid": ledger.refund_paid,
+            "carried_forward": ledger.carried_forward,
+            "conserved": ledger.conserved,
+        }
 
 
 class ArrearsService:

@@ -36,6 +36,7 @@ from application.collection import (
     DEBIT_RESULTS,
     PAYMENT_KINDS,
     ArrearsService,
+    CollectionQueries,
     CollectionService,
     OverpaymentService,
 )
@@ -99,6 +100,7 @@ class Container:
     debit: DebitService
     overpayments: OverpaymentService
     arrears: ArrearsService
+    collection_queries: CollectionQueries
     staff: StaffService
     warnings: list[str] = field(default_factory=list)
 
@@ -227,6 +229,7 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
         debit=debit,
         overpayments=OverpaymentService(app, collection_index),
         arrears=ArrearsService(app, collection_index, documents),
+        collection_queries=CollectionQueries(app, collection_index),
         staff=staff,
         warnings=warnings,
     )

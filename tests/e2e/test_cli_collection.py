@@ -40,6 +40,23 @@ def test_demo_collection_then_reconcile_and_resolve(cli_env: dict[str, str]) -> 
         == 0
     ), "one 督促 per installment"
 
+    shown = invoke(
+        "payments", "show", prior["address_number"], "--fiscal-year", "2025", "--as", "clerk-1", "--json"
+    )
+    assert shown.exit_code == 0, shown.output
+    status = json.loads(shown.stdout)
+    assert status["appropriated_in"] == col["overpayments"]["appropriated_amount"] and status["conserved"]
+    assert (
+        sum(p["tax_paid"] for p in status["periods"]) + sum(p["late_fee_paid"] for p in status["periods"])
+        == (status["allocated"])
+    )
+    access = json.loads(
+        invoke("audit", "access", "--staff", "clerk-1", "--as", "inspector-1", "--json").stdout
+    )
+    assert any(r["action"] == "payments.show" for r in access["entries"]), "the status read is journaled"
+    missing = invoke("payments", "show", "0999999999", "--fiscal-year", "2026", "--as", "clerk-1")
+    assert missing.exit_code == 1 and "収納台帳がありません" in missing.output
+
     first = invoke("payments", "reconcile", "--as", "clerk-1", "--json")
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)

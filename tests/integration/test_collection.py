@@ -308,6 +308,27 @@ def test_overpayment_appropriated_or_refunded_then_paid_by_transfer(ledgers: Any
     assert sorted(method for _, _, method in paid) == ["窓口払い", "総合振込"]
     assert c.overpayments.pay_refunds(date(2026, 9, 10), ctx("pay2", Purpose.REFUND), lambda tid: True) == []
 
+    from domain.shared.events import DomainError
+
+    # 振込不能: the transfer comes back; the money is held again and the next settle re-handles it.
+    returned = c.overpayments.refund_failed(
+        2026, first.notice_number, 7_000, "口座解約", ctx("ret", Purpose.REFUND)
+    )
+    assert (returned.held, returned.refund_paid, returned.refund_determined) == (
+        7_000,
+        0,
+        0,
+    ) and returned.conserved
+    with pytest.raises(DomainError, match="支払済み"):
+        c.overpayments.refund_failed(2026, first.notice_number, 1, "口座解約", ctx("ret2", Purpose.REFUND))
+    with pytest.raises(DomainError, match="理由"):
+        c.overpayments.refund_failed(2026, first.notice_number, 1, " ", ctx("ret3", Purpose.REFUND))
+    c.runner.catch_up()
+    again = c.overpayments.settle(date(2026, 10, 1), ctx("settle2", Purpose.REFUND))
+    assert (again.appropriated, again.refunded, again.refund_amount) == (0, 1, 7_000)
+    counter = c.overpayments.pay_refunds(date(2026, 10, 10), ctx("pay3", Purpose.REFUND), lambda tid: False)
+    assert [(led.id, amount, method) for led, amount, method in counter] == [(first.id, 7_000, "窓口払い")]
+
 
 def test_late_fee_dunning_and_closing(ledgers: Any) -> None:
     from domain.taxrules.late_fee import compute_late_fee

@@ -101,11 +101,20 @@ class LedgerMachine(RuleBasedStateMachine):
         self._collect()
 
     @rule(amount=amounts)
-    def refund_failed(self, amount: int) -> None:
+    def pay_refund(self, amount: int) -> None:
         try:
-            self.ledger.refund_failed(amount, "振込不能", CTX)
+            self.ledger.pay_refund(amount, "総合振込", date(2026, 9, 10), CTX)
         except DomainError:
-            assert amount > self.ledger.refund_determined
+            assert amount > self.ledger.refund_determined - self.ledger.refund_paid
+        self._collect()
+
+    @rule(amount=amounts, returned=st.booleans())
+    def refund_failed(self, amount: int, returned: bool) -> None:
+        led = self.ledger
+        try:
+            led.refund_failed(amount, "振込不能", CTX, returned=returned)
+        except DomainError:
+            assert amount > (led.refund_paid if returned else led.refund_determined - led.refund_paid)
         self._collect()
 
     @invariant()
@@ -113,6 +122,7 @@ class LedgerMachine(RuleBasedStateMachine):
         led = self.ledger
         assert led.conserved
         assert led.held >= 0 and led.refund_determined >= 0 and led.allocated >= 0
+        assert 0 <= led.refund_paid <= led.refund_determined, "never more paid out than determined"
         for c in led.charges:
             assert 0 <= led.tax_paid.get(c.period, 0) <= c.amount
         assert all(paid >= 0 for paid in led.fees_paid.values())
@@ -130,6 +140,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "appropriated_in",
             "appropriated_out",
             "refund_determined",
+            "refund_paid",
         ):
             assert getattr(replayed, name) == getattr(self.ledger, name)
 

@@ -253,15 +253,19 @@ class PaymentLedger(Aggregate):
             aggregate.carried_forward = self.amount
 
     class RefundFailed(Event):
-        """振込不能 etc.: the refund returns to held for re-handling."""
+        """振込不能 etc.: the refund returns to held for re-handling. ``returned``: a transfer already paid came
+        back (the payment is undone too), else an unpaid determination is withdrawn."""
 
         TOPIC = "juminzei.collection.RefundFailed"
         amount: int
         reason: str
+        returned: bool = False  # absent on events recorded before returns were modelled
 
         def apply(self, aggregate: "PaymentLedger") -> None:
             aggregate.refund_determined -= self.amount
             aggregate.held += self.amount
+            if self.returned:
+                aggregate.refund_paid -= self.amount
 
     def __init__(
         self,
@@ -469,10 +473,16 @@ class PaymentLedger(Aggregate):
         )
         return unpaid
 
-    def refund_failed(self, amount: int, reason: str, ctx: CommandContext) -> None:
-        if not 0 < amount <= self.refund_determined:
-            raise DomainError("還付不能額が還付決定額を超えています。", code="too_much")
-        self.trigger_event(self.RefundFailed, amount=amount, reason=reason, **ctx.event_fields())
+    def refund_failed(self, amount: int, reason: str, ctx: CommandContext, returned: bool = False) -> None:
+        """還付不能: the amount goes back to held (then 充当 or 還付 again). ``returned``: a paid 振込 came back
+        (at most what was paid); otherwise an unpaid 還付決定 is withdrawn (at most what is unpaid)."""
+        limit = self.refund_paid if returned else self.refund_determined - self.refund_paid
+        if not 0 < amount <= limit:
+            what = "支払済みの還付額" if returned else "未払の還付決定額"
+            raise DomainError(f"還付不能額が{what}を超えています。", code="too_much")
+        self.trigger_event(
+            self.RefundFailed, amount=amount, reason=reason, returned=returned, **ctx.event_fields()
+        )
 
 
 def with_amount(charge: Charge, amount: int) -> Charge:

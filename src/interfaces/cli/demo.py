@@ -489,6 +489,7 @@ def _prior_year_arrears(
     c.runner.catch_up()
     return {
         "fiscal_year": prior,
+        "address_number": taxpayer.address_number,
         "return": outcome.filing_outcome,
         "levied": levied.levied,
         "tax": levied.total_tax,

@@ -114,6 +114,46 @@ def payments_suspense(
     console.print(table)
 
 
+@payments_app.command("show")
+def payments_show(
+    address_number: str = typer.Argument(..., help="宛名番号"),
+    fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """収納状況照会: per 期別 the charge, 本税 paid and outstanding, 延滞金, 督促; overpayment and refunds
+    (journaled read)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.COLLECTION, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        data = run_guarded(lambda: c.collection_queries.status(address_number, fiscal_year, ctx))
+    if json_out:
+        print_json(data)
+        return
+    table = Table(title=f"{fiscal_year}年度 収納状況 通知書番号 {data['notice_number']}")
+    for column in ("期別", "徴収方法", "納期限", "税額", "納付済", "未納", "延滞金", "督促"):
+        table.add_column(column)
+    for p in data["periods"]:
+        table.add_row(
+            p["label"],
+            p["method"],
+            p["due_date"] or "-",
+            f"{p['amount']:,}",
+            f"{p['tax_paid']:,}",
+            f"{p['tax_outstanding']:,}",
+            f"{p['late_fee_due']:,}",
+            "済" if p["dunned"] else "",
+        )
+    console.print(table)
+    console.print(
+        f"収納 {data['received']:,} 円 / 過誤納（保留）{data['held']:,} 円 / 充当 受 {data['appropriated_in']:,}"
+        f" 出 {data['appropriated_out']:,} 円 / 還付決定 {data['refund_determined']:,} 円（支払済"
+        f" {data['refund_paid']:,} 円）",
+        soft_wrap=True,
+    )
+
+
 @payments_app.command("reconcile")
 def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """消込の照合: match every open 収納保留 again (posted if it now matches), then check every payment file
@@ -522,6 +562,36 @@ def refunds_settle(
             f" {result.refund_amount:,} 円（還付加算金 {result.refund_interest:,} 円）",
             soft_wrap=True,
         )
+
+
+@refunds_app.command("returned")
+def refunds_returned(
+    notice_number: str = typer.Option(..., "--notice-number"),
+    fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    amount: int = typer.Option(..., "--amount", help="還付不能額（円）"),
+    reason: str = typer.Option(..., "--reason", help="振込不能の理由（口座解約・名義相違 など）"),
+    withdrawn: bool = typer.Option(
+        False, "--withdrawn", help="支払前の還付決定の取消（既定: 支払済みの振込が返却された）"
+    ),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """還付不能の受入: the amount is held again; the next `refunds settle` re-handles it (充当, else 還付)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.REFUND, cfg)
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        ledger = run_guarded(
+            lambda: c.overpayments.refund_failed(
+                fiscal_year, notice_number, amount, reason, ctx, returned=not withdrawn
+            )
+        )
+        c.runner.catch_up()
+    data = {"notice_number": notice_number, "fiscal_year": fiscal_year, "held": ledger.held}
+    if json_out:
+        print_json(data)
+    else:
+        console.print(f"還付不能 {amount:,} 円を過誤納金に戻しました（保留 {ledger.held:,} 円）。")
 
 
 @refunds_app.command("export")
