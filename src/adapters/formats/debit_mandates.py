@@ -11,6 +11,8 @@ names that way) and rejected if any character cannot be converted (kanji etc.) o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from adapters.formats._base import FieldError, Row, iso
 from adapters.formats.payments import CsvFormat, code
 from adapters.formats.zengin import bank_branch_problem, convert_kana
@@ -40,7 +42,7 @@ def _account_type(r: Row, i: int) -> AccountType:
     return _ACCOUNT_LABELS[v]
 
 
-def _holder(r: Row, i: int) -> str:
+def _holder(r: Row, i: int) -> tuple[str, tuple[str, ...]]:
     conv = convert_kana(r.text(i), "name")
     if conv.unsupported:
         raise FieldError(
@@ -51,7 +53,7 @@ def _holder(r: Row, i: int) -> str:
         raise FieldError(r.name(i), "必須項目が空欄です。")
     if len(conv.converted) > HOLDER_MAX_BYTES:
         raise FieldError(r.name(i), f"半角に変換すると{HOLDER_MAX_BYTES}文字（預金者名の桁数）を超えます。")
-    return conv.converted
+    return conv.converted, tuple(conv.lossy)
 
 
 def _parse_row(r: Row) -> DebitMandate:
@@ -64,6 +66,7 @@ def _parse_row(r: Row) -> DebitMandate:
     problem = bank_branch_problem(bank, branch)
     if problem is not None:
         raise FieldError(*problem)
+    holder, changes = _holder(r, 8)
     return DebitMandate(
         mandate_id=mandate_id,
         address_number=address_number,
@@ -73,7 +76,8 @@ def _parse_row(r: Row) -> DebitMandate:
         branch_code=branch,
         account_type=_account_type(r, 6),
         account_number=code(r, 7, 7, "口座番号"),
-        holder_kana=_holder(r, 8),
+        holder_kana=holder,
+        holder_kana_changes=changes,
     )
 
 
@@ -97,3 +101,13 @@ stream = FORMAT.stream
 parse = FORMAT.parse
 open_writer = FORMAT.open_writer
 write = FORMAT.write
+
+
+def kana_changes(path: Path) -> list[dict[str, object]]:
+    """The lossy 口座名義カナ conversions in a mandate file, per line (for the clerk to check with the bank's
+    registered name): ``[{"line", "field", "changes"}]``. Only the changed characters, never the name."""
+    return [
+        {"line": item.line, "field": HEADER[8], "changes": list(item.record.holder_kana_changes)}
+        for item in parse(path).records
+        if item.record.holder_kana_changes
+    ]

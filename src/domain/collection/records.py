@@ -234,6 +234,8 @@ class DebitMandate:
     account_type: AccountType  # 1 普通, 2 当座, 3 納税準備預金
     account_number: str  # 7 digits
     holder_kana: str  # 預金者名 (Zengin charset)
+    #: Lossy changes made converting the name to the Zengin set (e.g. ``ッ→ﾂ``), reported to the clerk.
+    holder_kana_changes: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- Zengin records

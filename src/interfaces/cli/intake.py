@@ -165,10 +165,20 @@ def register(app: typer.Typer) -> None:
         cfg = settings()
         with container(cfg=cfg) as c:
             summary = import_one(c, kind, file, as_, show_progress=not json_out)
+        changes = debit_mandates.kana_changes(file) if kind == debit_mandates.KIND else []
         if json_out:
-            print_json(summary_json(summary))
+            print_json(
+                summary_json(summary) | ({"kana_changes": changes} if kind == debit_mandates.KIND else {})
+            )
         else:
             print_summary(summary, file)
+            for change in changes:
+                console.print(
+                    f"  {file.name}:{change['line']} 【{change['field']}】 全銀協の文字に置き換えました:"
+                    f" {'、'.join(change['changes'])}（金融機関の登録名義と照合してください）",
+                    highlight=False,
+                    soft_wrap=True,
+                )
         if summary.gap:
             fail(f"件数が一致しません（差異 {summary.gap} 件）。", 3)
 

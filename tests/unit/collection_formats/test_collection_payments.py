@@ -268,3 +268,22 @@ def test_stream_matches_parse(tmp_path: Path) -> None:
     s = bank_payments.stream(p)
     items = list(s)
     assert s.reconciles and len(items) == 2 and s.sha256 == bank_payments.parse(p).sha256
+
+
+def test_lossy_holder_kana_is_converted_and_reported(tmp_path: Path) -> None:
+    """口座名義カナ: full-width input is converted to the Zengin set; every lossy change is reported per line
+    (only the changed characters, never the whole name)."""
+    path = tmp_path / "mandates.csv"
+    path.write_text(
+        ",".join(debit_mandates.HEADER)
+        + "\nM1,0000100243,登録,2026-04-01,0001,001,普通,1234567,メグロ　ハッタ・ヰ"
+        + "\nM2,0000100244,登録,2026-04-01,0001,001,普通,1234568,ﾒｸﾞﾛ ﾀﾛｳ\n",
+        encoding="utf-8",
+    )
+    outcome = debit_mandates.parse(path)
+    first, second = (r.record for r in outcome.records)
+    assert first.holder_kana == "ﾒｸﾞﾛ ﾊﾂﾀ ｲ" and first.holder_kana_changes == ("ッ→ﾂ", "・→空白", "ヰ→ｲ")
+    assert second.holder_kana_changes == ()
+    report = debit_mandates.kana_changes(path)
+    assert report == [{"line": 2, "field": "口座名義カナ", "changes": ["ッ→ﾂ", "・→空白", "ヰ→ｲ"]}]
+    assert all("メグロ" not in str(r) and "ﾒｸﾞﾛ" not in str(r) for r in report)
