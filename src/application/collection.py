@@ -176,27 +176,39 @@ class CollectionService:
         """特別徴収 納入: split over that month's 給与特別徴収 installments of the payer's employees."""
         fiscal_year = ref.year if ref.month >= 6 else ref.year - 1
         label = f"{ref.month}月分"
-        shares: list[ReceiptShare] = []
-        for aid in self.index.assessments_collected_by(ref.payer_number, fiscal_year):
-            assessment: Assessment = self.app.repository.get(aid)
-            for period, line in enumerate(assessment.installments, start=1):
-                if line.method is CollectionMethod.SALARY and line.label == label and line.amount:
-                    ledger = ledger_of(ledger_id(aid))
-                    if ledger is not None:
-                        shares.append(
-                            ReceiptShare(
-                                ledger,
-                                f"{key}:{ledger.id}",
-                                period,
-                                line.amount,
-                                f"特別徴収 {ref.payer_number} {label}",
-                            )
-                        )
+        shares = self._month_shares(
+            self.index.assessments_collected_by(ref.payer_number, fiscal_year),
+            CollectionMethod.SALARY,
+            lambda line_label: line_label == label,
+            key,
+            f"特別徴収 {ref.payer_number} {label}",
+            ledger_of,
+        )
         if not shares or sum(share.amount for share in shares) != amount:
             return "納入額が当月の特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。"
         if _already_paid(shares):
             return ALREADY_PAID
         return shares, f"remittance:{ref.payer_number}:{label}"
+
+    def _month_shares(
+        self,
+        assessments: list[UUID],
+        method: CollectionMethod,
+        is_month: Callable[[str], bool],
+        key: str,
+        text: str,
+        ledger_of: Callable[[UUID], PaymentLedger | None],
+    ) -> list[ReceiptShare]:
+        """One share per assessment: its installment of the month collected by ``method``, on its ledger."""
+        shares: list[ReceiptShare] = []
+        for aid in assessments:
+            assessment: Assessment = self.app.repository.get(aid)
+            for period, line in enumerate(assessment.installments, start=1):
+                if line.method is method and is_month(line.label) and line.amount:
+                    ledger = ledger_of(ledger_id(aid))
+                    if ledger is not None:
+                        shares.append(ReceiptShare(ledger, f"{key}:{ledger.id}", period, line.amount, text))
+        return shares
 
     def _pension_shares(
         self,
@@ -217,15 +229,14 @@ class CollectionService:
             candidates = self.index.assessments_collected_by(
                 PENSION_COLLECTOR, fiscal_year, CollectionMethod.PENSION.value
             )
-        text = f"年金特別徴収 {ref.payer_number} {ref.month}月分"
-        shares: list[ReceiptShare] = []
-        for aid in candidates:
-            assessment: Assessment = self.app.repository.get(aid)
-            for period, line in enumerate(assessment.installments, start=1):
-                if line.method is CollectionMethod.PENSION and line.label.startswith(prefix) and line.amount:
-                    ledger = ledger_of(ledger_id(aid))
-                    if ledger is not None:
-                        shares.append(ReceiptShare(ledger, f"{key}:{ledger.id}", period, line.amount, text))
+        shares = self._month_shares(
+            candidates,
+            CollectionMethod.PENSION,
+            lambda line_label: line_label.startswith(prefix),
+            key,
+            f"年金特別徴収 {ref.payer_number} {ref.month}月分",
+            ledger_of,
+        )
         if ref.taxpayer_number:
             if len(shares) != 1:
                 return f"宛名番号 {ref.taxpayer_number} に{ref.month}月の年金特別徴収の収納台帳がありません。"

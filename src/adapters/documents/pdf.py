@@ -307,6 +307,17 @@ def _notes(doc: _Doc, top: float, notes: Sequence[str], x: float = 15) -> float:
     return top
 
 
+def _appeal_notice(doc: _Doc, end: float, issuer: Issuer, act: str, document: str) -> None:
+    """教示 (行政不服審査法 第82条): the 審査請求 notice at the foot of a 処分's document."""
+    doc.text(
+        15,
+        doc.ensure(max(end + 4, 270), 5),
+        f"{act}に不服がある場合は、{document}を受けた日の翌日から起算して3か月以内に"
+        f"{issuer.municipality_name}長に対して審査請求をすることができます。",
+        size=7.5,
+    )
+
+
 def _slips(
     doc: _Doc,
     slips: Sequence[InstallmentSlip],
@@ -421,13 +432,7 @@ def render_tax_notice(model: TaxNoticeModel) -> bytes:
     ]
     end = doc.table(15, end + 9, [30, 50, 40], rows, aligns=["c", "l", "r"], row_h=6.5)
     end = _notes(doc, end + 6, m.notes)
-    doc.text(
-        15,
-        doc.ensure(max(end + 4, 270), 5),
-        "この処分に不服がある場合は、この通知を受けた日の翌日から起算して3か月以内に"
-        f"{m.issuer.municipality_name}長に対して審査請求をすることができます。",
-        size=7.5,
-    )
+    _appeal_notice(doc, end, m.issuer, "この処分", "この通知")
     _slips(
         doc,
         m.installments,
@@ -776,13 +781,7 @@ def render_dunning_notice(model: DunningNoticeModel) -> bytes:
         "すでに納付された場合は、行き違いですのでご容赦ください。",
     )
     end = _notes(doc, end + 16, notes)
-    doc.text(
-        15,
-        doc.ensure(max(end + 4, 270), 5),
-        "この督促に不服がある場合は、この督促状を受けた日の翌日から起算して3か月以内に"
-        f"{m.issuer.municipality_name}長に対して審査請求をすることができます。",
-        size=7.5,
-    )
+    _appeal_notice(doc, end, m.issuer, "この督促", "この督促状")
     _slips(
         doc,
         (m.slip,),

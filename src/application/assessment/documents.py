@@ -316,17 +316,7 @@ class DocumentService:
             raise DomainError("この期別は完納されています。再発行の必要はありません。", code="paid")
         reissue = self._next_reissue(assessment, period)
         number = notice_number(address_number, fiscal_year)
-        code = None
-        if outstanding <= barcode.MAX_AMOUNT:
-            code = barcode.compose(
-                company_code=self.cvs_company_code,
-                fiscal_year=fiscal_year,
-                notice_number=number,
-                period=period,
-                payment_deadline=new_due_date,
-                amount=outstanding,
-                reissue=reissue,
-            )
+        code = self._slip_code(number, fiscal_year, period, new_due_date, outstanding, reissue)
         model = TaxNoticeModel(
             fiscal_year=fiscal_year,
             issue_date=issue_date,
@@ -357,6 +347,22 @@ class DocumentService:
         )
         self.app.save(assessment)
         return IssuedDocument(document_id, REISSUED_SLIP, model)
+
+    def _slip_code(
+        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int
+    ) -> str | None:
+        """The コンビニ barcode of a reissued slip, or None above the CVS amount limit."""
+        if amount > barcode.MAX_AMOUNT:
+            return None
+        return barcode.compose(
+            company_code=self.cvs_company_code,
+            fiscal_year=fiscal_year,
+            notice_number=number,
+            period=period,
+            payment_deadline=deadline,
+            amount=amount,
+            reissue=reissue,
+        )
 
     def _next_reissue(self, assessment: Assessment, period: int) -> int:
         """再発行区分 for a new slip of ``period``: 1 + the slips already reissued for it (再発行納付書 and
@@ -389,17 +395,7 @@ class DocumentService:
         number = notice_number(taxpayer.address_number, assessment.fiscal_year)
         pay_by = issue_date + timedelta(days=DUNNING_PAY_BY_DAYS)
         reissue = self._next_reissue(assessment, period)
-        code = None
-        if unpaid_tax <= barcode.MAX_AMOUNT:
-            code = barcode.compose(
-                company_code=self.cvs_company_code,
-                fiscal_year=assessment.fiscal_year,
-                notice_number=number,
-                period=period,
-                payment_deadline=pay_by,
-                amount=unpaid_tax,
-                reissue=reissue,
-            )
+        code = self._slip_code(number, assessment.fiscal_year, period, pay_by, unpaid_tax, reissue)
         model = DunningNoticeModel(
             fiscal_year=assessment.fiscal_year,
             issue_date=issue_date,
