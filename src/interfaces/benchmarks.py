@@ -504,7 +504,7 @@ async def _load(
 
 
 @contextmanager
-def _server(c: Container, token: str) -> Iterator[str]:
+def _server(c: Container, token: str, workers: int = 1) -> Iterator[str]:
     """``juminzei serve`` in a child process on a free loopback port, on ``c``'s database."""
     import socket
     import subprocess
@@ -524,7 +524,18 @@ def _server(c: Container, token: str) -> Iterator[str]:
         "JUMINZEI_LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "interfaces.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "interfaces.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -552,7 +563,12 @@ def _server(c: Container, token: str) -> Iterator[str]:
 
 
 def bench_api(
-    c: Container, *, clients: int = 50, seconds: float = 10.0, max_requests: int = 20_000
+    c: Container,
+    *,
+    clients: int = 50,
+    seconds: float = 10.0,
+    max_requests: int = 20_000,
+    server_workers: int = 1,
 ) -> BenchResult:
     """Single-taxpayer queries and registration commands over loopback against ``juminzei serve``;
     baseline: ``GET /health`` through the same server, client and concurrency."""
@@ -590,7 +606,7 @@ def bench_api(
             body,
         )
 
-    with _server(c, token) as base:
+    with _server(c, token, server_workers) as base:
         load = lambda fn, s: asyncio.run(  # noqa: E731
             _load(base, fn, clients=clients, seconds=s, max_requests=max_requests)
         )
@@ -608,6 +624,7 @@ def bench_api(
         ratio=_ratio(value, base_rate),
         details={
             "clients": clients,
+            "server_workers": server_workers,
             "seconds_per_phase": seconds,
             "query": queries,
             "command": commands,

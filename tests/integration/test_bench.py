@@ -74,11 +74,16 @@ def test_bench_rebuild_and_verify(backend: str, request: pytest.FixtureRequest) 
         assert verify["verified"] is True and verify["events"] == c.app.head()
 
 
-def test_bench_api_postgres(pg_database: str) -> None:
-    """The API benchmark starts `juminzei serve`, and every query and command it sends succeeds."""
+@pytest.mark.parametrize("server_workers", [1, 2])
+def test_bench_api_postgres(pg_database: str, server_workers: int) -> None:
+    """The API benchmark starts `juminzei serve` (one process, or several with --workers), and every query
+    and command it sends succeeds."""
     with B.populated_container(30, backend="postgres", admin_url=pg_database) as (c, _):
         before = c.taxpayer_queries.directory.count()
-        result = B.bench_api(c, clients=3, seconds=1.0, max_requests=30).to_json()
+        result = B.bench_api(
+            c, clients=3, seconds=1.0, max_requests=30, server_workers=server_workers
+        ).to_json()
+        assert result["server_workers"] == server_workers
         c.runner.catch_up()
         registered = c.taxpayer_queries.directory.count() - before
     _check_ratio(result)

@@ -118,6 +118,7 @@ def api(
     seconds: float = typer.Option(10.0, "--seconds", min=0.5, max=600, help="Duration of each phase."),
     max_requests: int = typer.Option(20_000, "--max-requests", min=1, help="Upper bound per phase."),
     taxpayers: int = typer.Option(2_000, "--taxpayers", min=1, help="Size of the ward the server holds."),
+    server_workers: int = typer.Option(1, "--server-workers", min=1, max=32, help="`serve --workers`."),
     backend: str = BACKEND_OPTION,
     admin_url: str = ADMIN_URL_OPTION,
     as_json: bool = JSON_OPTION,
@@ -125,5 +126,7 @@ def api(
     """HTTP API: 単一納税者の照会と登録コマンドの p50/p95/p99 とスループット vs /health (loopback)."""
     _check_backend(backend)
     with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
-        result = B.bench_api(c, clients=clients, seconds=seconds, max_requests=max_requests)
+        result = B.bench_api(
+            c, clients=clients, seconds=seconds, max_requests=max_requests, server_workers=server_workers
+        )
     _report(result, as_json)

@@ -22,6 +22,9 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host"),
         port: int = typer.Option(8000, "--port"),
+        workers: int = typer.Option(
+            1, "--workers", min=1, max=32, help="API processes (each with its own connection pool)."
+        ),
         openapi_out: str | None = typer.Option(
             None,
             "--openapi-out",
@@ -44,6 +47,17 @@ def register(app: typer.Typer) -> None:
 
         cfg = settings()
         configure_logging(cfg.log_format, cfg.log_level)
+        if workers > 1:
+            # Each worker process imports the factory and builds its own container and pool.
+            uvicorn.run(
+                "interfaces.http.app:logged_app",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+            )
+            return
         uvicorn.run(default_app(), host=host, port=port, log_level="warning")
 
     @app.command("worker")

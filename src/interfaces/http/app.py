@@ -101,6 +101,16 @@ def create_app(
     return app
 
 
+def logged_app() -> FastAPI:
+    """``default_app`` with logging configured: the factory each ``juminzei serve --workers N`` process runs."""
+    from adapters.logging import configure_logging
+    from adapters.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return default_app()
+
+
 def default_app() -> FastAPI:
     """The app ``juminzei serve`` runs: settings from the environment, tokens from JUMINZEI_API_TOKENS."""
     from adapters.settings import Settings
