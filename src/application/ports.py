@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
 
 class PersonalDataCipher(Protocol):
     """Per-subject field encryption with crypto-shredding (DESIGN §6, ADR 0004)."""
@@ -23,6 +25,15 @@ class PersonalDataCipher(Protocol):
 
     def destroy(self, key_id: str) -> bool:
         """Destroy the data key for good. Returns whether a live key was destroyed."""
+        ...
+
+
+class StoredEventReader(Protocol):
+    """The stored events of many aggregates in one round trip (adapters.persistence.bulk_events)."""
+
+    def select_events_many(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """For each id with events: its stored events in ascending version, as ``select_events`` returns
+        them one aggregate at a time. Ids without events are absent."""
         ...
 
 
