@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +61,24 @@ class IndividualNumberVault(Protocol):
         ...
 
     def is_linked(self, taxpayer: UUID) -> bool: ...
+
+    def batch(self, numbers: Iterable[str], taxpayers: Iterable[UUID]) -> VaultBatch:
+        """A batch of finds and links for one import chunk; the vault rows of ``numbers`` and
+        ``taxpayers`` are read up front."""
+        ...
+
+
+class VaultBatch(Protocol):
+    """Finds and links of one import chunk, answered as the vault's own ``find``/``link`` would answer
+    them one after another (a number linked earlier in the batch is found; the same conflicts raise), but
+    read in one go and written by ``commit`` in one transaction. Call ``commit`` before saving the
+    chunk's events, as ``link`` wrote before them."""
+
+    def find(self, number: str) -> UUID | None: ...
+
+    def link(self, taxpayer: UUID, number: str) -> bool: ...
+
+    def commit(self) -> None: ...
 
 
 class Cursor(Protocol):
