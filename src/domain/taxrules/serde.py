@@ -15,10 +15,20 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 T = TypeVar("T")
 
 
+#: Field names of each dataclass type seen by ``to_jsonable``, in declaration order.
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 def to_jsonable(obj: Any) -> Any:
     """Recursively convert a dataclass value into JSON-safe primitives."""
+    t = type(obj)
+    if t is str or t is int or t is bool or obj is None:  # fast path: same result as the checks below
+        return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        names = _FIELD_NAMES.get(t)
+        if names is None:
+            names = _FIELD_NAMES[t] = tuple(f.name for f in dataclasses.fields(obj))
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, date):
         return obj.isoformat()
     if isinstance(obj, list | tuple):
