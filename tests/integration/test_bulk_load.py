@@ -79,3 +79,30 @@ def test_get_many_sqlite_more_ids_than_one_statement(make_settings: Any, tmp_pat
 
 def test_get_many_popo_falls_back_to_get(container: Any) -> None:
     assert container.app.get_many([uuid.uuid4()]) == {}
+
+
+def test_event_inserts_binary_on_postgres_round_trip_exactly(durable_container: Any) -> None:
+    import os
+
+    from eventsourcing.persistence import StoredEvent
+
+    from adapters.persistence.bulk_events import binary_event_inserts
+
+    c = durable_container
+    statement = c.app.recorder.insert_events_statement
+    if c.db.dialect == "postgres":
+        assert "unnest(%b::" in str(statement)
+    assert binary_event_inserts(c.app.recorder) is False  # already switched, or not PostgreSQL
+    awkward = b"\x00\\'\"{},()NULL\n" + os.urandom(2000)
+    events = [
+        StoredEvent(
+            originator_id=uuid.uuid4(),
+            originator_version=v,
+            topic="juminzei.test:T",
+            state=awkward + bytes([v]),
+        )
+        for v in range(1, 4)
+    ]
+    c.app.recorder.insert_events(events)
+    for event in events:
+        assert c.app.recorder.select_events(event.originator_id) == [event]

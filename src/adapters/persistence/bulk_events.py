@@ -88,6 +88,28 @@ class SqliteStoredEventReader:
         return found
 
 
+def binary_event_inserts(recorder: Recorder) -> bool:
+    """Send the events of a save to PostgreSQL in binary (``%b``) instead of text.
+
+    The library's insert passes the events as one array of its composite type; dumped as text, every
+    event's ``state`` (bytea) is hex-escaped and then regex-quoted for the array literal, which costs
+    ~0.3 ms per event in Python. The binary dump of the same array carries the same values (same
+    statement, same table lock, same ``RETURNING notification_id``). Returns whether it was switched;
+    a statement of another shape (a different library version) is left alone.
+    """
+    from eventsourcing.postgres import PostgresAggregateRecorder
+    from psycopg.sql import SQL
+
+    if not isinstance(recorder, PostgresAggregateRecorder):
+        return False
+    with recorder.datastore.get_connection() as conn:
+        text = recorder.insert_events_statement.as_string(conn)
+    if text.count("unnest(%s::") != 1 or "%b" in text:
+        return False
+    recorder.insert_events_statement = SQL(text.replace("unnest(%s::", "unnest(%b::"))  # type: ignore[assignment]
+    return True
+
+
 def stored_event_reader(recorder: Recorder) -> StoredEventReader | None:
     """The bulk reader for the application's recorder, or None (POPO: per-aggregate reads are local)."""
     from eventsourcing.postgres import PostgresAggregateRecorder
