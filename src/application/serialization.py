@@ -68,6 +68,9 @@ def _enum_name(enum_type: type[Enum]) -> str:
     raise TypeError(f"enum {enum_type.__qualname__} is not registered for storage (register_enum)")
 
 
+#: Exact types the transcoder stores as they are (subclasses such as enums take the long way).
+_AS_IS = frozenset({str, int, bool, type(None)})
+
 #: Field names of each stored dataclass type, in declaration order (``dataclasses.fields`` per call is slow).
 _FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
 
@@ -101,14 +104,15 @@ class JuminzeiTranscoder(Transcoder):
         # Fast path on the exact type (most values): the same result as the checks below, which subclasses
         # (enums, IntEnum, …) still go through.
         t = type(o)
-        if t is str or t is int or t is bool or o is None:
+        if t in _AS_IS:
             return o
+        prepare = self._prepare
         if t is dict:
             if "_type_" in o and len(o) == 2:
                 raise TypeError("dict keys '_type_' and '_data_' are reserved")
-            return {str(k): self._prepare(v) for k, v in o.items()}
+            return {str(k): v if type(v) in _AS_IS else prepare(v) for k, v in o.items()}
         if t is list:
-            return [self._prepare(v) for v in o]
+            return [v if type(v) in _AS_IS else prepare(v) for v in o]
         # Order matters: bool is an int, datetime is a date, str-mixin enums are strs. Floats are refused
         # on purpose: money is int yen and rates are exact (DESIGN §2.5).
         if isinstance(o, bool | int) and not isinstance(o, Enum):
