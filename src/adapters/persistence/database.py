@@ -112,7 +112,8 @@ class _PipelinedCursor:
         return self._cur.fetchone()
 
     def fetchall(self) -> list[Any]:
-        return self._cur.fetchall()
+        rows: list[Any] = self._cur.fetchall()
+        return rows
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cur, name)
