@@ -8,14 +8,14 @@ sequence (reference notes §1.14; ADR 0002). Persistence is chosen by the enviro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import Mapper, Transcoder
 
-from application.ports import PersonalDataCipher
+from application.ports import PersonalDataCipher, StoredEventReader
 from application.serialization import JuminzeiTranscoder, PersonalDataMapper, register_enum, register_value
 from domain.assessment.values import AssessmentStatus, CollectionMethod, InstallmentLine, LevyAmounts
 from domain.audit.provision import DisclosureClass, ProvisionKind
@@ -67,7 +67,12 @@ class JuminzeiApplication(Application[UUID]):
 
     def __init__(self, env: Mapping[str, str] | None, personal_cipher: PersonalDataCipher) -> None:
         self._personal_cipher = personal_cipher
+        self._event_reader: StoredEventReader | None = None
         super().__init__(env=env)
+
+    def use_event_reader(self, reader: StoredEventReader | None) -> None:
+        """Let ``get_many`` read many aggregates' events in one query (set by the composition root)."""
+        self._event_reader = reader
 
     def construct_transcoder(self) -> Transcoder:
         return JuminzeiTranscoder()
@@ -97,3 +102,31 @@ class JuminzeiApplication(Application[UUID]):
         """Save aggregates atomically; return the notification position of the last stored event."""
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else self.head()
+
+    def get_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]:
+        """The aggregates with these ids, each exactly as ``repository.get`` returns it; ids that do not
+        exist are absent.
+
+        One event-store query for all of them when a bulk reader is configured and the repository
+        neither snapshots nor caches (then ``get`` is "all events of the aggregate, mapped by the mapper,
+        projected from None" — which is what this does); otherwise one ``get`` per id.
+        """
+        wanted = list(dict.fromkeys(aggregate_ids))
+        found: dict[UUID, Any] = {}
+        reader = self._event_reader
+        if reader is None or self.repository.snapshot_store is not None or self.repository.cache is not None:
+            for aggregate_id in wanted:
+                try:
+                    found[aggregate_id] = self.repository.get(aggregate_id)
+                except AggregateNotFoundError:
+                    continue
+            return found
+        stored = reader.select_events_many(wanted) if wanted else {}
+        for aggregate_id in wanted:
+            events = stored.get(aggregate_id)
+            if not events:
+                continue
+            aggregate = project_aggregate(None, map(self.mapper.to_domain_event, events))
+            if aggregate is not None:
+                found[aggregate_id] = aggregate
+        return found

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 
 class PersonalDataCipher(Protocol):
@@ -23,6 +25,15 @@ class PersonalDataCipher(Protocol):
 
     def destroy(self, key_id: str) -> bool:
         """Destroy the data key for good. Returns whether a live key was destroyed."""
+        ...
+
+
+class StoredEventReader(Protocol):
+    """The stored events of many aggregates in one round trip (adapters.persistence.bulk_events)."""
+
+    def select_events_many(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """For each id with events: its stored events in ascending version, as ``select_events`` returns
+        them one aggregate at a time. Ids without events are absent."""
         ...
 
 
@@ -50,6 +61,24 @@ class IndividualNumberVault(Protocol):
         ...
 
     def is_linked(self, taxpayer: UUID) -> bool: ...
+
+    def batch(self, numbers: Iterable[str], taxpayers: Iterable[UUID]) -> VaultBatch:
+        """A batch of finds and links for one import chunk; the vault rows of ``numbers`` and
+        ``taxpayers`` are read up front."""
+        ...
+
+
+class VaultBatch(Protocol):
+    """Finds and links of one import chunk, answered as the vault's own ``find``/``link`` would answer
+    them one after another (a number linked earlier in the batch is found; the same conflicts raise), but
+    read in one go and written by ``commit`` in one transaction. Call ``commit`` before saving the
+    chunk's events, as ``link`` wrote before them."""
+
+    def find(self, number: str) -> UUID | None: ...
+
+    def link(self, taxpayer: UUID, number: str) -> bool: ...
+
+    def commit(self) -> None: ...
 
 
 class Cursor(Protocol):

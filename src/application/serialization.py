@@ -68,6 +68,13 @@ def _enum_name(enum_type: type[Enum]) -> str:
     raise TypeError(f"enum {enum_type.__qualname__} is not registered for storage (register_enum)")
 
 
+#: Exact types the transcoder stores as they are (subclasses such as enums take the long way).
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+#: Field names of each stored dataclass type, in declaration order (``dataclasses.fields`` per call is slow).
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 class Sealed:
     """An encrypted personal field as stored: key id plus AES-GCM ciphertext."""
 
@@ -94,9 +101,21 @@ class JuminzeiTranscoder(Transcoder):
         return json.loads(data.decode("utf8"), object_hook=self._restore)
 
     def _prepare(self, o: Any) -> Any:
+        # Fast path on the exact type (most values): the same result as the checks below, which subclasses
+        # (enums, IntEnum, …) still go through.
+        t = type(o)
+        if t in _AS_IS:
+            return o
+        prepare = self._prepare
+        if t is dict:
+            if "_type_" in o and len(o) == 2:
+                raise TypeError("dict keys '_type_' and '_data_' are reserved")
+            return {str(k): v if type(v) in _AS_IS else prepare(v) for k, v in o.items()}
+        if t is list:
+            return [v if type(v) in _AS_IS else prepare(v) for v in o]
         # Order matters: bool is an int, datetime is a date, str-mixin enums are strs. Floats are refused
         # on purpose: money is int yen and rates are exact (DESIGN §2.5).
-        if o is None or (isinstance(o, bool | int) and not isinstance(o, Enum)):
+        if isinstance(o, bool | int) and not isinstance(o, Enum):
             return o
         if isinstance(o, Enum):
             name = self._enum_names.get(type(o))
@@ -125,8 +144,11 @@ class JuminzeiTranscoder(Transcoder):
         if isinstance(o, Sealed):
             return {"_type_": "pii", "_data_": [o.key_id, base64.b64encode(o.ciphertext).decode("ascii")]}
         if dataclasses.is_dataclass(o) and not isinstance(o, type):
-            fields = {f.name: self._prepare(getattr(o, f.name)) for f in dataclasses.fields(o)}
-            return {"_type_": "value", "_data_": [_value_name(type(o)), fields]}
+            names = _FIELD_NAMES.get(t)
+            if names is None:
+                names = _FIELD_NAMES[t] = tuple(f.name for f in dataclasses.fields(o))
+            fields = {name: self._prepare(getattr(o, name)) for name in names}
+            return {"_type_": "value", "_data_": [_value_name(t), fields]}
         if isinstance(o, frozenset | set):
             return {"_type_": "set", "_data_": sorted(self._prepare(v) for v in o)}
         raise TypeError(

@@ -22,6 +22,7 @@ from adapters.crypto.keystore import (
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
+from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
 from adapters.persistence.migrations import apply_migrations, default_migrations_dir, discover
 from adapters.persistence.numbering import SqlNonResidentNumbers
@@ -160,6 +161,8 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
             )
     keystore = SqlKeyStore(db, master_key)
     app = JuminzeiApplication(env=store.eventsourcing_env(), personal_cipher=keystore)
+    app.use_event_reader(stored_event_reader(app.recorder))
+    binary_event_inserts(app.recorder)
     directory = SqlTaxpayerDirectory(db)
     runner = ProjectionRunner(
         app,

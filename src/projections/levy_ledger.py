@@ -339,6 +339,23 @@ class SqlLevyLedger:
             )
             return [UUID(r[0]) for r in cur.fetchall()]
 
+    def active_filings_many(self, taxpayers: list[UUID], fiscal_year: int) -> dict[UUID, list[UUID]]:
+        """``active_filings`` for many taxpayers in one query per 500: each list in the same order."""
+        found: dict[UUID, list[UUID]] = {t: [] for t in taxpayers}
+        keys = sorted({str(t) for t in taxpayers})
+        with self._db.transaction() as cur:
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                marks = ", ".join(["%s"] * len(part))
+                cur.execute(
+                    "SELECT taxpayer_id, filing_id FROM rm_filings WHERE fiscal_year = %s AND status = %s"
+                    f" AND taxpayer_id IN ({marks}) ORDER BY taxpayer_id, filing_id",
+                    (fiscal_year, "有効", *part),
+                )
+                for taxpayer, filing in cur.fetchall():
+                    found[UUID(taxpayer)].append(UUID(filing))
+        return found
+
     def assessments(self, fiscal_year: int) -> list[UUID]:
         with self._db.transaction() as cur:
             cur.execute(

@@ -86,6 +86,39 @@ class SqliteDatabase:
         self._conn.close()
 
 
+class _PipelinedCursor:
+    """A psycopg cursor in pipeline mode whose ``executemany`` runs on a cursor of its own.
+
+    With psycopg 3.3 in pipeline mode, after an ``executemany`` of a few hundred rows on a cursor, a later
+    ``execute`` + ``fetchone`` on that same cursor can get an earlier statement's result ("the last
+    operation didn't produce records (command status: INSERT 0 1)"); it is timing dependent and broke a
+    20,000-taxpayer ``bench levy`` in the intake projection. Running ``executemany`` on a separate cursor
+    of the same connection (same transaction, same pipeline) does not show it. Everything else is the
+    wrapped cursor's.
+    """
+
+    def __init__(self, conn: Any, cur: Any) -> None:
+        self._conn = conn
+        self._cur = cur
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._cur.execute(*args, **kwargs)
+
+    def executemany(self, *args: Any, **kwargs: Any) -> Any:
+        with self._conn.cursor() as other:
+            other.executemany(*args, **kwargs)
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        rows: list[Any] = self._cur.fetchall()
+        return rows
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur, name)
+
+
 class PostgresDatabase:
     """PostgreSQL through a small psycopg 3 connection pool."""
 
@@ -104,7 +137,7 @@ class PostgresDatabase:
         with self._pool.connection() as conn:
             if pipelined:  # batch writes of a projection: one round trip per sync, not per statement
                 with conn.pipeline(), conn.transaction(), conn.cursor() as cur:
-                    yield cur
+                    yield _PipelinedCursor(conn, cur)
             else:
                 with conn.transaction(), conn.cursor() as cur:
                     yield cur

@@ -21,7 +21,6 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
 from application.intake.codec import content_to_record
@@ -58,6 +57,10 @@ class LevyIndex(Protocol):
 
     def active_filings(self, taxpayer: UUID, fiscal_year: int) -> list[UUID]: ...
 
+    def active_filings_many(self, taxpayers: list[UUID], fiscal_year: int) -> dict[UUID, list[UUID]]:
+        """``active_filings`` of each taxpayer (same order), in one look-up."""
+        ...
+
     def assessments(self, fiscal_year: int) -> list[UUID]: ...
 
 
@@ -73,6 +76,16 @@ class LevyRunResult:
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What the assessments of one chunk of candidates read, loaded up front in a few queries (instead of
+    one event-store query per aggregate and one read-model query per candidate). Read only: every
+    aggregate here is exactly what ``repository.get`` returns at the start of the chunk."""
+
+    aggregates: dict[UUID, Any]
+    active: dict[UUID, list[UUID]]
 
 
 @dataclass(frozen=True)
@@ -114,10 +127,17 @@ class LevyService:
             non_resident_taxable=non_resident and not taxpayer.resident_on(levy_date),
         )
 
-    def sources(self, taxpayer: UUID, fiscal_year: int) -> list[SourceFiling]:
+    def sources(self, taxpayer: UUID, fiscal_year: int, loaded: _Loaded | None = None) -> list[SourceFiling]:
         result: list[SourceFiling] = []
-        for filing_id in self.index.active_filings(taxpayer, fiscal_year):
-            filing: Filing = self.app.repository.get(filing_id)
+        if loaded is None:
+            active = self.index.active_filings(taxpayer, fiscal_year)
+            filings = self.app.get_many(active)
+        else:
+            active, filings = loaded.active[taxpayer], loaded.aggregates
+        for filing_id in active:
+            filing: Filing = (
+                filings[filing_id] if filing_id in filings else self.app.repository.get(filing_id)
+            )
             if filing.status is not FilingStatus.ACTIVE or filing.kind.value not in RECORD_TYPES:
                 continue
             record = content_to_record(RECORD_TYPES[filing.kind.value], filing.content)
@@ -130,12 +150,14 @@ class LevyService:
             )
         return result
 
-    def compute_for(self, taxpayer: Taxpayer, fiscal_year: int) -> Computed | str:
+    def compute_for(
+        self, taxpayer: Taxpayer, fiscal_year: int, loaded: _Loaded | None = None
+    ) -> Computed | str:
         """The consolidated input and computation, or the reason the taxpayer is not assessable here."""
         person = self.person_facts(taxpayer, fiscal_year)
         if not person.resident and not person.non_resident_taxable:
             return "1月1日に住所なし（他団体で課税）"
-        filings = self.sources(taxpayer.id, fiscal_year)
+        filings = self.sources(taxpayer.id, fiscal_year, loaded)
         if not filings and not person.non_resident_taxable:
             return "課税資料なし"
         consolidated = consolidate(fiscal_year, person, filings)
@@ -158,9 +180,10 @@ class LevyService:
         for start in range(0, len(candidates), self.chunk_size):
             chunk = candidates[start : start + self.chunk_size]
             assessments: list[Assessment] = []
+            loaded = self._load(chunk, fiscal_year)
             for taxpayer_id in chunk:
                 outcome = self._assess(
-                    taxpayer_id, fiscal_year, ctx.derive(f"levy:{fiscal_year}:{taxpayer_id}")
+                    taxpayer_id, fiscal_year, ctx.derive(f"levy:{fiscal_year}:{taxpayer_id}"), loaded
                 )
                 if isinstance(outcome, str):
                     result.skipped[outcome] += 1
@@ -185,15 +208,23 @@ class LevyService:
         )
         return result
 
-    def _assess(self, taxpayer_id: UUID, fiscal_year: int, ctx: CommandContext) -> Assessment | str:
-        if assessment_id(taxpayer_id, fiscal_year) in self.app.repository:
+    def _load(self, taxpayers: list[UUID], fiscal_year: int) -> _Loaded:
+        """Three queries for a chunk: existing assessments and taxpayers, active filings, those filings."""
+        aggregates = self.app.get_many([*(assessment_id(t, fiscal_year) for t in taxpayers), *taxpayers])
+        active = self.index.active_filings_many(list(taxpayers), fiscal_year)
+        aggregates.update(self.app.get_many([f for t in taxpayers for f in active[t]]))
+        return _Loaded(aggregates, active)
+
+    def _assess(
+        self, taxpayer_id: UUID, fiscal_year: int, ctx: CommandContext, loaded: _Loaded
+    ) -> Assessment | str:
+        if assessment_id(taxpayer_id, fiscal_year) in loaded.aggregates:
             return "賦課済み"
-        try:
-            taxpayer: Taxpayer = self.app.repository.get(taxpayer_id)
-        except AggregateNotFoundError:
+        taxpayer: Taxpayer | None = loaded.aggregates.get(taxpayer_id)
+        if taxpayer is None:
             return "宛名なし"
         try:
-            computed = self.compute_for(taxpayer, fiscal_year)
+            computed = self.compute_for(taxpayer, fiscal_year, loaded)
         except (DomainError, ValueError, KeyError) as error:
             log.warning("levy.compute_failed", taxpayer_id=str(taxpayer_id), error=type(error).__name__)
             return f"計算できません（{type(error).__name__}）"

@@ -24,7 +24,7 @@ from eventsourcing.domain import Aggregate
 
 from application.app import JuminzeiApplication
 from application.intake.codec import record_to_content
-from application.ports import IndividualNumberVault, VaultConflictError
+from application.ports import IndividualNumberVault, VaultBatch, VaultConflictError
 from domain.employers.employer import Employer, employer_id
 from domain.filings.filing import Filing, FilingKind, Submission, WorkQueue
 from domain.filings.resident_return import ResidentReturn
@@ -126,12 +126,22 @@ _CHANGE = {
 class _Chunk:
     """Aggregates touched by one chunk (saved together) and the chunk's outcomes."""
 
-    def __init__(self, app: JuminzeiApplication, active: dict[tuple[str, int, str, UUID], UUID]) -> None:
+    def __init__(
+        self,
+        app: JuminzeiApplication,
+        active: dict[tuple[str, int, str, UUID], UUID],
+        vault: IndividualNumberVault | VaultBatch,
+    ) -> None:
         self.app = app
+        #: The vault as this chunk sees it: a ``VaultBatch`` in a file import (links written at the end).
+        self.vault = vault
         #: Filings this import made current, by (kind, tax year, submitter, taxpayer): shared by every chunk
         #: of the file, because the intake projection is not caught up between chunks.
         self.active = active
         self.aggregates: dict[UUID, Aggregate] = {}
+        #: Read ahead by ``preload`` and not yet asked for (``get`` moves them to ``aggregates``).
+        self.loaded: dict[UUID, Aggregate] = {}
+        self.absent: set[UUID] = set()
         #: Fingerprints of this chunk's records already imported by an earlier file.
         self.known_fingerprints: set[str] = set()
         self.accepted: list[LineAccepted] = []
@@ -139,9 +149,24 @@ class _Chunk:
         self.quarantined: list[LineQuarantined] = []
         self.duplicates: list[int] = []
 
+    def preload(self, aggregate_ids: list[UUID]) -> None:
+        """Read the aggregates the chunk is going to ask for in one query. Nothing is saved during a
+        chunk, so each is what ``get`` would have read when it is asked for."""
+        wanted = [
+            i for i in dict.fromkeys(aggregate_ids) if i not in self.aggregates and i not in self.loaded
+        ]
+        found = self.app.get_many(wanted)
+        self.loaded.update(found)
+        self.absent.update(i for i in wanted if i not in found)
+
     def get(self, aggregate_id: UUID) -> Any | None:
         if aggregate_id in self.aggregates:
             return self.aggregates[aggregate_id]
+        if aggregate_id in self.loaded:
+            found = self.aggregates[aggregate_id] = self.loaded.pop(aggregate_id)
+            return found
+        if aggregate_id in self.absent:
+            return None
         try:
             found = self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -204,7 +229,13 @@ class IntakeService:
         done = len(items) - len(pending)
         for start in range(0, len(pending), self.chunk_size):
             chunk_items = pending[start : start + self.chunk_size]
-            chunk = _Chunk(self.app, active)
+            records = [i.record for i in chunk_items if not isinstance(i, RecordError)]
+            vault = self.vault.batch(
+                [n for r in records if (n := getattr(r, "individual_number", None))],
+                [taxpayer_id(r.address_number) for r in records if isinstance(r, ResidentRecord)],
+            )
+            chunk = _Chunk(self.app, active, vault)
+            chunk.preload(self._to_load(received.kind, records, vault))
             chunk.known_fingerprints = self.index.fingerprints_seen(
                 received.kind, [i.fingerprint for i in chunk_items if not isinstance(i, RecordError)]
             )
@@ -217,7 +248,9 @@ class IntakeService:
                 duplicates=tuple(chunk.duplicates),
                 ctx=ctx,
             )
-            # One transaction: the chunk's outcomes and every aggregate it touched.
+            # The chunk's My Number links first (as each ``link`` used to be written before the events),
+            # then one transaction: the chunk's outcomes and every aggregate it touched.
+            vault.commit()
             self.app.save(batch, *chunk.aggregates.values())
             done += len(chunk_items)
             if progress:
@@ -237,6 +270,24 @@ class IntakeService:
         summary = self._summary(batch, received, already=False)
         summary.position = position
         return summary
+
+    def _to_load(self, kind: str, records: list[Any], vault: VaultBatch) -> list[UUID]:
+        """The existing aggregates a chunk of ``kind`` will read: taxpayers by 宛名番号 or by My Number,
+        employers by 指定番号 (other handlers' reads stay one by one)."""
+        ids: list[UUID] = []
+        for record in records:
+            if kind in (RESIDENT_REGISTRY, PUBLIC_ASSISTANCE, DISABILITY):
+                ids.append(taxpayer_id(record.address_number))
+            elif kind == EMPLOYERS:
+                ids.append(employer_id(record.designation_number))
+            elif kind in FILING_KINDS:
+                number = getattr(record, "individual_number", None)
+                owner = vault.find(number) if number else None
+                if owner is not None:
+                    ids.append(owner)
+                if isinstance(record, SalaryReport) and record.designation_number:
+                    ids.append(employer_id(record.designation_number))
+        return ids
 
     def _summary(self, batch: ImportBatch, received: ReceivedFile, *, already: bool) -> ImportSummary:
         # Every rejection recorded on the batch: parse errors and rule refusals alike, by line.
@@ -337,7 +388,7 @@ class IntakeService:
         record = item.record
         tid = taxpayer_id(record.address_number)
         if record.individual_number:
-            owner = self.vault.find(record.individual_number)
+            owner = chunk.vault.find(record.individual_number)
             if owner is not None and owner != tid:
                 chunk.rejected.append(
                     LineRejected(
@@ -386,7 +437,7 @@ class IntakeService:
             )
         if record.individual_number:
             try:
-                self.vault.link(tid, record.individual_number)
+                chunk.vault.link(tid, record.individual_number)
             except VaultConflictError as error:
                 chunk.rejected.append(LineRejected(item.line, "個人番号", str(error)))
                 return
@@ -436,7 +487,7 @@ class IntakeService:
     ) -> tuple[Filing, list[Aggregate], str]:
         """One filing outside a file (窓口, マイナポータル): match it; return the filing, every aggregate to
         save with it, and its outcome ("accepted" or the queue name)."""
-        chunk = _Chunk(self.app, {})
+        chunk = _Chunk(self.app, {}, self.vault)
         item = ParsedRecord(line=0, record=record, fingerprint=fingerprint(record))
         self._filing(kind, item, None, chunk, ctx, natural_key=natural_key)
         filing = next(
@@ -509,7 +560,7 @@ class IntakeService:
         number = getattr(record, "individual_number", None)
         if not number:
             return None, WorkQueue.INVESTIGATION, "個人番号の記載がなく、宛名と照合できません。"
-        owner = self.vault.find(number)
+        owner = chunk.vault.find(number)
         if owner is None:
             return (
                 None,

@@ -15,14 +15,32 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 T = TypeVar("T")
 
 
+#: Field names of each dataclass type seen by ``to_jsonable``, in declaration order.
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+#: Exact types returned as they are (fast path: the same result as the checks in ``to_jsonable``).
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def to_jsonable(obj: Any) -> Any:
     """Recursively convert a dataclass value into JSON-safe primitives."""
+    t = type(obj)
+    if t in _AS_IS:
+        return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        names = _FIELD_NAMES.get(t)
+        if names is None:
+            names = _FIELD_NAMES[t] = tuple(f.name for f in dataclasses.fields(obj))
+        out: dict[str, Any] = {}
+        for name in names:
+            v = getattr(obj, name)
+            out[name] = v if type(v) in _AS_IS else to_jsonable(v)
+        return out
     if isinstance(obj, date):
         return obj.isoformat()
     if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
+        return [v if type(v) in _AS_IS else to_jsonable(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if obj is None or isinstance(obj, bool | int | str):

@@ -159,6 +159,28 @@ def test_transcoder_round_trips_dates_enums_tuples_exactly() -> None:
     assert transcoder.decode(transcoder.encode(value)) == value
 
 
+def test_transcoder_stored_form_is_unchanged_by_its_fast_paths() -> None:
+    import application.app  # noqa: F401
+
+    value = {
+        "p": Purpose.CORRECTION,
+        "n": [1, "a", None, False, True],
+        "nested": {"k": (2, date(2026, 1, 1))},
+        "u": UUID(int=5),
+        3: "intkey",
+    }
+    assert (
+        JuminzeiTranscoder().encode(value)
+        == (
+            '{"p":{"_type_":"enum","_data_":["purpose","更正"]},"n":[1,"a",null,false,true],'
+            '"nested":{"k":{"_type_":"tuple","_data_":[2,{"_type_":"date","_data_":"2026-01-01"}]}},'
+            '"u":{"_type_":"uuid","_data_":"00000000000000000000000000000005"},"3":"intkey"}'
+        ).encode()
+    )
+    with pytest.raises(TypeError, match="reserved"):
+        JuminzeiTranscoder().encode({"x": {"_type_": "enum", "_data_": 1}})
+
+
 def test_transcoder_refuses_floats() -> None:
     with pytest.raises(TypeError):
         JuminzeiTranscoder().encode({"amount": 1.5})
