@@ -651,6 +651,7 @@ class ArrearsService:
         from domain.taxrules.late_fee import compute_late_fee
 
         issued: list[Dunning] = []
+        batch: list[Any] = []
         for uuid in self.index.ledgers():
             ledger: PaymentLedger = self.app.repository.get(uuid)
             assessment: Assessment | None = None
@@ -679,7 +680,14 @@ class ArrearsService:
                     Dunning(ledger, charge.period, unpaid, (as_of - charge.due_date).days > 20, document)
                 )
             if issued and issued[-1].ledger is ledger:
-                self.app.save(ledger, *([assessment] if assessment is not None else []))
+                batch.append(ledger)  # with its assessment: the 督促 and its 督促状 commit together
+                if assessment is not None:
+                    batch.append(assessment)
+            if len(batch) >= 200:
+                self.app.save(*batch)
+                batch = []
+        if batch:
+            self.app.save(*batch)
         return issued
 
     def close_year(self, fiscal_year: int, ctx: CommandContext) -> dict[str, int]:
