@@ -24,6 +24,7 @@ from eventsourcing.persistence import Notification
 
 from application.app import JuminzeiApplication
 from application.ports import Cursor, SqlDatabase
+from projections.batching import BufferedCursor
 
 
 class Projection(ABC):
@@ -40,20 +41,38 @@ class Projection(ABC):
     def apply(self, event: Any, cur: Cursor) -> None:
         """Apply one domain event to the view (idempotent per event is not required: tracking is)."""
 
-    def checksum(self, cur: Cursor) -> str:
-        """Content checksum of the view: sha256 over its rows, sorted.
+    def checksum(self, cur: Cursor, dialect: str = "sqlite") -> str:
+        """Content checksum of the view: sha256 over its tables' digests, each over the table's rows sorted.
 
-        Sorted in Python, not ``ORDER BY 1``: tables such as ``rm_installments`` have many rows per
-        first column, whose order the database may return differently for two copies of the same rows.
+        Sorted, not ``ORDER BY 1``: tables such as ``rm_installments`` have many rows per first column,
+        whose order the database may return differently for two copies of the same rows. On PostgreSQL
+        each table is digested in the database (md5 of its rows' text, sorted byte-wise), so the rows never
+        travel; on SQLite they are sorted and hashed here. Checksums compare within one store.
         """
+        return self.summary(cur, dialect)[1]
+
+    def summary(self, cur: Cursor, dialect: str = "sqlite") -> tuple[int, str]:
+        """(row count, checksum) of the view in one read per table."""
         digest = hashlib.sha256()
+        total = 0
         for table in self.tables:
-            cur.execute(f"SELECT * FROM {table}")
-            for line in sorted(repr(tuple(row)) for row in cur.fetchall()):
-                digest.update(line.encode("utf-8"))
-                digest.update(b"\n")
+            if dialect == "postgres":
+                cur.execute(
+                    f"SELECT COUNT(*), md5(COALESCE(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE \"C\"),"
+                    f" '')) FROM {table} t"
+                )
+                count, table_digest = cur.fetchone()
+                total += int(count)
+                digest.update(str(table_digest).encode("ascii"))
+            else:
+                cur.execute(f"SELECT * FROM {table}")
+                rows = cur.fetchall()
+                total += len(rows)
+                for line in sorted(repr(tuple(row)) for row in rows):
+                    digest.update(line.encode("utf-8"))
+                    digest.update(b"\n")
             digest.update(b"\x00")  # table boundary
-        return digest.hexdigest()
+        return total, digest.hexdigest()
 
     def row_count(self, cur: Cursor) -> int:
         total = 0
@@ -94,14 +113,101 @@ class ProjectionRunner:
         progress: Callable[[str, int, int], None] | None = None,
     ) -> dict[str, int]:
         """Bring projections up to the head of the log; return events applied per projection."""
-        applied: dict[str, int] = {}
         targets = [self.projections[name]] if name else list(self.projections.values())
-        for projection in targets:
+        applied = {projection.name: 0 for projection in targets}
+        failure: ProjectionError | None = None
+        pending = list(targets)
+        while len(pending) > 1:
             try:
-                applied[projection.name] = self._catch_up_one(projection, batch_size, progress)
+                self._catch_up_together(pending, batch_size, progress, applied)
+                pending = []
+            except ProjectionError as error:
+                # The failed batch rolled back for every view. When a view's handler failed, record it
+                # and go on without it, so the healthy views still advance; the failure is raised last.
+                culprit = next((p for p in pending if p.name == error.name), None)
+                if culprit is None:
+                    break  # surfaced only at commit (pipelined): find the view one at a time below
+                self.record_error(culprit.name, str(error))
+                failure = failure or error
+                pending.remove(culprit)
+        for projection in pending:
+            try:
+                applied[projection.name] += self._catch_up_one(projection, batch_size, progress)
             except ProjectionError as error:
                 self.record_error(projection.name, str(error))  # the failed batch rolled back; say so
                 raise
+        if failure is not None:
+            raise failure
+        return applied
+
+    def _catch_up_together(
+        self,
+        targets: Sequence[Projection],
+        batch_size: int,
+        progress: Callable[[str, int, int], None] | None,
+        applied: dict[str, int],
+        *,
+        suffix: str = "",
+        shadows: dict[str, dict[str, str]] | None = None,
+    ) -> dict[str, int]:
+        """Catch several projections up in one pass over the log: each event is read and decoded once and
+        handed to every view that follows its topic and has not applied it yet.
+
+        One transaction per batch holds every view's rows and every view's new position, so exactly-once
+        holds per view as in ``_catch_up_one`` (a view ahead of the others skips what it has applied).
+        ``suffix`` and ``shadows`` let a rebuild run the views into their shadow tables, tracked as
+        ``<name><suffix>``. Any failure rolls the whole batch back and raises ``ProjectionError``.
+        """
+        head = self.app.head()
+        tracking = {p.name: p.name + suffix for p in targets}
+        while True:
+            position = -1
+            try:
+                with self.db.transaction(pipelined=True) as raw:
+                    positions = {p.name: _position(raw, tracking[p.name]) for p in targets}
+                    behind = [p for p in targets if positions[p.name] < head]
+                    if not behind:
+                        break
+                    position = min(positions[p.name] for p in behind)
+                    buffered = _batch_cursor(raw)
+                    followers: dict[str, list[tuple[Projection, Cursor]]] = {}
+                    for p in behind:
+                        cur = _RenamingCursor(buffered, shadows[p.name]) if shadows else buffered
+                        for topic in p.topics:
+                            followers.setdefault(topic, []).append((p, cur))
+                    notifications: list[Notification] = self.app.recorder.select_notifications(
+                        start=position + 1, limit=batch_size, stop=head, topics=sorted(followers)
+                    )
+                    for notification in notifications:
+                        interested = [
+                            (p, cur)
+                            for p, cur in followers.get(notification.topic, ())
+                            if positions[p.name] < notification.id
+                        ]
+                        if not interested:
+                            continue
+                        event = self.app.mapper.to_domain_event(notification)
+                        for p, cur in interested:
+                            try:
+                                p.apply(event, cur)
+                            except Exception as error:
+                                raise ProjectionError(p.name, notification.id, error) from error
+                            applied[p.name] += 1
+                    if isinstance(buffered, BufferedCursor):
+                        buffered.flush()
+                    # As in ``_apply_batch``: a full page covers up to its last id, a short one up to head.
+                    new_position = notifications[-1].id if len(notifications) == batch_size else head
+                    for p in behind:
+                        if new_position > positions[p.name]:
+                            _set_position(raw, tracking[p.name], new_position)
+            except ProjectionError:
+                raise
+            except Exception as error:
+                # Pipelined: a failed statement may surface only at commit; the batch rolled back either way.
+                raise ProjectionError("+".join(p.name for p in targets), position + 1, error) from error
+            if progress:
+                for p in behind:
+                    progress(p.name, max(new_position, positions[p.name]), head)
         return applied
 
     def _catch_up_one(
@@ -146,10 +252,14 @@ class ProjectionRunner:
             start=position + 1, limit=batch_size, stop=head, topics=projection.topics
         )
         failed_at = position + 1
+        buffered = _batch_cursor(cur)
         try:
             for notification in notifications:
                 failed_at = notification.id
-                projection.apply(self.app.mapper.to_domain_event(notification), cur)
+                projection.apply(self.app.mapper.to_domain_event(notification), buffered)
+            if isinstance(buffered, BufferedCursor):
+                failed_at = position + 1  # a buffered row failing at the flush: the batch, not one event
+                buffered.flush()
         except Exception as error:
             raise ProjectionError(projection.name, failed_at, error) from error
         # Filtered reads can return fewer rows than the range covers: the batch covers up to the last id
@@ -165,39 +275,63 @@ class ProjectionRunner:
         batch_size: int = 1000,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> RebuildReport:
-        """Build the view anew beside the live one, verify it, then switch over in one transaction.
+        """Build the view anew beside the live one, verify it, then switch over in one transaction
+        (``rebuild_many`` of one view)."""
+        return self.rebuild_many([name], batch_size=batch_size, progress=progress)[0]
 
-        The new version is written to shadow tables (``<table>__rebuild``) tracked as ``<name>__rebuild``;
-        the live view keeps serving until the switch. An interrupted rebuild resumes where it stopped.
-        The switch copies the verified rows into the live tables and moves the tracking position, all in
-        one transaction, so readers see either the old or the new view.
+    def rebuild_many(
+        self,
+        names: Sequence[str],
+        *,
+        batch_size: int = 1000,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> list[RebuildReport]:
+        """Build these views anew beside the live ones in one pass over the log, verify each, then switch
+        each over in one transaction.
+
+        Each new version is written to shadow tables (``<table>__rebuild``) tracked as ``<name>__rebuild``;
+        the live views keep serving until their switch. An interrupted rebuild resumes where it stopped.
+        The log is read and decoded once for all the views (as catch-up does). A switch copies the verified
+        rows into the live tables and moves the tracking position in one transaction, so readers see
+        either the old or the new view.
         """
-        projection = self.projections[name]
-        shadow = {table: f"{table}__rebuild" for table in projection.tables}
+        projections = [self.projections[name] for name in names]
+        shadows = {p.name: {table: f"{table}__rebuild" for table in p.tables} for p in projections}
+        for projection in projections:
+            self._prepare_shadow(projection, shadows[projection.name], f"{projection.name}__rebuild")
+        applied = {p.name: 0 for p in projections}
+        self._catch_up_together(
+            projections, batch_size, progress, applied, suffix="__rebuild", shadows=shadows
+        )
+        return [self._switch_over(p, shadows[p.name], batch_size) for p in projections]
+
+    def _switch_over(self, projection: Projection, shadow: dict[str, str], batch_size: int) -> RebuildReport:
+        """Verify the shadow view and make it the live one, in one transaction."""
+        name = projection.name
         tracking = f"{name}__rebuild"
-        self._prepare_shadow(projection, shadow, tracking)
-        self._catch_up_one(projection, batch_size, progress, tracking_name=tracking, tables=shadow)
         with self.db.transaction() as raw:
             renamed = _RenamingCursor(raw, shadow)
             head = self.app.head()
             position = _position(raw, tracking)
             while position < head:  # events stored since the catch-up: apply them inside the switch
                 position, _ = self._apply_batch(projection, renamed, position, head, batch_size)
-            rows = projection.row_count(renamed)
-            checksum = projection.checksum(renamed)
-            previous_rows = projection.row_count(raw)
-            previous_checksum = projection.checksum(raw)
-            if projection.checksum(renamed) != checksum:  # verification: the view reads back the same
-                raise ProjectionError(name, position, RuntimeError("rebuilt view is not stable"))
+            dialect = self.db.dialect
+            rows, checksum = projection.summary(renamed, dialect)
+            previous_rows, previous_checksum = projection.summary(raw, dialect)
             for live, table in shadow.items():
-                raw.execute(f"DELETE FROM {live}")
-                raw.execute(f"INSERT INTO {live} SELECT * FROM {table}")
-            if projection.checksum(raw) != checksum or projection.row_count(raw) != rows:
-                raise ProjectionError(name, position, RuntimeError("switch-over copy does not match"))
+                if dialect == "postgres":
+                    _swap_in(raw, live, table)
+                else:
+                    raw.execute(f"DELETE FROM {live}")
+                    raw.execute(f"INSERT INTO {live} SELECT * FROM {table}")
+                    raw.execute(f"DROP TABLE {table}")
+            # A copy (SQLite) is checked row for row; a rename (PostgreSQL) cannot change rows, so the
+            # count shows the right tables were swapped in.
+            switched = projection.summary(raw, dialect) if dialect != "postgres" else None
+            if switched not in (None, (rows, checksum)) or projection.row_count(raw) != rows:
+                raise ProjectionError(name, position, RuntimeError("switch-over does not match"))
             _set_position(raw, name, position)
             raw.execute("DELETE FROM projection_tracking WHERE name = %s", (tracking,))
-            for table in shadow.values():
-                raw.execute(f"DROP TABLE {table}")
         return RebuildReport(name, position, rows, checksum, previous_rows, previous_checksum)
 
     def _prepare_shadow(self, projection: Projection, shadow: dict[str, str], tracking: str) -> None:
@@ -231,14 +365,15 @@ class ProjectionRunner:
                 position = _position(cur, projection.name)
                 cur.execute("SELECT last_error FROM projection_tracking WHERE name = %s", (projection.name,))
                 row = cur.fetchone()
+                summary = projection.summary(cur, self.db.dialect)
                 result.append(
                     ProjectionStatus(
                         name=projection.name,
                         position=position,
                         head=head,
                         lag=max(head - position, 0),
-                        checksum=projection.checksum(cur),
-                        rows=projection.row_count(cur),
+                        checksum=summary[1],
+                        rows=summary[0],
                         error=row[0] if row else None,
                     )
                 )
@@ -293,11 +428,21 @@ class _RenamingCursor:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         return self._cursor.executemany(self._rename(sql), rows)
 
+    def execute_numbered(self, sql: str, params: Sequence[Any]) -> Any:
+        return self._cursor.execute_numbered(self._rename(sql), params)  # type: ignore[attr-defined]
+
     def fetchone(self) -> Any:
         return self._cursor.fetchone()
 
     def fetchall(self) -> list[Any]:
         return self._cursor.fetchall()
+
+
+def _batch_cursor(cur: Cursor) -> Cursor:
+    """The cursor a projection batch writes through: buffered multi-row inserts where the store can send
+    numbered statements (PostgreSQL pipeline), else ``cur`` itself."""
+    target = cur._cursor if isinstance(cur, _RenamingCursor) else cur
+    return BufferedCursor(cur) if hasattr(target, "execute_numbered") else cur
 
 
 class ProjectionError(RuntimeError):
@@ -307,6 +452,36 @@ class ProjectionError(RuntimeError):
         super().__init__(f"projection {name} failed at position {position}: {type(cause).__name__}")
         self.name = name
         self.position = position
+
+
+def _index_definitions(cur: Cursor, table: str) -> dict[str, str]:
+    """Index name of each index definition on ``table`` (the definition without its name and table)."""
+    cur.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+        " WHERE indrelid = %s::regclass",
+        (table,),
+    )
+    return {
+        re.sub(r" INDEX \S+ ON \S+ ", " INDEX ON ", definition): name for name, definition in cur.fetchall()
+    }
+
+
+def _swap_in(cur: Cursor, live: str, shadow: str) -> None:
+    """PostgreSQL switch-over: the verified shadow table becomes the live one by renaming, not copying.
+
+    The shadow was created ``LIKE live INCLUDING ALL``, so it has the same columns, defaults, constraints
+    and indexes; its indexes (and the constraints they back) get the live ones' names back, so later
+    migrations find them. Runs inside the switch-over transaction: readers see the old or the new table.
+    """
+    live_indexes = _index_definitions(cur, live)
+    shadow_indexes = _index_definitions(cur, shadow)
+    if set(live_indexes) != set(shadow_indexes):
+        raise RuntimeError(f"{shadow} does not have the indexes of {live}")
+    cur.execute(f"DROP TABLE {live}")
+    cur.execute(f"ALTER TABLE {shadow} RENAME TO {live}")
+    for definition, name in shadow_indexes.items():
+        if name != live_indexes[definition]:
+            cur.execute(f'ALTER INDEX "{name}" RENAME TO "{live_indexes[definition]}"')
 
 
 def _position(cur: Cursor, name: str) -> int:

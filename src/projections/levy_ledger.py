@@ -47,6 +47,7 @@ class LevyLedgerProjection(Projection):
     tables = (
         "rm_assessments",
         "rm_installments",
+        "rm_assessment_stats",
         "rm_assessment_history",
         "rm_documents",
         "rm_transfer_outbox",
@@ -84,8 +85,19 @@ class LevyLedgerProjection(Projection):
                 e.originator_version,
             ),
         )
-        self._installments(cur, str(e.originator_id), e.installments)
-        self._stats(cur, str(e.originator_id), e.fiscal_year, e.status.value, e.tax_input, e.computation, a)
+        # The assessment is new (Determined is its first event): no rows to replace, so plain inserts,
+        # which a projection batch writes together.
+        self._installments(cur, str(e.originator_id), e.installments, fresh=True)
+        self._stats(
+            cur,
+            str(e.originator_id),
+            e.fiscal_year,
+            e.status.value,
+            e.tax_input,
+            e.computation,
+            a,
+            fresh=True,
+        )
         self._history(cur, e, "当初賦課", a.payable, None)
         self._outbox(cur, e, str(e.taxpayer_id), e.fiscal_year, "当初賦課")
 
@@ -192,9 +204,12 @@ class LevyLedgerProjection(Projection):
         tax_input: Any,
         computation: Any,
         a: LevyAmounts,
+        *,
+        fresh: bool = False,
     ) -> None:
         """Statistics row for the 課税状況調 (amounts and codes only; no personal data)."""
-        cur.execute("DELETE FROM rm_assessment_stats WHERE assessment_id = %s", (assessment,))
+        if not fresh:
+            cur.execute("DELETE FROM rm_assessment_stats WHERE assessment_id = %s", (assessment,))
         if not isinstance(computation, dict) or not isinstance(tax_input, dict):
             return  # erased (retention): the headline amounts in rm_assessments remain
         income = computation["income"]
@@ -244,8 +259,11 @@ class LevyLedgerProjection(Projection):
         )
 
     @staticmethod
-    def _installments(cur: Cursor, assessment: str, lines: tuple[InstallmentLine, ...]) -> None:
-        cur.execute("DELETE FROM rm_installments WHERE assessment_id = %s", (assessment,))
+    def _installments(
+        cur: Cursor, assessment: str, lines: tuple[InstallmentLine, ...], *, fresh: bool = False
+    ) -> None:
+        if not fresh:
+            cur.execute("DELETE FROM rm_installments WHERE assessment_id = %s", (assessment,))
         if lines:
             cur.executemany(
                 "INSERT INTO rm_installments (assessment_id, seq, label, due_date, amount, method, payer)"

@@ -100,6 +100,7 @@ class _PipelinedCursor:
     def __init__(self, conn: Any, cur: Any) -> None:
         self._conn = conn
         self._cur = cur
+        self._numbered: Any = None
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:
         return self._cur.execute(*args, **kwargs)
@@ -108,12 +109,26 @@ class _PipelinedCursor:
         with self._conn.cursor() as other:
             other.executemany(*args, **kwargs)
 
+    def execute_numbered(self, sql: str, params: Sequence[Any]) -> None:
+        """Run a write whose placeholders are PostgreSQL's own ``$1, $2, …``: psycopg sends it without
+        parsing it (long multi-row inserts of projection batches). On a cursor of its own, like
+        ``executemany``, and nothing is fetched from it."""
+        if self._numbered is None:
+            import psycopg
+
+            self._numbered = psycopg.RawCursor(self._conn)
+        self._numbered.execute(sql, params)
+
     def fetchone(self) -> Any:
         return self._cur.fetchone()
 
     def fetchall(self) -> list[Any]:
         rows: list[Any] = self._cur.fetchall()
         return rows
+
+    def close_numbered(self) -> None:
+        if self._numbered is not None:
+            self._numbered.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cur, name)
@@ -137,7 +152,11 @@ class PostgresDatabase:
         with self._pool.connection() as conn:
             if pipelined:  # batch writes of a projection: one round trip per sync, not per statement
                 with conn.pipeline(), conn.transaction(), conn.cursor() as cur:
-                    yield _PipelinedCursor(conn, cur)
+                    pipelined_cursor = _PipelinedCursor(conn, cur)
+                    try:
+                        yield pipelined_cursor
+                    finally:
+                        pipelined_cursor.close_numbered()
             else:
                 with conn.transaction(), conn.cursor() as cur:
                     yield cur
