@@ -130,14 +130,21 @@ class PipelineRun:
 
 
 def run_pipeline(
-    c: Container, manifest: dict[str, Any], data_dir: Path, *, naive: bool = False
+    c: Container,
+    manifest: dict[str, Any],
+    data_dir: Path,
+    *,
+    naive: bool = False,
+    levy_workers: int = 1,
 ) -> PipelineRun:
     """Import every manifest file, match, run the 当初賦課 and bring every projection up to date.
 
     ``naive=True`` is the baseline: one eventsourcing ``save`` per aggregate per command (chunk size 1 in
-    intake and levy) — the same code path and guarantees, without batching.
+    intake and levy) in one process — the same code path and guarantees, without batching.
+    ``levy_workers`` runs the levy in that many processes (``levy run --workers``; PostgreSQL only).
     """
     from interfaces.cli.intake import read_file
+    from interfaces.parallel_levy import run_levy
 
     if naive:
         c.intake.chunk_size = 1
@@ -165,7 +172,8 @@ def run_pipeline(
     levy_ctx = CommandContext(
         actor=BENCH_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"bench-levy:{fiscal_year}"
     )
-    levy = timed("levy", lambda: c.levy.run(fiscal_year, levy_ctx))
+    workers = 1 if naive else levy_workers
+    levy = timed("levy", lambda: run_levy(c, fiscal_year, levy_ctx, workers=workers))
     timed("projections", c.runner.catch_up)
     seconds = time.perf_counter() - started
     return PipelineRun(
@@ -217,12 +225,16 @@ def bench_levy(
     admin_url: str = DEFAULT_ADMIN_URL,
     baseline: bool = True,
     workdir: Path | None = None,
+    levy_workers: int = 2,
 ) -> BenchResult:
-    """Import + match + levy + projections, batched (ours) against the naive one-save-per-aggregate path."""
+    """Import + match + levy + projections, batched (ours) against the naive one-save-per-aggregate path.
+
+    Ours runs the levy in ``levy_workers`` processes (``levy run --workers``; PostgreSQL only); the naive
+    path is one process, one save per aggregate per command."""
     with _workdir(workdir) as work:
         manifest, data_dir, generate_seconds = _generate(work, taxpayers, seed, fiscal_year)
         with fresh_container(backend, "ours", work, admin_url) as c:
-            ours = run_pipeline(c, manifest, data_dir)
+            ours = run_pipeline(c, manifest, data_dir, levy_workers=levy_workers)
         peak = peak_rss_mib()
         naive: PipelineRun | None = None
         if baseline:
@@ -240,6 +252,8 @@ def bench_levy(
         ratio=_ratio(value, base),
         details={
             "backend": backend,
+            "levy_workers": levy_workers if backend == "postgres" else 1,
+            "baseline_levy_workers": 1,
             "taxpayers": ours.taxpayers,
             "levied": ours.levied,
             "records_imported": ours.records,

@@ -134,8 +134,14 @@ def certificate_key(settings: Settings, master_key: bytes) -> bytes:
     ).derive(master_key)
 
 
-def build(settings: Settings | None = None, *, upgrade: bool = False) -> Container:
-    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``)."""
+def build(
+    settings: Settings | None = None, *, upgrade: bool = False, create_tables: bool = True
+) -> Container:
+    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
+
+    ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
+    NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
+    concurrently updated")."""
     settings = settings or Settings()
     store = parse_database_url(settings.database_url)
     if store.kind == "sqlite" and store.sqlite_path is not None:
@@ -160,7 +166,8 @@ def build(settings: Settings | None = None, *, upgrade: bool = False) -> Contain
                 f"{settings.var_dir / 'master.key'}. Never use it for real data."
             )
     keystore = SqlKeyStore(db, master_key)
-    app = JuminzeiApplication(env=store.eventsourcing_env(), personal_cipher=keystore)
+    env = store.eventsourcing_env() | ({} if create_tables else {"CREATE_TABLE": "n"})
+    app = JuminzeiApplication(env=env, personal_cipher=keystore)
     app.use_event_reader(stored_event_reader(app.recorder))
     binary_event_inserts(app.recorder)
     directory = SqlTaxpayerDirectory(db)

@@ -25,13 +25,21 @@ def record_to_content(record: Any) -> dict[str, Any]:
     return plain
 
 
+#: Exact types returned as they are (checked first; enums, subclasses of str or int, take the long way).
+_AS_IS: frozenset[type[Any]] = frozenset({str, int, bool, type(None)})
+
+
+@functools.cache
+def _kept_fields(record_type: type[Any]) -> tuple[str, ...]:
+    """Stored field names of a record class (``dataclasses.fields`` per value is slow)."""
+    return tuple(f.name for f in dataclasses.fields(record_type) if f.name not in _STRIPPED)
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in _STRIPPED
-        }
+        return {name: _plain(getattr(value, name)) for name in _kept_fields(type(value))}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
@@ -51,34 +59,49 @@ def _type_hints(record_type: type[Any]) -> dict[str, Any]:
 
 def content_to_record(record_type: type[Any], content: dict[str, Any]) -> Any:
     """Rebuild a typed record from stored content (``individual_number`` fields become None)."""
-    hints = _type_hints(record_type)
     kwargs: dict[str, Any] = {}
-    for field in dataclasses.fields(record_type):
-        if field.name in _STRIPPED:
-            kwargs[field.name] = None
-            continue
-        if field.name not in content:
-            continue
-        kwargs[field.name] = _typed(hints[field.name], content[field.name])
+    for name, convert in _field_converters(record_type):
+        if convert is None:
+            kwargs[name] = None
+        elif name in content:
+            value = content[name]
+            kwargs[name] = None if value is None else convert(value)
     return record_type(**kwargs)
 
 
-def _typed(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@functools.cache
+def _field_converters(record_type: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """(field name, converter of its stored value) per field; None for a stripped field."""
+    hints = _type_hints(record_type)
+    return tuple(
+        (field.name, None if field.name in _STRIPPED else _converter(hints[field.name]))
+        for field in dataclasses.fields(record_type)
+    )
+
+
+@functools.cache
+def _converter(tp: Any) -> Any:
+    """A function from a stored (non-None) value to the type ``tp`` — resolved once per type, as the
+    type analysis is the costly part."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         for arg in args:
             if arg is type(None):
                 continue
-            return _typed(arg, value)
+            inner = _converter(arg)
+            return lambda value: None if value is None else inner(value)
     if origin is tuple:
-        return tuple(_typed(args[0], v) for v in value)
+        item = _converter(args[0])
+        return lambda value: tuple(None if v is None else item(v) for v in value)
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(value)
+        return tp
     if tp is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return content_to_record(tp, value)
+        return functools.partial(content_to_record, tp)
+    return _identity
+
+
+def _identity(value: Any) -> Any:
     return value

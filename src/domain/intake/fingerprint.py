@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 from datetime import date
 from typing import Any
 
+#: Exact types returned as they are (checked first: most values are these; enums, being subclasses of
+#: str or int, still take the long way).
+_AS_IS: frozenset[type[Any]] = frozenset({str, int, bool, type(None)})
+
+
+@functools.cache
+def _field_names(record_type: type[Any]) -> tuple[str, ...]:
+    """Field names of a record class in declaration order (``dataclasses.fields`` per value is slow)."""
+    return tuple(f.name for f in dataclasses.fields(record_type))
+
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
             "__type__": type(value).__name__,
-            **{f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)},
+            **{name: _plain(getattr(value, name)) for name in _field_names(type(value))},
         }
     if isinstance(value, enum.Enum):
         return value.value

@@ -57,12 +57,16 @@ def levy(
     admin_url: str = ADMIN_URL_OPTION,
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the naive path (ratio)."),
     workdir: Path | None = typer.Option(None, "--workdir", help="Keep generated files here (default: temp)."),
+    levy_workers: int = typer.Option(
+        2, "--levy-workers", min=1, help="当初賦課のワーカープロセス数（PostgreSQL; 基準側は常に 1）."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """取込 + 名寄せ + 当初賦課 + 集計: batched saves vs one save per aggregate (the naive path)."""
     _check_backend(backend)
     result = B.bench_levy(
         taxpayers,
+        levy_workers=levy_workers,
         seed=seed,
         fiscal_year=fiscal_year,
         backend=backend,

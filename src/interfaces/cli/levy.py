@@ -41,12 +41,20 @@ def levy_run(
     taxpayers: list[str] = typer.Option(
         [], "--taxpayer", help="随時賦課: この宛名番号の納税者だけを賦課（複数指定可）"
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="ワーカープロセス数（PostgreSQL のみ並列。SQLite は書込みが一つずつのため 1 で実行）",
+    ),
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """当初賦課: assess everyone with 課税資料 (resumable; a rerun creates no duplicate levy); with
-    ``--taxpayer``, 随時賦課 of just those taxpayers (e.g. after a 期限後申告 for an earlier 年度)."""
+    ``--taxpayer``, 随時賦課 of just those taxpayers (e.g. after a 期限後申告 for an earlier 年度).
+    ``--workers N`` shares the taxpayers among N processes on PostgreSQL (the same events as one)."""
     from domain.taxpayer.model import taxpayer_id
+    from interfaces.parallel_levy import run_levy
 
     cfg = settings()
     ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
@@ -63,16 +71,18 @@ def levy_run(
             if missing:
                 fail(f"--taxpayer: 宛名番号が登録されていません: {', '.join(missing)}", 2)
         if json_out:
-            result = run_guarded(lambda: c.levy.run(fiscal_year, ctx, only=only))
+            result = run_guarded(lambda: run_levy(c, fiscal_year, ctx, workers=workers, only=only))
         else:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task(f"{fiscal_year}年度 {'随時' if only else '当初'}賦課", total=None)
                 result = run_guarded(
-                    lambda: c.levy.run(
+                    lambda: run_levy(
+                        c,
                         fiscal_year,
                         ctx,
-                        lambda done, total: bar.update(task, completed=done, total=total),
+                        workers=workers,
                         only=only,
+                        progress=lambda done, total: bar.update(task, completed=done, total=total),
                     )
                 )
         c.runner.catch_up()
