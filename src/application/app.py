@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Mapper, Transcoder
 
 from application.ports import PersonalDataCipher, StoredEventReader
@@ -126,7 +126,11 @@ class JuminzeiApplication(Application[UUID]):
             events = stored.get(aggregate_id)
             if not events:
                 continue
-            aggregate = project_aggregate(None, map(self.mapper.to_domain_event, events))
+            # ``project_aggregate`` without its per-event runtime-protocol assertion (a measurable cost
+            # in bulk loads): each stored event mutates the aggregate in turn, from None.
+            aggregate = None
+            for stored_event in events:
+                aggregate = self.mapper.to_domain_event(stored_event).mutate(aggregate)  # type: ignore[attr-defined]
             if aggregate is not None:
                 found[aggregate_id] = aggregate
         return found

@@ -21,6 +21,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
+import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
@@ -90,15 +91,22 @@ class JuminzeiTranscoder(Transcoder):
 
     def __init__(self) -> None:
         self._enum_names: dict[type[Enum], str] = {}
+        self._decoder = json.JSONDecoder(object_hook=self._restore)  # one decoder, not one per call
 
     def register(self, transcoding: Any) -> None:  # pragma: no cover - not used: types are built in
         raise NotImplementedError("JuminzeiTranscoder has built-in types; extend _prepare instead")
 
     def encode(self, obj: Any) -> bytes:
-        return json.dumps(self._prepare(obj), ensure_ascii=False, separators=(",", ":")).encode("utf8")
+        prepared = self._prepare(obj)
+        try:
+            # orjson writes the same bytes as the compact, non-ASCII-escaping json.dumps below (checked on
+            # every event of a ward and by a fixed-bytes test), several times faster.
+            return orjson.dumps(prepared)
+        except TypeError:  # e.g. an int beyond 64 bits, which orjson refuses: the standard library's way
+            return json.dumps(prepared, ensure_ascii=False, separators=(",", ":")).encode("utf8")
 
     def decode(self, data: bytes) -> Any:
-        return json.loads(data.decode("utf8"), object_hook=self._restore)
+        return self._decoder.decode(data.decode("utf8"))
 
     def _prepare(self, o: Any) -> Any:
         # Fast path on the exact type (most values): the same result as the checks below, which subclasses
