@@ -136,6 +136,17 @@ class SqlVaultBatch:
         #: taxpayer id (str) → blind index, None when known to be absent
         self._number_of: dict[str, str | None] = {}
         self._staged: list[tuple[UUID, str, str]] = []
+        #: number → its blind index, None when invalid; for this chunk only (each number is looked at by
+        #: prefetch, find and link: the check digit and the HMAC once each)
+        self._indexes: dict[str, str | None] = {}
+
+    def _checked_index(self, number: str) -> str | None:
+        try:
+            return self._indexes[number]
+        except KeyError:
+            index = self._vault.blind_index(number) if is_valid_individual_number(number) else None
+            self._indexes[number] = index
+            return index
 
     def _remember(self, rows: Iterable[tuple[str, str]]) -> None:
         for taxpayer, index in rows:
@@ -143,10 +154,8 @@ class SqlVaultBatch:
             self._number_of[taxpayer] = index
 
     def prefetch(self, numbers: Iterable[str], taxpayers: Iterable[UUID]) -> None:
-        indexes = sorted(
-            {self._vault.blind_index(n) for n in numbers if n and is_valid_individual_number(n)}
-            - set(self._owner)
-        )
+        checked = (self._checked_index(n) for n in numbers if n)
+        indexes = sorted({i for i in checked if i is not None} - set(self._owner))
         ids = sorted({str(t) for t in taxpayers} - set(self._number_of))
         if not indexes and not ids:
             return
@@ -188,15 +197,16 @@ class SqlVaultBatch:
         return self._number_of[taxpayer]
 
     def find(self, number: str) -> UUID | None:
-        if not is_valid_individual_number(number):
+        index = self._checked_index(number)
+        if index is None:
             return None
-        owner = self._owner_of(self._vault.blind_index(number))
+        owner = self._owner_of(index)
         return UUID(owner) if owner is not None else None
 
     def link(self, taxpayer: UUID, number: str) -> bool:
-        if not is_valid_individual_number(number):
+        index = self._checked_index(number)
+        if index is None:
             raise ValueError("個人番号の桁数またはチェックデジットが不正です。")
-        index = self._vault.blind_index(number)
         owner = self._owner_of(index)
         if owner is not None:
             if owner == str(taxpayer):
@@ -227,3 +237,4 @@ class SqlVaultBatch:
                 rows,
             )
         self._staged = []
+        self._indexes.clear()
