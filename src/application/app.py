@@ -122,6 +122,14 @@ class JuminzeiApplication(Application[UUID]):
                     continue
             return found
         stored = reader.select_events_many(wanted) if wanted else {}
+        mapper = self.mapper
+        in_order = [e for aggregate_id in wanted for e in stored.get(aggregate_id, ())]
+        # One batch decode (the data keys of all these events loaded together), then per aggregate.
+        decoded = iter(
+            mapper.to_domain_events(in_order)  # type: ignore[attr-defined]
+            if hasattr(mapper, "to_domain_events")
+            else [mapper.to_domain_event(e) for e in in_order]
+        )
         for aggregate_id in wanted:
             events = stored.get(aggregate_id)
             if not events:
@@ -129,8 +137,8 @@ class JuminzeiApplication(Application[UUID]):
             # ``project_aggregate`` without its per-event runtime-protocol assertion (a measurable cost
             # in bulk loads): each stored event mutates the aggregate in turn, from None.
             aggregate = None
-            for stored_event in events:
-                aggregate = self.mapper.to_domain_event(stored_event).mutate(aggregate)  # type: ignore[attr-defined]
+            for _ in events:
+                aggregate = next(decoded).mutate(aggregate)
             if aggregate is not None:
                 found[aggregate_id] = aggregate
         return found

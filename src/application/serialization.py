@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -225,8 +226,20 @@ class PersonalDataMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        return self._finish(stored_event, self.transcoder.decode(stored_event.state))
+
+    def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[DomainEventProtocol[UUID]]:
+        """``to_domain_event`` of each, with the data keys they are sealed with loaded in one go first
+        (the key store keeps only recently used keys in memory, so a page of events from many subjects
+        would otherwise cost one key look-up each)."""
+        states: list[dict[str, Any]] = [self.transcoder.decode(s.state) for s in stored_events]
+        load_many = getattr(self.personal_cipher, "load_many", None)
+        if load_many is not None:
+            load_many({v.key_id for state in states for v in state.values() if type(v) is Sealed})
+        return [self._finish(s, state) for s, state in zip(stored_events, states, strict=True)]
+
+    def _finish(self, stored_event: StoredEvent, event_state: dict[str, Any]) -> DomainEventProtocol[UUID]:
         cls = resolve_topic(stored_event.topic)
-        event_state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         originator_id = stored_event.originator_id
         if not isinstance(originator_id, UUID):
             originator_id = UUID(str(originator_id))

@@ -178,15 +178,17 @@ class ProjectionRunner:
                     notifications: list[Notification] = self.app.recorder.select_notifications(
                         start=position + 1, limit=batch_size, stop=head, topics=sorted(followers)
                     )
+                    wanted: list[tuple[Notification, list[tuple[Projection, Cursor]]]] = []
                     for notification in notifications:
                         interested = [
                             (p, cur)
                             for p, cur in followers.get(notification.topic, ())
                             if positions[p.name] < notification.id
                         ]
-                        if not interested:
-                            continue
-                        event = self.app.mapper.to_domain_event(notification)
+                        if interested:
+                            wanted.append((notification, interested))
+                    events = _decode(self.app, [n for n, _ in wanted])
+                    for (notification, interested), event in zip(wanted, events, strict=True):
                         for p, cur in interested:
                             try:
                                 p.apply(event, cur)
@@ -254,9 +256,10 @@ class ProjectionRunner:
         failed_at = position + 1
         buffered = _batch_cursor(cur)
         try:
-            for notification in notifications:
+            events = _decode(self.app, notifications)
+            for notification, event in zip(notifications, events, strict=True):
                 failed_at = notification.id
-                projection.apply(self.app.mapper.to_domain_event(notification), buffered)
+                projection.apply(event, buffered)
             if isinstance(buffered, BufferedCursor):
                 failed_at = position + 1  # a buffered row failing at the flush: the batch, not one event
                 buffered.flush()
@@ -436,6 +439,14 @@ class _RenamingCursor:
 
     def fetchall(self) -> list[Any]:
         return self._cursor.fetchall()
+
+
+def _decode(app: JuminzeiApplication, notifications: Sequence[Notification]) -> list[Any]:
+    """The domain events of a page of notifications, decoded together (data keys loaded in one go)."""
+    mapper: Any = app.mapper
+    if hasattr(mapper, "to_domain_events"):
+        return list(mapper.to_domain_events(notifications))
+    return [mapper.to_domain_event(n) for n in notifications]
 
 
 def _batch_cursor(cur: Cursor) -> Cursor:

@@ -6,7 +6,9 @@
   distinguishable from "never existed" and nobody can silently re-create it.
 - Field ciphertext layout: ``version(1) ‖ nonce(12) ‖ AES-GCM ciphertext+tag``; the associated data binds
   it to the aggregate id and field name, so ciphertexts cannot be swapped between events or fields.
-- Unwrapped keys are cached in memory for speed; ``destroy`` evicts them.
+- Unwrapped keys are cached in memory for speed, the most recently used ``CACHE_SIZE`` of them: enough
+  for any batch (a chunk touches a few hundred subjects), without every subject's key staying in memory
+  for the life of the process (a 300,000-person levy would otherwise hold ~600,000); ``destroy`` evicts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +27,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from application.ports import SqlDatabase
 
 _FORMAT_VERSION = b"\x01"
+
+#: Unwrapped data keys kept in memory (least recently used dropped first).
+CACHE_SIZE = 20_000
 
 
 class KeyDestroyedError(RuntimeError):
@@ -66,7 +72,7 @@ class SqlKeyStore:
             raise MasterKeyError("master key must be 32 bytes")
         self._db = db
         self._master = AESGCM(master_key)
-        self._cache: dict[str, AESGCM] = {}
+        self._cache: OrderedDict[str, AESGCM] = OrderedDict()
         self._destroyed: set[str] = set()
         self._lock = threading.Lock()
 
@@ -86,8 +92,22 @@ class SqlKeyStore:
                 "a data key could not be unwrapped: JUMINZEI_MASTER_KEY differs from the one that wrote it"
             ) from error
 
+    def _cached(self, key_id: str) -> AESGCM | None:
+        with self._lock:
+            cached = self._cache.get(key_id)
+            if cached is not None:
+                self._cache.move_to_end(key_id)
+            return cached
+
+    def _keep(self, key_id: str, aes: AESGCM) -> None:
+        """Cache an unwrapped key (caller holds the lock), dropping the least recently used beyond the size."""
+        self._cache[key_id] = aes
+        self._cache.move_to_end(key_id)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
     def _load(self, key_id: str, *, create: bool) -> AESGCM | None:
-        cached = self._cache.get(key_id)
+        cached = self._cached(key_id)
         if cached is not None:
             return cached
         if key_id in self._destroyed:
@@ -110,7 +130,7 @@ class SqlKeyStore:
             return None
         aes = AESGCM(self._unwrap(key_id, row[0]))
         with self._lock:
-            self._cache[key_id] = aes
+            self._keep(key_id, aes)
         return aes
 
     def prepare(self, key_ids: Iterable[str]) -> None:
@@ -119,7 +139,7 @@ class SqlKeyStore:
         Same outcome as ``_load(create=True)`` per key — a destroyed key stays destroyed and is never
         re-created — but one round trip set instead of one transaction per new subject.
         """
-        wanted = sorted({k for k in key_ids if k not in self._cache and k not in self._destroyed})
+        wanted = sorted({k for k in key_ids if self._cached(k) is None and k not in self._destroyed})
         if not wanted:
             return
         found: dict[str, str | None] = {}
@@ -147,7 +167,29 @@ class SqlKeyStore:
                 if wrapped is None:
                     self._destroyed.add(key_id)
                 else:
-                    self._cache[key_id] = AESGCM(self._unwrap(key_id, wrapped))
+                    self._keep(key_id, AESGCM(self._unwrap(key_id, wrapped)))
+
+    def load_many(self, key_ids: Iterable[str]) -> None:
+        """Bring these data keys into memory in one transaction (before decrypting a page of events).
+
+        Read only: a missing key is not created (decrypting with it yields ``None`` as before) and a
+        destroyed key is remembered as destroyed."""
+        wanted = sorted({k for k in key_ids if self._cached(k) is None and k not in self._destroyed})
+        if not wanted:
+            return
+        found: dict[str, str | None] = {}
+        with self._db.transaction() as cur:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                marks = ", ".join(["%s"] * len(part))
+                cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
+                found.update({r[0]: r[1] for r in cur.fetchall()})
+        with self._lock:
+            for key_id, wrapped in found.items():
+                if wrapped is None:
+                    self._destroyed.add(key_id)
+                else:
+                    self._keep(key_id, AESGCM(self._unwrap(key_id, wrapped)))
 
     # -- PersonalDataCipher ---------------------------------------------------------------------
     def encrypt(self, key_id: str, plaintext: bytes, associated_data: bytes) -> bytes:
