@@ -15,7 +15,7 @@ import functools
 import hashlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -441,12 +441,12 @@ class _RenamingCursor:
         return self._cursor.fetchall()
 
 
-def _decode(app: JuminzeiApplication, notifications: Sequence[Notification]) -> list[Any]:
-    """The domain events of a page of notifications, decoded together (data keys loaded in one go)."""
+def _decode(app: JuminzeiApplication, notifications: Sequence[Notification]) -> Iterator[Any]:
+    """The domain events of a page of notifications, in order (their data keys loaded in one go)."""
     mapper: Any = app.mapper
     if hasattr(mapper, "to_domain_events"):
-        return list(mapper.to_domain_events(notifications))
-    return [mapper.to_domain_event(n) for n in notifications]
+        return iter(mapper.to_domain_events(notifications))
+    return (mapper.to_domain_event(n) for n in notifications)
 
 
 def _batch_cursor(cur: Cursor) -> Cursor:

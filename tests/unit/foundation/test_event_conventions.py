@@ -9,7 +9,7 @@ import types
 import typing
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 import pytest
@@ -274,3 +274,27 @@ def test_transcoder_writes_the_bytes_of_the_standard_json_encoder(value: Any) ->
             JuminzeiTranscoder().encode(value)
         return
     assert JuminzeiTranscoder().encode(value) == expected
+
+
+def test_a_page_of_events_loads_the_keys_it_is_sealed_with_in_one_call() -> None:
+    """``to_domain_events`` finds every sealed field's key id in the stored bytes and asks the cipher for
+    all of them at once, then decodes each event exactly as ``to_domain_event``."""
+    import application.app  # noqa: F401
+
+    class BulkCipher(PlainCipher):
+        def __init__(self) -> None:
+            super().__init__()
+            self.loads: list[set[str]] = []
+
+        def load_many(self, key_ids: Any) -> None:
+            self.loads.append(set(key_ids))
+
+    cipher = BulkCipher()
+    mapper = PersonalDataMapper(JuminzeiTranscoder(), cipher)
+    personal = [cls for cls in EVENT_CLASSES if getattr(cls, "PERSONAL_FIELDS", ())]
+    assert personal
+    events = [_build(cls) for cls in personal]
+    stored = [mapper.to_stored_event(e) for e in events]
+    restored = list(mapper.to_domain_events(stored))
+    assert [vars(r) for r in restored] == [vars(e) for e in events]
+    assert cipher.loads == [{cast(Any, e).personal_subject() for e in events}]
