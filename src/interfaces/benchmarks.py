@@ -67,11 +67,6 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def peak_worker_rss_mib() -> float:
-    """Peak resident set size of the largest finished child process (levy workers), 0 without any."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 # ----------------------------------------------------------------------------------------- databases
 
 
@@ -141,6 +136,7 @@ def run_pipeline(
     *,
     naive: bool = False,
     levy_workers: int = 1,
+    worker_peaks_mib: list[float] | None = None,
 ) -> PipelineRun:
     """Import every manifest file, match, run the 当初賦課 and bring every projection up to date.
 
@@ -178,7 +174,10 @@ def run_pipeline(
         actor=BENCH_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"bench-levy:{fiscal_year}"
     )
     workers = 1 if naive else levy_workers
-    levy = timed("levy", lambda: run_levy(c, fiscal_year, levy_ctx, workers=workers))
+    levy = timed(
+        "levy",
+        lambda: run_levy(c, fiscal_year, levy_ctx, workers=workers, worker_peaks_mib=worker_peaks_mib),
+    )
     timed("projections", c.runner.catch_up)
     seconds = time.perf_counter() - started
     return PipelineRun(
@@ -239,9 +238,11 @@ def bench_levy(
     with _workdir(workdir) as work:
         manifest, data_dir, generate_seconds = _generate(work, taxpayers, seed, fiscal_year)
         with fresh_container(backend, "ours", work, admin_url) as c:
-            ours = run_pipeline(c, manifest, data_dir, levy_workers=levy_workers)
+            worker_peaks: list[float] = []
+            ours = run_pipeline(
+                c, manifest, data_dir, levy_workers=levy_workers, worker_peaks_mib=worker_peaks
+            )
         peak = peak_rss_mib()
-        peak_workers = peak_worker_rss_mib()
         naive: PipelineRun | None = None
         if baseline:
             with fresh_container(backend, "naive", work, admin_url) as c:
@@ -273,8 +274,8 @@ def bench_levy(
             "generate_seconds": round(generate_seconds, 2),
             "generate_taxpayers_per_s": round(taxpayers / generate_seconds, 1) if generate_seconds else 0.0,
             "peak_rss_mib": round(peak, 1),
-            # Each levy worker is a process of its own: at most levy_workers of them beside this one.
-            "peak_worker_rss_mib": round(peak_workers, 1),
+            # Each levy worker is a process of its own, running beside this one.
+            "peak_rss_levy_workers_mib": [round(w, 1) for w in worker_peaks],
             "total_tax": ours.total_tax,
         },
     )

@@ -22,6 +22,7 @@ import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from uuid import UUID
 
 from adapters.persistence.stores import parse_database_url
@@ -39,8 +40,11 @@ def run_levy(
     workers: int = 1,
     only: Sequence[UUID] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    worker_peaks_mib: list[float] | None = None,
 ) -> LevyRunResult:
-    """当初賦課 (or 随時賦課 of ``only``) in ``workers`` processes on PostgreSQL, else in this one."""
+    """当初賦課 (or 随時賦課 of ``only``) in ``workers`` processes on PostgreSQL, else in this one.
+
+    ``worker_peaks_mib`` receives each worker's peak resident set size (for ``bench levy``)."""
     cfg = c.settings
     if workers <= 1 or parse_database_url(cfg.database_url).kind != "postgres":
         return c.levy.run(fiscal_year, ctx, progress, only=only)
@@ -60,7 +64,10 @@ def run_levy(
         ]
         for future in futures:
             try:
-                results.append(future.result())
+                result, peak_mib = future.result()
+                results.append(result)
+                if worker_peaks_mib is not None:
+                    worker_peaks_mib.append(peak_mib)
             except BaseException as error:  # wait for every worker; then raise the first failure
                 errors.append(error)
             if progress:
@@ -72,17 +79,30 @@ def run_levy(
 
 def _levy_share(
     cfg: Settings, fiscal_year: int, ctx: CommandContext, share: list[UUID], chunk_size: int
-) -> LevyRunResult:
-    """One worker process: its own container, the levy of its share of the candidates."""
+) -> tuple[LevyRunResult, float]:
+    """One worker process: its own container, the levy of its share of the candidates; returns the result
+    and the process's peak resident set size in MiB."""
     from adapters.logging import configure_logging
 
     configure_logging(cfg.log_format, cfg.log_level)
     c = build(cfg, create_tables=False)  # the parent's container created them
     try:
         c.levy.chunk_size = chunk_size
-        return c.levy.run(fiscal_year, ctx, only=share)
+        return c.levy.run(fiscal_year, ctx, only=share), _peak_rss_mib()
     finally:
         c.close()
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident set size since it started its program (``VmHWM``; ``ru_maxrss`` would
+    include the parent's size when it was forked to spawn this one). 0 where /proc is not available."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def _merge(fiscal_year: int, results: Sequence[LevyRunResult]) -> LevyRunResult:

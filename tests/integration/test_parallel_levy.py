@@ -38,7 +38,9 @@ def test_two_worker_processes_store_what_one_process_stores(pg_database: str) ->
         for workers in (1, 2):
             with B.fresh_container("postgres", f"levy{workers}", work, pg_database) as c:
                 c.levy.chunk_size = 9  # several chunks per worker
-                run = B.run_pipeline(c, manifest, data_dir, levy_workers=workers)
+                peaks: list[float] = []
+                run = B.run_pipeline(c, manifest, data_dir, levy_workers=workers, worker_peaks_mib=peaks)
+                assert len(peaks) == (2 if workers == 2 else 0) and all(p > 0 for p in peaks)
                 assert run.levied > 0 and run.skipped == 0
                 assessments = _assessments(c)
                 assert len(assessments) == run.levied + run.non_taxable == _levy_events(c)
