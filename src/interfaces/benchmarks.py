@@ -509,7 +509,12 @@ async def _load(
                 sent += 1
                 method, path, headers, body = requests(n)
                 begin = time.perf_counter()
-                response = await client.request(method, path, headers=headers, json=body)
+                try:
+                    response = await client.request(method, path, headers=headers, json=body)
+                except httpx.TransportError as error:  # a dropped connection is an error, not a crash
+                    latencies.append(time.perf_counter() - begin)
+                    errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+                    continue
                 latencies.append(time.perf_counter() - begin)
                 if response.status_code >= 300:
                     errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
@@ -548,6 +553,7 @@ def _server(c: Container, token: str, workers: int = 1) -> Iterator[str]:
         "JUMINZEI_API_TOKENS": f"{token}:bench01:bench",
         "JUMINZEI_LOG_LEVEL": "WARNING",
     }
+    server_log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -563,13 +569,16 @@ def _server(c: Container, token: str, workers: int = 1) -> Iterator[str]:
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: nobody reads the server's log while it runs, and a full pipe would block
+        # the server mid-request.
+        stderr=server_log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
             if process.poll() is not None:
-                raise RuntimeError(f"juminzei serve exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                server_log.seek(0)
+                raise RuntimeError(f"juminzei serve exited: {server_log.read().decode()[-2000:]}")
             try:
                 if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
                     break
@@ -585,6 +594,11 @@ def _server(c: Container, token: str, workers: int = 1) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        server_log.seek(0)
+        tail = server_log.read()[-4000:].decode(errors="replace")
+        server_log.close()
+        if os.environ.get("JUMINZEI_BENCH_SERVER_LOG"):
+            Path(os.environ["JUMINZEI_BENCH_SERVER_LOG"]).write_text(tail, encoding="utf-8")
 
 
 def bench_api(
