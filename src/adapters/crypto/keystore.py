@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -153,51 +154,30 @@ class SqlKeyStore:
         Same outcome as ``_load(create=True)`` per key — a destroyed key stays destroyed and is never
         re-created — but one round trip set instead of one transaction per new subject.
         """
-        wanted = self._missing(key_ids)
-        if not wanted:
-            return
-        found: dict[str, str | None] = {}
-        with self._db.transaction() as cur:
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                marks = ", ".join(["%s"] * len(part))
-                cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
-                found.update({r[0]: r[1] for r in cur.fetchall()})
-            missing = [k for k in wanted if k not in found]
-            if missing:
-                now = _now()
-                cur.executemany(
-                    "INSERT INTO data_keys (key_id, wrapped_key, created_at) VALUES (%s, %s, %s)"
-                    " ON CONFLICT (key_id) DO NOTHING",
-                    [(k, self._wrap(k, AESGCM.generate_key(bit_length=256)), now) for k in missing],
-                )
-                for start in range(0, len(missing), 500):
-                    part = missing[start : start + 500]
-                    marks = ", ".join(["%s"] * len(part))
-                    cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
-                    found.update({r[0]: r[1] for r in cur.fetchall()})
-        with self._lock:
-            for key_id, wrapped in found.items():
-                if wrapped is None:
-                    self._destroyed.add(key_id)
-                else:
-                    self._keep(key_id, self._unwrap(key_id, wrapped))
+        self._load_many(key_ids, create=True)
 
     def load_many(self, key_ids: Iterable[str]) -> None:
         """Bring these data keys into memory in one transaction (before decrypting a page of events).
 
         Read only: a missing key is not created (decrypting with it yields ``None`` as before) and a
         destroyed key is remembered as destroyed."""
+        self._load_many(key_ids, create=False)
+
+    def _load_many(self, key_ids: Iterable[str], *, create: bool) -> None:
         wanted = self._missing(key_ids)
         if not wanted:
             return
-        found: dict[str, str | None] = {}
         with self._db.transaction() as cur:
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                marks = ", ".join(["%s"] * len(part))
-                cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
-                found.update({r[0]: r[1] for r in cur.fetchall()})
+            found = _wrapped_keys(cur, wanted)
+            missing = [k for k in wanted if k not in found]
+            if create and missing:
+                now = _now()
+                cur.executemany(
+                    "INSERT INTO data_keys (key_id, wrapped_key, created_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (key_id) DO NOTHING",
+                    [(k, self._wrap(k, AESGCM.generate_key(bit_length=256)), now) for k in missing],
+                )
+                found.update(_wrapped_keys(cur, missing))  # another writer's key, if it won the race
         with self._lock:
             for key_id, wrapped in found.items():
                 if wrapped is None:
@@ -235,6 +215,17 @@ class SqlKeyStore:
             self._cache.pop(key_id, None)
             self._destroyed.add(key_id)
         return destroyed
+
+
+def _wrapped_keys(cur: Any, key_ids: list[str]) -> dict[str, str | None]:
+    """The stored (wrapped) data key of each of these ids that has a row; None for a destroyed one."""
+    found: dict[str, str | None] = {}
+    for start in range(0, len(key_ids), 500):
+        part = key_ids[start : start + 500]
+        marks = ", ".join(["%s"] * len(part))
+        cur.execute(f"SELECT key_id, wrapped_key FROM data_keys WHERE key_id IN ({marks})", part)
+        found.update({r[0]: r[1] for r in cur.fetchall()})
+    return found
 
 
 def _now() -> str:
