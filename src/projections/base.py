@@ -171,18 +171,24 @@ class ProjectionRunner:
                     position = min(positions[p.name] for p in behind)
                     buffered = _batch_cursor(raw)
                     followers: dict[str, list[tuple[Projection, Cursor]]] = {}
+                    every_event: list[tuple[Projection, Cursor]] = []  # views without topics follow all
                     for p in behind:
                         cur = _RenamingCursor(buffered, shadows[p.name]) if shadows else buffered
                         for topic in p.topics:
                             followers.setdefault(topic, []).append((p, cur))
+                        if not p.topics:
+                            every_event.append((p, cur))
                     notifications: list[Notification] = self.app.recorder.select_notifications(
-                        start=position + 1, limit=batch_size, stop=head, topics=sorted(followers)
+                        start=position + 1,
+                        limit=batch_size,
+                        stop=head,
+                        topics=() if every_event else sorted(followers),
                     )
                     wanted: list[tuple[Notification, list[tuple[Projection, Cursor]]]] = []
                     for notification in notifications:
                         interested = [
                             (p, cur)
-                            for p, cur in followers.get(notification.topic, ())
+                            for p, cur in [*followers.get(notification.topic, ()), *every_event]
                             if positions[p.name] < notification.id
                         ]
                         if interested:

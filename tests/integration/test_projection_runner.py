@@ -160,3 +160,23 @@ def _index_names(c: Any) -> dict[str, set[str]]:
             if table in tables:
                 found.setdefault(table, set()).add(index)
     return found
+
+
+def test_a_view_without_topics_follows_every_event_when_caught_up_with_others(durable_container: Any) -> None:
+    from projections.base import Projection
+
+    seen: list[int] = []
+
+    class EveryEvent(Projection):
+        name = "every_event"
+        topics = ()
+        tables = ()
+
+        def apply(self, event: Any, cur: Any) -> None:
+            seen.append(event.originator_version)
+
+    c = durable_container
+    _register(c, 9500, 4)
+    c.runner.projections["every_event"] = EveryEvent()
+    c.runner.catch_up(batch_size=3)
+    assert len(seen) == c.app.head() > 0
