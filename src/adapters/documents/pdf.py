@@ -406,17 +406,12 @@ def _slip(
 def render_tax_notice(model: TaxNoticeModel) -> bytes:
     """納税通知書 (普通徴収) + 納付書 — 地方税法 第319条の2. Page 1 notice, then 4 slips per page."""
     m = model
-    doc = _Doc(title="納税通知書", issuer=m.issuer, issue_date=m.issue_date)
-    _header(doc, f"{_tax_names(m.issuer)} 納税通知書", m.fiscal_year, subtitle="（普通徴収）")
-    _addressee(doc, m.addressee)
-    _issuer_block(doc, m.issuer, m.issue_date)
-    doc.text(15, 62, f"通知書番号 {m.notice_number}　　宛名番号 {m.taxpayer_number}", size=9)
-    doc.text(
-        15,
-        69,
+    doc = _payer_notice(
+        "納税通知書",
+        m,
         f"{fiscal_year_label(m.fiscal_year)}の{_tax_names(m.issuer)}及び森林環境税の税額を、"
         "地方税法第319条の2の規定により次のとおり通知します。",
-        size=9,
+        subtitle="（普通徴収）",
     )
     end = _tax_table(doc, 77, m.issuer, m.taxes)
     doc.text(15, end + 6, f"年税額　{yen(m.taxes.total)}", size=12, bold=True)
@@ -433,16 +428,35 @@ def render_tax_notice(model: TaxNoticeModel) -> bytes:
     end = doc.table(15, end + 9, [30, 50, 40], rows, aligns=["c", "l", "r"], row_h=6.5)
     end = _notes(doc, end + 6, m.notes)
     _appeal_notice(doc, end, m.issuer, "この処分", "この通知")
+    _payer_slips(doc, m, m.installments)
+    return doc.finish()
+
+
+def _payer_notice(
+    title: str, m: TaxNoticeModel | DunningNoticeModel, statement: str, subtitle: str = ""
+) -> _Doc:
+    """The opening of a notice to one payer (納税通知書, 督促状): header, addressee, issuer, numbers and the
+    statement of what is notified."""
+    doc = _Doc(title=title, issuer=m.issuer, issue_date=m.issue_date)
+    _header(doc, f"{_tax_names(m.issuer)} {title}", m.fiscal_year, subtitle=subtitle)
+    _addressee(doc, m.addressee)
+    _issuer_block(doc, m.issuer, m.issue_date)
+    doc.text(15, 62, f"通知書番号 {m.notice_number}　　宛名番号 {m.taxpayer_number}", size=9)
+    doc.text(15, 69, statement, size=9)
+    return doc
+
+
+def _payer_slips(doc: _Doc, m: TaxNoticeModel | DunningNoticeModel, slips: Sequence[InstallmentSlip]) -> None:
+    """The 納付書 pages of a notice to one payer."""
     _slips(
         doc,
-        m.installments,
+        slips,
         fiscal_year=m.fiscal_year,
         notice_number=m.notice_number,
         taxpayer_number=m.taxpayer_number,
         name=m.addressee.name,
         issuer=m.issuer,
     )
-    return doc.finish()
 
 
 def _month_label(month: int) -> str:
@@ -755,17 +769,11 @@ def render_non_resident_notice(model: NonResidentNoticeModel) -> bytes:
 def render_dunning_notice(model: DunningNoticeModel) -> bytes:
     """督促状 (地方税法 第329条) with one 納付書 for the unpaid 本税."""
     m = model
-    doc = _Doc(title="督促状", issuer=m.issuer, issue_date=m.issue_date)
-    _header(doc, f"{_tax_names(m.issuer)} 督促状", m.fiscal_year)
-    _addressee(doc, m.addressee)
-    _issuer_block(doc, m.issuer, m.issue_date)
-    doc.text(15, 62, f"通知書番号 {m.notice_number}　　宛名番号 {m.taxpayer_number}", size=9)
-    doc.text(
-        15,
-        69,
+    doc = _payer_notice(
+        "督促状",
+        m,
         f"{fiscal_year_label(m.fiscal_year)}の{_tax_names(m.issuer)}の次の税額が納期限までに納付されていません。"
         "地方税法第329条の規定により督促します。",
-        size=9,
     )
     rows = [
         ["期別", "納期限", "未納税額（本税）", "延滞金（発付日現在）", "指定期限"],
@@ -782,15 +790,7 @@ def render_dunning_notice(model: DunningNoticeModel) -> bytes:
     )
     end = _notes(doc, end + 16, notes)
     _appeal_notice(doc, end, m.issuer, "この督促", "この督促状")
-    _slips(
-        doc,
-        (m.slip,),
-        fiscal_year=m.fiscal_year,
-        notice_number=m.notice_number,
-        taxpayer_number=m.taxpayer_number,
-        name=m.addressee.name,
-        issuer=m.issuer,
-    )
+    _payer_slips(doc, m, (m.slip,))
     return doc.finish()
 
 
