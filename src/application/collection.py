@@ -184,11 +184,12 @@ class CollectionService:
             f"特別徴収 {ref.payer_number} {label}",
             ledger_of,
         )
-        if not shares or sum(share.amount for share in shares) != amount:
-            return "納入額が当月の特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。"
-        if _already_paid(shares):
-            return ALREADY_PAID
-        return shares, f"remittance:{ref.payer_number}:{label}"
+        return _month_receipt(
+            shares,
+            amount,
+            "納入額が当月の特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。",
+            f"remittance:{ref.payer_number}:{label}",
+        )
 
     def _month_shares(
         self,
@@ -240,16 +241,18 @@ class CollectionService:
         if ref.taxpayer_number:
             if len(shares) != 1:
                 return f"宛名番号 {ref.taxpayer_number} に{ref.month}月の年金特別徴収の収納台帳がありません。"
-            if shares[0].amount != amount:
-                return "個人別の納入額が当月の年金特別徴収税額と一致しません。"
-            if _already_paid(shares):
-                return ALREADY_PAID
-            return shares, f"remittance:{ref.payer_number}:{ref.month}月分:{ref.taxpayer_number}"
-        if not shares or sum(share.amount for share in shares) != amount:
-            return "納入額が当月の年金特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。"
-        if _already_paid(shares):
-            return ALREADY_PAID
-        return shares, f"remittance:{ref.payer_number}:{ref.month}月分"
+            return _month_receipt(
+                shares,
+                amount,
+                "個人別の納入額が当月の年金特別徴収税額と一致しません。",
+                f"remittance:{ref.payer_number}:{ref.month}月分:{ref.taxpayer_number}",
+            )
+        return _month_receipt(
+            shares,
+            amount,
+            "納入額が当月の年金特別徴収税額の合計と一致しません（個人別内訳の確認が必要）。",
+            f"remittance:{ref.payer_number}:{ref.month}月分",
+        )
 
     def _suspend(
         self,
@@ -370,6 +373,18 @@ class CollectionService:
 
 
 ALREADY_PAID = "当月分がすでに納入済みの者を含みます（個人別内訳との二重納入の可能性）。"
+
+
+def _month_receipt(
+    shares: list[ReceiptShare], amount: int, mismatch: str, reference: str
+) -> tuple[list[ReceiptShare], str] | str:
+    """A month's 特別徴収 receipt: accepted with ``reference`` when it equals the sum of its shares and
+    none of them is paid yet; else why not (→ 収納保留)."""
+    if not shares or sum(share.amount for share in shares) != amount:
+        return mismatch
+    if _already_paid(shares):
+        return ALREADY_PAID
+    return shares, reference
 
 
 def _already_paid(shares: list[ReceiptShare]) -> bool:
