@@ -237,14 +237,7 @@ class DocumentService:
             return IssuedDocument(
                 document_id, kind, stored, getattr(stored, "verification_code", None) or None, True
             )
-        assessment.record_document(
-            document_kind=kind,
-            document_id=document_id,
-            model={"type": type(model).__name__, "data": model.to_dict()},
-            recipient=recipient,
-            verification_code=code,
-            ctx=ctx,
-        )
+        _record(assessment, kind, document_id, model, ctx, recipient=recipient, code=code)
         self.app.save(assessment)
         return IssuedDocument(document_id, kind, model, code)
 
@@ -337,14 +330,7 @@ class DocumentService:
         document_id = str(
             deterministic_id("document", str(assessment.id), REISSUED_SLIP, str(period), str(reissue))
         )
-        assessment.record_document(
-            document_kind=REISSUED_SLIP,
-            document_id=document_id,
-            model={"type": type(model).__name__, "data": model.to_dict()},
-            recipient="納税義務者",
-            verification_code=None,
-            ctx=ctx,
-        )
+        _record(assessment, REISSUED_SLIP, document_id, model, ctx)
         self.app.save(assessment)
         return IssuedDocument(document_id, REISSUED_SLIP, model)
 
@@ -412,14 +398,7 @@ class DocumentService:
             slip=InstallmentSlip(period, f"{label}（督促）", unpaid_tax, pay_by, code),
         )
         document_id = str(deterministic_id("document", str(assessment.id), DUNNING_NOTICE, str(period)))
-        assessment.record_document(
-            document_kind=DUNNING_NOTICE,
-            document_id=document_id,
-            model={"type": type(model).__name__, "data": model.to_dict()},
-            recipient="納税義務者",
-            verification_code=None,
-            ctx=ctx,
-        )
+        _record(assessment, DUNNING_NOTICE, document_id, model, ctx)
         return IssuedDocument(document_id, DUNNING_NOTICE, model)
 
     def change_notice(
@@ -572,7 +551,7 @@ class DocumentService:
         recorded = employer.record_notice(
             document_id=document_id,
             fiscal_year=fiscal_year,
-            model={"type": type(model).__name__, "data": model.to_dict()},
+            model=_stored_form(model),
             assessment_refs=tuple(refs),
             ctx=ctx,
         )
@@ -640,3 +619,29 @@ def verify_certificate(service: DocumentService, lookup: Any, code: str) -> Veri
     )
     reason = "有効な証明書です。" if current else "発行時点では有効でしたが、その後に税額が変更されています。"
     return Verification(True, reason, found["document_id"], found["kind"], current)
+
+
+def _stored_form(model: Any) -> dict[str, Any]:
+    """A printable model as a document event stores it (re-rendered byte for byte from it later)."""
+    return {"type": type(model).__name__, "data": model.to_dict()}
+
+
+def _record(
+    assessment: Assessment,
+    kind: str,
+    document_id: str,
+    model: Any,
+    ctx: CommandContext,
+    *,
+    recipient: str = "納税義務者",
+    code: str | None = None,
+) -> None:
+    """Record an issued document on its assessment (the event the document's verification rests on)."""
+    assessment.record_document(
+        document_kind=kind,
+        document_id=document_id,
+        model=_stored_form(model),
+        recipient=recipient,
+        verification_code=code,
+        ctx=ctx,
+    )
