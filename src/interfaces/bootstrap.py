@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from adapters.auth.passwords import Argon2PasswordHasher
@@ -24,7 +25,12 @@ from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
-from adapters.persistence.migrations import apply_migrations, default_migrations_dir, discover
+from adapters.persistence.migrations import (
+    MigrationsMissingError,
+    apply_migrations,
+    default_migrations_dir,
+    discover,
+)
 from adapters.persistence.numbering import SqlNonResidentNumbers
 from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.settings import Settings
@@ -62,6 +68,9 @@ from projections.taxpayer_search import SqlTaxpayerDirectory, TaxpayerSearchProj
 
 class SchemaNotReadyError(RuntimeError):
     """The database has pending migrations; ``juminzei db upgrade`` must run first."""
+
+
+__all__ = ["Container", "MigrationsMissingError", "SchemaNotReadyError", "build", "pending_migrations"]
 
 
 @dataclass
@@ -110,8 +119,10 @@ class Container:
         self.db.close()
 
 
-def pending_migrations(db: SqliteDatabase | PostgresDatabase, directory: Path | None = None) -> list[str]:
-    """Versions in ``migrations/`` not yet applied to ``db``."""
+def pending_migrations(
+    db: SqliteDatabase | PostgresDatabase, directory: Path | Traversable | None = None
+) -> list[str]:
+    """Versions among the shipped migrations not yet applied to ``db``."""
     versions = [m.version for m in discover(directory or default_migrations_dir(), db.dialect)]
     try:
         with db.transaction() as cur:
@@ -149,6 +160,13 @@ def build(
     db = open_database(store)
     if store.kind == "memory" or upgrade:
         apply_migrations(db)
+        behind = pending_migrations(db)
+        if behind:  # pragma: no cover - would mean a migration recorded nothing
+            db.close()
+            raise SchemaNotReadyError(
+                f"マイグレーション後もスキーマが最新ではありません（未適用: {', '.join(behind)}）。"
+                f" ({store.describe()})"
+            )
     elif pending_migrations(db):
         db.close()
         raise SchemaNotReadyError(

@@ -1,35 +1,55 @@
-"""Apply ``migrations/NNNN_name.sql`` in order, once each (``juminzei db upgrade``).
+"""Apply the numbered SQL migrations in order, once each (``juminzei db upgrade``).
 
-Files hold portable SQL; a file named ``NNNN_name.postgres.sql`` or ``NNNN_name.sqlite.sql`` applies only
-to that dialect. Applied versions are recorded in ``schema_migrations``, so running twice is a no-op.
+The files live in the package ``adapters.persistence.schema`` and are read as package data
+(``importlib.resources``), so an installed wheel or image finds them exactly as a source checkout does
+(ADR 0017). Files hold portable SQL; a file named ``NNNN_name.postgres.sql`` or ``NNNN_name.sqlite.sql``
+applies only to that dialect. Applied versions are recorded in ``schema_migrations``, so running twice is
+a no-op.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from application.ports import SqlDatabase
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+?)(?:\.(sqlite|postgres))?\.sql$")
+SCHEMA_PACKAGE = "adapters.persistence.schema"
 
 
-def default_migrations_dir() -> Path:
-    """``migrations/`` at the repository root (the package is installed in editable mode)."""
-    return Path(__file__).resolve().parents[3] / "migrations"
+class MigrationsMissingError(RuntimeError):
+    """No migration files were found: the installation is incomplete (package data missing)."""
+
+
+def default_migrations_dir() -> Traversable:
+    """The shipped migrations: package data of ``adapters.persistence.schema``."""
+    return resources.files(SCHEMA_PACKAGE)
 
 
 @dataclass(frozen=True)
 class Migration:
     version: str
     name: str
-    path: Path
+    path: Traversable
 
 
-def discover(directory: Path, dialect: str) -> list[Migration]:
+def discover(directory: Path | Traversable, dialect: str) -> list[Migration]:
+    """Every migration for ``dialect`` in version order; raises when the directory holds none."""
     found: list[Migration] = []
-    for path in sorted(directory.glob("*.sql")):
+    entries = sorted(
+        (entry for entry in directory.iterdir() if entry.is_file() and entry.name.endswith(".sql")),
+        key=lambda entry: entry.name,
+    )
+    if not entries:
+        raise MigrationsMissingError(
+            f"マイグレーションが見つかりません ({directory})。インストールが不完全です"
+            "（パッケージデータの SQL が含まれていません）。"
+        )
+    for path in entries:
         match = _NAME.match(path.name)
         if not match:
             raise ValueError(f"{path}: migration file names must look like 0001_name[.sqlite|.postgres].sql")
@@ -46,7 +66,7 @@ def _statements(sql: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-def apply_migrations(db: SqlDatabase, directory: Path | None = None) -> list[str]:
+def apply_migrations(db: SqlDatabase, directory: Path | Traversable | None = None) -> list[str]:
     """Apply pending migrations; return the versions applied by this call."""
     directory = directory or default_migrations_dir()
     with db.transaction() as cur:

@@ -17,7 +17,7 @@ from adapters.persistence.stores import ConfigurationError
 from adapters.settings import Settings
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
-from interfaces.bootstrap import Container, SchemaNotReadyError, build
+from interfaces.bootstrap import Container, MigrationsMissingError, SchemaNotReadyError, build
 
 console = Console()
 err_console = Console(stderr=True)
@@ -68,7 +68,7 @@ def container(*, upgrade: bool = False, cfg: Settings | None = None) -> Iterator
     configure_logging(cfg.log_format, cfg.log_level)
     try:
         built = build(cfg, upgrade=upgrade)
-    except (ConfigurationError, SchemaNotReadyError, ValueError) as error:
+    except (ConfigurationError, SchemaNotReadyError, MigrationsMissingError, ValueError) as error:
         fail(str(error))
     head_before = built.app.head()
     try:

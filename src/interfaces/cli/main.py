@@ -61,5 +61,34 @@ generate.register(app)
 server.register(app)
 
 
+def package_version() -> str:
+    """The installed distribution's version: defined once, in ``pyproject.toml``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("juminzei")
+    except PackageNotFoundError:  # pragma: no cover - running from a tree that was never installed
+        return "0+unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"juminzei {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="バージョンを表示して終了 (show the version and exit).",
+        callback=_show_version,
+        is_eager=True,
+    ),
+) -> None:
+    """juminzei — 個人住民税 (特別区民税・都民税) administration, event-sourced."""
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
