@@ -112,3 +112,21 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture
+def cli_staff(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Environment for running the CLI as one member of staff holding ``roles``.
+
+    New CLI tests act through this fixture rather than typing ``--as``: ``env = cli_staff("clerk01",
+    "課税")`` then ``runner.invoke(app, [...], env=env)``. Today it names the operator through
+    ``JUMINZEI_OPERATOR``; verified sign-in (issue 14) makes it enrol, grant and sign the member in, so
+    tests written against it keep working unchanged.
+    """
+
+    def as_staff(staff_id: str = "clerk01", *roles: str) -> dict[str, str]:
+        env = dict(cli_env)
+        env["JUMINZEI_OPERATOR"] = staff_id
+        return env
+
+    return as_staff
