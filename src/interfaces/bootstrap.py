@@ -113,6 +113,7 @@ class Container:
     collection_queries: CollectionQueries
     staff: StaffService
     warnings: list[str] = field(default_factory=list)
+    applied_migrations: list[str] = field(default_factory=list)
 
     def close(self) -> None:
         self.app.close()
@@ -158,8 +159,9 @@ def build(
     if store.kind == "sqlite" and store.sqlite_path is not None:
         store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     db = open_database(store)
+    applied: list[str] = []
     if store.kind == "memory" or upgrade:
-        apply_migrations(db)
+        applied = apply_migrations(db)
         behind = pending_migrations(db)
         if behind:  # pragma: no cover - would mean a migration recorded nothing
             db.close()
@@ -260,4 +262,5 @@ def build(
         collection_queries=CollectionQueries(app, collection_index),
         staff=staff,
         warnings=warnings,
+        applied_migrations=applied,
     )

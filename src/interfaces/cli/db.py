@@ -17,10 +17,12 @@ def upgrade(json_out: bool = JSON_OPTION) -> None:
     """Create or migrate everything (safe to run any number of times)."""
     cfg = settings()
     with container(upgrade=True, cfg=cfg) as c:
-        applied = apply_migrations(c.db)  # no-op after build(upgrade=True); reports nothing pending
+        applied = c.applied_migrations + apply_migrations(c.db)  # the second call finds nothing pending
         head = c.app.head()
         described = c.store.describe()
     if json_out:
         print_json({"database": described, "applied_now": applied, "head": head})
     else:
+        if applied:
+            console.print(f"マイグレーションを適用しました: {', '.join(applied)}")
         console.print(f"データベースは最新です: {described} (event log head {head})")

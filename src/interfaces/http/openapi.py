@@ -1,4 +1,8 @@
-"""Generate the committed OpenAPI document: ``python -m interfaces.http.openapi [docs/openapi.json]``."""
+"""Generate the committed OpenAPI document: ``python -m interfaces.http.openapi docs/openapi.json``.
+
+The output path is always given (``scripts/openapi`` passes it): an installed package has no source tree
+to write into (ADR 0017).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from typing import Any
 
 from interfaces.http.app import create_app
 from interfaces.http.auth import StaticTokenAuthenticator
-
-DEFAULT_PATH = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
 
 
 def _never() -> Any:
@@ -28,7 +30,10 @@ def render() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else DEFAULT_PATH
+    if len(args) != 1:
+        print("usage: python -m interfaces.http.openapi OUT.json", file=sys.stderr)
+        return 2
+    out = Path(args[0])
     out.write_text(render(), encoding="utf-8")
     print(f"wrote {out}")
     return 0

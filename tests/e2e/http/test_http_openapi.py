@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from interfaces.http.openapi import DEFAULT_PATH, render
+from interfaces.http.openapi import render
+
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
 
 
 def test_committed_openapi_document_is_current() -> None:
