@@ -35,8 +35,14 @@ class Settings(BaseSettings):
     audit_key_path: Path | None = None
     #: Secret for certificate verification codes (base64, 32 bytes). Unset: derived from the master key.
     certificate_key: str | None = None
+    #: 消去鍵リスト: every destroyed data key, on storage other than the database and its backups (ADR 0019).
+    #: Unset: ``var_dir/shred-list.jsonl``.
+    shred_list_path: Path | None = None
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
+
+    def shred_list_file(self) -> Path:
+        return self.shred_list_path or self.var_dir / "shred-list.jsonl"
 
     def designated_staff(self) -> frozenset[str]:
         return frozenset(s.strip() for s in self.individual_number_staff.split(",") if s.strip())

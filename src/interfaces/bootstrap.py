@@ -20,6 +20,7 @@ from adapters.crypto.keystore import (
     decode_master_key,
     load_or_create_dev_master_key,
 )
+from adapters.crypto.shred_list import ShredList
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
@@ -81,6 +82,7 @@ class Container:
     store: StoreConfig
     db: SqliteDatabase | PostgresDatabase
     keystore: SqlKeyStore
+    shred_list: ShredList
     app: JuminzeiApplication
     runner: ProjectionRunner
     taxpayers: TaxpayerService
@@ -185,7 +187,8 @@ def build(
                 f"WARNING: JUMINZEI_MASTER_KEY is not set; generated a development master key in "
                 f"{settings.var_dir / 'master.key'}. Never use it for real data."
             )
-    keystore = SqlKeyStore(db, master_key)
+    shred_list = ShredList(settings.shred_list_file())
+    keystore = SqlKeyStore(db, master_key, on_destroyed=shred_list.append)
     env = store.eventsourcing_env() | ({} if create_tables else {"CREATE_TABLE": "n"})
     app = JuminzeiApplication(env=env, personal_cipher=keystore)
     app.use_event_reader(stored_event_reader(app.recorder))
@@ -230,6 +233,7 @@ def build(
         store=store,
         db=db,
         keystore=keystore,
+        shred_list=shred_list,
         app=app,
         runner=runner,
         taxpayers=TaxpayerService(app),

@@ -18,7 +18,7 @@ import base64
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,10 +69,14 @@ def load_or_create_dev_master_key(var_dir: Path) -> tuple[bytes, bool]:
 class SqlKeyStore:
     """``PersonalDataCipher`` backed by the ``data_keys`` table."""
 
-    def __init__(self, db: SqlDatabase, master_key: bytes) -> None:
+    def __init__(
+        self, db: SqlDatabase, master_key: bytes, on_destroyed: Callable[[str], None] | None = None
+    ) -> None:
         if len(master_key) != 32:
             raise MasterKeyError("master key must be 32 bytes")
         self._db = db
+        #: Told of every key this store destroys (the shred list outside the database, ADR 0019).
+        self._on_destroyed = on_destroyed
         self._master = AESGCM(master_key)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._destroyed: set[str] = set()
@@ -203,7 +207,8 @@ class SqlKeyStore:
             raise ValueError("unknown personal-data ciphertext format")
         return aes.decrypt(ciphertext[1:13], ciphertext[13:], associated_data)
 
-    def destroy(self, key_id: str) -> bool:
+    def destroy(self, key_id: str, *, record: bool = True) -> bool:
+        """Crypto-shred one data key; ``record=False`` when re-applying the shred list itself."""
         with self._db.transaction() as cur:
             cur.execute(
                 "UPDATE data_keys SET wrapped_key = NULL, destroyed_at = %s"
@@ -211,6 +216,9 @@ class SqlKeyStore:
                 (_now(), key_id),
             )
             destroyed = bool(getattr(cur, "rowcount", 0))
+            if destroyed and record and self._on_destroyed is not None:
+                # Inside the transaction: if the shred list cannot be written, the key is not destroyed.
+                self._on_destroyed(key_id)
         with self._lock:
             self._cache.pop(key_id, None)
             self._destroyed.add(key_id)

@@ -6,6 +6,7 @@ import typer
 
 from interfaces.cli import (
     audit,
+    backup,
     bench,
     db,
     demo,
@@ -57,6 +58,7 @@ app.add_typer(payments.refunds_app, name="refunds")
 app.add_typer(payments.closing_app, name="closing")
 app.add_typer(staff.app, name="staff")
 app.add_typer(bench.app, name="bench")
+app.add_typer(backup.app, name="backup")
 generate.register(app)
 server.register(app)
 

@@ -1,0 +1,204 @@
+"""Backup and restore of a whole store, with the shred list re-applied (issue 17, ADR 0019).
+
+``take_backup``: seal the audit log up to the head, take a consistent image (SQLite online backup API or
+``pg_dump -Fc``), write a manifest (event head, Merkle tree size/root and latest checkpoint, shred-list
+length, projection checksums, image hash) and record ``BackupTaken`` in the source store.
+
+``restore_backup``: check the archive, load it into an EMPTY target, migrate it to this version, destroy
+again every data key in the shred list that the image still holds (so an erasure survives the restore),
+record ``BackupRestored`` with those keys, rebuild every read model, seal, and verify the log: against
+the stored checkpoints, against the manifest's root at its tree size, and against an exported
+(witness) checkpoint file when one is given.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from adapters.audit.merkle_log import load_checkpoints, seal, verify
+from adapters.persistence.backup import (
+    FORMAT,
+    IMAGES,
+    BackupError,
+    BackupManifest,
+    dump_image,
+    ensure_empty_target,
+    image_sha256,
+    read_archive,
+    restore_image,
+    write_archive,
+)
+from adapters.persistence.stores import parse_database_url
+from adapters.settings import Settings
+from domain.audit.backup import BackupRestored, BackupTaken
+from domain.retention.policy import ErasedKey
+from domain.shared.events import CommandContext
+from interfaces.bootstrap import Container, build
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    sha256: str
+    manifest: dict[str, Any]
+
+
+@dataclass
+class RestoreResult:
+    target: str
+    backup_id: str
+    reapplied: list[str] = field(default_factory=list)
+    verify: dict[str, Any] = field(default_factory=dict)
+    manifest_root_matches: bool = False
+    projections: dict[str, str] = field(default_factory=dict)
+    projections_equal_backup: bool = False
+    ok: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "backup_id": self.backup_id,
+            "reapplied_erasures": self.reapplied,
+            "verify": self.verify,
+            "manifest_root_matches": self.manifest_root_matches,
+            "projections": self.projections,
+            "projections_equal_backup": self.projections_equal_backup,
+            "ok": self.ok,
+        }
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("juminzei")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0+unknown"
+
+
+def take_backup(c: Container, out: Path, ctx: CommandContext) -> BackupResult:
+    """Seal, image, manifest, archive; then record who took it (``BackupTaken``)."""
+    seal(c)
+    checkpoints = load_checkpoints(c)
+    latest = checkpoints[-1] if checkpoints else None
+    head = c.app.head()
+    c.runner.catch_up()
+    backup_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    with tempfile.TemporaryDirectory() as work:
+        image = Path(work) / IMAGES["sqlite" if c.store.kind == "sqlite" else "postgres"]
+        dump_image(c.store, c.settings.database_url, image)
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "backup_id": backup_id,
+            "created_at": datetime.now(UTC).isoformat(),
+            "juminzei_version": _package_version(),
+            "dialect": "sqlite" if c.store.kind == "sqlite" else "postgres",
+            "source": c.store.describe(),
+            "event_head": head,
+            "audit": {
+                "tree_size": latest.tree_size if latest else 0,
+                "root_hash": latest.root_hash.hex() if latest else None,
+                "checkpoint": latest.to_json() if latest else None,
+            },
+            "shred_list_entries": len(c.shred_list),
+            "projections": {s.name: s.checksum for s in c.runner.status()},
+            "files": {image.name: image_sha256(image)},
+        }
+        digest = write_archive(out, manifest, image)
+    taken = BackupTaken.record(
+        backup_id=backup_id,
+        file_sha256=digest,
+        event_head=head,
+        tree_size=manifest["audit"]["tree_size"],
+        root=manifest["audit"]["root_hash"] or "",
+        ctx=ctx,
+    )
+    c.app.save_all(taken)
+    seal(c)
+    return BackupResult(out, digest, manifest)
+
+
+def _reapply_shred_list(c: Container) -> list[ErasedKey]:
+    """Destroy again every listed key the restored image still holds."""
+    reapplied: list[ErasedKey] = []
+    for entry in c.shred_list.entries():
+        if c.keystore.destroy(entry.key_id, record=False):
+            parts = entry.key_id.split(":")
+            scope = "identity" if parts[0] == "taxpayer" and len(parts) == 2 else parts[0]
+            if scope == "taxpayer":
+                scope = "year"
+            if scope == "identity":
+                c.key_inventory.forget_vault_entry(parts[1])
+            reapplied.append(ErasedKey(entry.key_id, scope))
+    return reapplied
+
+
+def restore_backup(
+    archive: Path, to_url: str, cfg: Settings, ctx: CommandContext, *, witness: Path | None = None
+) -> RestoreResult:
+    target_cfg = cfg.model_copy(update={"database_url": to_url})
+    store = parse_database_url(to_url)
+    ensure_empty_target(store, to_url)
+    with tempfile.TemporaryDirectory() as work:
+        manifest, image = read_archive(archive, Path(work))
+        restore_image(store, to_url, manifest, image)
+    c = build(target_cfg, upgrade=True)
+    try:
+        return _after_restore(c, manifest, ctx, witness)
+    finally:
+        c.close()
+
+
+def _after_restore(
+    c: Container, manifest: BackupManifest, ctx: CommandContext, witness: Path | None
+) -> RestoreResult:
+    result = RestoreResult(target=c.store.describe(), backup_id=manifest.backup_id)
+    if c.app.head() < manifest.event_head:
+        raise BackupError(
+            f"復元したイベントログの先頭 {c.app.head()} がマニフェストの {manifest.event_head} より前です。"
+        )
+    # The image's own log must verify before anything is added to it.
+    before = verify(c)
+    if not before.ok:
+        raise BackupError(
+            f"復元したイベントログが検証できません: 位置 {before.first_bad_position}: {before.reason}"
+        )
+    stored = {cp.tree_size: cp for cp in load_checkpoints(c)}
+    at_size = stored.get(manifest.tree_size)
+    result.manifest_root_matches = (manifest.tree_size == 0 and manifest.root_hash is None) or (
+        at_size is not None and at_size.root_hash.hex() == manifest.root_hash
+    )
+    reapplied = _reapply_shred_list(c)
+    result.reapplied = [key.key_id for key in reapplied]
+    c.app.save_all(
+        BackupRestored.record(
+            backup_id=manifest.backup_id,
+            event_head=manifest.event_head,
+            tree_size=manifest.tree_size,
+            reapplied=tuple(reapplied),
+            ctx=ctx,
+        )
+    )
+    c.runner.rebuild_many(list(c.runner.projections))
+    seal(c)
+    report = verify(c, witness=witness)
+    result.verify = report.to_json()
+    result.projections = {s.name: s.checksum for s in c.runner.status()}
+    result.projections_equal_backup = result.projections == manifest.projections
+    result.ok = report.ok and result.manifest_root_matches
+    return result
+
+
+def fresh_rebuild_checksums(cfg: Settings) -> dict[str, str]:
+    """Checksums of every read model rebuilt from the log (for drills: compare with a restore)."""
+    c = build(cfg)
+    try:
+        c.runner.rebuild_many(list(c.runner.projections))
+        return {s.name: s.checksum for s in c.runner.status()}
+    finally:
+        c.close()
