@@ -208,7 +208,9 @@ def build(
     )
     provisions = ProvisionService(app, lambda: datetime.now(UTC))
     ledger = SqlLevyLedger(db)
-    vault = SqlIndividualNumberVault(db, keystore, master_key)
+    # Derived keys come from a wrapped root, so rotating the master key leaves them unchanged (ADR 0019).
+    derivation_root = keystore.derivation_root()
+    vault = SqlIndividualNumberVault(db, keystore, derivation_root)
     intake_index = SqlIntakeIndex(db)
     staff = StaffService(app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db))
     configured_designation = settings.designated_staff()
@@ -221,7 +223,7 @@ def build(
 
     collection_index = SqlCollection(db, ledger)
     collection = CollectionService(app, collection_index, notice_number)
-    documents = DocumentService(app, HmacCertificateSigner(certificate_key(settings, master_key)))
+    documents = DocumentService(app, HmacCertificateSigner(certificate_key(settings, derivation_root)))
     debit = DebitService(app, collection_index)
     handlers = {kind: collection.post_receipt for kind in (*PAYMENT_KINDS, DEBIT_RESULTS)}
     handlers[DEBIT_MANDATES] = debit.mandate_record

@@ -78,6 +78,7 @@ class SqlKeyStore:
         #: Told of every key this store destroys (the shred list outside the database, ADR 0019).
         self._on_destroyed = on_destroyed
         self._master = AESGCM(master_key)
+        self._master_bytes = master_key
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._destroyed: set[str] = set()
         self._lock = threading.Lock()
@@ -97,6 +98,61 @@ class SqlKeyStore:
             raise MasterKeyError(
                 "a data key could not be unwrapped: JUMINZEI_MASTER_KEY differs from the one that wrote it"
             ) from error
+
+    def derivation_root(self) -> bytes:
+        """The secret the blind index and certificate keys are derived from, wrapped by the master key.
+
+        Created on first use as the current master key's bytes, so stores made before it existed derive
+        exactly the same values; from then on a master-key rotation only rewraps it (ADR 0019).
+        """
+        name = "derivation-root"
+        with self._db.transaction() as cur:
+            cur.execute("SELECT wrapped FROM wrapped_secrets WHERE name = %s", (name,))
+            row = cur.fetchone()
+            if row is None:
+                cur.execute(
+                    "INSERT INTO wrapped_secrets (name, wrapped, created_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (name) DO NOTHING",
+                    (name, self._wrap(f"secret:{name}", self._master_bytes), _now()),
+                )
+                cur.execute("SELECT wrapped FROM wrapped_secrets WHERE name = %s", (name,))
+                row = cur.fetchone()
+        return self._unwrap(f"secret:{name}", row[0])
+
+    def rotate_master(self, new_master_key: bytes) -> int:
+        """Rewrap every live data key and system secret under ``new_master_key``, in one transaction.
+
+        Returns how many were rewrapped. Destroyed keys stay destroyed. After it commits only the new
+        key opens the store: the operator switches ``JUMINZEI_MASTER_KEY`` before the next start.
+        """
+        if len(new_master_key) != 32:
+            raise MasterKeyError("the new master key must be 32 bytes")
+        if new_master_key == self._master_bytes:
+            raise MasterKeyError("the new master key is the current one")
+        new = AESGCM(new_master_key)
+
+        def wrap_new(key_id: str, secret: bytes) -> str:
+            nonce = os.urandom(12)
+            return base64.b64encode(nonce + new.encrypt(nonce, secret, key_id.encode())).decode("ascii")
+
+        count = 0
+        with self._db.transaction() as cur:
+            cur.execute("SELECT key_id, wrapped_key FROM data_keys WHERE wrapped_key IS NOT NULL")
+            keys = [(r[0], r[1]) for r in cur.fetchall()]
+            cur.executemany(
+                "UPDATE data_keys SET wrapped_key = %s WHERE key_id = %s",
+                [(wrap_new(k, self._unwrap(k, w)), k) for k, w in keys],
+            )
+            cur.execute("SELECT name, wrapped FROM wrapped_secrets")
+            secrets = [(r[0], r[1]) for r in cur.fetchall()]
+            cur.executemany(
+                "UPDATE wrapped_secrets SET wrapped = %s WHERE name = %s",
+                [(wrap_new(f"secret:{n}", self._unwrap(f"secret:{n}", w)), n) for n, w in secrets],
+            )
+            count = len(keys) + len(secrets)
+        self._master = new
+        self._master_bytes = new_master_key
+        return count
 
     def _cached(self, key_id: str) -> AESGCM | None:
         with self._lock:

@@ -126,3 +126,38 @@ class BackupRestored(Aggregate):
             reapplied=reapplied,
             **ctx.event_fields(),
         )
+
+
+class MasterKeyRotated(Aggregate):
+    """マスター鍵の更新: every data key and system secret rewrapped under a new master key (ADR 0019).
+
+    ``new_key_id`` is the first 8 hex digits of SHA-256 of the new key: enough to tell keys apart in
+    custody records, useless for recovering it.
+    """
+
+    TOPIC = "juminzei.operations.MasterKeyRotated"
+
+    class Event(AuditedEvent):
+        pass
+
+    class Created(Event, AuditedCreated):
+        TOPIC = "juminzei.operations.MasterKeyRotated.Created"
+
+    class Recorded(Created):
+        TOPIC = "juminzei.operations.MasterKeyRotated.Recorded"
+        rewrapped: int
+        new_key_id: str
+
+    def __init__(self, rewrapped: int, new_key_id: str, **_: Any) -> None:
+        self.rewrapped = rewrapped
+        self.new_key_id = new_key_id
+
+    @classmethod
+    def record(cls, *, rewrapped: int, new_key_id: str, ctx: CommandContext) -> "MasterKeyRotated":
+        return cls._create(
+            cls.Recorded,
+            id=deterministic_id("master-key-rotated", ctx.command_id),
+            rewrapped=rewrapped,
+            new_key_id=new_key_id,
+            **ctx.event_fields(),
+        )

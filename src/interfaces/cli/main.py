@@ -14,6 +14,7 @@ from interfaces.cli import (
     generate,
     inspection,
     intake,
+    keys,
     levy,
     payments,
     projections,
@@ -59,6 +60,7 @@ app.add_typer(payments.closing_app, name="closing")
 app.add_typer(staff.app, name="staff")
 app.add_typer(bench.app, name="bench")
 app.add_typer(backup.app, name="backup")
+app.add_typer(keys.app, name="keys")
 generate.register(app)
 server.register(app)
 
