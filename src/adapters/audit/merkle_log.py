@@ -355,6 +355,14 @@ def _last_leaf(cur: Cursor) -> tuple[int, int] | None:
     return (int(row[0]), int(row[1])) if row else None
 
 
+def sealed_position(source: AuditSource | AuditParts) -> int:
+    """Notification id of the last event sealed into the log (0 when none): ``head - this`` is the seal lag."""
+    parts = audit_parts(source)
+    with parts.db.transaction() as cur:
+        last = _last_leaf(cur)
+    return last[1] if last else 0
+
+
 def _range_root(cur: Cursor, start: int, end: int, page_size: int) -> bytes:
     """MTH of stored leaves ``[start, end)``, streamed."""
     frontier = Frontier()

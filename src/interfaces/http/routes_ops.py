@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -9,8 +10,9 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from adapters.audit.merkle_log import sealed_position
 from domain.shared.purpose import Purpose
-from interfaces.bootstrap import Container
+from interfaces.bootstrap import Container, pending_migrations
 from interfaces.http import pagination
 from interfaces.http.core import (
     IdempotencyKey,
@@ -34,27 +36,81 @@ def _projection_positions(c: Container) -> dict[str, int]:
     return {name: c.runner.position(name) for name in c.runner.projections}
 
 
-@router.get("/health", tags=["operations"], summary="liveness and readiness (no authentication)")
-def health(request: Request) -> JSONResponse:
+ReadinessCheck = Callable[[Container, Any], dict[str, Any]]
+
+
+def _database_check(c: Container, st: Any) -> dict[str, Any]:
+    with c.db.transaction() as cur:
+        cur.execute("SELECT 1")
+        cur.fetchone()
+    return {"ok": True, "kind": c.store.kind}
+
+
+def _schema_check(c: Container, st: Any) -> dict[str, Any]:
+    behind = pending_migrations(c.db)
+    return {"ok": not behind, "pending": behind}
+
+
+def _projections_check(c: Container, st: Any) -> dict[str, Any]:
+    head = c.app.head()
+    lags = {name: max(head - pos, 0) for name, pos in _projection_positions(c).items()}
+    behind = {name: lag for name, lag in lags.items() if lag > st.max_ready_lag}
+    return {"ok": not behind, "head": head, "lag": lags, "max_lag": st.max_ready_lag}
+
+
+def _seal_check(c: Container, st: Any) -> dict[str, Any]:
+    lag = max(c.app.head() - sealed_position(c), 0)
+    return {"ok": lag <= st.max_ready_lag, "seal_lag": lag, "max_lag": st.max_ready_lag}
+
+
+#: What ``/readyz`` asks, in order; each returns ``{"ok": bool, ...}``. Other checks (e.g. the external
+#: audit witness) are appended here by the module that owns them.
+READINESS_CHECKS: dict[str, ReadinessCheck] = {
+    "database": _database_check,
+    "schema": _schema_check,
+    "projections": _projections_check,
+    "audit_seal": _seal_check,
+}
+
+
+def _readiness(request: Request, names: list[str]) -> JSONResponse:
     st = state(request)
     checks: dict[str, Any] = {}
     ready = True
     try:
         c = st.container()
-        with c.db.transaction() as cur:
-            cur.execute("SELECT 1")
-            cur.fetchone()
-        head = c.app.head()
-        checks["database"] = {"ok": True, "kind": c.store.kind}
-        lags = {name: max(head - pos, 0) for name, pos in _projection_positions(c).items()}
-        behind = {name: lag for name, lag in lags.items() if lag > st.max_ready_lag}
-        checks["projections"] = {"ok": not behind, "head": head, "lag": lags, "max_lag": st.max_ready_lag}
-        ready = not behind
     except Exception as error:
         checks["database"] = {"ok": False, "error": type(error).__name__}
+        c = None
         ready = False
+    if c is not None:
+        for name in names:
+            try:
+                checks[name] = READINESS_CHECKS[name](c, st)
+            except Exception as error:
+                checks[name] = {"ok": False, "error": type(error).__name__}
+            ready = ready and bool(checks[name]["ok"])
     body = {"status": "ok" if ready else "unavailable", "live": True, "ready": ready, "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@router.get("/livez", tags=["operations"], summary="liveness: the process answers (touches nothing)")
+async def livez() -> JSONResponse:
+    return JSONResponse({"live": True})
+
+
+@router.get(
+    "/readyz",
+    tags=["operations"],
+    summary="readiness: database, schema, projection lag, seal lag and registered checks (no authentication)",
+)
+def readyz(request: Request) -> JSONResponse:
+    return _readiness(request, list(READINESS_CHECKS))
+
+
+@router.get("/health", tags=["operations"], summary="liveness and readiness (no authentication)")
+def health(request: Request) -> JSONResponse:
+    return _readiness(request, ["database", "projections"])
 
 
 @router.get(

@@ -55,6 +55,35 @@ def test_health_and_metrics_need_no_session(client: TestClient) -> None:
         assert family in text, family
 
 
+def test_livez_touches_nothing_and_readyz_reports_schema_projections_and_seal_lag(client: TestClient) -> None:
+    assert client.get("/livez").json() == {"live": True}
+    register(client, PERSON)
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    checks = ready.json()["checks"]
+    assert set(checks) >= {"database", "schema", "projections", "audit_seal"}
+    assert checks["schema"] == {"ok": True, "pending": []}
+    assert checks["audit_seal"]["seal_lag"] == 0, "a command leaves the log sealed"
+
+
+def test_readyz_fails_when_the_seal_lags(client: TestClient) -> None:
+    from interfaces.http import routes_ops
+
+    register(client, PERSON)
+    api = client.app.state.api  # type: ignore[attr-defined]
+    original, original_lag = routes_ops.sealed_position, api.max_ready_lag
+    routes_ops.sealed_position = lambda c: 0  # as if no sealer had run since the register
+    api.max_ready_lag = 0
+    try:
+        not_ready = client.get("/readyz")
+    finally:
+        routes_ops.sealed_position, api.max_ready_lag = original, original_lag
+    assert not_ready.status_code == 503
+    seal_check = not_ready.json()["checks"]["audit_seal"]
+    assert seal_check["ok"] is False and seal_check["seal_lag"] >= 1
+    assert client.get("/readyz").status_code == 200
+
+
 def test_every_other_endpoint_requires_a_session(client: TestClient) -> None:
     missing = assert_problem(client.get("/imports"), 401)
     assert missing["type"] == "/problems/unauthenticated"
