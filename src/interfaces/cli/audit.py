@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from adapters.audit.merkle_log import AuditLogError, export_checkpoints, seal, verify
+from adapters.audit.merkle_log import AuditLogError, export_checkpoints, seal, sealed_position, verify
 from adapters.audit.signing import AuditKeyError
 from interfaces.cli.common import JSON_OPTION, console, container, err_console, fail, print_json, settings
 
@@ -33,8 +33,25 @@ PUBLIC_KEY_OPTION = typer.Option(
 
 
 @app.command("seal")
-def seal_command(json_out: bool = JSON_OPTION) -> None:
-    """Append every stored event not yet sealed and sign a checkpoint (idempotent)."""
+def seal_command(
+    json_out: bool = JSON_OPTION,
+    follow: bool = typer.Option(
+        False, "--follow", help="封印を続ける（サーバーモードの封印係; SIGTERM で終了）"
+    ),
+    interval: float = typer.Option(
+        0.5, "--interval", min=0.05, help="--follow: 新しいイベントがないときの待ち秒数"
+    ),
+    max_iterations: int | None = typer.Option(
+        None, "--max-iterations", min=1, help="--follow: この回数で終了"
+    ),
+) -> None:
+    """Append every stored event not yet sealed and sign a checkpoint (idempotent).
+
+    ``--follow``: the one sealer of server mode; seals continuously (on PostgreSQL only one sealer works
+    at a time, others wait as standbys)."""
+    if follow:
+        _follow_seal(interval, max_iterations, json_out)
+        return
     with container(cfg=settings()) as c:
         try:
             result = seal(c)
@@ -52,6 +69,29 @@ def seal_command(json_out: bool = JSON_OPTION) -> None:
         console.print(
             f"新しいイベントはありません: tree size {result.tree_size} (position {result.last_position})"
         )
+
+
+def _follow_seal(interval: float, max_iterations: int | None, json_out: bool) -> None:
+    from interfaces.follow import run_follower, single_follower, stop_on_signals
+
+    cfg = settings()
+    with stop_on_signals() as stop, single_follower(cfg.database_url, "sealer", stop, interval) as active:
+        if not active:
+            return
+        with container(cfg=cfg) as c:
+
+            def step() -> int:
+                try:
+                    return seal(c).sealed
+                except (AuditLogError, AuditKeyError) as error:
+                    fail(f"監査ログを封印できません（audit verify で確認してください）: {error}", 4)
+
+            total = run_follower(step, stop=stop, interval=interval, max_iterations=max_iterations)
+            lag = max(c.app.head() - sealed_position(c), 0)
+    if json_out:
+        print_json({"sealed": total, "seal_lag": lag})
+    else:
+        console.print(f"audit seal --follow: {total} 件封印, seal lag {lag}")
 
 
 @app.command("verify")

@@ -43,6 +43,40 @@ def status(json_out: bool = JSON_OPTION) -> None:
     console.print(table)
 
 
+@app.command("follow")
+def follow(
+    interval: float = typer.Option(0.5, "--interval", min=0.05, help="新しいイベントがないときの待ち秒数"),
+    max_iterations: int | None = typer.Option(
+        None, "--max-iterations", min=1, help="この回数で終了（試験用）"
+    ),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Keep every read model current (server mode): catch up continuously until SIGTERM.
+
+    On PostgreSQL only one follower works at a time (advisory lock); others wait as standbys."""
+    from interfaces.follow import run_follower, single_follower, stop_on_signals
+
+    cfg = settings()
+    with (
+        stop_on_signals() as stop,
+        single_follower(cfg.database_url, "projections", stop, interval) as active,
+    ):
+        if not active:
+            return
+        with container(cfg=cfg) as c:
+            total = run_follower(
+                lambda: sum(c.runner.catch_up().values()),
+                stop=stop,
+                interval=interval,
+                max_iterations=max_iterations,
+            )
+            lag = max((s.lag for s in c.runner.status()), default=0)
+    if json_out:
+        print_json({"applied": total, "lag": lag})
+    else:
+        console.print(f"projections follow: {total} events applied, lag {lag}")
+
+
 @app.command("catch-up")
 def catch_up(json_out: bool = JSON_OPTION) -> None:
     """Apply every event not yet applied to each projection."""
