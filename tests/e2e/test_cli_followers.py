@@ -25,7 +25,9 @@ def _register_without_catch_up(cfg: Any, count: int) -> None:
         for n in range(count):
             number = f"3100{n:02d}"
             c.taxpayers.register(
-                RegisterTaxpayer(number, "目黒花子", "メグロハナコ", date(1985, 4, 1), Sex.F, "東京都目黒区1"),
+                RegisterTaxpayer(
+                    number, "目黒花子", "メグロハナコ", date(1985, 4, 1), Sex.F, "東京都目黒区1"
+                ),
                 CommandContext(actor="clerk-1", purpose=Purpose.REGISTRY, command_id=f"reg-{number}"),
             )
     finally:
