@@ -38,8 +38,15 @@ class Settings(BaseSettings):
     #: 消去鍵リスト: every destroyed data key, on storage other than the database and its backups (ADR 0019).
     #: Unset: ``var_dir/shred-list.jsonl``.
     shred_list_path: Path | None = None
+    #: 縮退運用: run read-only (also detected on PostgreSQL by ``pg_is_in_recovery()``, ADR 0020).
+    read_only: bool = False
+    #: The replica's local, encrypted journal buffer. Unset: ``var_dir/degraded-journal.jsonl``.
+    degraded_journal_path: Path | None = None
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
+
+    def degraded_journal_file(self) -> Path:
+        return self.degraded_journal_path or self.var_dir / "degraded-journal.jsonl"
 
     def shred_list_file(self) -> Path:
         return self.shred_list_path or self.var_dir / "shred-list.jsonl"

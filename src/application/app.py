@@ -68,6 +68,8 @@ class JuminzeiApplication(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None, personal_cipher: PersonalDataCipher) -> None:
         self._personal_cipher = personal_cipher
         self._event_reader: StoredEventReader | None = None
+        #: Set on a read-only replica (縮退運用, ADR 0020): allowed events go to this buffer, others are refused.
+        self.degraded_journal: Any = None
         super().__init__(env=env)
 
     def use_event_reader(self, reader: StoredEventReader | None) -> None:
@@ -84,7 +86,18 @@ class JuminzeiApplication(Application[UUID]):
 
     def _record(self, processing_event: Any) -> Any:
         """Before the events are mapped, load or create every data key they need in one go (a batch of
-        new subjects would otherwise cost one key-store transaction each)."""
+        new subjects would otherwise cost one key-store transaction each).
+
+        On a read-only replica nothing reaches the store: access records and certificate issuances are
+        buffered durably (before the caller answers), anything else is refused (ADR 0020)."""
+        if self.degraded_journal is not None:
+            from application.degraded import ReadOnlyModeError, allowed_on_replica
+
+            refused = [type(e).__name__ for e in processing_event.events if not allowed_on_replica(e)]
+            if refused:
+                raise ReadOnlyModeError(refused[0])
+            self.degraded_journal.append([self.mapper.to_stored_event(e) for e in processing_event.events])
+            return []
         prepare = getattr(self._personal_cipher, "prepare", None)
         if prepare is not None:
             prepare(

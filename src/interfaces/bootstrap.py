@@ -26,6 +26,7 @@ from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
+from adapters.persistence.degraded_journal import EncryptedFileJournal, journal_key
 from adapters.persistence.migrations import (
     MigrationsMissingError,
     apply_migrations,
@@ -83,6 +84,8 @@ class Container:
     db: SqliteDatabase | PostgresDatabase
     keystore: SqlKeyStore
     shred_list: ShredList
+    degraded_journal: EncryptedFileJournal
+    read_only: bool
     app: JuminzeiApplication
     runner: ProjectionRunner
     taxpayers: TaxpayerService
@@ -136,6 +139,16 @@ def pending_migrations(
     return [v for v in versions if v not in done]
 
 
+def in_recovery(db: SqliteDatabase | PostgresDatabase) -> bool:
+    """Whether the database is a PostgreSQL standby (``pg_is_in_recovery()``): then run read-only."""
+    if db.dialect != "postgres":
+        return False
+    with db.transaction() as cur:
+        cur.execute("SELECT pg_is_in_recovery()")
+        row = cur.fetchone()
+    return bool(row and row[0])
+
+
 def certificate_key(settings: Settings, master_key: bytes) -> bytes:
     """Key for certificate verification codes: configured, or derived from the master key (HKDF)."""
     if settings.certificate_key:
@@ -161,8 +174,16 @@ def build(
     if store.kind == "sqlite" and store.sqlite_path is not None:
         store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     db = open_database(store)
+    read_only = settings.read_only or in_recovery(db)
+    if read_only and upgrade:
+        db.close()
+        raise SchemaNotReadyError(
+            "読み取り専用（縮退運用・副系）のデータベースではマイグレーションできません。主系で実行してください。"
+        )
+    if read_only:
+        create_tables = False
     applied: list[str] = []
-    if store.kind == "memory" or upgrade:
+    if (store.kind == "memory" and not read_only) or upgrade:
         applied = apply_migrations(db)
         behind = pending_migrations(db)
         if behind:  # pragma: no cover - would mean a migration recorded nothing
@@ -211,6 +232,10 @@ def build(
     # Derived keys come from a wrapped root, so rotating the master key leaves them unchanged (ADR 0019).
     derivation_root = keystore.derivation_root()
     vault = SqlIndividualNumberVault(db, keystore, derivation_root)
+    degraded_journal = EncryptedFileJournal(settings.degraded_journal_file(), journal_key(derivation_root))
+    if read_only:
+        app.degraded_journal = degraded_journal
+        runner.read_only = True
     intake_index = SqlIntakeIndex(db)
     staff = StaffService(app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db))
     configured_designation = settings.designated_staff()
@@ -236,6 +261,8 @@ def build(
         db=db,
         keystore=keystore,
         shred_list=shred_list,
+        degraded_journal=degraded_journal,
+        read_only=read_only,
         app=app,
         runner=runner,
         taxpayers=TaxpayerService(app),

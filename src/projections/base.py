@@ -100,6 +100,8 @@ class ProjectionRunner:
         self.app = app
         self.db = db
         self.projections = {p.name: p for p in projections}
+        #: On a read-only replica the read models arrive by replication; catch-up writes nothing.
+        self.read_only = False
 
     def position(self, name: str) -> int:
         with self.db.transaction() as cur:
@@ -115,6 +117,8 @@ class ProjectionRunner:
         """Bring projections up to the head of the log; return events applied per projection."""
         targets = [self.projections[name]] if name else list(self.projections.values())
         applied = {projection.name: 0 for projection in targets}
+        if self.read_only:
+            return applied
         failure: ProjectionError | None = None
         pending = list(targets)
         while len(pending) > 1:

@@ -15,6 +15,7 @@ from rich.console import Console
 from adapters.logging import configure_logging
 from adapters.persistence.stores import ConfigurationError
 from adapters.settings import Settings
+from application.degraded import READ_ONLY_MESSAGE
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container, MigrationsMissingError, SchemaNotReadyError, build
@@ -23,6 +24,9 @@ console = Console()
 err_console = Console(stderr=True)
 
 T = TypeVar("T")
+
+#: Exit code of a command refused because the store is a read-only replica (縮退運用, ADR 0020).
+READ_ONLY_EXIT = 5
 
 AS_OPTION = typer.Option(
     None, "--as", help="操作者の職員ID (operator id). Defaults to JUMINZEI_OPERATOR.", show_default=False
@@ -75,8 +79,28 @@ def container(*, upgrade: bool = False, cfg: Settings | None = None) -> Iterator
         yield built
         if built.app.head() != head_before:
             seal_log(built)
+    except Exception as error:
+        if _is_read_only_refusal(error):
+            fail(READ_ONLY_MESSAGE, READ_ONLY_EXIT)
+        raise
     finally:
         built.close()
+
+
+def _is_read_only_refusal(error: BaseException) -> bool:
+    """A write refused by a read-only replica (縮退運用), by our own guard or by the database itself."""
+    if isinstance(error, DomainError) and error.code == "read_only":
+        return True
+    try:
+        from psycopg.errors import ReadOnlySqlTransaction
+    except ImportError:  # pragma: no cover
+        return False
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ReadOnlySqlTransaction):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def seal_log(c: Container) -> None:
@@ -95,7 +119,7 @@ def run_guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except DomainError as error:
-        fail(error.message)
+        fail(error.message, READ_ONLY_EXIT if error.code == "read_only" else 1)
 
 
 def print_json(data: Any) -> None:

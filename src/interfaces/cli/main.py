@@ -19,6 +19,7 @@ from interfaces.cli import (
     payments,
     projections,
     provision,
+    replica,
     retention,
     returns,
     server,
@@ -61,6 +62,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(bench.app, name="bench")
 app.add_typer(backup.app, name="backup")
 app.add_typer(keys.app, name="keys")
+app.add_typer(replica.app, name="replica")
 generate.register(app)
 server.register(app)
 

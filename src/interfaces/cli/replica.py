@@ -1,0 +1,50 @@
+"""``juminzei replica …``: 縮退運用 — the read-only replica's journal buffer (seed II-6, ADR 0020)."""
+
+from __future__ import annotations
+
+import typer
+
+from adapters.persistence.degraded_journal import DegradedJournalError
+from application.degraded import drain
+from interfaces.cli.common import JSON_OPTION, console, container, fail, print_json, settings
+
+app = typer.Typer(
+    help="縮退運用 (read-only replica): status and drain of the local journal.", no_args_is_help=True
+)
+
+
+@app.command("status")
+def status(json_out: bool = JSON_OPTION) -> None:
+    """Whether this store is read-only, and how many buffered journal entries await the primary."""
+    with container(cfg=settings()) as c:
+        try:
+            pending = len(c.degraded_journal.pending())
+        except DegradedJournalError as error:
+            fail(str(error))
+        data = {"read_only": c.read_only, "pending": pending, "journal": str(c.degraded_journal.path)}
+    if json_out:
+        print_json(data)
+        return
+    mode = "読み取り専用（縮退運用）" if data["read_only"] else "通常（書き込み可）"
+    console.print(f"{mode}; 主系へ未反映のジャーナル {pending} 件 ({data['journal']})", highlight=False)
+
+
+@app.command("drain")
+def drain_command(json_out: bool = JSON_OPTION) -> None:
+    """On the primary (writable), append the replica's buffered journal entries in order, exactly once."""
+    with container(cfg=settings()) as c:
+        if c.read_only:
+            fail("この接続先は読み取り専用です。主系のデータベースに向けて実行してください。", 2)
+        try:
+            result = drain(c.app, c.degraded_journal)
+        except DegradedJournalError as error:
+            fail(str(error))
+        c.runner.catch_up()
+    data = {"entries": result.entries, "appended": result.appended, "already_present": result.already_present}
+    if json_out:
+        print_json(data)
+        return
+    console.print(
+        f"縮退運用中の記録を主系に反映しました: {result.appended} 件追加, {result.already_present} 件は反映済み",
+        highlight=False,
+    )
