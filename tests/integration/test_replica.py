@@ -67,7 +67,7 @@ def _stop(data: Path) -> None:
 
 @pytest.fixture
 def primary_and_standby() -> Iterator[dict[str, Any]]:
-    if BIN is None or shutil.which("runuser") is None and os.geteuid() == 0:
+    if BIN is None or (shutil.which("runuser") is None and os.geteuid() == 0):
         pytest.fail("PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) are required")
     root = Path(tempfile.mkdtemp(prefix="juminzei-replica-"))
     os.chmod(root, 0o777)
