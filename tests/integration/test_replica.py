@@ -190,11 +190,33 @@ def test_counter_work_on_a_real_standby_and_the_journal_reaches_the_primary(
     assert refused.exit_code == 5 and "縮退運用中" in refused.output
     assert json.loads(on(standby_url, "replica", "status", "--json").stdout)["pending"] == 2
 
+    # The HTTP API on the standby: a journaled read answers, a command is a 503 problem in Japanese.
+    from fastapi.testclient import TestClient
+
+    from interfaces.http.app import create_app
+    from interfaces.http.auth import StaticTokenAuthenticator
+
+    standby_cfg = cfg.model_copy(update={"database_url": standby_url})
+    api = create_app(lambda: build(standby_cfg), StaticTokenAuthenticator.parse("t-clerk01:clerk01"))
+    headers = {"Authorization": "Bearer t-clerk01", "X-Purpose": "registry"}
+    with TestClient(api) as client:
+        answer = client.get("/taxpayers/800001/residence", params={"fiscal_year": 2026}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        command = client.post(
+            "/taxpayers",
+            json={"address_number": "800003", "name": "登録不可", "kana": "トウロクフカ", "birth_date": "1980-01-01",
+                  "sex": "F", "address": "東京都目黒区1"},
+            headers={**headers, "Idempotency-Key": "k-1"},
+        )  # fmt: skip
+        assert command.status_code == 503, command.text
+        assert command.json()["code"] == "read_only" and "縮退運用中" in command.json()["detail"]
+    assert json.loads(on(standby_url, "replica", "status", "--json").stdout)["pending"] == 3
+
     # The primary is back (it never stopped accepting writes here; clerks were on the standby).
     assert _count_events(primary_url, "juminzei.assessment.DocumentIssued") == 0
     drained = on(primary_url, "replica", "drain", "--json")
     assert drained.exit_code == 0, drained.output
-    assert json.loads(drained.stdout) == {"entries": 2, "appended": 2, "already_present": 0}
+    assert json.loads(drained.stdout) == {"entries": 3, "appended": 3, "already_present": 0}
     again = on(primary_url, "replica", "drain", "--json")
     assert json.loads(again.stdout)["entries"] == 0, "none twice"
     assert _count_events(primary_url, "juminzei.assessment.DocumentIssued") == 1
@@ -202,7 +224,7 @@ def test_counter_work_on_a_real_standby_and_the_journal_reaches_the_primary(
 
     verified = on(primary_url, "audit", "verify", "--require-sealed", "--json")
     assert verified.exit_code == 0 and json.loads(verified.stdout)["ok"] is True
-    assert json.loads(verified.stdout)["head"] == head_before + 2
+    assert json.loads(verified.stdout)["head"] == head_before + 3
     checked = on(primary_url, "certificate", "verify", code, "--json")
     assert checked.exit_code == 0 and json.loads(checked.stdout)["valid"] is True, (
         "the code verifies on the primary"

@@ -359,6 +359,10 @@ def run_command(
         raise Problem(400, "idempotency-key-invalid", "Idempotency-Key は200文字以内で指定してください。")
     st = state(request)
     c = st.container()
+    if c.read_only:  # 縮退運用: refuse before touching the (read-only) idempotency table
+        from application.degraded import ReadOnlyModeError
+
+        raise from_domain_error(ReadOnlyModeError())
     route = getattr(request.scope.get("route"), "path", request.url.path)
     digest = request_hash(
         {

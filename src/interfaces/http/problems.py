@@ -87,6 +87,8 @@ def from_domain_error(error: DomainError) -> Problem:
         return Problem(404, "not-found", error.message, extra={"code": code})
     if code == "forbidden":
         return Problem(403, "forbidden", error.message, extra={"code": code})
+    if code == "read_only":  # 縮退運用: the store is a read-only replica (ADR 0020)
+        return Problem(503, "read-only", error.message, extra={"code": code})
     if code.startswith(_INPUT_PREFIXES) or code in _INPUT_CODES:
         return Problem(422, "invalid-request", error.message, extra={"code": code})
     return Problem(409, "rule-refused", error.message, extra={"code": code})
