@@ -13,6 +13,7 @@ the stored checkpoints, against the manifest's root at its tree size, and agains
 
 from __future__ import annotations
 
+import json
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.audit.merkle_log import load_checkpoints, seal, verify
+from adapters.audit.merkle_log import load_checkpoints, load_witness, seal, verify
 from adapters.persistence.backup import (
     FORMAT,
     IMAGES,
@@ -57,6 +58,9 @@ class RestoreResult:
     manifest_root_matches: bool = False
     projections: dict[str, str] = field(default_factory=dict)
     projections_equal_backup: bool = False
+    #: Witness checkpoints beyond the backup: events the restore cannot contain (lost since the backup).
+    witness_beyond_backup: int = 0
+    events_lost_since_backup: int = 0
     ok: bool = False
 
     def to_json(self) -> dict[str, Any]:
@@ -68,6 +72,8 @@ class RestoreResult:
             "manifest_root_matches": self.manifest_root_matches,
             "projections": self.projections,
             "projections_equal_backup": self.projections_equal_backup,
+            "witness_beyond_backup": self.witness_beyond_backup,
+            "events_lost_since_backup": self.events_lost_since_backup,
             "ok": self.ok,
         }
 
@@ -186,12 +192,36 @@ def _after_restore(
     )
     c.runner.rebuild_many(list(c.runner.projections))
     seal(c)
-    report = verify(c, witness=witness)
+    with tempfile.TemporaryDirectory() as work:
+        report = verify(c, witness=_witness_up_to(witness, manifest, result, Path(work)))
     result.verify = report.to_json()
     result.projections = {s.name: s.checksum for s in c.runner.status()}
     result.projections_equal_backup = result.projections == manifest.projections
     result.ok = report.ok and result.manifest_root_matches
     return result
+
+
+def _witness_up_to(
+    witness: Path | None, manifest: BackupManifest, result: RestoreResult, work: Path
+) -> Path | None:
+    """The witness's checkpoints the restored log must match: those no larger than the backup's tree.
+
+    Checkpoints beyond it describe events made after the backup, which a restore to that backup cannot
+    contain: they are reported (how many events were lost), not treated as tampering."""
+    if witness is None:
+        return None
+    checkpoints = load_witness(witness)
+    within = [cp for cp in checkpoints if cp.tree_size <= manifest.tree_size]
+    beyond = [cp for cp in checkpoints if cp.tree_size > manifest.tree_size]
+    result.witness_beyond_backup = len(beyond)
+    result.events_lost_since_backup = max((cp.tree_size for cp in beyond), default=manifest.tree_size) - (
+        manifest.tree_size
+    )
+    data = json.loads(witness.read_text(encoding="utf-8"))
+    data["checkpoints"] = [cp.to_json() for cp in within]
+    filtered = work / "witness-within-backup.json"
+    filtered.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return filtered
 
 
 def fresh_rebuild_checksums(cfg: Settings) -> dict[str, str]:

@@ -137,11 +137,19 @@ def test_backup_then_restore_gives_the_same_root_and_checksums_by_cli(cli_staff:
     manifest = json.loads(created.stdout)["manifest"]
     assert invoke("backup", "create", "--out", str(archive)).exit_code == 1, "never overwrites"
 
+    witness = tmp_path / "witness.json"
+    assert invoke("audit", "checkpoint", "export", "--out", str(witness), "--all").exit_code == 0
     target = tmp_path / "restored.db"
-    restored = invoke("backup", "restore", str(archive), "--to", f"sqlite:///{target}", "--json")
+    restored = invoke(
+        "backup", "restore", str(archive), "--to", f"sqlite:///{target}", "--witness", str(witness), "--json"
+    )
     assert restored.exit_code == 0, restored.output
     report = json.loads(restored.stdout)
     assert report["ok"] and report["manifest_root_matches"] and report["verify"]["ok"]
+    assert report["verify"]["witness_checked"] >= 1, "verified against the exported checkpoints"
+    assert report["witness_beyond_backup"] == 1 and report["events_lost_since_backup"] == 1, (
+        "the witness saw BackupTaken, made after the image: reported as lost since the backup"
+    )
     assert report["projections"] == manifest["projections"], "same projection checksums as at the backup"
     assert report["reapplied_erasures"] == []
 
