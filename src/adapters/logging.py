@@ -57,9 +57,20 @@ def redact_processor(
     return event_dict
 
 
+class _CurrentStderr:
+    """``sys.stderr`` as it is when a line is written, not when logging was configured (a test runner or a
+    daemon may swap it; writing to a swapped-out, closed stream would turn a log line into a crash)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(fmt: str = "console", level: str = "INFO", stream: Any = None) -> None:
     """Configure structlog (and the stdlib root logger) once per process."""
-    stream = stream or sys.stderr
+    stream = stream or _CurrentStderr()
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if fmt == "json"

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     read_only: bool = False
     #: The replica's local, encrypted journal buffer. Unset: ``var_dir/degraded-journal.jsonl``.
     degraded_journal_path: Path | None = None
+    #: Continuous witnessing (ADR 0021): an append-only file on separate storage and/or a second PostgreSQL
+    #: database (INSERT/SELECT-only role) receiving every signed checkpoint as it is made.
+    witness_file: Path | None = None
+    witness_url: str | None = None
+    #: Readiness fails when a witness has been unreachable or behind for longer than this (seconds).
+    witness_max_delay: int = 300
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
 

@@ -539,6 +539,12 @@ def seal(
             tree_size, root_hex = new.tree_size, new.root_hash.hex()
         if added < max_leaves_per_checkpoint:
             break
+    settings = getattr(source, "settings", None)
+    if settings is not None and (settings.witness_file or settings.witness_url):
+        # Every new signed checkpoint also goes to the witnesses outside this database (ADR 0021).
+        from adapters.audit.witness import sync_witnesses
+
+        sync_witnesses(parts, settings)
     return SealResult(
         previous_size=previous_size or 0,
         tree_size=tree_size,

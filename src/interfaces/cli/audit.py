@@ -7,12 +7,27 @@ See docs/audit-log.md and ADR 0008. Exit codes of ``verify``: 0 everything verif
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
-from adapters.audit.merkle_log import AuditLogError, export_checkpoints, seal, sealed_position, verify
+from adapters.audit.merkle_log import (
+    AuditLogError,
+    Checkpoint,
+    export_checkpoints,
+    seal,
+    sealed_position,
+    verify,
+)
 from adapters.audit.signing import AuditKeyError
+from adapters.audit.witness import (
+    configured_witnesses,
+    init_postgres_witness,
+    sync_witnesses,
+    witness_health,
+    witnessed_checkpoints,
+)
 from interfaces.cli.common import JSON_OPTION, console, container, err_console, fail, print_json, settings
 
 app = typer.Typer(
@@ -102,14 +117,33 @@ def verify_command(
     require_sealed: bool = typer.Option(
         False, "--require-sealed", help="Also fail when stored events are not yet sealed."
     ),
+    no_witness: bool = typer.Option(
+        False, "--no-witness", help="設定された証人と照合しない (skip the configured witnesses)."
+    ),
 ) -> None:
-    """Recompute the log from the stored events; report the first bad position and any unsealed tail."""
+    """Recompute the log from the stored events; report the first bad position and any unsealed tail.
+
+    With witnesses configured (JUMINZEI_WITNESS_FILE / JUMINZEI_WITNESS_URL) the log is checked against
+    every checkpoint they hold, unless ``--witness FILE`` names another or ``--no-witness``."""
     if witness is not None and not witness.exists():
         fail(f"証人ファイルがありません: {witness}", 2)
     if public_key is not None and not public_key.exists():
         fail(f"公開鍵ファイルがありません: {public_key}", 2)
     with container(cfg=settings()) as c:
-        report = verify(c, witness=witness, public_key=public_key)
+        source: Path | list[Checkpoint] | None = witness
+        witness_problems: list[str] = []
+        configured = configured_witnesses(c.settings)
+        if witness is None and configured and not no_witness:
+            source, witness_problems = witnessed_checkpoints(configured)
+        report = verify(c, witness=source, public_key=public_key)
+        if witness_problems:
+            report = replace(
+                report,
+                ok=False,
+                reason=report.reason or witness_problems[0],
+                problems=(*witness_problems, *report.problems),
+            )
+    witness = witness or (Path("configured") if configured and not no_witness else None)
     passed = report.ok and not (require_sealed and report.unsealed_tail)
     if json_out:
         print_json(report.to_json())
@@ -170,3 +204,53 @@ def export_command(
         f" {result.total} in file). 公開鍵 public key: {result.public_key}",
         highlight=False,
     )
+
+
+witness_app = typer.Typer(help="証人 (continuous witnessing of checkpoints, ADR 0021).", no_args_is_help=True)
+app.add_typer(witness_app, name="witness")
+
+
+@witness_app.command("status")
+def witness_status(json_out: bool = JSON_OPTION) -> None:
+    """Whether every configured witness is reached and current (the readiness check); exit 1 if not."""
+    with container(cfg=settings()) as c:
+        health = witness_health(c, c.settings)
+    if json_out:
+        print_json(health)
+    elif not health["configured"]:
+        console.print("証人は設定されていません (JUMINZEI_WITNESS_FILE / JUMINZEI_WITNESS_URL)。")
+    else:
+        for name, item in health["witnesses"].items():
+            mark = "OK" if item["ok"] else "NG"
+            console.print(f"{mark} {name}: {item}", highlight=False, soft_wrap=True)
+    if not health["ok"]:
+        raise typer.Exit(1)
+
+
+@witness_app.command("sync")
+def witness_sync(json_out: bool = JSON_OPTION) -> None:
+    """Send the witnesses every checkpoint they do not hold yet (each seal does this itself)."""
+    with container(cfg=settings()) as c:
+        result = sync_witnesses(c, c.settings)
+    if json_out:
+        print_json({"sent": result.sent, "errors": result.errors})
+    else:
+        for name, count in result.sent.items():
+            console.print(f"{name}: {count} 件送信", highlight=False)
+        for name, error in result.errors.items():
+            err_console.print(f"[bold red]{name}[/]: {error}", highlight=False)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@witness_app.command("init")
+def witness_init(
+    admin_url: str = typer.Option(..., "--admin-url", help="証人データベースの管理者接続 URL"),
+    writer_role: str | None = typer.Option(None, "--writer-role", help="INSERT と SELECT だけを許すロール"),
+) -> None:
+    """Create the witness table in a second PostgreSQL database; grant the writer role INSERT/SELECT only."""
+    try:
+        init_postgres_witness(admin_url, writer_role)
+    except Exception as error:  # psycopg errors: report, never a traceback
+        fail(f"証人データベースを準備できません: {type(error).__name__}: {error}")
+    console.print("証人データベースを準備しました。")

@@ -136,3 +136,41 @@ def rebuild(
     for r in reports:
         verdict = "同一" if r.identical else f"差異あり（旧 {r.previous_rows} 行 → 新 {r.rows} 行）"
         console.print(f"{r.name}: {r.rows} 行, position {r.position}, 増分構築との比較: {verdict}")
+
+
+@app.command("verify")
+def verify_command(json_out: bool = JSON_OPTION) -> None:
+    """Rebuild every read model from the log and compare with the live one (exit 1 on any difference).
+
+    A difference means a read-model row was changed outside the projections (or a projection bug); the
+    rebuilt view, derived from the verified log, replaces the live one."""
+    with container(cfg=settings()) as c:
+        reports = c.runner.rebuild_many(list(c.runner.projections))
+    different = [r for r in reports if not r.identical]
+    if json_out:
+        print_json(
+            {
+                "ok": not different,
+                "projections": [
+                    {
+                        "name": r.name,
+                        "identical": r.identical,
+                        "rows": r.rows,
+                        "previous_rows": r.previous_rows,
+                        "checksum": r.checksum,
+                        "previous_checksum": r.previous_checksum,
+                    }
+                    for r in reports
+                ],
+            }
+        )
+    else:
+        for r in reports:
+            verdict = "一致" if r.identical else f"不一致（{r.previous_rows} 行 → 再構築 {r.rows} 行）"
+            console.print(f"{r.name}: {verdict}")
+    if different:
+        fail(
+            "読み取りモデルがイベントログから再構築したものと一致しません: "
+            + ", ".join(r.name for r in different)
+            + "（ログ以外から変更された可能性があります。再構築した内容に置き換えました）"
+        )

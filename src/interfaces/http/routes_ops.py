@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from adapters.audit.merkle_log import sealed_position
+from adapters.audit.witness import witness_health
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container, pending_migrations
 from interfaces.http import pagination
@@ -70,6 +71,7 @@ READINESS_CHECKS: dict[str, ReadinessCheck] = {
     "schema": _schema_check,
     "projections": _projections_check,
     "audit_seal": _seal_check,
+    "audit_witness": lambda c, st: witness_health(c, c.settings),
 }
 
 
