@@ -24,6 +24,7 @@ from adapters.crypto.shred_list import ShredList
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.jp_calendar import is_public_holiday_or_closed
+from adapters.persistence.batch_lock import FileBatchLock, PostgresBatchLock
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
 from adapters.persistence.degraded_journal import EncryptedFileJournal, journal_key
@@ -72,7 +73,14 @@ class SchemaNotReadyError(RuntimeError):
     """The database has pending migrations; ``juminzei db upgrade`` must run first."""
 
 
-__all__ = ["Container", "MigrationsMissingError", "SchemaNotReadyError", "build", "pending_migrations"]
+__all__ = [
+    "Container",
+    "DatabaseUnavailableError",
+    "MigrationsMissingError",
+    "SchemaNotReadyError",
+    "build",
+    "pending_migrations",
+]
 
 
 @dataclass
@@ -84,6 +92,7 @@ class Container:
     db: SqliteDatabase | PostgresDatabase
     keystore: SqlKeyStore
     shred_list: ShredList
+    batch_lock: PostgresBatchLock | FileBatchLock
     degraded_journal: EncryptedFileJournal
     read_only: bool
     app: JuminzeiApplication
@@ -139,6 +148,21 @@ def pending_migrations(
     return [v for v in versions if v not in done]
 
 
+class DatabaseUnavailableError(RuntimeError):
+    """The configured database cannot be reached; the message says which and why, for the operator."""
+
+
+def _probe_postgres(url: str, described: str) -> None:
+    """One quick connection before the pools start (they would retry for tens of seconds, noisily)."""
+    import psycopg
+
+    try:
+        psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), connect_timeout=5).close()
+    except psycopg.Error as error:
+        first = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        raise DatabaseUnavailableError(f"データベースに接続できません: {described}: {first}") from error
+
+
 def in_recovery(db: SqliteDatabase | PostgresDatabase) -> bool:
     """Whether the database is a PostgreSQL standby (``pg_is_in_recovery()``): then run read-only."""
     if db.dialect != "postgres":
@@ -173,6 +197,8 @@ def build(
     store = parse_database_url(settings.database_url)
     if store.kind == "sqlite" and store.sqlite_path is not None:
         store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    if store.kind == "postgres":
+        _probe_postgres(settings.database_url, store.describe())
     db = open_database(store)
     read_only = settings.read_only or in_recovery(db)
     if read_only and upgrade:
@@ -261,6 +287,15 @@ def build(
         db=db,
         keystore=keystore,
         shred_list=shred_list,
+        batch_lock=(
+            PostgresBatchLock(settings.database_url)
+            if store.kind == "postgres"
+            else FileBatchLock(
+                store.sqlite_path.with_name(store.sqlite_path.name + ".locks")
+                if store.sqlite_path is not None
+                else settings.var_dir / "locks"
+            )
+        ),
         degraded_journal=degraded_journal,
         read_only=read_only,
         app=app,

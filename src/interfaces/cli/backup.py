@@ -8,8 +8,10 @@ import typer
 
 from adapters.crypto.shred_list import ShredListError
 from adapters.persistence.backup import BackupError
+from adapters.persistence.stores import ConfigurationError
 from domain.shared.purpose import Purpose
 from interfaces.backup_ops import restore_backup, take_backup
+from interfaces.bootstrap import DatabaseUnavailableError
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -72,7 +74,9 @@ def restore(
         fail(f"証人ファイルがありません: {witness}", 2)
     try:
         result = restore_backup(archive, to, cfg, ctx, witness=witness)
-    except (BackupError, ShredListError, OSError) as error:
+    except ConfigurationError as error:
+        fail(f"--to: {error}", 2)
+    except (BackupError, ShredListError, OSError, DatabaseUnavailableError) as error:
         fail(f"復元できません: {error}")
     if json_out:
         print_json(result.to_json())

@@ -18,7 +18,13 @@ from adapters.settings import Settings
 from application.degraded import READ_ONLY_MESSAGE
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
-from interfaces.bootstrap import Container, MigrationsMissingError, SchemaNotReadyError, build
+from interfaces.bootstrap import (
+    Container,
+    DatabaseUnavailableError,
+    MigrationsMissingError,
+    SchemaNotReadyError,
+    build,
+)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -27,6 +33,12 @@ T = TypeVar("T")
 
 #: Exit code of a command refused because the store is a read-only replica (縮退運用, ADR 0020).
 READ_ONLY_EXIT = 5
+#: Exit code of a batch refused because another run of it is in progress (ADR 0021).
+BATCH_RUNNING_EXIT = 6
+
+WAIT_OPTION = typer.Option(
+    False, "--wait", help="別の実行中の同じ処理が終わるまで待つ (wait for the other run)."
+)
 
 AS_OPTION = typer.Option(
     None, "--as", help="操作者の職員ID (operator id). Defaults to JUMINZEI_OPERATOR.", show_default=False
@@ -72,7 +84,13 @@ def container(*, upgrade: bool = False, cfg: Settings | None = None) -> Iterator
     configure_logging(cfg.log_format, cfg.log_level)
     try:
         built = build(cfg, upgrade=upgrade)
-    except (ConfigurationError, SchemaNotReadyError, MigrationsMissingError, ValueError) as error:
+    except (
+        ConfigurationError,
+        SchemaNotReadyError,
+        MigrationsMissingError,
+        DatabaseUnavailableError,
+        ValueError,
+    ) as error:
         fail(str(error))
     head_before = built.app.head()
     try:
@@ -101,6 +119,18 @@ def _is_read_only_refusal(error: BaseException) -> bool:
             return True
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+@contextmanager
+def batch(c: Container, kind: str, scope: object = "", *, wait: bool = False) -> Iterator[None]:
+    """Run the block as the one run of batch ``kind`` (for 年度 ``scope``); a second start is refused (exit 6)."""
+    from application.batches import BatchAlreadyRunningError
+
+    try:
+        with c.batch_lock.hold(kind, str(scope), wait=wait):
+            yield
+    except BatchAlreadyRunningError as error:
+        fail(error.message, BATCH_RUNNING_EXIT)
 
 
 def seal_log(c: Container) -> None:

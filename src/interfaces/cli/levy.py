@@ -16,6 +16,8 @@ from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
+    WAIT_OPTION,
+    batch,
     command_context,
     console,
     container,
@@ -47,6 +49,7 @@ def levy_run(
         min=1,
         help="ワーカープロセス数（PostgreSQL のみ並列。SQLite は書込みが一つずつのため 1 で実行）",
     ),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -64,7 +67,7 @@ def levy_run(
         if bad:
             fail(f"--taxpayer: 宛名番号は数字で指定してください: {', '.join(bad)}", 2)
         only = [taxpayer_id(t) for t in taxpayers]
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "levy", fiscal_year, wait=wait):
         c.runner.catch_up()
         if only is not None:
             missing = [t for t, uuid in zip(taxpayers, only, strict=True) if uuid not in c.app.repository]
@@ -110,13 +113,14 @@ def levy_run(
 def levy_reassess(
     fiscal_year: int = FY,
     reason: str = typer.Option("課税資料の追加・訂正による更正", "--reason"),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """更正: recompute every assessment whose 課税資料 changed after the levy."""
     cfg = settings()
     ctx = command_context(as_, Purpose.CORRECTION, cfg)
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "reassess", fiscal_year, wait=wait):
         c.runner.catch_up()
         changes = run_guarded(lambda: c.levy.reassess_changed(fiscal_year, ctx, reason))
         c.runner.catch_up()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
 import typer
+from typer.core import TyperGroup
 
 from interfaces.cli import (
     audit,
@@ -28,7 +32,55 @@ from interfaces.cli import (
     taxpayer,
 )
 
+
+class GuardedGroup(TyperGroup):
+    """The root command: no Python traceback ever reaches a clerk (issue 22).
+
+    An error no command anticipated is reported in one Japanese line naming its kind (exit 70); the
+    details go to the log (English, never personal data), not to the screen."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (
+            typer.Exit,
+            typer.Abort,
+            click.exceptions.Exit,
+            click.ClickException,
+            click.exceptions.Abort,
+            SystemExit,
+            KeyboardInterrupt,
+        ):
+            raise
+        except Exception as error:  # the last line of defence, by design
+            import structlog
+
+            structlog.get_logger("juminzei.cli").error(
+                "cli.unexpected_error", error=type(error).__name__, command=ctx.invoked_subcommand
+            )
+            click.echo(f"エラー: {describe_unexpected(error)}", err=True)
+            ctx.exit(UNEXPECTED_EXIT)
+
+
+UNEXPECTED_EXIT = 70
+
+
+def describe_unexpected(error: BaseException) -> str:
+    """A clerk-readable line for an error no command handled (database unreachable, disk full, …)."""
+    kind = type(error).__name__
+    module = type(error).__module__
+    if module.startswith(("psycopg", "sqlite3")) or kind in ("OperationalError", "DatabaseError"):
+        return (
+            f"データベースの処理に失敗しました（{kind}）。接続先 (JUMINZEI_DATABASE_URL) と"
+            " データベースの状態を確認してください。データは変更されていないか、変更の途中で取り消されています。"
+        )
+    if isinstance(error, OSError):
+        return f"ファイルの読み書きに失敗しました（{kind}: {getattr(error, 'filename', '') or ''}）。"
+    return f"予期しないエラーが発生しました（{kind}）。運用担当者に連絡してください（詳細はログにあります）。"
+
+
 app = typer.Typer(
+    cls=GuardedGroup,
     name="juminzei",
     help="juminzei — 個人住民税 (特別区民税・都民税) administration, event-sourced.",
     no_args_is_help=True,

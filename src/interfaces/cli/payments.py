@@ -13,6 +13,8 @@ from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
+    WAIT_OPTION,
+    batch,
     command_context,
     console,
     container,
@@ -32,13 +34,14 @@ ledger_app = typer.Typer(help="調定 (ledgers): open or re-post charges from th
 @ledger_app.command("open")
 def ledger_open(
     fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Open a ledger per levied assessment; re-post charges of changed levies (idempotent)."""
     cfg = settings()
     ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "ledgers", fiscal_year, wait=wait):
         c.runner.catch_up()
         opened, reposted = run_guarded(lambda: c.collection.open_ledgers(fiscal_year, ctx))
         c.runner.catch_up()
@@ -286,6 +289,7 @@ WARD_BANK = ("0001", "001", "1234567")
 def debit_export(
     due_date: str = typer.Option(..., "--due-date", help="引落日 (= 納期限) YYYY-MM-DD"),
     out: Path = typer.Option(..., "--out", help="全銀 種別91 依頼ファイル"),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -301,7 +305,7 @@ def debit_export(
         fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
     cfg = settings()
     ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "debit-export", when.isoformat(), wait=wait):
         c.runner.catch_up()
         requests = run_guarded(lambda: c.debit.requests(when, ctx))
         lines = []
@@ -409,6 +413,7 @@ def import_debit_result(c: Any, file: Path, ctx: Any) -> dict[str, Any]:
 @debit_app.command("import-result")
 def debit_import_result(
     file: Path = typer.Argument(..., help="全銀 種別91 結果ファイル"),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -417,7 +422,7 @@ def debit_import_result(
         fail(f"ファイルが見つかりません: {file}", 2)
     cfg = settings()
     ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "debit-import", "", wait=wait):
         data = run_guarded(lambda: import_debit_result(c, file, ctx))
     if json_out:
         print_json(data)
@@ -667,13 +672,14 @@ closing_app = typer.Typer(help="決算 (year-end closing).", no_args_is_help=Tru
 @closing_app.command("run")
 def closing_run(
     fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """決算: 調定額, 収入済額, 還付未済額, 滞納繰越額 per 年度, with carry-forward events."""
     cfg = settings()
     ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "closing", fiscal_year, wait=wait):
         c.runner.catch_up()
         totals = run_guarded(lambda: c.arrears.close_year(fiscal_year, ctx))
     if json_out:

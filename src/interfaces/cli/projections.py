@@ -5,7 +5,16 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from interfaces.cli.common import JSON_OPTION, console, container, fail, print_json, settings
+from interfaces.cli.common import (
+    JSON_OPTION,
+    WAIT_OPTION,
+    batch,
+    console,
+    container,
+    fail,
+    print_json,
+    settings,
+)
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
 
@@ -94,6 +103,7 @@ def rebuild(
     name: str | None = typer.Argument(None, help="projection name (see `projections status`)"),
     all_: bool = typer.Option(False, "--all", help="rebuild every projection"),
     batch_size: int = typer.Option(1000, "--batch-size", min=1),
+    wait: bool = WAIT_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Build a new version beside the live view, verify it, switch over (resumable after interruption)."""
@@ -101,7 +111,7 @@ def rebuild(
 
     if (name is None) == (not all_):
         fail("NAME か --all のどちらか一方を指定してください。", 2)
-    with container(cfg=settings()) as c:
+    with container(cfg=settings()) as c, batch(c, "rebuild", wait=wait):
         names = list(c.runner.projections) if all_ else [name or ""]
         unknown = [n for n in names if n not in c.runner.projections]
         if unknown:
@@ -139,12 +149,12 @@ def rebuild(
 
 
 @app.command("verify")
-def verify_command(json_out: bool = JSON_OPTION) -> None:
+def verify_command(wait: bool = WAIT_OPTION, json_out: bool = JSON_OPTION) -> None:
     """Rebuild every read model from the log and compare with the live one (exit 1 on any difference).
 
     A difference means a read-model row was changed outside the projections (or a projection bug); the
     rebuilt view, derived from the verified log, replaces the live one."""
-    with container(cfg=settings()) as c:
+    with container(cfg=settings()) as c, batch(c, "rebuild", wait=wait):
         reports = c.runner.rebuild_many(list(c.runner.projections))
     different = [r for r in reports if not r.identical]
     if json_out:

@@ -12,6 +12,8 @@ from domain.taxpayer.model import taxpayer_id
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
+    WAIT_OPTION,
+    batch,
     command_context,
     console,
     container,
@@ -37,6 +39,7 @@ def run(
     years: int = typer.Option(
         7, "--years", min=5, max=30, help="年度終了後の保存年数 (地方税法17条の5: 既定7年)"
     ),
+    wait: bool = WAIT_OPTION,
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -44,7 +47,7 @@ def run(
     cfg = settings()
     ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     when = _date(as_of, "--as-of")
-    with container(cfg=cfg) as c:
+    with container(cfg=cfg) as c, batch(c, "retention", "", wait=wait):
         c.retention.years = years
         result = run_guarded(lambda: c.retention.run(when, ctx))
         c.runner.catch_up()

@@ -68,7 +68,8 @@ def levy_run(
         from interfaces.http.core import catch_up
 
         catch_up(c)
-        result = c.levy.run(body.fiscal_year, context(who, declared))
+        with c.batch_lock.hold("levy", str(body.fiscal_year)):
+            result = c.levy.run(body.fiscal_year, context(who, declared))
         return Outcome(
             {
                 "fiscal_year": body.fiscal_year,
@@ -93,7 +94,8 @@ def levy_reassess(
         from interfaces.http.core import catch_up
 
         catch_up(c)
-        changes = c.levy.reassess_changed(body.fiscal_year, context(who, declared), body.reason)
+        with c.batch_lock.hold("reassess", str(body.fiscal_year)):
+            changes = c.levy.reassess_changed(body.fiscal_year, context(who, declared), body.reason)
         return Outcome(
             {
                 "reassessed": len(changes),

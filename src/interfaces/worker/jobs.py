@@ -289,7 +289,8 @@ def _import(c: Container, job: JobRecord) -> dict[str, Any]:
 def _levy(c: Container, job: JobRecord) -> dict[str, Any]:
     fiscal_year = int(job.payload["fiscal_year"])
     catch_up(c)
-    result = c.levy.run(fiscal_year, _ctx(job, Purpose.INITIAL_LEVY))
+    with c.batch_lock.hold("levy", str(fiscal_year)):
+        result = c.levy.run(fiscal_year, _ctx(job, Purpose.INITIAL_LEVY))
     catch_up(c)
     return {
         "fiscal_year": fiscal_year,
