@@ -80,6 +80,10 @@ def read_file(kind: str, path: Path) -> ReceivedFile:
     )
 
 
+#: Exit code of an import whose file holds no record, or no valid one (ADR 0021, docs/cli.md).
+NOTHING_TO_IMPORT_EXIT = 7
+
+
 def import_one(
     c: Container,
     kind: str,
@@ -87,8 +91,16 @@ def import_one(
     as_: str | None,
     show_progress: bool,
     purpose: Purpose = Purpose.INTAKE,
+    *,
+    refuse_empty: bool = False,
 ) -> ImportSummary:
     received = read_file(kind, path)
+    if refuse_empty and not received.items:
+        fail(
+            f"{path}: 取込むレコードがありません（空のファイル、またはヘッダーだけのファイルです）。"
+            " 受け取ったファイルを確認してください。",
+            NOTHING_TO_IMPORT_EXIT,
+        )
     ctx = command_context(as_, purpose, c.settings)
     c.runner.catch_up()  # the importer's duplicate and supersede look-ups read the intake view
     if show_progress:
@@ -164,7 +176,7 @@ def register(app: typer.Typer) -> None:
             fail(f"ファイルが見つかりません: {file}", 2)
         cfg = settings()
         with container(cfg=cfg) as c:
-            summary = import_one(c, kind, file, as_, show_progress=not json_out)
+            summary = import_one(c, kind, file, as_, show_progress=not json_out, refuse_empty=True)
         changes = debit_mandates.kana_changes(file) if kind == debit_mandates.KIND else []
         if json_out:
             print_json(
@@ -181,6 +193,13 @@ def register(app: typer.Typer) -> None:
                 )
         if summary.gap:
             fail(f"件数が一致しません（差異 {summary.gap} 件）。", 3)
+        if not summary.already_imported and summary.received and not (
+            summary.accepted or summary.quarantined or summary.duplicates
+        ):
+            fail(
+                f"{file}: 有効なレコードがありません（全 {summary.received} 件が不備。行・項目ごとの理由は上記）。",
+                NOTHING_TO_IMPORT_EXIT,
+            )
 
 
 def _status(json_out: bool) -> None:
