@@ -185,6 +185,18 @@ def certificate_key(settings: Settings, master_key: bytes) -> bytes:
     ).derive(master_key)
 
 
+def _events_table_exists(db: SqliteDatabase | PostgresDatabase, app: JuminzeiApplication) -> bool:
+    """Whether the event store's table has been created (by ``db upgrade`` or an earlier start)."""
+    name = app.recorder.events_table_name  # type: ignore[attr-defined]
+    with db.transaction() as cur:
+        if db.dialect == "postgres":
+            cur.execute("SELECT to_regclass(%s) IS NOT NULL", (name,))
+        else:
+            cur.execute("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = %s", (name,))
+        row = cur.fetchone()
+    return bool(row and row[0])
+
+
 def build(
     settings: Settings | None = None, *, upgrade: bool = False, create_tables: bool = True
 ) -> Container:
@@ -236,8 +248,12 @@ def build(
             )
     shred_list = ShredList(settings.shred_list_file())
     keystore = SqlKeyStore(db, master_key, on_destroyed=shred_list.append)
-    env = store.eventsourcing_env() | ({} if create_tables else {"CREATE_TABLE": "n"})
+    # Once the event store's tables exist, processes starting together must not each issue ``CREATE TABLE
+    # IF NOT EXISTS``: on PostgreSQL they race on the catalog ("tuple concurrently updated").
+    env = store.eventsourcing_env() | {"CREATE_TABLE": "n"}
     app = JuminzeiApplication(env=env, personal_cipher=keystore)
+    if create_tables and store.kind != "memory" and not _events_table_exists(db, app):
+        app.recorder.create_table()  # type: ignore[attr-defined]
     app.use_event_reader(stored_event_reader(app.recorder))
     binary_event_inserts(app.recorder)
     directory = SqlTaxpayerDirectory(db)

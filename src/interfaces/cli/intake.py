@@ -193,8 +193,10 @@ def register(app: typer.Typer) -> None:
                 )
         if summary.gap:
             fail(f"件数が一致しません（差異 {summary.gap} 件）。", 3)
-        if not summary.already_imported and summary.received and not (
-            summary.accepted or summary.quarantined or summary.duplicates
+        if (
+            not summary.already_imported
+            and summary.received
+            and not (summary.accepted or summary.quarantined or summary.duplicates)
         ):
             fail(
                 f"{file}: 有効なレコードがありません（全 {summary.received} 件が不備。行・項目ごとの理由は上記）。",

@@ -53,10 +53,20 @@ class GuardedGroup(TyperGroup):
         ):
             raise
         except Exception as error:  # the last line of defence, by design
+            import traceback
+
             import structlog
 
+            # Where it was raised (file:line:function), never the message: it may quote personal data.
+            frames = [
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}:{f.name}"
+                for f in traceback.extract_tb(error.__traceback__)
+            ]
             structlog.get_logger("juminzei.cli").error(
-                "cli.unexpected_error", error=type(error).__name__, command=ctx.invoked_subcommand
+                "cli.unexpected_error",
+                error=f"{type(error).__module__}.{type(error).__name__}",
+                command=ctx.invoked_subcommand,
+                frames=frames[-8:],
             )
             click.echo(f"エラー: {describe_unexpected(error)}", err=True)
             ctx.exit(UNEXPECTED_EXIT)
