@@ -6,10 +6,12 @@ Only this module (and the interfaces that call it) knows every concrete adapter.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from uuid import UUID
 
 from adapters.auth.passwords import Argon2PasswordHasher
 from adapters.auth.sessions import SqlSessionActivity
@@ -40,7 +42,7 @@ from adapters.settings import Settings
 from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
-from application.assessment.levy import LevyService
+from application.assessment.levy import LevyRunResult, LevyService
 from application.collection import (
     DEBIT_MANDATES,
     DEBIT_RESULTS,
@@ -60,6 +62,10 @@ from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
 from application.staff import StaffService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
+from application.usecases import UseCases
+from application.usecases import levy as levy_use_cases
+from application.usecases.levy import LevyHandlers
+from domain.shared.events import CommandContext
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.collection import CollectionProjection, SqlCollection
@@ -128,6 +134,8 @@ class Container:
     staff: StaffService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
+    #: The use cases every entry point calls (``application.usecases``), each in the unit of work.
+    use_cases: UseCases = field(init=False)
 
     def close(self) -> None:
         self.app.close()
@@ -297,7 +305,7 @@ def build(
     intake = IntakeService(app, vault, intake_index, handlers=handlers)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    return Container(
+    built = Container(
         settings=settings,
         store=store,
         db=db,
@@ -348,3 +356,27 @@ def build(
         warnings=warnings,
         applied_migrations=applied,
     )
+    built.use_cases = wire_use_cases(built)
+    return built
+
+
+def wire_use_cases(c: Container) -> UseCases:
+    """Register every handler with its dependencies; the unit of work wraps each call (issue 21)."""
+    from interfaces.unit_of_work import ContainerUnitOfWork
+
+    bus = UseCases(ContainerUnitOfWork(c))
+
+    def levy_executor(
+        fiscal_year: int,
+        ctx: CommandContext,
+        *,
+        workers: int,
+        only: Sequence[UUID] | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> LevyRunResult:
+        from interfaces.parallel_levy import run_levy
+
+        return run_levy(c, fiscal_year, ctx, workers=workers, only=only, progress=progress)
+
+    levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
+    return bus

@@ -16,6 +16,8 @@ from adapters.logging import configure_logging
 from adapters.persistence.stores import ConfigurationError
 from adapters.settings import Settings
 from application.degraded import READ_ONLY_MESSAGE
+from application.usecases import InvalidCommandError, Principal
+from application.usecases.base import Message
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import (
@@ -70,6 +72,33 @@ def command_context(as_: str | None, purpose: Purpose, cfg: Settings) -> Command
         command_id=f"cli:{uuid.uuid4()}",
         terminal=cfg.terminal or "cli",
     )
+
+
+def principal(as_: str | None, cfg: Settings) -> Principal:
+    """The principal a CLI command runs as (the configured operator, until staff sign-in covers the CLI)."""
+    return Principal(actor=operator_id(as_, cfg), terminal=cfg.terminal or "cli", kind="operator")
+
+
+def execute(
+    c: Container,
+    message: Message[T],
+    who: Principal,
+    *,
+    wait: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> T:
+    """Run a use case; its refusals become the CLI's exit codes (1 rule, 2 input naming the option,
+    5 read-only replica, 6 batch already running)."""
+    from application.batches import BatchAlreadyRunningError
+
+    try:
+        return c.use_cases.execute(message, who, wait=wait, progress=progress)
+    except BatchAlreadyRunningError as error:
+        fail(error.message, BATCH_RUNNING_EXIT)
+    except InvalidCommandError as error:
+        fail(f"--{error.field.replace('_', '-')}: {error.message}", 2)
+    except DomainError as error:
+        fail(error.message, READ_ONLY_EXIT if error.code == "read_only" else 1)
 
 
 @contextmanager

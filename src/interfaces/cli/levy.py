@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from application.assessment.changes import trace_lines
-from domain.assessment.assessment import Assessment
+from application.usecases.levy import ReassessChanged, RunLevy
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     WAIT_OPTION,
-    batch,
     command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
     run_guarded,
     settings,
 )
+from interfaces.presenters import assessment_json, levy_run_json, reassessment_json
 
 levy_app = typer.Typer(help="当初賦課・更正 (annual levy and reassessment).", no_args_is_help=True)
 assessment_app = typer.Typer(
@@ -56,56 +56,32 @@ def levy_run(
     """当初賦課: assess everyone with 課税資料 (resumable; a rerun creates no duplicate levy); with
     ``--taxpayer``, 随時賦課 of just those taxpayers (e.g. after a 期限後申告 for an earlier 年度).
     ``--workers N`` shares the taxpayers among N processes on PostgreSQL (the same events as one)."""
-    from domain.taxpayer.model import taxpayer_id
-    from interfaces.parallel_levy import run_levy
-
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
-    only = None
-    if taxpayers:
-        bad = [t for t in taxpayers if not (t.isascii() and t.isdigit())]
-        if bad:
-            fail(f"--taxpayer: 宛名番号は数字で指定してください: {', '.join(bad)}", 2)
-        only = [taxpayer_id(t) for t in taxpayers]
-    with container(cfg=cfg) as c, batch(c, "levy", fiscal_year, wait=wait):
-        c.runner.catch_up()
-        if only is not None:
-            missing = [t for t, uuid in zip(taxpayers, only, strict=True) if uuid not in c.app.repository]
-            if missing:
-                fail(f"--taxpayer: 宛名番号が登録されていません: {', '.join(missing)}", 2)
+    command = RunLevy(fiscal_year=fiscal_year, address_numbers=tuple(taxpayers), workers=workers)
+    with container(cfg=settings()) as c:
+        who = principal(as_, c.settings)
         if json_out:
-            result = run_guarded(lambda: run_levy(c, fiscal_year, ctx, workers=workers, only=only))
+            outcome = execute(c, command, who, wait=wait)
         else:
             with Progress(console=console, transient=True) as bar:
-                task = bar.add_task(f"{fiscal_year}年度 {'随時' if only else '当初'}賦課", total=None)
-                result = run_guarded(
-                    lambda: run_levy(
-                        c,
-                        fiscal_year,
-                        ctx,
-                        workers=workers,
-                        only=only,
-                        progress=lambda done, total: bar.update(task, completed=done, total=total),
-                    )
+                task = bar.add_task(f"{fiscal_year}年度 {'随時' if taxpayers else '当初'}賦課", total=None)
+                outcome = execute(
+                    c,
+                    command,
+                    who,
+                    wait=wait,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
-        c.runner.catch_up()
     if json_out:
-        print_json(
-            {
-                "levied": result.levied,
-                "non_taxable": result.non_taxable,
-                "skipped": result.skipped_total,
-                "total_tax": result.total_tax,
-                "skipped_reasons": dict(result.skipped),
-            }
-        )
+        data = levy_run_json(outcome)
+        del data["fiscal_year"]  # the CLI's JSON shape predates the shared presenter: keep it stable
+        print_json(data)
         return
     console.print(
-        f"{fiscal_year}年度 当初賦課: 課税 {result.levied} 人 / 非課税決定 {result.non_taxable} 人 /"
-        f" 対象外 {result.skipped_total} 人 / 税額合計 {result.total_tax:,} 円",
+        f"{fiscal_year}年度 当初賦課: 課税 {outcome.levied} 人 / 非課税決定 {outcome.non_taxable} 人 /"
+        f" 対象外 {outcome.skipped} 人 / 税額合計 {outcome.total_tax:,} 円",
         soft_wrap=True,
     )
-    for reason, count in sorted(result.skipped.items()):
+    for reason, count in sorted(outcome.skipped_reasons.items()):
         console.print(f"  対象外: {reason} {count} 人")
 
 
@@ -118,62 +94,18 @@ def levy_reassess(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """更正: recompute every assessment whose 課税資料 changed after the levy."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.CORRECTION, cfg)
-    with container(cfg=cfg) as c, batch(c, "reassess", fiscal_year, wait=wait):
-        c.runner.catch_up()
-        changes = run_guarded(lambda: c.levy.reassess_changed(fiscal_year, ctx, reason))
-        c.runner.catch_up()
-    if json_out:
-        print_json(
-            {
-                "reassessed": len(changes),
-                "changes": [{"assessment_id": str(a), "delta": d} for a, d in changes],
-            }
+    with container(cfg=settings()) as c:
+        outcome = execute(
+            c, ReassessChanged(fiscal_year=fiscal_year, reason=reason), principal(as_, c.settings), wait=wait
         )
+    if json_out:
+        data = reassessment_json(outcome)
+        del data["fiscal_year"]
+        print_json(data)
         return
-    console.print(f"更正 {len(changes)} 件")
-    for aid, delta in changes:
+    console.print(f"更正 {len(outcome.changes)} 件")
+    for aid, delta in outcome.changes:
         console.print(f"  {aid}: 差額 {delta:+,} 円")
-
-
-def _assessment_json(a: Assessment, address_number: str, ledger_rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "assessment_id": str(a.id),
-        "address_number": address_number,
-        "fiscal_year": a.fiscal_year,
-        "status": a.status.value,
-        "non_taxable_reason": a.non_taxable_reason,
-        "basis": a.basis,
-        "rule_set_id": a.rule_set_id,
-        "method": a.method.value,
-        "collector": a.collector,
-        "amounts": {
-            "municipal_income_levy": a.amounts.municipal_income_levy,
-            "prefectural_income_levy": a.amounts.prefectural_income_levy,
-            "municipal_per_capita": a.amounts.municipal_per_capita,
-            "prefectural_per_capita": a.amounts.prefectural_per_capita,
-            "forest_environment_tax": a.amounts.forest_environment_tax,
-            "total": a.amounts.total,
-            "reduction": a.amounts.reduction,
-            "payable": a.amounts.payable,
-        },
-        "installments": [
-            {
-                "label": i.label,
-                "due_date": i.due_date.isoformat() if i.due_date else None,
-                "amount": i.amount,
-                "method": i.method.value,
-                "payer": i.payer,
-            }
-            for i in a.installments
-        ],
-        "source_filing_ids": list(a.source_filing_ids),
-        "notes": list(a.notes),
-        "history": ledger_rows,
-        "trace": trace_lines(a),
-        "version": a.version,
-    }
 
 
 @assessment_app.command("show")
@@ -195,7 +127,7 @@ def assessment_show(
         c.runner.catch_up()
         a = run_guarded(lambda: c.assessment_queries.show(address_number, fiscal_year, ctx))
         history = c.ledger.history(a.id)
-    data = _assessment_json(a, address_number, history)
+    data = assessment_json(a, address_number, history)
     if json_out:
         print_json(data)
         return

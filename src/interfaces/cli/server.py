@@ -97,7 +97,7 @@ def jobs_status(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Recent jobs with their status, attempts and errors (payloads hold no personal data)."""
-    from interfaces.worker.jobs import JobStore
+    from adapters.persistence.jobs import JobStore
 
     with container(cfg=settings()) as c:
         store = JobStore(c.db)

@@ -16,6 +16,7 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from application.usecases import Principal as UseCasePrincipal
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
@@ -23,7 +24,8 @@ from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.idempotency import IdempotencyStore, StoredResponse, request_hash
 from interfaces.http.metrics import RequestMetrics
 from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
-from interfaces.worker.jobs import PROCESS_LOCK, run_inline, seal_if_changed
+from interfaces.jobs import run_inline
+from interfaces.unit_of_work import PROCESS_LOCK, seal_if_changed
 
 log = structlog.get_logger(__name__)
 
@@ -193,6 +195,12 @@ def context(who: Principal, purpose: Purpose, command_id: str | None = None) -> 
         command_id=command_id or f"http:{uuid.uuid4()}",
         terminal=who.terminal or "api",
     )
+
+
+def principal_of(who: Principal) -> UseCasePrincipal:
+    """The use-case principal of an authenticated request."""
+    roles = frozenset(getattr(who.session, "roles", ()) or ()) if who.session is not None else frozenset()
+    return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)
 
 
 def catch_up(c: Container) -> None:

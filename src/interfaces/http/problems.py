@@ -90,7 +90,9 @@ def from_domain_error(error: DomainError) -> Problem:
     if code == "read_only":  # 縮退運用: the store is a read-only replica (ADR 0020)
         return Problem(503, "read-only", error.message, extra={"code": code})
     if code.startswith(_INPUT_PREFIXES) or code in _INPUT_CODES:
-        return Problem(422, "invalid-request", error.message, extra={"code": code})
+        field = getattr(error, "field", None)  # InvalidCommandError names the command field
+        errors = [{"field": f"body.{field}", "message": error.message}] if field else None
+        return Problem(422, "invalid-request", error.message, errors=errors, extra={"code": code})
     return Problem(409, "rule-refused", error.message, extra={"code": code})
 
 

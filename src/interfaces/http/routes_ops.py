@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from adapters.audit.merkle_log import sealed_position
 from adapters.audit.witness import witness_health
+from adapters.persistence.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, JobStore
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container, pending_migrations
 from interfaces.http import pagination
@@ -28,7 +29,6 @@ from interfaces.http.metrics import family
 from interfaces.http.problems import Problem
 from interfaces.http.routes_registry import UPLOAD_BODY, Cursor, Limit, read_upload, store_upload
 from interfaces.http.schemas import DocumentJobIn, LevyJobIn
-from interfaces.worker.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, JobStore
 
 router = APIRouter()
 
@@ -223,7 +223,7 @@ def submit_levy(
             c,
             "levy",
             f"levy:{body.fiscal_year}:{who.staff_id}:{key}",
-            {"fiscal_year": body.fiscal_year},
+            {"fiscal_year": body.fiscal_year, "taxpayers": body.taxpayers, "workers": body.workers},
             who.staff_id,
         )
 

@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse, Response
 from application.assessment.documents import verify_certificate
 from application.inspection import plain
 from application.taxpayers import today_jst
+from application.usecases.levy import ReassessChanged, RunLevy
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
-from interfaces.cli.levy import _assessment_json
 from interfaces.http import pagination
 from interfaces.http.core import (
     IdempotencyKey,
@@ -29,6 +29,7 @@ from interfaces.http.core import (
     etag,
     parse_if_match,
     parse_purpose,
+    principal_of,
     query,
     run_command,
     state,
@@ -45,6 +46,7 @@ from interfaces.http.schemas import (
     ReductionDecideIn,
     SwitchMethodIn,
 )
+from interfaces.presenters import assessment_json, levy_run_json, reassessment_json
 
 router = APIRouter()
 
@@ -62,24 +64,13 @@ FiscalYearQuery = Annotated[int, Query(ge=2000, le=2100, description="年度")]
 def levy_run(
     request: Request, body: LevyRunIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.INITIAL_LEVY)
+    command_purpose(purpose, Purpose.INITIAL_LEVY)
+    command = RunLevy(
+        fiscal_year=body.fiscal_year, address_numbers=tuple(body.taxpayers), workers=body.workers
+    )
 
     def run(c: Container) -> Outcome:
-        from interfaces.http.core import catch_up
-
-        catch_up(c)
-        with c.batch_lock.hold("levy", str(body.fiscal_year)):
-            result = c.levy.run(body.fiscal_year, context(who, declared))
-        return Outcome(
-            {
-                "fiscal_year": body.fiscal_year,
-                "levied": result.levied,
-                "non_taxable": result.non_taxable,
-                "skipped": result.skipped_total,
-                "total_tax": result.total_tax,
-                "skipped_reasons": dict(result.skipped),
-            }
-        )
+        return Outcome(levy_run_json(c.use_cases.execute(command, principal_of(who))))
 
     return run_command(request, who, key, body.model_dump(mode="json"), run)
 
@@ -88,20 +79,11 @@ def levy_run(
 def levy_reassess(
     request: Request, body: ReassessIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.CORRECTION)
+    command_purpose(purpose, Purpose.CORRECTION)
+    command = ReassessChanged(fiscal_year=body.fiscal_year, reason=body.reason)
 
     def run(c: Container) -> Outcome:
-        from interfaces.http.core import catch_up
-
-        catch_up(c)
-        with c.batch_lock.hold("reassess", str(body.fiscal_year)):
-            changes = c.levy.reassess_changed(body.fiscal_year, context(who, declared), body.reason)
-        return Outcome(
-            {
-                "reassessed": len(changes),
-                "changes": [{"assessment_id": str(a), "delta": d} for a, d in changes],
-            }
-        )
+        return Outcome(reassessment_json(c.use_cases.execute(command, principal_of(who))))
 
     return run_command(request, who, key, body.model_dump(mode="json"), run)
 
@@ -127,7 +109,7 @@ def assessment_show(
     c = st.container()
     wait_for(st, c, min_position)
     a = query(c, lambda: c.assessment_queries.show(address_number, fiscal_year, context(who, declared)))
-    data = _assessment_json(a, address_number, c.ledger.history(a.id))
+    data = assessment_json(a, address_number, c.ledger.history(a.id))
     return JSONResponse(plain(data), headers={"ETag": etag(a.version)})
 
 

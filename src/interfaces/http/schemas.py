@@ -52,6 +52,10 @@ class ForwardIn(Strict):
 
 class LevyRunIn(Strict):
     fiscal_year: int = FiscalYear
+    taxpayers: list[str] = Field(
+        default_factory=list, max_length=10_000, description="随時賦課: この宛名番号の納税者だけを賦課"
+    )
+    workers: int = Field(default=1, ge=1, le=32, description="ワーカープロセス数（PostgreSQL のみ並列）")
 
 
 class ReassessIn(Strict):
@@ -88,8 +92,8 @@ class CertificateIn(Strict):
     issue_date: date | None = Field(default=None, description="発行日 (default: today, JST)")
 
 
-class LevyJobIn(Strict):
-    fiscal_year: int = FiscalYear
+class LevyJobIn(LevyRunIn):
+    """The same options as ``POST /levy/runs`` (one use case, ``application.usecases.levy.RunLevy``)."""
 
 
 class DocumentJobIn(Strict):

@@ -14,7 +14,7 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 
 from interfaces.bootstrap import Container
-from interfaces.worker.jobs import run_job
+from interfaces.jobs import run_job
 
 ACTOR_NAME = "juminzei_job"
 QUEUE_NAME = "juminzei"

@@ -26,9 +26,10 @@ def test_serve_writes_the_openapi_document(tmp_path: Path) -> None:
 
 
 def test_jobs_status_lists_jobs(cli_env: dict[str, str]) -> None:
+    from adapters.persistence.jobs import JobStore
     from adapters.settings import Settings
     from interfaces.bootstrap import build
-    from interfaces.worker.jobs import JobStore, run_inline
+    from interfaces.jobs import run_inline
 
     c = build(Settings(), upgrade=True)
     try:

@@ -1,0 +1,178 @@
+"""The use-case layer: typed commands and queries, their handlers, and the bus every entry point calls.
+
+Every entry point — the CLI, the HTTP API, the background worker (and the console to come) — parses its
+input into a command object, hands it with the verified principal to ``UseCases.execute``, and renders the
+typed result. What surrounds each handler call is decided here once, not by each caller (issue 21):
+
+1. the principal is authorised for the command (``Authorizer``; the identity work plugs its policy in);
+2. a batch command holds its batch lock for its 年度 (one run at a time, ADR 0021);
+3. read models are brought up to date first where the handler reads them;
+4. after the handler, new events are projected (read-your-writes) and handed to the sealer (DESIGN §7).
+
+Steps 3 and 4 are the unit of work's (``UnitOfWork``), implemented in the composition root.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
+
+from domain.shared.events import CommandContext, DomainError
+from domain.shared.purpose import Purpose
+
+R = TypeVar("R")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who acts (操作者): a signed-in staff member, an issued job credential, or a configured operator.
+
+    ``kind`` says how the identity was established; the access journal and every event record ``actor``.
+    """
+
+    actor: str
+    terminal: str
+    kind: str = "staff"
+    roles: frozenset[str] = frozenset()
+    #: For a job credential: the 所属長 who issued it (recorded beside the job id).
+    issued_by: str | None = None
+
+
+class Message(Generic[R]):
+    """A command or query whose handler returns ``R``. Class attributes tell the bus how to run it."""
+
+    #: 利用目的 under which the use case runs (events and access records carry it).
+    purpose: ClassVar[Purpose]
+    #: Batch kind (``application.batches.BATCH_LABELS``) when only one run at a time may proceed.
+    batch: ClassVar[str | None] = None
+    #: Whether the handler reads read models, which must first include every stored event.
+    reads_read_models: ClassVar[bool] = True
+
+    def batch_scope(self) -> str:
+        """The batch lock's scope: the 年度 where the command has one."""
+        year = getattr(self, "fiscal_year", None)
+        return "" if year is None else str(year)
+
+
+class Command(Message[R]):
+    """Changes state; its events are projected and sealed after it succeeds."""
+
+
+class Query(Message[R]):
+    """Reads; a read of personal data is journaled by the handler's query service."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One execution: the command context (actor, purpose, command id, terminal) and per-call options."""
+
+    context: CommandContext
+    principal: Principal
+    progress: Progress | None = None
+    #: Wait for another run of the same batch instead of refusing (``--wait``).
+    wait: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class UnitOfWork(Protocol):
+    """What surrounds a handler call (implemented in ``interfaces.bootstrap``)."""
+
+    def head(self) -> int:
+        """The notification position of the newest stored event."""
+        ...
+
+    def refresh_read_models(self) -> None:
+        """Apply every stored event to the read models (exactly once)."""
+        ...
+
+    def hold_batch(self, kind: str, scope: str, *, wait: bool) -> AbstractContextManager[None]:
+        """The one run of batch ``kind`` for ``scope``; raises ``BatchAlreadyRunningError`` if taken."""
+        ...
+
+    def committed(self, head_before: int) -> None:
+        """After a handler: project new events (read-your-writes) and hand them to the sealer."""
+        ...
+
+
+class Authorizer(Protocol):
+    def __call__(self, principal: Principal, message: Message[Any], /) -> None:
+        """Raise ``DomainError(code="forbidden")`` if ``principal`` may not run ``message``."""
+        ...
+
+
+def allow_all(principal: Principal, message: Message[Any], /) -> None:
+    """The default policy: attribution only (the HTTP API checks staff grants before the route runs)."""
+
+
+class UnknownUseCaseError(LookupError):
+    """No handler is registered for a message type (a wiring bug, never a clerk's input)."""
+
+
+class UseCases:
+    """The bus: one handler per message type, each call wrapped in the unit of work."""
+
+    def __init__(self, uow: UnitOfWork, authorize: Authorizer = allow_all) -> None:
+        self._uow = uow
+        self.authorize = authorize
+        self._handlers: dict[type[Message[Any]], Callable[[Any, Call], Any]] = {}
+
+    def register(self, message_type: type[Message[R]], handler: Callable[[Any, Call], R]) -> None:
+        if message_type in self._handlers:
+            raise ValueError(f"a handler for {message_type.__name__} is already registered")
+        self._handlers[message_type] = handler
+
+    def registered(self) -> list[type[Message[Any]]]:
+        return list(self._handlers)
+
+    def execute(
+        self,
+        message: Message[R],
+        principal: Principal,
+        *,
+        command_id: str | None = None,
+        source_ref: str | None = None,
+        progress: Progress | None = None,
+        wait: bool = False,
+        **extras: Any,
+    ) -> R:
+        """Run ``message`` as ``principal``: authorise, lock, freshen, handle, project and seal."""
+        handler = self._handlers.get(type(message))
+        if handler is None:
+            raise UnknownUseCaseError(type(message).__name__)
+        self.authorize(principal, message)
+        context = CommandContext(
+            actor=principal.actor,
+            purpose=message.purpose,
+            command_id=command_id or f"{principal.terminal}:{uuid.uuid4()}",
+            source_ref=source_ref,
+            terminal=principal.terminal,
+        )
+        call = Call(context=context, principal=principal, progress=progress, wait=wait, extras=extras)
+        if message.batch is not None:
+            with self._uow.hold_batch(message.batch, message.batch_scope(), wait=wait):
+                return cast(R, self._run(handler, message, call))
+        return cast(R, self._run(handler, message, call))
+
+    def _run(self, handler: Callable[[Any, Call], Any], message: Message[Any], call: Call) -> Any:
+        head_before = self._uow.head()
+        if message.reads_read_models:
+            self._uow.refresh_read_models()
+        try:
+            return handler(message, call)
+        finally:
+            # Also after a refusal: what a handler stored before refusing (e.g. an access record of the
+            # attempt) is projected and sealed like any other event.
+            if self._uow.head() != head_before:
+                self._uow.committed(head_before)
+
+
+class InvalidCommandError(DomainError):
+    """A command's input is wrong: ``field`` names it (CLI exit 2, HTTP 422)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message, code="invalid_command")
+        self.field = field

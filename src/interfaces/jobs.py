@@ -1,0 +1,151 @@
+"""The job functions the worker and the embedded mode both run (the records: ``adapters.persistence.jobs``).
+
+A job's payload never holds personal data: a file path, a kind, a 年度, a document id and the actor. Every
+job is idempotent, so a retry (dramatiq redelivery, a clerk resubmitting) is safe: imports are keyed by
+file hash (the import batch id is derived from kind + sha256), levy batches by taxpayer × 年度, document
+renders by document id, catch-up by the projection positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from adapters.persistence.jobs import SUCCEEDED, JobRecord, JobStore
+from application.usecases import Principal
+from application.usecases.levy import RunLevy
+from domain.shared.events import CommandContext, DomainError
+from domain.shared.purpose import Purpose
+from interfaces.bootstrap import Container
+from interfaces.presenters import levy_run_json
+from interfaces.unit_of_work import catch_up, seal_if_changed
+
+log = structlog.get_logger(__name__)
+
+
+def _ctx(job: JobRecord, purpose: Purpose) -> CommandContext:
+    return CommandContext(actor=job.actor, purpose=purpose, command_id=f"job:{job.job_id}", terminal="worker")
+
+
+def job_principal(job: JobRecord) -> Principal:
+    """The job runs as whoever submitted it (the record keeps the actor; no personal data)."""
+    return Principal(actor=job.actor, terminal="worker", kind="job")
+
+
+def _import(c: Container, job: JobRecord) -> dict[str, Any]:
+    from interfaces.cli.intake import read_file
+
+    path = Path(job.payload["path"])
+    if not path.is_file():
+        raise DomainError(
+            f"取込ファイルが見つかりません（{path.name}）。再度アップロードしてください。",
+            code="missing_file",
+        )
+    received = read_file(job.payload["kind"], path)
+    catch_up(c)
+    summary = c.intake.import_file(received, _ctx(job, Purpose.INTAKE))
+    catch_up(c)
+    return {
+        "batch_id": str(summary.batch_id),
+        "kind": summary.kind,
+        "received": summary.received,
+        "accepted": summary.accepted,
+        "rejected": summary.rejected,
+        "quarantined": summary.quarantined,
+        "duplicates": summary.duplicates,
+        "gap": summary.gap,
+        "errors": len(summary.errors),
+        "already_imported": summary.already_imported,
+        "position": c.app.head(),
+    }
+
+
+def _levy(c: Container, job: JobRecord) -> dict[str, Any]:
+    command = RunLevy(
+        fiscal_year=int(job.payload["fiscal_year"]),
+        address_numbers=tuple(job.payload.get("taxpayers") or ()),
+        workers=int(job.payload.get("workers") or 1),
+    )
+    outcome = c.use_cases.execute(command, job_principal(job), command_id=f"job:{job.job_id}")
+    return levy_run_json(outcome) | {"position": c.app.head()}
+
+
+def _document(c: Container, job: JobRecord) -> dict[str, Any]:
+    from uuid import UUID
+
+    from adapters.documents.pdf import render
+
+    document_id = str(job.payload["document_id"])
+    catch_up(c)
+    found = c.ledger.document(document_id)
+    if found is None:
+        raise DomainError(f"文書 {document_id} の発行記録がありません。", code="not_found")
+    model = c.documents.model_of(document_id, UUID(found["assessment_id"]))
+    out = c.settings.var_dir / "documents" / f"{document_id}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = render(model)
+    out.write_bytes(data)
+    return {"document_id": document_id, "file": str(out), "bytes": len(data)}
+
+
+def _catch_up(c: Container, job: JobRecord) -> dict[str, Any]:
+    return {"applied": catch_up(c), "position": c.app.head()}
+
+
+JOB_FUNCTIONS: dict[str, Callable[[Container, JobRecord], dict[str, Any]]] = {
+    "import": _import,
+    "levy": _levy,
+    "document": _document,
+    "catch_up": _catch_up,
+}
+
+
+class JobFailed(RuntimeError):
+    """A job attempt failed; the record holds a message without personal data."""
+
+
+def run_job(c: Container, job_id: str) -> JobRecord:
+    """Run one job attempt (the worker's actor and the embedded ``run_inline`` path both call this).
+
+    A job that already succeeded is not run again. A failure is recorded and re-raised as ``JobFailed``
+    so that dramatiq retries it; a clerk-facing DomainError message is kept, other errors only by type.
+    """
+    store = JobStore(c.db)
+    job = store.get(job_id)
+    if job is None:
+        raise JobFailed(f"job {job_id} does not exist")
+    if job.status == SUCCEEDED:
+        return job
+    store.start(job_id)
+    head_before = c.app.head()
+    log.info("job.started", job_id=job_id, kind=job.kind)
+    try:
+        result = JOB_FUNCTIONS[job.kind](c, job)
+    except DomainError as error:
+        store.fail(job_id, error.message)
+        log.warning("job.failed", job_id=job_id, kind=job.kind, code=error.code)
+        raise JobFailed(f"job {job_id} refused: {error.code}") from None
+    except Exception as error:
+        store.fail(job_id, f"{type(error).__name__}（システム担当に連絡してください）")
+        log.error("job.failed", job_id=job_id, kind=job.kind, error=type(error).__name__)
+        raise JobFailed(f"job {job_id} failed: {type(error).__name__}") from None
+    finally:
+        seal_if_changed(c, head_before)
+    store.succeed(job_id, result)
+    log.info("job.succeeded", job_id=job_id, kind=job.kind)
+    done = store.get(job_id)
+    assert done is not None
+    return done
+
+
+def run_inline(c: Container, job_id: str) -> JobRecord:
+    """Embedded mode: run the job in this process now; failures stay recorded on the job."""
+    try:
+        return run_job(c, job_id)
+    except JobFailed:
+        job = JobStore(c.db).get(job_id)
+        assert job is not None
+        return job

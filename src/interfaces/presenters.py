@@ -1,0 +1,73 @@
+"""Presenters: use-case results as the JSON every entry point returns (CLI ``--json``, HTTP, job results).
+
+One shape per result, so the CLI, the API and the worker cannot drift apart (issue 21).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.assessment.changes import trace_lines
+from application.usecases.levy import LevyRunOutcome, ReassessmentOutcome
+from domain.assessment.assessment import Assessment
+
+
+def levy_run_json(outcome: LevyRunOutcome) -> dict[str, Any]:
+    """当初賦課・随時賦課 の結果."""
+    return {
+        "fiscal_year": outcome.fiscal_year,
+        "levied": outcome.levied,
+        "non_taxable": outcome.non_taxable,
+        "skipped": outcome.skipped,
+        "total_tax": outcome.total_tax,
+        "skipped_reasons": dict(outcome.skipped_reasons),
+    }
+
+
+def reassessment_json(outcome: ReassessmentOutcome) -> dict[str, Any]:
+    """一括更正 の結果: 件数と各賦課の差額."""
+    return {
+        "fiscal_year": outcome.fiscal_year,
+        "reassessed": len(outcome.changes),
+        "changes": [{"assessment_id": str(a), "delta": d} for a, d in outcome.changes],
+    }
+
+
+def assessment_json(a: Assessment, address_number: str, ledger_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """賦課の内容・内訳・履歴 (the assessment as shown to a clerk)."""
+    return {
+        "assessment_id": str(a.id),
+        "address_number": address_number,
+        "fiscal_year": a.fiscal_year,
+        "status": a.status.value,
+        "non_taxable_reason": a.non_taxable_reason,
+        "basis": a.basis,
+        "rule_set_id": a.rule_set_id,
+        "method": a.method.value,
+        "collector": a.collector,
+        "amounts": {
+            "municipal_income_levy": a.amounts.municipal_income_levy,
+            "prefectural_income_levy": a.amounts.prefectural_income_levy,
+            "municipal_per_capita": a.amounts.municipal_per_capita,
+            "prefectural_per_capita": a.amounts.prefectural_per_capita,
+            "forest_environment_tax": a.amounts.forest_environment_tax,
+            "total": a.amounts.total,
+            "reduction": a.amounts.reduction,
+            "payable": a.amounts.payable,
+        },
+        "installments": [
+            {
+                "label": i.label,
+                "due_date": i.due_date.isoformat() if i.due_date else None,
+                "amount": i.amount,
+                "method": i.method.value,
+                "payer": i.payer,
+            }
+            for i in a.installments
+        ],
+        "source_filing_ids": list(a.source_filing_ids),
+        "notes": list(a.notes),
+        "history": ledger_rows,
+        "trace": trace_lines(a),
+        "version": a.version,
+    }

@@ -1,0 +1,113 @@
+"""The unit of work around every use-case call, and the one sealer per process (DESIGN §7, issue 21).
+
+``ContainerUnitOfWork`` is what ``application.usecases.UseCases`` runs each handler in: read models brought
+up to date before a handler that reads them, the batch lock, and after a handler that stored events their
+projection (read-your-writes) and their sealing into the Merkle audit log. Interfaces never do these
+themselves.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+if TYPE_CHECKING:
+    from interfaces.bootstrap import Container
+
+log = structlog.get_logger(__name__)
+
+#: Serialises catch-up and audit sealing inside one process (API threads and worker threads).
+PROCESS_LOCK = threading.RLock()
+
+
+def catch_up(c: Container) -> dict[str, int]:
+    """Apply every stored event to the read models (exactly once), one catch-up at a time per process."""
+    with PROCESS_LOCK:
+        return c.runner.catch_up()
+
+
+class SealGroup:
+    """Group commit for audit sealing (DESIGN §7): threads that wrote concurrently share one seal.
+
+    A caller returns only once the log is sealed at least through the position it saw after its own write,
+    so every answered request's events are sealed, exactly as with one seal per request; but 50 concurrent
+    journaled reads cost a few seals instead of 50 serialised ones. One seal runs at a time per process
+    (the database lock in ``seal`` serialises processes).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._sealed_through = 0
+        self._running = False
+
+    def seal_through(self, c: Container, position: int) -> None:
+        from adapters.audit.merkle_log import AuditLogError, seal
+        from adapters.audit.signing import AuditKeyError
+
+        with self._cond:
+            while self._sealed_through < position:
+                if not self._running:
+                    self._running = True
+                    break
+                self._cond.wait()
+            else:
+                return
+        reached: int | None = None
+        try:
+            with PROCESS_LOCK:
+                reached = seal(c).last_position
+        except (AuditLogError, AuditKeyError) as error:
+            log.error("audit.seal_failed", error=type(error).__name__)
+        finally:
+            with self._cond:
+                self._running = False
+                if reached is not None:
+                    self._sealed_through = max(self._sealed_through, reached)
+                self._cond.notify_all()
+
+
+#: One group per application (i.e. per database): a position sealed in one store says nothing of another.
+_SEAL_GROUPS: weakref.WeakKeyDictionary[Any, SealGroup] = weakref.WeakKeyDictionary()
+_SEAL_GROUPS_LOCK = threading.Lock()
+
+
+def seal_if_changed(c: Container, head_before: int) -> None:
+    """Seal new events into the Merkle audit log like the CLI does after each command (DESIGN §7)."""
+    head = c.app.head()
+    if head == head_before:
+        return
+    with _SEAL_GROUPS_LOCK:
+        group = _SEAL_GROUPS.get(c.app)
+        if group is None:
+            group = _SEAL_GROUPS[c.app] = SealGroup()
+    group.seal_through(c, head)
+
+
+class ContainerUnitOfWork:
+    """``application.usecases.UnitOfWork`` over a container."""
+
+    def __init__(self, container: Container) -> None:
+        self._c = container
+
+    def head(self) -> int:
+        return self._c.app.head()
+
+    def refresh_read_models(self) -> None:
+        catch_up(self._c)
+
+    def hold_batch(self, kind: str, scope: str, *, wait: bool) -> AbstractContextManager[None]:
+        return self._c.batch_lock.hold(kind, scope, wait=wait)
+
+    def committed(self, head_before: int) -> None:
+        try:
+            catch_up(self._c)
+        except Exception as error:  # the change is committed; a projection failure shows in its status
+            log.error("projection.catch_up_failed", error=type(error).__name__)
+        seal_if_changed(self._c, head_before)
+
+
+__all__: list[Any] = ["PROCESS_LOCK", "ContainerUnitOfWork", "SealGroup", "catch_up", "seal_if_changed"]
