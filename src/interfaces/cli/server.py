@@ -5,10 +5,6 @@ Registered from ``interfaces/cli/main.py`` with ``server.register(app)``.
 
 from __future__ import annotations
 
-import signal
-import threading
-from typing import Any
-
 import typer
 from rich.table import Table
 
@@ -32,60 +28,28 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Serve the clerk HTTP API (tokens: JUMINZEI_API_TOKENS until staff sessions replace them)."""
+        from adapters.logging import configure_logging
+        from interfaces import serve as composition
+
         if openapi_out:
-            from pathlib import Path
-
-            from interfaces.http.openapi import render
-
-            Path(openapi_out).write_text(render(), encoding="utf-8")
+            composition.write_openapi(openapi_out)
             console.print(f"wrote {openapi_out}")
             return
-        import uvicorn
-
-        from adapters.logging import configure_logging
-        from interfaces.http.app import default_app
-
         cfg = settings()
         configure_logging(cfg.log_format, cfg.log_level)
-        if workers > 1:
-            # Each worker process imports the factory and builds its own container and pool.
-            uvicorn.run(
-                "interfaces.http.app:logged_app",
-                factory=True,
-                workers=workers,
-                host=host,
-                port=port,
-                log_level="warning",
-            )
-            return
-        uvicorn.run(default_app(), host=host, port=port, log_level="warning")
+        composition.run_http(host, port, workers)
 
     @app.command("worker")
     def worker(threads: int = typer.Option(1, "--threads", min=1, max=16)) -> None:
         """Run the dramatiq worker on Redis (JUMINZEI_BROKER_URL) until interrupted."""
         from adapters.logging import configure_logging
-        from interfaces.bootstrap import build
-        from interfaces.worker.broker import declare_actor, make_broker, start_worker
+        from interfaces import serve as composition
 
         cfg = settings()
         configure_logging(cfg.log_format, cfg.log_level)
-        broker = make_broker(cfg.broker_url)
-        _, holder = declare_actor(broker, lambda: build(cfg))
-        stop = threading.Event()
-
-        def _stop(*_: Any) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-        running = start_worker(broker, threads)
-        console.print(f"worker started ({threads} thread(s)); Ctrl-C to stop")
-        try:
-            stop.wait()
-        finally:
-            running.stop()
-            holder.close()
-            broker.close()
+        composition.run_worker(
+            threads, on_started=lambda: console.print(f"worker started ({threads} thread(s)); Ctrl-C to stop")
+        )
 
     app.add_typer(jobs_app, name="jobs")
 

@@ -99,39 +99,3 @@ def create_app(
     app.include_router(registry_router)
     app.include_router(tax_router)
     return app
-
-
-def logged_app() -> FastAPI:
-    """``default_app`` with logging configured: the factory each ``juminzei serve --workers N`` process runs."""
-    from adapters.logging import configure_logging
-    from adapters.settings import Settings
-
-    settings = Settings()
-    configure_logging(settings.log_format, settings.log_level)
-    return default_app()
-
-
-def default_app() -> FastAPI:
-    """The app ``juminzei serve`` runs: settings from the environment, tokens from JUMINZEI_API_TOKENS."""
-    from adapters.settings import Settings
-    from interfaces.bootstrap import build
-    from interfaces.http.auth import ChainAuthenticator, StaffSessionAuthenticator, StaticTokenAuthenticator
-
-    settings = Settings()
-    shared: dict[str, Container] = {}
-
-    def container() -> Container:
-        if "c" not in shared:
-            shared["c"] = build(settings)
-        return shared["c"]
-
-    dispatcher: JobDispatcher | None = None
-    if settings.database_url.startswith("postgres"):
-        from interfaces.worker.broker import DramatiqDispatcher, declare_actor, make_broker
-
-        actor, _ = declare_actor(make_broker(settings.broker_url), lambda: build(settings))
-        dispatcher = DramatiqDispatcher(actor)
-    authenticator = ChainAuthenticator(
-        StaffSessionAuthenticator(lambda: container().staff), StaticTokenAuthenticator.from_env()
-    )
-    return create_app(container, authenticator, dispatcher=dispatcher)
