@@ -63,7 +63,9 @@ from application.retention import RetentionService
 from application.staff import StaffService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from application.usecases import UseCases
+from application.usecases import assessments as assessment_use_cases
 from application.usecases import levy as levy_use_cases
+from application.usecases.assessments import AssessmentHandlers
 from application.usecases.levy import LevyHandlers
 from domain.shared.events import CommandContext
 from projections.access_log import AccessLogProjection, SqlAccessLog
@@ -378,5 +380,6 @@ def wire_use_cases(c: Container) -> UseCases:
 
         return run_levy(c, fiscal_year, ctx, workers=workers, only=only, progress=progress)
 
+    assessment_use_cases.register(bus, AssessmentHandlers(c.assessments, c.assessment_queries, c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

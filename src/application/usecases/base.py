@@ -52,6 +52,10 @@ class Message(Generic[R]):
     #: Whether the handler reads read models, which must first include every stored event.
     reads_read_models: ClassVar[bool] = True
 
+    def declared_purpose(self) -> Purpose:
+        """The purpose this call runs under: the use case's own, unless a query lets the caller declare one."""
+        return self.purpose
+
     def batch_scope(self) -> str:
         """The batch lock's scope: the 年度 where the command has one."""
         year = getattr(self, "fiscal_year", None)
@@ -146,7 +150,7 @@ class UseCases:
         self.authorize(principal, message)
         context = CommandContext(
             actor=principal.actor,
-            purpose=message.purpose,
+            purpose=message.declared_purpose(),
             command_id=command_id or f"{principal.terminal}:{uuid.uuid4()}",
             source_ref=source_ref,
             terminal=principal.terminal,
@@ -176,3 +180,16 @@ class InvalidCommandError(DomainError):
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message, code="invalid_command")
         self.field = field
+
+
+class StaleVersionError(DomainError):
+    """The caller changed an aggregate at a version that is no longer current (HTTP 412 with the ETag)."""
+
+    def __init__(self, what: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"この{what}は他の操作で更新されています（指定の版 {expected}、現在の版 {current}）。"
+            "最新の内容を照会してから操作し直してください。",
+            code="version_mismatch",
+        )
+        self.expected = expected
+        self.current = current

@@ -79,6 +79,13 @@ def principal(as_: str | None, cfg: Settings) -> Principal:
     return Principal(actor=operator_id(as_, cfg), terminal=cfg.terminal or "cli", kind="operator")
 
 
+def system_principal(cfg: Settings) -> Principal:
+    """For reads of aggregates only (no personal data, nothing journaled): the operator if one is known."""
+    return Principal(
+        actor=(cfg.operator or "").strip() or "cli", terminal=cfg.terminal or "cli", kind="unattributed"
+    )
+
+
 def execute(
     c: Container,
     message: Message[T],

@@ -9,21 +9,29 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from application.usecases.assessments import (
+    ApplyReduction,
+    CancelAssessment,
+    DecideReduction,
+    EmployerListQuery,
+    LevyTotalsQuery,
+    ShowAssessment,
+    SwitchCollectionMethod,
+)
 from application.usecases.levy import ReassessChanged, RunLevy
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     WAIT_OPTION,
-    command_context,
     console,
     container,
     execute,
     fail,
     principal,
     print_json,
-    run_guarded,
     settings,
+    system_principal,
 )
 from interfaces.presenters import assessment_json, levy_run_json, reassessment_json
 
@@ -122,12 +130,10 @@ def assessment_show(
         declared = Purpose.parse(purpose)
     except ValueError as error:
         fail(f"--purpose: {error}", 2)
-    ctx = command_context(as_, declared, cfg)
     with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        a = run_guarded(lambda: c.assessment_queries.show(address_number, fiscal_year, ctx))
-        history = c.ledger.history(a.id)
-    data = assessment_json(a, address_number, history)
+        view = execute(c, ShowAssessment(address_number, fiscal_year, declared), principal(as_, cfg))
+    history = view.history
+    data = assessment_json(view.assessment, address_number, history)
     if json_out:
         print_json(data)
         return
@@ -183,14 +189,10 @@ def switch_method(
     as_: str | None = AS_OPTION,
 ) -> None:
     """退職・異動届: remaining 特別徴収 months to 普通徴収 (Jan–Apr: 一括徴収)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.CORRECTION, cfg)
     when = _parse_date(left_on, "--left-on")
-    with container(cfg=cfg) as c:
-        a = run_guarded(
-            lambda: c.assessments.switch_after_leaving(address_number, fiscal_year, when, reason, ctx)
-        )
-        c.runner.catch_up()
+    command = SwitchCollectionMethod(address_number, fiscal_year, when, reason)
+    with container(cfg=settings()) as c:
+        a = execute(c, command, principal(as_, c.settings))
     console.print(f"徴収方法を変更しました: {a.method.value}")
 
 
@@ -204,13 +206,9 @@ def reduction_apply(
     as_: str | None = AS_OPTION,
 ) -> None:
     """減免申請を受け付ける."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.REDUCTION, cfg)
-    with container(cfg=cfg) as c:
-        run_guarded(
-            lambda: c.assessments.apply_reduction(address_number, fiscal_year, kind, amount, grounds, ctx)
-        )
-        c.runner.catch_up()
+    command = ApplyReduction(address_number, fiscal_year, kind, amount, grounds)
+    with container(cfg=settings()) as c:
+        execute(c, command, principal(as_, c.settings))
     console.print("減免申請を受け付けました（所属長の決定待ち）")
 
 
@@ -224,13 +222,9 @@ def reduction_decide(
     as_: str | None = AS_OPTION,
 ) -> None:
     """減免の決定 (by a supervisor other than the clerk who took the application)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.REDUCTION, cfg)
-    with container(cfg=cfg) as c:
-        a = run_guarded(
-            lambda: c.assessments.decide_reduction(address_number, fiscal_year, grant, amount, reason, ctx)
-        )
-        c.runner.catch_up()
+    command = DecideReduction(address_number, fiscal_year, grant, reason, amount)
+    with container(cfg=settings()) as c:
+        a = execute(c, command, principal(as_, c.settings))
     console.print(f"減免を{'決定' if grant else '却下'}しました。納付額 {a.amounts.payable:,} 円")
 
 
@@ -243,11 +237,9 @@ def cancel(
     as_: str | None = AS_OPTION,
 ) -> None:
     """賦課の取消 (e.g. no 住所 here on 1 January, discovered late)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.CORRECTION, cfg)
-    with container(cfg=cfg) as c:
-        run_guarded(lambda: c.assessments.cancel(address_number, fiscal_year, reason, forward_to, ctx))
-        c.runner.catch_up()
+    command = CancelAssessment(address_number, fiscal_year, reason, forward_to)
+    with container(cfg=settings()) as c:
+        execute(c, command, principal(as_, c.settings))
     console.print("賦課を取り消しました")
 
 
@@ -255,8 +247,7 @@ def cancel(
 def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """課税台帳の集計 (from the read model)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        t = c.ledger.totals(fiscal_year)
+        t = execute(c, LevyTotalsQuery(fiscal_year), system_principal(c.settings))
     data = {
         "assessments": t.assessments,
         "levied": t.levied,
@@ -278,8 +269,7 @@ def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
 def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """特別徴収義務者別一覧 (employees and annual amounts per 指定番号)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.ledger.employer_list(fiscal_year)
+        rows = execute(c, EmployerListQuery(fiscal_year), system_principal(c.settings))
     if json_out:
         print_json({"employers": rows})
         return

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 import structlog
@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from application.usecases import Principal as UseCasePrincipal
+from application.usecases.base import Message
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
@@ -28,6 +29,8 @@ from interfaces.jobs import run_inline
 from interfaces.unit_of_work import PROCESS_LOCK, seal_if_changed
 
 log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
 
 
 class JobDispatcher(Protocol):
@@ -423,6 +426,14 @@ def run_command(
         live = stored
     store.complete(who.staff_id, key, stored)
     return _response(live, replayed=False)
+
+
+def ask(c: Container, message: Message[T], who: Principal) -> T:
+    """Run a query use case as the request's principal (the unit of work journals, projects and seals)."""
+    try:
+        return c.use_cases.execute(message, principal_of(who))
+    except DomainError as error:
+        raise from_domain_error(error) from None
 
 
 def query(c: Container, fn: Callable[[], Any]) -> Any:

@@ -87,6 +87,15 @@ def from_domain_error(error: DomainError) -> Problem:
         return Problem(404, "not-found", error.message, extra={"code": code})
     if code == "forbidden":
         return Problem(403, "forbidden", error.message, extra={"code": code})
+    if code == "version_mismatch":  # StaleVersionError: the caller saw an older version (If-Match)
+        current = getattr(error, "current", None)
+        return Problem(
+            412,
+            "version-mismatch",
+            error.message,
+            headers={"ETag": f'"{current}"'} if current is not None else None,
+            extra={"current_version": current},
+        )
     if code == "read_only":  # 縮退運用: the store is a read-only replica (ADR 0020)
         return Problem(503, "read-only", error.message, extra={"code": code})
     if code.startswith(_INPUT_PREFIXES) or code in _INPUT_CODES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -13,6 +14,13 @@ from fastapi.responses import JSONResponse, Response
 from application.assessment.documents import verify_certificate
 from application.inspection import plain
 from application.taxpayers import today_jst
+from application.usecases.assessments import (
+    ApplyReduction,
+    CancelAssessment,
+    DecideReduction,
+    ShowAssessment,
+    SwitchCollectionMethod,
+)
 from application.usecases.levy import ReassessChanged, RunLevy
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
@@ -23,7 +31,7 @@ from interfaces.http.core import (
     Outcome,
     PurposeHeader,
     Who,
-    check_version,
+    ask,
     command_purpose,
     context,
     etag,
@@ -108,9 +116,9 @@ def assessment_show(
     st = state(request)
     c = st.container()
     wait_for(st, c, min_position)
-    a = query(c, lambda: c.assessment_queries.show(address_number, fiscal_year, context(who, declared)))
-    data = assessment_json(a, address_number, c.ledger.history(a.id))
-    return JSONResponse(plain(data), headers={"ETag": etag(a.version)})
+    view = ask(c, ShowAssessment(address_number, fiscal_year, declared), who)
+    data = assessment_json(view.assessment, address_number, view.history)
+    return JSONResponse(plain(data), headers={"ETag": etag(view.assessment.version)})
 
 
 def _assessment_change(
@@ -119,19 +127,15 @@ def _assessment_change(
     key: str | None,
     purpose: str | None,
     if_match: str | None,
-    expected_purpose: Purpose,
-    address_number: str,
-    fiscal_year: int,
     payload: dict[str, Any],
-    change: Any,
+    command: Any,
 ) -> Response:
-    declared = command_purpose(purpose, expected_purpose)
+    command_purpose(purpose, command.purpose)
     expected = parse_if_match(if_match)
+    command = replace(command, expected_version=expected)
 
     def run(c: Container) -> Outcome:
-        current = c.assessments.load(address_number, fiscal_year)
-        check_version(expected, current.version, "賦課")
-        a = change(c, context(who, declared))
+        a = c.use_cases.execute(command, principal_of(who))
         return Outcome(
             {
                 "assessment_id": str(a.id),
@@ -167,13 +171,8 @@ def switch_method(
         key,
         purpose,
         if_match,
-        Purpose.CORRECTION,
-        address_number,
-        fiscal_year,
         body.model_dump(mode="json"),
-        lambda c, ctx: c.assessments.switch_after_leaving(
-            address_number, fiscal_year, body.left_on, body.reason, ctx
-        ),
+        SwitchCollectionMethod(address_number, fiscal_year, body.left_on, body.reason),
     )
 
 
@@ -198,13 +197,8 @@ def reduction_apply(
         key,
         purpose,
         if_match,
-        Purpose.REDUCTION,
-        address_number,
-        fiscal_year,
         body.model_dump(mode="json"),
-        lambda c, ctx: c.assessments.apply_reduction(
-            address_number, fiscal_year, body.kind, body.amount, body.grounds, ctx
-        ),
+        ApplyReduction(address_number, fiscal_year, body.kind, body.amount, body.grounds),
     )
 
 
@@ -229,13 +223,8 @@ def reduction_decide(
         key,
         purpose,
         if_match,
-        Purpose.REDUCTION,
-        address_number,
-        fiscal_year,
         body.model_dump(mode="json"),
-        lambda c, ctx: c.assessments.decide_reduction(
-            address_number, fiscal_year, body.grant, body.amount, body.reason, ctx
-        ),
+        DecideReduction(address_number, fiscal_year, body.grant, body.reason, body.amount),
     )
 
 
@@ -258,11 +247,8 @@ def cancel(
         key,
         purpose,
         if_match,
-        Purpose.CORRECTION,
-        address_number,
-        fiscal_year,
         body.model_dump(mode="json"),
-        lambda c, ctx: c.assessments.cancel(address_number, fiscal_year, body.reason, body.forward_to, ctx),
+        CancelAssessment(address_number, fiscal_year, body.reason, body.forward_to),
     )
 
 
