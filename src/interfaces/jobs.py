@@ -20,8 +20,8 @@ from application.usecases.levy import RunLevy
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.unit_of_work import catch_up, seal_if_changed
 from interfaces.presenters import levy_run_json
-from interfaces.unit_of_work import catch_up, seal_if_changed
 
 log = structlog.get_logger(__name__)
 

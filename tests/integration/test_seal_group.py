@@ -14,7 +14,7 @@ from application.taxpayers import RegisterTaxpayer
 from domain.shared.events import CommandContext
 from domain.shared.person import Sex
 from domain.shared.purpose import Purpose
-from interfaces import unit_of_work as jobs
+from interfaces.bootstrap import unit_of_work as jobs
 
 
 def register(c: Any, n: int) -> int:

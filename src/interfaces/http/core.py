@@ -21,12 +21,12 @@ from application.usecases.base import Message
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.unit_of_work import PROCESS_LOCK, seal_if_changed
 from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.idempotency import IdempotencyStore, StoredResponse, request_hash
 from interfaces.http.metrics import RequestMetrics
 from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
 from interfaces.jobs import run_inline
-from interfaces.unit_of_work import PROCESS_LOCK, seal_if_changed
 
 log = structlog.get_logger(__name__)
 

@@ -364,7 +364,7 @@ def build(
 
 def wire_use_cases(c: Container) -> UseCases:
     """Register every handler with its dependencies; the unit of work wraps each call (issue 21)."""
-    from interfaces.unit_of_work import ContainerUnitOfWork
+    from interfaces.bootstrap.unit_of_work import ContainerUnitOfWork
 
     bus = UseCases(ContainerUnitOfWork(c))
 
