@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from application.assessment.changes import trace_lines
+from application.ports import TaxpayerSearchRow
+from application.taxpayers import ResidenceAnswer
 from application.usecases.levy import LevyRunOutcome, ReassessmentOutcome
 from domain.assessment.assessment import Assessment
 
@@ -70,4 +72,34 @@ def assessment_json(a: Assessment, address_number: str, ledger_rows: list[dict[s
         "history": ledger_rows,
         "trace": trace_lines(a),
         "version": a.version,
+    }
+
+
+def taxpayer_row_json(r: TaxpayerSearchRow) -> dict[str, Any]:
+    """宛名検索の1件."""
+    return {
+        "taxpayer_id": str(r.taxpayer_id),
+        "address_number": r.address_number,
+        "name": r.name,
+        "kana": r.kana,
+        "birth_date": r.birth_date.isoformat(),
+        "sex": r.sex,
+        "address": r.address,
+        "registration_kind": r.registration_kind,
+    }
+
+
+def residence_json(answer: ResidenceAnswer) -> dict[str, Any]:
+    """賦課期日の住所照会の回答."""
+    return {
+        "taxpayer_id": str(answer.taxpayer_id),
+        "address_number": answer.address_number,
+        "fiscal_year": answer.fiscal_year,
+        "levy_date": answer.levy_date.isoformat(),
+        "resident": answer.resident,
+        "registration_kind": answer.registration_kind,
+        "periods": [
+            {"from": start.isoformat(), "to": end.isoformat() if end else None}
+            for start, end in answer.periods
+        ],
     }

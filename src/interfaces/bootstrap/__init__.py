@@ -65,8 +65,10 @@ from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerSer
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
 from application.usecases import levy as levy_use_cases
+from application.usecases import registry as registry_use_cases
 from application.usecases.assessments import AssessmentHandlers
 from application.usecases.levy import LevyHandlers
+from application.usecases.registry import RegistryHandlers
 from domain.shared.events import CommandContext
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
@@ -381,5 +383,9 @@ def wire_use_cases(c: Container) -> UseCases:
         return run_levy(c, fiscal_year, ctx, workers=workers, only=only, progress=progress)
 
     assessment_use_cases.register(bus, AssessmentHandlers(c.assessments, c.assessment_queries, c.ledger))
+    registry_use_cases.register(
+        bus,
+        RegistryHandlers(c.app, c.taxpayers, SqlTaxpayerDirectory(c.db), c.residence, c.individual_numbers),
+    )
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

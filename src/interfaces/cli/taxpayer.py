@@ -7,20 +7,25 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from application.taxpayers import RegisterTaxpayer
-from domain.shared.person import RegistrationKind, Sex
+from application.usecases.registry import (
+    RegisterTaxpayerCommand,
+    ResidenceOnLevyDate,
+    RevealIndividualNumber,
+    SearchTaxpayers,
+)
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
+from interfaces.presenters import residence_json, taxpayer_row_json
 
 app = typer.Typer(help="納税義務者 (taxpayers): register and search.", no_args_is_help=True)
 
@@ -45,28 +50,17 @@ def register(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """納税義務者を登録する (register a taxpayer)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.REGISTRY, cfg)
     born = _parse_date(birth_date, "--birth-date")
-    if sex not in ("M", "F"):
-        fail("--sex: 性別は M または F で指定してください。", 2)
-    command = RegisterTaxpayer(
-        address_number=address_number.strip(),
-        name=name.strip(),
-        kana=kana.strip(),
-        birth_date=born,
-        sex=Sex(sex),
-        address=address.strip(),
-        registration_kind=RegistrationKind.NON_RESIDENT if non_registered else RegistrationKind.RESIDENT,
+    command = RegisterTaxpayerCommand(
+        address_number, name, kana, born, sex, address, non_registered=non_registered
     )
-    with container(cfg=cfg) as c:
-        result = run_guarded(lambda: c.taxpayers.register(command, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        result = execute(c, command, principal(as_, c.settings))
     if json_out:
         print_json(
             {
                 "taxpayer_id": str(result.aggregate_id),
-                "address_number": command.address_number,
+                "address_number": command.address_number.strip(),
                 "changed": result.changed,
                 "position": result.position,
             }
@@ -94,32 +88,12 @@ def search(
         declared = Purpose.parse(purpose)
     except ValueError as error:
         fail(f"--purpose: {error}", 2)
-    ctx = command_context(as_, declared, cfg)
     born = _parse_date(birth_date, "--birth-date") if birth_date else None
     with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        rows = run_guarded(
-            lambda: c.taxpayer_queries.search(kana_prefix=kana, birth_date=born, ctx=ctx, limit=limit)
-        )
+        rows = execute(c, SearchTaxpayers(kana, born, limit, declared), principal(as_, cfg))
     if json_out:
         print_json(
-            {
-                "count": len(rows),
-                "purpose": declared.value,
-                "results": [
-                    {
-                        "taxpayer_id": str(r.taxpayer_id),
-                        "address_number": r.address_number,
-                        "name": r.name,
-                        "kana": r.kana,
-                        "birth_date": r.birth_date.isoformat(),
-                        "sex": r.sex,
-                        "address": r.address,
-                        "registration_kind": r.registration_kind,
-                    }
-                    for r in rows
-                ],
-            }
+            {"count": len(rows), "purpose": declared.value, "results": [taxpayer_row_json(r) for r in rows]}
         )
         return
     table = Table(title=f"宛名検索 カナ「{kana}」 {len(rows)} 件（利用目的: {declared.value}）")
@@ -146,26 +120,10 @@ def residence(
         declared = Purpose.parse(purpose)
     except ValueError as error:
         fail(f"--purpose: {error}", 2)
-    ctx = command_context(as_, declared, cfg)
     with container(cfg=cfg) as c:
-        answer = run_guarded(
-            lambda: c.residence.residence(address_number=address_number, fiscal_year=fiscal_year, ctx=ctx)
-        )
+        answer = execute(c, ResidenceOnLevyDate(address_number, fiscal_year, declared), principal(as_, cfg))
     if json_out:
-        print_json(
-            {
-                "taxpayer_id": str(answer.taxpayer_id),
-                "address_number": answer.address_number,
-                "fiscal_year": answer.fiscal_year,
-                "levy_date": answer.levy_date.isoformat(),
-                "resident": answer.resident,
-                "registration_kind": answer.registration_kind,
-                "periods": [
-                    {"from": start.isoformat(), "to": end.isoformat() if end else None}
-                    for start, end in answer.periods
-                ],
-            }
-        )
+        print_json(residence_json(answer))
         return
     verdict = "住所あり（課税団体）" if answer.resident else "住所なし"
     console.print(
@@ -180,14 +138,11 @@ def reveal_number(
     as_: str | None = AS_OPTION,
 ) -> None:
     """個人番号を表示する: 個人番号利用事務実施者のみ、利用事務のみ。表示の前に記録される。"""
-    from domain.taxpayer.model import taxpayer_id
-
     cfg = settings()
     try:
         declared = Purpose.parse(purpose)
     except ValueError as error:
         fail(f"--purpose: {error}", 2)
-    ctx = command_context(as_, declared, cfg)
     with container(cfg=cfg) as c:
-        number = run_guarded(lambda: c.individual_numbers.reveal(taxpayer_id(address_number), ctx))
+        number = execute(c, RevealIndividualNumber(address_number, declared), principal(as_, cfg))
     console.print(number)

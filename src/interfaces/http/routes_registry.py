@@ -18,8 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from application.collection import DEBIT_MANDATES
 from application.intake.importer import IMPORT_KINDS as INTAKE_KINDS
-from application.taxpayers import RegisterTaxpayer, TaxpayerQueries
-from domain.shared.person import RegistrationKind, Sex
+from application.usecases.registry import RegisterTaxpayerCommand, ResidenceOnLevyDate, SearchTaxpayers
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.intake import read_file, summary_json
@@ -31,20 +30,21 @@ from interfaces.http.core import (
     Outcome,
     PurposeHeader,
     Who,
+    ask,
     check_version,
     command_purpose,
     context,
     etag,
     parse_if_match,
     parse_purpose,
-    query,
+    principal_of,
     run_command,
     state,
     wait_for,
 )
 from interfaces.http.problems import Problem
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
-from projections.taxpayer_search import SqlTaxpayerDirectory
+from interfaces.presenters import residence_json, taxpayer_row_json
 
 #: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.
 IMPORT_KINDS = (*INTAKE_KINDS, DEBIT_MANDATES)
@@ -66,43 +66,29 @@ MAX_UPLOAD = 256 * 1024 * 1024
 def register_taxpayer(
     request: Request, body: RegisterTaxpayerIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.REGISTRY)
-    command = RegisterTaxpayer(
-        address_number=body.address_number.strip(),
-        name=body.name.strip(),
-        kana=body.kana.strip(),
-        birth_date=body.birth_date,
-        sex=Sex(body.sex),
-        address=body.address.strip(),
-        registration_kind=RegistrationKind.NON_RESIDENT if body.non_registered else RegistrationKind.RESIDENT,
+    command_purpose(purpose, Purpose.REGISTRY)
+    command = RegisterTaxpayerCommand(
+        body.address_number,
+        body.name,
+        body.kana,
+        body.birth_date,
+        body.sex,
+        body.address,
+        non_registered=body.non_registered,
     )
 
     def run(c: Container) -> Outcome:
-        result = c.taxpayers.register(command, context(who, declared))
+        result = c.use_cases.execute(command, principal_of(who))
         return Outcome(
             {
                 "taxpayer_id": str(result.aggregate_id),
-                "address_number": command.address_number,
+                "address_number": command.address_number.strip(),
                 "changed": result.changed,
             },
             status=201 if result.changed else 200,
         )
 
     return run_command(request, who, key, body.model_dump(mode="json"), run)
-
-
-class _PagedDirectory:
-    """The taxpayer directory, continued after a cursor key — still read through ``TaxpayerQueries``."""
-
-    def __init__(self, inner: SqlTaxpayerDirectory, after: tuple[str, str, str] | None) -> None:
-        self.inner = inner
-        self.after = after
-
-    def search(self, kana_prefix: str, birth_date: date | None, limit: int) -> Any:
-        return self.inner.search_after(kana_prefix, birth_date, limit, self.after)
-
-    def count(self) -> int:
-        return self.inner.count()
 
 
 @router.get("/taxpayers", tags=["taxpayers"], summary="宛名検索 (journaled)")
@@ -126,15 +112,8 @@ def search_taxpayers(
         isinstance(after, list) and len(after) == 3 and all(isinstance(a, str) for a in after)
     ):
         raise Problem(400, "invalid-cursor", "cursor が不正です。")
-    queries = TaxpayerQueries(
-        c.app, _PagedDirectory(SqlTaxpayerDirectory(c.db), tuple(after) if after else None)
-    )
-    rows = query(
-        c,
-        lambda: queries.search(
-            kana_prefix=kana, birth_date=birth_date, ctx=context(who, declared), limit=limit
-        ),
-    )
+    continued = (after[0], after[1], after[2]) if after else None
+    rows = ask(c, SearchTaxpayers(kana, birth_date, limit, declared, continued), who)
     last = rows[-1] if len(rows) == limit else None
     next_cursor = (
         pagination.encode([last.kana, last.birth_date.isoformat(), last.address_number], criteria)
@@ -145,19 +124,7 @@ def search_taxpayers(
         {
             "count": len(rows),
             "purpose": declared.value,
-            "results": [
-                {
-                    "taxpayer_id": str(r.taxpayer_id),
-                    "address_number": r.address_number,
-                    "name": r.name,
-                    "kana": r.kana,
-                    "birth_date": r.birth_date.isoformat(),
-                    "sex": r.sex,
-                    "address": r.address,
-                    "registration_kind": r.registration_kind,
-                }
-                for r in rows
-            ],
+            "results": [taxpayer_row_json(r) for r in rows],
             "next_cursor": next_cursor,
         }
     )
@@ -177,26 +144,8 @@ def residence(
 ) -> JSONResponse:
     declared = parse_purpose(purpose)
     c = state(request).container()
-    answer = query(
-        c,
-        lambda: c.residence.residence(
-            address_number=address_number, fiscal_year=fiscal_year, ctx=context(who, declared)
-        ),
-    )
-    return JSONResponse(
-        {
-            "taxpayer_id": str(answer.taxpayer_id),
-            "address_number": answer.address_number,
-            "fiscal_year": answer.fiscal_year,
-            "levy_date": answer.levy_date.isoformat(),
-            "resident": answer.resident,
-            "registration_kind": answer.registration_kind,
-            "periods": [
-                {"from": start.isoformat(), "to": end.isoformat() if end else None}
-                for start, end in answer.periods
-            ],
-        }
-    )
+    answer = ask(c, ResidenceOnLevyDate(address_number, fiscal_year, declared), who)
+    return JSONResponse(residence_json(answer))
 
 
 # -- imports ------------------------------------------------------------------------------------
