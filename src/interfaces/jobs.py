@@ -74,16 +74,13 @@ def _levy(c: Container, job: JobRecord) -> dict[str, Any]:
 
 
 def _document(c: Container, job: JobRecord) -> dict[str, Any]:
-    from uuid import UUID
-
     from adapters.documents.pdf import render
+    from application.usecases.documents import IssuedDocumentModel
 
     document_id = str(job.payload["document_id"])
-    catch_up(c)
-    found = c.ledger.document(document_id)
-    if found is None:
-        raise DomainError(f"文書 {document_id} の発行記録がありません。", code="not_found")
-    model = c.documents.model_of(document_id, UUID(found["assessment_id"]))
+    model = c.use_cases.execute(
+        IssuedDocumentModel(document_id), job_principal(job), command_id=f"job:{job.job_id}"
+    )
     out = c.settings.var_dir / "documents" / f"{document_id}.pdf"
     out.parent.mkdir(parents=True, exist_ok=True)
     data = render(model)

@@ -64,9 +64,11 @@ from application.staff import StaffService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
+from application.usecases import documents as document_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import registry as registry_use_cases
 from application.usecases.assessments import AssessmentHandlers
+from application.usecases.documents import DocumentHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.registry import RegistryHandlers
 from domain.shared.events import CommandContext
@@ -387,5 +389,6 @@ def wire_use_cases(c: Container) -> UseCases:
         bus,
         RegistryHandlers(c.app, c.taxpayers, SqlTaxpayerDirectory(c.db), c.residence, c.individual_numbers),
     )
+    document_use_cases.register(bus, DocumentHandlers(c.app, c.documents, c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

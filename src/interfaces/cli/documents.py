@@ -5,25 +5,34 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import typer
 
 from adapters.documents import employer_csv
 from adapters.documents.pdf import render
-from application.assessment.documents import IssuedDocument, verify_certificate
+from application.assessment.documents import IssuedDocument
 from application.taxpayers import today_jst
-from domain.shared.purpose import Purpose
+from application.usecases.documents import (
+    IssueCertificate,
+    IssuedDocumentModel,
+    IssueEmployerNotices,
+    IssueNonResidentNotice,
+    IssueNotice,
+    NoticeKind,
+    ReissueSlip,
+    VerifyCertificate,
+)
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
+    system_principal,
 )
 
 certificate_app = typer.Typer(help="課税・非課税証明書 (issue and verify).", no_args_is_help=True)
@@ -83,12 +92,9 @@ def certificate_issue(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """課税証明書 / 非課税証明書 を発行する (with a verification code)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.CERTIFICATE, cfg)
-    when = _issue_date(issue_date)
-    with container(cfg=cfg) as c:
-        doc = run_guarded(lambda: c.documents.certificate(taxpayer, fiscal_year, when, ctx, use))
-        c.runner.catch_up()
+    command = IssueCertificate(taxpayer, fiscal_year, _issue_date(issue_date), use)
+    with container(cfg=settings()) as c:
+        doc = execute(c, command, principal(as_, c.settings))
     _report(doc, out, json_out)
 
 
@@ -98,8 +104,7 @@ def certificate_verify(
 ) -> None:
     """証明書の確認コードを照合する (exit 0 valid, 1 otherwise)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        result = run_guarded(lambda: verify_certificate(c.documents, c.ledger, code))
+        result = execute(c, VerifyCertificate(code), system_principal(c.settings))
     if json_out:
         print_json(
             {
@@ -117,8 +122,7 @@ def certificate_verify(
 
 
 def _issue_notice(
-    method: str,
-    purpose: Purpose,
+    kind: NoticeKind,
     address_number: str,
     fiscal_year: int,
     out: Path,
@@ -126,14 +130,10 @@ def _issue_notice(
     as_: str | None,
     json_out: bool,
 ) -> None:
-    """Issue one per-taxpayer notice through ``DocumentService.<method>`` and write/report it."""
-    cfg = settings()
-    ctx = command_context(as_, purpose, cfg)
-    when = _issue_date(issue_date)
-    with container(cfg=cfg) as c:
-        issue = getattr(c.documents, method)
-        doc = run_guarded(lambda: issue(address_number, fiscal_year, when, ctx))
-        c.runner.catch_up()
+    """Issue one per-taxpayer notice and write/report it."""
+    command = IssueNotice(kind, address_number, fiscal_year, _issue_date(issue_date))
+    with container(cfg=settings()) as c:
+        doc = execute(c, command, principal(as_, c.settings))
     _report(doc, out, json_out)
 
 
@@ -147,9 +147,7 @@ def notice_tax(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """納税通知書（普通徴収）with payment slips."""
-    _issue_notice(
-        "tax_notice", Purpose.INITIAL_LEVY, address_number, fiscal_year, out, issue_date, as_, json_out
-    )
+    _issue_notice("tax", address_number, fiscal_year, out, issue_date, as_, json_out)
 
 
 @notice_app.command("change")
@@ -162,9 +160,7 @@ def notice_change(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """税額変更通知書 (after 更正)."""
-    _issue_notice(
-        "change_notice", Purpose.CORRECTION, address_number, fiscal_year, out, issue_date, as_, json_out
-    )
+    _issue_notice("change", address_number, fiscal_year, out, issue_date, as_, json_out)
 
 
 @notice_app.command("employee")
@@ -177,9 +173,7 @@ def notice_employee(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """特別徴収税額決定通知書（納税義務者用）."""
-    _issue_notice(
-        "employee_notice", Purpose.INITIAL_LEVY, address_number, fiscal_year, out, issue_date, as_, json_out
-    )
+    _issue_notice("employee", address_number, fiscal_year, out, issue_date, as_, json_out)
 
 
 @notice_app.command("reissue")
@@ -194,36 +188,14 @@ def notice_reissue(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """再発行納付書: unpaid amount, new due date, 再発行区分 incremented, 延滞金 to date shown separately."""
-    from domain.assessment.assessment import assessment_id
-    from domain.collection.ledger import ledger_id
-    from domain.taxpayer.model import taxpayer_id
-    from domain.taxrules.late_fee import compute_late_fee
-
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
     when = _issue_date(issue_date)
     try:
         new_due = date.fromisoformat(due_date)
     except ValueError:
         fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-    with container(cfg=cfg) as c:
-        lid = ledger_id(assessment_id(taxpayer_id(address_number), fiscal_year))
-        if lid not in c.app.repository:
-            fail(
-                f"宛名番号 {address_number} の{fiscal_year}年度の収納台帳がありません（ledger open を先に）。"
-            )
-        ledger = c.app.repository.get(lid)
-        charge = next((ch for ch in ledger.charges if ch.period == period), None)
-        if charge is None or charge.due_date is None:
-            fail(f"第{period}期の調定がありません。", 2)
-        outstanding = ledger.tax_outstanding(period)
-        fee = compute_late_fee(outstanding, charge.due_date, new_due).late_fee if outstanding else 0
-        doc = run_guarded(
-            lambda: c.documents.reissue_slip(
-                address_number, fiscal_year, period, new_due, when, outstanding, fee, ctx
-            )
-        )
-        c.runner.catch_up()
+    command = ReissueSlip(address_number, fiscal_year, period, new_due, when)
+    with container(cfg=settings()) as c:
+        doc = execute(c, command, principal(as_, c.settings))
     _report(doc, out, json_out)
 
 
@@ -240,16 +212,11 @@ def notice_non_resident(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """住登外課税の通知 (他団体通知) to the municipality of registration."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
-    when = _issue_date(issue_date)
-    with container(cfg=cfg) as c:
-        doc = run_guarded(
-            lambda: c.documents.non_resident_notice(
-                address_number, fiscal_year, when, to_code, to_name, registered_address, ctx
-            )
-        )
-        c.runner.catch_up()
+    command = IssueNonResidentNotice(
+        address_number, fiscal_year, _issue_date(issue_date), to_code, to_name, registered_address
+    )
+    with container(cfg=settings()) as c:
+        doc = execute(c, command, principal(as_, c.settings))
     _report(doc, out, json_out)
 
 
@@ -262,20 +229,13 @@ def notice_employers(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """特別徴収税額決定通知書（特別徴収義務者用）PDF and the employer CSV, one per 指定番号."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INITIAL_LEVY, cfg)
-    when = _issue_date(issue_date)
     written: list[dict[str, Any]] = []
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        for employer in c.ledger.employer_list(fiscal_year):
-            number = employer["designation_number"]
-            ids = c.ledger.assessments_collected_by(number, fiscal_year)
-            doc = run_guarded(
-                lambda number=number, ids=ids: c.documents.employer_notice(
-                    number, fiscal_year, ids, when, ctx
-                )
-            )
+    with container(cfg=settings()) as c:
+        notices = execute(
+            c, IssueEmployerNotices(fiscal_year, _issue_date(issue_date)), principal(as_, c.settings)
+        )
+        for notice in notices:
+            number, doc = notice.designation_number, notice.document
             pdf = out / f"special-collection-{number}.pdf"
             csv_path = out / f"special-collection-{number}.csv"
             _write(pdf, render(doc.model))
@@ -298,10 +258,6 @@ def notice_employers(
 def document_render(document_id: str = typer.Argument(...), out: Path = OUT) -> None:
     """Re-render an issued document from its record (byte-for-byte identical)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        found = c.ledger.document(document_id)
-        if found is None:
-            fail(f"文書 {document_id} の発行記録がありません。")
-        model = run_guarded(lambda: c.documents.model_of(document_id, UUID(found["assessment_id"])))
+        model = execute(c, IssuedDocumentModel(document_id), system_principal(c.settings))
     _write(out, render(model))
     console.print(f"再出力しました: {out}")

@@ -298,6 +298,8 @@ class Outcome:
 
 
 DOCUMENT_REF = "document-ref:"
+#: Re-rendering a replayed response reads only the issuance record the original request made.
+REPLAY_PRINCIPAL = UseCasePrincipal(actor="api-replay", terminal="api", kind="unattributed")
 
 
 def _to_stored(outcome: Outcome, position: int) -> tuple[StoredResponse, StoredResponse]:
@@ -323,16 +325,15 @@ def _rehydrate(c: Container, stored: StoredResponse) -> StoredResponse:
     """Re-render a document kept by reference (deterministic rendering: identical bytes)."""
     if not stored.content_type.startswith(DOCUMENT_REF):
         return stored
-    from uuid import UUID
-
     from adapters.documents.pdf import render
+    from application.usecases.documents import IssuedDocumentModel
 
     document_id = stored.body.decode("utf-8")
-    catch_up(c)
-    found = c.ledger.document(document_id)
-    if found is None:
-        raise Problem(409, "document-missing", f"文書 {document_id} の発行記録が見つかりません。")
-    data = render(c.documents.model_of(document_id, UUID(found["assessment_id"])))
+    try:
+        model = c.use_cases.execute(IssuedDocumentModel(document_id), REPLAY_PRINCIPAL)
+    except DomainError:
+        raise Problem(409, "document-missing", f"文書 {document_id} の発行記録が見つかりません。") from None
+    data = render(model)
     media_type = stored.content_type.removeprefix(DOCUMENT_REF)
     return StoredResponse(stored.status_code, media_type, data, stored.headers)
 

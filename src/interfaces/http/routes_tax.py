@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 
-from application.assessment.documents import verify_certificate
 from application.inspection import plain
 from application.taxpayers import today_jst
 from application.usecases.assessments import (
@@ -21,6 +20,7 @@ from application.usecases.assessments import (
     ShowAssessment,
     SwitchCollectionMethod,
 )
+from application.usecases.documents import IssueCertificate, VerifyCertificate
 from application.usecases.levy import ReassessChanged, RunLevy
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
@@ -264,16 +264,16 @@ def cancel(
 def certificate_issue(
     request: Request, body: CertificateIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.CERTIFICATE)
+    command_purpose(purpose, Purpose.CERTIFICATE)
     want_pdf = "application/pdf" in request.headers.get("accept", "")
+    command = IssueCertificate(
+        body.address_number, body.fiscal_year, body.issue_date or today_jst(), body.use
+    )
 
     def run(c: Container) -> Outcome:
         from adapters.documents.pdf import render
 
-        when = body.issue_date or today_jst()
-        doc = c.documents.certificate(
-            body.address_number, body.fiscal_year, when, context(who, declared), body.use
-        )
+        doc = c.use_cases.execute(command, principal_of(who))
         meta: dict[str, Any] = {
             "document_id": doc.document_id,
             "kind": doc.kind,
@@ -305,7 +305,7 @@ def certificate_verify(
     st = state(request)
     c = st.container()
     wait_for(st, c, min_position)
-    result = verify_certificate(c.documents, c.ledger, code)
+    result = ask(c, VerifyCertificate(code), who)
     return JSONResponse(
         {
             "valid": result.valid,
