@@ -11,6 +11,7 @@ from application.assessment.changes import trace_lines
 from application.ports import TaxpayerSearchRow
 from application.taxpayers import ResidenceAnswer
 from application.usecases.levy import LevyRunOutcome, ReassessmentOutcome
+from application.usecases.reports import SurveyResult
 from domain.assessment.assessment import Assessment
 
 
@@ -101,5 +102,34 @@ def residence_json(answer: ResidenceAnswer) -> dict[str, Any]:
         "periods": [
             {"from": start.isoformat(), "to": end.isoformat() if end else None}
             for start, end in answer.periods
+        ],
+    }
+
+
+def levy_totals_json(fiscal_year: int, t: Any) -> dict[str, Any]:
+    """課税台帳の集計 (``projections.levy_ledger.LevyTotals``)."""
+    return {
+        "fiscal_year": fiscal_year,
+        "assessments": t.assessments,
+        "levied": t.levied,
+        "non_taxable": t.non_taxable,
+        "total_tax": t.total_tax,
+        "municipal_income_levy": t.municipal_income_levy,
+        "prefectural_income_levy": t.prefectural_income_levy,
+        "per_capita_levy": t.per_capita_levy,
+        "forest_environment_tax": t.forest_environment_tax,
+    }
+
+
+def survey_json(fiscal_year: int, found: SurveyResult) -> dict[str, Any]:
+    """課税状況調: totals, the reconciliation checks (without the tables)."""
+    return {
+        "fiscal_year": fiscal_year,
+        "total_tax": found.survey.total_tax,
+        "ledger_total_tax": found.ledger.total_tax,
+        "reconciled": found.reconciled,
+        "checks": [
+            {"name": ch.name, "table": ch.table_value, "expected": ch.expected, "ok": ch.ok}
+            for ch in found.checks
         ],
     }

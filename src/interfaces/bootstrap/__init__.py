@@ -67,10 +67,12 @@ from application.usecases import assessments as assessment_use_cases
 from application.usecases import documents as document_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import registry as registry_use_cases
+from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
 from application.usecases.documents import DocumentHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.registry import RegistryHandlers
+from application.usecases.reports import ReportHandlers
 from domain.shared.events import CommandContext
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
@@ -390,5 +392,6 @@ def wire_use_cases(c: Container) -> UseCases:
         RegistryHandlers(c.app, c.taxpayers, SqlTaxpayerDirectory(c.db), c.residence, c.individual_numbers),
     )
     document_use_cases.register(bus, DocumentHandlers(c.app, c.documents, c.ledger))
+    report_use_cases.register(bus, ReportHandlers(c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

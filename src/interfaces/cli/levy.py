@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import Progress
@@ -19,6 +20,7 @@ from application.usecases.assessments import (
     SwitchCollectionMethod,
 )
 from application.usecases.levy import ReassessChanged, RunLevy
+from application.usecases.reports import EucAggregate, TaxStatusSurvey
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
@@ -33,13 +35,25 @@ from interfaces.cli.common import (
     settings,
     system_principal,
 )
-from interfaces.presenters import assessment_json, levy_run_json, reassessment_json
+from interfaces.presenters import (
+    assessment_json,
+    levy_run_json,
+    levy_totals_json,
+    reassessment_json,
+    survey_json,
+)
 
 levy_app = typer.Typer(help="当初賦課・更正 (annual levy and reassessment).", no_args_is_help=True)
 assessment_app = typer.Typer(
     help="賦課の照会と変更 (show, switch method, 減免, cancel).", no_args_is_help=True
 )
 report_app = typer.Typer(help="帳票・集計 (reports from read models).", no_args_is_help=True)
+
+
+def without_year(data: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's documented JSON (docs/cli.md) names no 年度: the caller gave it."""
+    return {k: v for k, v in data.items() if k != "fiscal_year"}
+
 
 FY = typer.Option(..., "--fiscal-year", help="年度 (2026 = 令和8年度)")
 ADDRESS = typer.Option(..., "--address-number", help="宛名番号")
@@ -80,9 +94,7 @@ def levy_run(
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
     if json_out:
-        data = levy_run_json(outcome)
-        del data["fiscal_year"]  # the CLI's JSON shape predates the shared presenter: keep it stable
-        print_json(data)
+        print_json(without_year(levy_run_json(outcome)))
         return
     console.print(
         f"{fiscal_year}年度 当初賦課: 課税 {outcome.levied} 人 / 非課税決定 {outcome.non_taxable} 人 /"
@@ -107,9 +119,7 @@ def levy_reassess(
             c, ReassessChanged(fiscal_year=fiscal_year, reason=reason), principal(as_, c.settings), wait=wait
         )
     if json_out:
-        data = reassessment_json(outcome)
-        del data["fiscal_year"]
-        print_json(data)
+        print_json(without_year(reassessment_json(outcome)))
         return
     console.print(f"更正 {len(outcome.changes)} 件")
     for aid, delta in outcome.changes:
@@ -248,16 +258,7 @@ def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """課税台帳の集計 (from the read model)."""
     with container(cfg=settings()) as c:
         t = execute(c, LevyTotalsQuery(fiscal_year), system_principal(c.settings))
-    data = {
-        "assessments": t.assessments,
-        "levied": t.levied,
-        "non_taxable": t.non_taxable,
-        "total_tax": t.total_tax,
-        "municipal_income_levy": t.municipal_income_levy,
-        "prefectural_income_levy": t.prefectural_income_levy,
-        "per_capita_levy": t.per_capita_levy,
-        "forest_environment_tax": t.forest_environment_tax,
-    }
+    data = without_year(levy_totals_json(fiscal_year, t))
     if json_out:
         print_json(data)
         return
@@ -297,30 +298,14 @@ def tax_status_survey(
 ) -> None:
     """市町村税課税状況等の調 (個人住民税): 第2表, 第11表, 課税標準額段階別, 寄附金税額控除 — from read models."""
     from adapters.reporting import write_survey
-    from domain.reporting import survey
 
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.ledger.survey_rows(fiscal_year)
-        ledger = c.ledger.ledger_totals(fiscal_year)
-    result = survey(rows, fiscal_year=fiscal_year)
-    checks = result.reconcile(ledger)
+        found = execute(c, TaxStatusSurvey(fiscal_year), system_principal(c.settings))
+    result, ledger = found.survey, found.ledger
     files = write_survey(result, out)
-    ok = result.reconciliation.ok and all(check.ok for check in checks)
+    ok = found.reconciled
     if json_out:
-        print_json(
-            {
-                "fiscal_year": fiscal_year,
-                "files": [str(f) for f in files],
-                "total_tax": result.total_tax,
-                "ledger_total_tax": ledger.total_tax,
-                "reconciled": ok,
-                "checks": [
-                    {"name": ch.name, "table": ch.table_value, "expected": ch.expected, "ok": ch.ok}
-                    for ch in (*result.reconciliation.checks, *checks)
-                ],
-            }
-        )
+        print_json(survey_json(fiscal_year, found) | {"files": [str(f) for f in files]})
     else:
         console.print(f"{fiscal_year}年度 課税状況調: {len(files)} ファイル ({out})")
         console.print(
@@ -345,17 +330,10 @@ def euc(
 ) -> None:
     """EUC: aggregate-only statistics with small cells suppressed (purpose 統計作成)."""
     from adapters.reporting import write_aggregate_csv
-    from domain.reporting import aggregate
 
+    query = EucAggregate(fiscal_year, tuple(by.split(",")), tuple(measures.split(",")), min_cell)
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.ledger.survey_rows(fiscal_year)
-    try:
-        table = aggregate(
-            rows, by=tuple(by.split(",")), measures=tuple(measures.split(",")), min_cell=min_cell
-        )
-    except (ValueError, KeyError) as error:
-        fail(f"集計の指定が不正です: {error}", 2)
+        table = execute(c, query, system_principal(c.settings))
     if out is not None:
         write_aggregate_csv(table, out)
     if json_out:

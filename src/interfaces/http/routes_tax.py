@@ -17,11 +17,13 @@ from application.usecases.assessments import (
     ApplyReduction,
     CancelAssessment,
     DecideReduction,
+    LevyTotalsQuery,
     ShowAssessment,
     SwitchCollectionMethod,
 )
 from application.usecases.documents import IssueCertificate, VerifyCertificate
 from application.usecases.levy import ReassessChanged, RunLevy
+from application.usecases.reports import TaxStatusSurvey
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.http import pagination
@@ -54,7 +56,13 @@ from interfaces.http.schemas import (
     ReductionDecideIn,
     SwitchMethodIn,
 )
-from interfaces.presenters import assessment_json, levy_run_json, reassessment_json
+from interfaces.presenters import (
+    assessment_json,
+    levy_run_json,
+    levy_totals_json,
+    reassessment_json,
+    survey_json,
+)
 
 router = APIRouter()
 
@@ -327,46 +335,21 @@ def levy_totals(
     st = state(request)
     c = st.container()
     wait_for(st, c, min_position)
-    t = c.ledger.totals(fiscal_year)
-    return JSONResponse(
-        {
-            "fiscal_year": fiscal_year,
-            "assessments": t.assessments,
-            "levied": t.levied,
-            "non_taxable": t.non_taxable,
-            "total_tax": t.total_tax,
-            "municipal_income_levy": t.municipal_income_levy,
-            "prefectural_income_levy": t.prefectural_income_levy,
-            "per_capita_levy": t.per_capita_levy,
-            "forest_environment_tax": t.forest_environment_tax,
-        }
-    )
+    return JSONResponse(levy_totals_json(fiscal_year, ask(c, LevyTotalsQuery(fiscal_year), who)))
 
 
 @router.get("/reports/tax-status-survey", tags=["reports"], summary="市町村税課税状況等の調 (JSON)")
 def tax_status_survey(
     request: Request, who: Who, fiscal_year: FiscalYearQuery, min_position: MinPosition = None
 ) -> JSONResponse:
-    from domain.reporting import survey
-
     st = state(request)
     c = st.container()
     wait_for(st, c, min_position)
-    rows = c.ledger.survey_rows(fiscal_year)
-    ledger = c.ledger.ledger_totals(fiscal_year)
-    result = survey(rows, fiscal_year=fiscal_year)
-    checks = result.reconcile(ledger)
-    ok = result.reconciliation.ok and all(check.ok for check in checks)
+    found = ask(c, TaxStatusSurvey(fiscal_year), who)
+    result = found.survey
     return JSONResponse(
-        {
-            "fiscal_year": fiscal_year,
-            "total_tax": result.total_tax,
-            "ledger_total_tax": ledger.total_tax,
-            "reconciled": ok,
-            "checks": [
-                {"name": ch.name, "table": ch.table_value, "expected": ch.expected, "ok": ch.ok}
-                for ch in (*result.reconciliation.checks, *checks)
-            ],
+        survey_json(fiscal_year, found)
+        | {
             "tables": {
                 "table2": plain(result.table2),
                 "table11": plain(result.table11),
