@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from application.assessment.changes import trace_lines
+from application.inspection import Explanation, Replay, plain
 from application.ports import TaxpayerSearchRow
 from application.taxpayers import ResidenceAnswer
 from application.usecases.levy import LevyRunOutcome, ReassessmentOutcome
@@ -132,4 +133,42 @@ def survey_json(fiscal_year: int, found: SurveyResult) -> dict[str, Any]:
             {"name": ch.name, "table": ch.table_value, "expected": ch.expected, "ok": ch.ok}
             for ch in found.checks
         ],
+    }
+
+
+def replay_json(result: Replay) -> dict[str, Any]:
+    """集約の再生: state and timeline (actor, purpose, command id, source of each event)."""
+    return {
+        "aggregate_id": str(result.aggregate_id),
+        "type": result.aggregate_type,
+        "version": result.version,
+        "latest_version": result.latest_version,
+        "state": result.state,
+        "timeline": [
+            {
+                "version": e.version,
+                "event": e.event,
+                "timestamp": e.timestamp.isoformat(),
+                "actor": e.actor,
+                "purpose": e.purpose,
+                "command_id": e.command_id,
+                "source_ref": e.source_ref,
+                "changes": e.changes,
+            }
+            for e in result.timeline
+        ],
+    }
+
+
+def explanation_json(result: Explanation) -> dict[str, Any]:
+    """賦課の再計算と比較."""
+    return {
+        "assessment_id": str(result.assessment_id),
+        "rule_set_id": result.rule_set_id,
+        "reproduces": result.reproduces,
+        "recorded_total": result.recorded_total,
+        "recomputed_total": result.recomputed_total,
+        "lines_compared": result.lines_compared,
+        "differences": [plain(d) for d in result.differences],
+        "trace": list(result.trace),
     }

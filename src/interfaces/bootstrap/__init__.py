@@ -65,11 +65,13 @@ from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerSer
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
 from application.usecases import documents as document_use_cases
+from application.usecases import inspection as inspection_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import registry as registry_use_cases
 from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
 from application.usecases.documents import DocumentHandlers
+from application.usecases.inspection import InspectionHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.registry import RegistryHandlers
 from application.usecases.reports import ReportHandlers
@@ -392,6 +394,9 @@ def wire_use_cases(c: Container) -> UseCases:
         RegistryHandlers(c.app, c.taxpayers, SqlTaxpayerDirectory(c.db), c.residence, c.individual_numbers),
     )
     document_use_cases.register(bus, DocumentHandlers(c.app, c.documents, c.ledger))
+    inspection_use_cases.register(
+        bus, InspectionHandlers(c.inspection, c.disclosure, c.access_log, c.provision_log)
+    )
     report_use_cases.register(bus, ReportHandlers(c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

@@ -5,25 +5,30 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import typer
 from rich.table import Table
 
-from application.inspection import plain
-from domain.shared.purpose import Purpose
+from application.usecases.inspection import (
+    AccessHistory,
+    CompileDisclosure,
+    ExplainAssessment,
+    ProvisionRecords,
+    ReplayAggregate,
+)
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
+from interfaces.presenters import explanation_json, replay_json
 
 
 def _uuid(text: str) -> UUID:
@@ -46,39 +51,16 @@ def register(audit_app: typer.Typer) -> None:
     ) -> None:
         """集約の再生: the state at a version or time, and every event with actor, purpose, source."""
         cfg = settings()
-        ctx = command_context(as_, Purpose.AUDIT, cfg)
         when = None
         if as_of is not None:
             try:
                 when = datetime.fromisoformat(as_of)
             except ValueError:
                 fail("--as-of: ISO 8601 の日時で指定してください。", 2)
-            if when.tzinfo is None:
-                fail("--as-of: タイムゾーン付きで指定してください（例 +09:00）。", 2)
+        query = ReplayAggregate(_uuid(aggregate_id), version, when)
         with container(cfg=cfg) as c:
-            result = run_guarded(
-                lambda: c.inspection.replay(_uuid(aggregate_id), ctx, version=version, as_of=when)
-            )
-        data: dict[str, Any] = {
-            "aggregate_id": str(result.aggregate_id),
-            "type": result.aggregate_type,
-            "version": result.version,
-            "latest_version": result.latest_version,
-            "state": result.state,
-            "timeline": [
-                {
-                    "version": e.version,
-                    "event": e.event,
-                    "timestamp": e.timestamp.isoformat(),
-                    "actor": e.actor,
-                    "purpose": e.purpose,
-                    "command_id": e.command_id,
-                    "source_ref": e.source_ref,
-                    "changes": e.changes,
-                }
-                for e in result.timeline
-            ],
-        }
+            result = execute(c, query, principal(as_, cfg))
+        data = replay_json(result)
         if json_out:
             print_json(data)
             return
@@ -109,20 +91,10 @@ def register(audit_app: typer.Typer) -> None:
         json_out: bool = JSON_OPTION,
     ) -> None:
         """賦課の再計算: re-run the engine with the recorded input and rule set; compare line by line."""
-        cfg = settings()
-        ctx = command_context(as_, Purpose.AUDIT, cfg)
-        with container(cfg=cfg) as c:
-            result = run_guarded(lambda: c.inspection.explain(_uuid(assessment_id), ctx))
-        data = {
-            "assessment_id": str(result.assessment_id),
-            "rule_set_id": result.rule_set_id,
-            "reproduces": result.reproduces,
-            "recorded_total": result.recorded_total,
-            "recomputed_total": result.recomputed_total,
-            "lines_compared": result.lines_compared,
-            "differences": [plain(d) for d in result.differences],
-            "trace": list(result.trace),
-        }
+        query = ExplainAssessment(_uuid(assessment_id))
+        with container(cfg=settings()) as c:
+            result = execute(c, query, principal(as_, c.settings))
+        data = explanation_json(result)
         if json_out:
             print_json(data)
         else:
@@ -148,11 +120,9 @@ def register(audit_app: typer.Typer) -> None:
         """開示請求への回答: what is held, access history by department and purpose, provisions (JSON + PDF)."""
         from adapters.documents.disclosure_pdf import render_disclosure
 
-        cfg = settings()
-        ctx = command_context(as_, Purpose.DISCLOSURE_REQUEST, cfg)
-        with container(cfg=cfg) as c:
-            c.runner.catch_up()
-            data = run_guarded(lambda: c.disclosure.compile(_uuid(taxpayer_id), ctx))
+        query = CompileDisclosure(_uuid(taxpayer_id))
+        with container(cfg=settings()) as c:
+            data = execute(c, query, principal(as_, c.settings))
         out.mkdir(parents=True, exist_ok=True)
         (out / "disclosure.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "disclosure.pdf").write_bytes(render_disclosure(data))
@@ -175,13 +145,8 @@ def register(audit_app: typer.Typer) -> None:
         json_out: bool = JSON_OPTION,
     ) -> None:
         """提供・移転の記録 by recipient or by subject (inspectors; journaled)."""
-        cfg = settings()
-        ctx = command_context(as_, Purpose.AUDIT, cfg)
-        with container(cfg=cfg) as c:
-            c.runner.catch_up()
-            if subject is not None:
-                c.inspection.access(subject=subject, staff=None, ctx=ctx, log=c.access_log)
-            rows = c.provision_log.query(recipient=recipient, subject=subject)
+        with container(cfg=settings()) as c:
+            rows = execute(c, ProvisionRecords(recipient, subject), principal(as_, c.settings))
         if json_out:
             print_json({"records": rows})
         else:
@@ -202,13 +167,8 @@ def register(audit_app: typer.Typer) -> None:
         """使用の記録: who viewed a person (--subject), or what a staff member viewed (--staff)."""
         if (subject is None) == (staff is None):
             fail("--subject か --staff のどちらか一方を指定してください。", 2)
-        cfg = settings()
-        ctx = command_context(as_, Purpose.AUDIT, cfg)
-        with container(cfg=cfg) as c:
-            c.runner.catch_up()
-            rows = run_guarded(
-                lambda: c.inspection.access(subject=subject, staff=staff, ctx=ctx, log=c.access_log)
-            )
+        with container(cfg=settings()) as c:
+            rows = execute(c, AccessHistory(subject, staff), principal(as_, c.settings))
         if json_out:
             print_json({"subject": subject, "staff": staff, "entries": rows})
             return

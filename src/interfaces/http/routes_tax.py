@@ -22,6 +22,7 @@ from application.usecases.assessments import (
     SwitchCollectionMethod,
 )
 from application.usecases.documents import IssueCertificate, VerifyCertificate
+from application.usecases.inspection import AccessHistory, ExplainAssessment, ReplayAggregate
 from application.usecases.levy import ReassessChanged, RunLevy
 from application.usecases.reports import TaxStatusSurvey
 from domain.shared.purpose import Purpose
@@ -35,12 +36,10 @@ from interfaces.http.core import (
     Who,
     ask,
     command_purpose,
-    context,
     etag,
     parse_if_match,
     parse_purpose,
     principal_of,
-    query,
     run_command,
     state,
     wait_for,
@@ -58,9 +57,11 @@ from interfaces.http.schemas import (
 )
 from interfaces.presenters import (
     assessment_json,
+    explanation_json,
     levy_run_json,
     levy_totals_json,
     reassessment_json,
+    replay_json,
     survey_json,
 )
 
@@ -383,54 +384,16 @@ def audit_replay(
             errors=[{"field": "query.as_of", "message": "タイムゾーンを付けてください。"}],
         )
     c = state(request).container()
-    result = query(
-        c, lambda: c.inspection.replay(aggregate_id, context(who, declared), version=version, as_of=as_of)
-    )
-    return JSONResponse(
-        plain(
-            {
-                "aggregate_id": str(result.aggregate_id),
-                "type": result.aggregate_type,
-                "version": result.version,
-                "latest_version": result.latest_version,
-                "state": result.state,
-                "timeline": [
-                    {
-                        "version": e.version,
-                        "event": e.event,
-                        "timestamp": e.timestamp.isoformat(),
-                        "actor": e.actor,
-                        "purpose": e.purpose,
-                        "command_id": e.command_id,
-                        "source_ref": e.source_ref,
-                        "changes": e.changes,
-                    }
-                    for e in result.timeline
-                ],
-            }
-        )
-    )
+    result = ask(c, ReplayAggregate(aggregate_id, version, as_of, declared), who)
+    return JSONResponse(plain(replay_json(result)))
 
 
 @router.get("/audit/explain/{assessment_id}", tags=["audit"], summary="賦課の再計算と比較 (journaled)")
 def audit_explain(request: Request, who: Who, purpose: PurposeHeader, assessment_id: UUID) -> JSONResponse:
     declared = parse_purpose(purpose)
     c = state(request).container()
-    result = query(c, lambda: c.inspection.explain(assessment_id, context(who, declared)))
-    return JSONResponse(
-        plain(
-            {
-                "assessment_id": str(result.assessment_id),
-                "rule_set_id": result.rule_set_id,
-                "reproduces": result.reproduces,
-                "recorded_total": result.recorded_total,
-                "recomputed_total": result.recomputed_total,
-                "lines_compared": result.lines_compared,
-                "differences": [plain(d) for d in result.differences],
-                "trace": list(result.trace),
-            }
-        )
-    )
+    result = ask(c, ExplainAssessment(assessment_id, declared), who)
+    return JSONResponse(plain(explanation_json(result)))
 
 
 @router.get("/audit/access", tags=["audit"], summary="使用の記録 (subject または staff のどちらか一方)")
@@ -457,12 +420,7 @@ def audit_access(
     wait_for(st, c, min_position)
     criteria = {"subject": subject, "staff": staff}
     pagination.decode(cursor, criteria)  # refuse a foreign cursor before journaling
-    rows = query(
-        c,
-        lambda: c.inspection.access(
-            subject=subject, staff=staff, ctx=context(who, declared), log=c.access_log
-        ),
-    )
+    rows = ask(c, AccessHistory(subject, staff, declared), who)
     page, next_cursor = pagination.page_of(rows, cursor, limit, criteria)
     return JSONResponse(
         {"subject": subject, "staff": staff, "entries": plain(page), "next_cursor": next_cursor}
