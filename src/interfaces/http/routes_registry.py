@@ -23,7 +23,6 @@ from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.intake import read_file, summary_json
-from interfaces.cli.returns import ResidentReturnIn
 from interfaces.http import pagination
 from interfaces.http.core import (
     IdempotencyKey,
@@ -44,6 +43,7 @@ from interfaces.http.core import (
 )
 from interfaces.http.problems import Problem
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
+from interfaces.schemas.resident_return import ResidentReturnIn
 from projections.taxpayer_search import SqlTaxpayerDirectory
 
 #: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.
