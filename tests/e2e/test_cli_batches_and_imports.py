@@ -119,7 +119,7 @@ def test_empty_header_only_and_all_invalid_imports_say_so(cli_staff: Any, tmp_pa
     result = runner.invoke(app, ["import", "resident-registry", str(empty)], env=env)
     assert result.exit_code == 7 and "empty.csv" in result.output and "レコードがありません" in result.output
 
-    from adapters.synthetic.generator import generate
+    from tools.synthetic.generator import generate
 
     generate(tmp_path / "files", taxpayers=2, seed=3, fiscal_year=2026)
     header = (tmp_path / "files" / "resident_registry.csv").read_text(encoding="utf-8").splitlines()[0]

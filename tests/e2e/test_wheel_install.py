@@ -104,6 +104,33 @@ def test_wheel_install_on_postgres(installed: Path, tmp_path: Path, pg_database:
     assert {"data_keys", "schema_migrations", "projection_tracking"} <= tables
 
 
+def test_wheel_install_ships_the_tooling(installed: Path, tmp_path: Path) -> None:
+    """``tools`` (benchmarks, synthetic ward) is in the wheel: ``generate``, ``bench`` and ``demo`` run."""
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 'wheel.db'}")
+    juminzei = str(installed / "juminzei")
+    where = _run([str(installed / "python"), "-c", "import tools; print(tools.__file__)"], cwd=cwd, env=env)
+    assert where.returncode == 0, where.stderr
+    assert str(ROOT) not in where.stdout, "the installed package must not come from the source tree"
+
+    out = tmp_path / "ward"
+    generated = _run(
+        [juminzei, "generate", "--taxpayers", "20", "--seed", "3", "--out", str(out), "--json"],
+        cwd=cwd,
+        env=env,
+    )
+    assert generated.returncode == 0, generated.stderr
+    assert json.loads(generated.stdout)["files"] and (out / "manifest.json").is_file()
+
+    calc = _run([juminzei, "bench", "calc", "--count", "50", "--json"], cwd=cwd, env=env)
+    assert calc.returncode == 0, calc.stderr
+    assert json.loads(calc.stdout)["computations"] == 50
+
+    demo = _run([juminzei, "demo", "--taxpayers", "10", "--json"], cwd=cwd, env=env)
+    assert demo.returncode == 0, demo.stderr
+
+
 def test_missing_migrations_are_an_error_not_up_to_date(tmp_path: Path) -> None:
     """An installation without its SQL files must fail loudly, never report 「最新」."""
     from adapters.persistence.database import open_database

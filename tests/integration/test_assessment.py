@@ -11,7 +11,6 @@ from uuid import UUID
 import pytest
 
 from adapters.formats import eltax_salary
-from adapters.synthetic.generator import generate
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
 from domain.intake import ParsedRecord, SubmissionKind
@@ -19,6 +18,7 @@ from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import build
 from interfaces.cli.intake import read_file
+from tools.synthetic.generator import generate
 
 
 def ctx(command_id: str, actor: str = "clerk-1", purpose: Purpose = Purpose.INITIAL_LEVY) -> CommandContext:

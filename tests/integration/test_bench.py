@@ -11,8 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from domain.taxrules.engine import compute
-from interfaces import benchmarks as B
 from interfaces.cli.main import app
+from tools.benchmarks.api import bench_api
+from tools.benchmarks.calc import calc_inputs
+from tools.benchmarks.common import DEFAULT_ADMIN_URL
+from tools.benchmarks.levy import bench_levy
+from tools.benchmarks.rebuild import bench_rebuild
+from tools.benchmarks.verify import bench_verify
+from tools.benchmarks.workload import populated_container
 
 REQUIRED = {"name", "value", "unit", "baseline", "ratio"}
 
@@ -30,7 +36,7 @@ def test_bench_calc_json(cli_env: dict[str, str]) -> None:
     _check_ratio(result)
     assert result["name"] == "calc" and result["computations"] == 200
     # The benchmark really ran the engine: its total is the engine's total over the same inputs.
-    assert result["total_tax"] == sum(compute(i).total for i in B.calc_inputs(200))
+    assert result["total_tax"] == sum(compute(i).total for i in calc_inputs(200))
 
 
 def test_bench_levy_sqlite_json_batched_equals_naive(cli_env: dict[str, str]) -> None:
@@ -48,7 +54,7 @@ def test_bench_levy_sqlite_json_batched_equals_naive(cli_env: dict[str, str]) ->
 
 
 def test_bench_levy_postgres(pg_database: str) -> None:
-    result = B.bench_levy(40, backend="postgres", admin_url=pg_database)
+    result = bench_levy(40, backend="postgres", admin_url=pg_database)
     data = result.to_json()
     _check_ratio(data)
     assert data["backend"] == "postgres" and data["taxpayers"] > 0
@@ -62,14 +68,14 @@ def test_bench_levy_refuses_unknown_backend(cli_env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_bench_rebuild_and_verify(backend: str, request: pytest.FixtureRequest) -> None:
-    admin = request.getfixturevalue("pg_database") if backend == "postgres" else B.DEFAULT_ADMIN_URL
-    with B.populated_container(40, backend=backend, admin_url=admin) as (c, run):
-        rebuild = B.bench_rebuild(c).to_json()
+    admin = request.getfixturevalue("pg_database") if backend == "postgres" else DEFAULT_ADMIN_URL
+    with populated_container(40, backend=backend, admin_url=admin) as (c, run):
+        rebuild = bench_rebuild(c).to_json()
         _check_ratio(rebuild)
         assert rebuild["events"] == run.events
         assert rebuild["views"] == len(c.runner.projections)
         assert all(s.lag == 0 and s.error is None for s in c.runner.status())
-        verify = B.bench_verify(c).to_json()
+        verify = bench_verify(c).to_json()
         _check_ratio(verify)
         assert verify["verified"] is True and verify["events"] == c.app.head()
 
@@ -78,9 +84,9 @@ def test_bench_rebuild_and_verify(backend: str, request: pytest.FixtureRequest) 
 def test_bench_api_postgres(pg_database: str, server_workers: int) -> None:
     """The API benchmark starts `juminzei serve` (one process, or several with --workers), and every query
     and command it sends succeeds."""
-    with B.populated_container(30, backend="postgres", admin_url=pg_database) as (c, _):
+    with populated_container(30, backend="postgres", admin_url=pg_database) as (c, _):
         before = c.taxpayer_queries.directory.count()
-        result = B.bench_api(
+        result = bench_api(
             c, clients=3, seconds=1.0, max_requests=30, server_workers=server_workers
         ).to_json()
         assert result["server_workers"] == server_workers

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from interfaces import benchmarks as B
+from tools.benchmarks.workload import generate_ward, run_pipeline
 
 
 def _all_ids(c: Any) -> list[UUID]:
@@ -42,8 +42,8 @@ def _assert_same_as_get(c: Any, ids: list[UUID]) -> dict[UUID, Any]:
 
 def test_get_many_equals_get_for_every_aggregate_of_a_ward(durable_container: Any, tmp_path: Path) -> None:
     c = durable_container
-    manifest, data_dir, _ = B._generate(tmp_path, 60, 7, 2026)
-    B.run_pipeline(c, manifest, data_dir)
+    manifest, data_dir, _ = generate_ward(tmp_path, 60, 7, 2026)
+    run_pipeline(c, manifest, data_dir)
     ids = _all_ids(c)
     assert len(ids) > 100  # taxpayers, filings, employers, batches, assessments
     missing = [uuid.uuid4() for _ in range(3)]
@@ -68,8 +68,8 @@ def test_get_many_sqlite_more_ids_than_one_statement(make_settings: Any, tmp_pat
 
     c = build(make_settings(f"sqlite:///{tmp_path / 'many.db'}"), upgrade=True)
     try:
-        manifest, data_dir, _ = B._generate(tmp_path, 400, 11, 2026)
-        B.run_pipeline(c, manifest, data_dir)
+        manifest, data_dir, _ = generate_ward(tmp_path, 400, 11, 2026)
+        run_pipeline(c, manifest, data_dir)
         ids = _all_ids(c)
         assert len(ids) > 1000  # several IN (...) statements
         assert set(_assert_same_as_get(c, ids)) == set(ids)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from adapters.formats import bank_payments, cvs_payments, employer_remittances
-from adapters.synthetic.generator import generate
 from application.collection import PAYMENT_KINDS
 from domain.assessment.values import CollectionMethod
 from domain.collection.ledger import PaymentLedger, ledger_id
@@ -17,6 +16,7 @@ from domain.collection.records import Channel, NoticeReference, Receipt, Remitta
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.cli.intake import read_file
+from tools.synthetic.generator import generate
 
 
 def ctx(command_id: str, purpose: Purpose = Purpose.COLLECTION) -> CommandContext:

@@ -10,8 +10,9 @@ from eventsourcing.utils import get_topic
 from domain.assessment.assessment import Assessment
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
-from interfaces import benchmarks as B
 from interfaces.parallel_levy import run_levy
+from tools.benchmarks.common import fresh_container, work_directory
+from tools.benchmarks.workload import generate_ward, run_pipeline
 
 
 def _assessments(c: Any) -> list[tuple[Any, ...]]:
@@ -32,14 +33,14 @@ def _levy_events(c: Any) -> int:
 
 
 def test_two_worker_processes_store_what_one_process_stores(pg_database: str) -> None:
-    with B._workdir(None) as work:
-        manifest, data_dir, _ = B._generate(work, 160, 11, 2026)
+    with work_directory(None) as work:
+        manifest, data_dir, _ = generate_ward(work, 160, 11, 2026)
         seen: dict[int, tuple[Any, ...]] = {}
         for workers in (1, 2):
-            with B.fresh_container("postgres", f"levy{workers}", work, pg_database) as c:
+            with fresh_container("postgres", f"levy{workers}", work, pg_database) as c:
                 c.levy.chunk_size = 9  # several chunks per worker
                 peaks: list[float] = []
-                run = B.run_pipeline(c, manifest, data_dir, levy_workers=workers, worker_peaks_mib=peaks)
+                run = run_pipeline(c, manifest, data_dir, levy_workers=workers, worker_peaks_mib=peaks)
                 assert len(peaks) == (2 if workers == 2 else 0) and all(p > 0 for p in peaks)
                 assert run.levied > 0 and run.skipped == 0
                 assessments = _assessments(c)
@@ -56,7 +57,7 @@ def test_two_worker_processes_store_what_one_process_stores(pg_database: str) ->
 
 
 def test_sqlite_runs_the_levy_in_this_process(tmp_path: Any) -> None:
-    with B.fresh_container("sqlite", "levy", tmp_path) as c:
-        manifest, data_dir, _ = B._generate(tmp_path, 40, 5, 2026)
-        run = B.run_pipeline(c, manifest, data_dir, levy_workers=4)
+    with fresh_container("sqlite", "levy", tmp_path) as c:
+        manifest, data_dir, _ = generate_ward(tmp_path, 40, 5, 2026)
+        run = run_pipeline(c, manifest, data_dir, levy_workers=4)
         assert run.levied > 0 and len(_assessments(c)) == run.levied + run.non_taxable

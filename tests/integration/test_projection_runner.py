@@ -98,8 +98,8 @@ def test_rebuild_of_every_view_is_identical_and_keeps_the_tables_indexes(durable
 def test_each_view_writes_only_its_own_tables(durable_container: Any) -> None:
     """A rebuild writes into shadow copies of a view's ``tables``; a table missing there would be written
     live during the rebuild (``rm_assessment_stats`` once was)."""
-    from adapters.synthetic.generator import generate
-    from interfaces.benchmarks import run_pipeline
+    from tools.benchmarks.workload import run_pipeline
+    from tools.synthetic.generator import generate
 
     c = durable_container
     data = c.settings.var_dir / "ward"

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from adapters.reporting import write_survey
-from adapters.synthetic.generator import generate
 from domain.assessment.assessment import Assessment
 from domain.reporting import aggregate, survey
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import Taxpayer
 from interfaces.cli.intake import read_file
+from tools.synthetic.generator import generate
 
 
 def ctx(command_id: str, purpose: Purpose = Purpose.INITIAL_LEVY, actor: str = "clerk-1") -> CommandContext:

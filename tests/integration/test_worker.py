@@ -95,7 +95,7 @@ def _wait(client: Any, job_id: str, timeout: float = 30.0) -> dict[str, Any]:
 
 
 def test_import_submitted_through_the_api_is_processed_by_the_worker(server: dict[str, Any]) -> None:
-    from adapters.synthetic.generator import generate
+    from tools.synthetic.generator import generate
 
     client = server["client"]
     manifest = generate(server["tmp"] / "files", taxpayers=6, seed=3, fiscal_year=2026)

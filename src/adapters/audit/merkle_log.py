@@ -723,6 +723,30 @@ def load_witness(path: Path) -> list[Checkpoint]:
     return sorted((Checkpoint.from_json(c) for c in data["checkpoints"]), key=lambda c: c.tree_size)
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What ``verify`` reads of the audit tables in one consistent transaction."""
+
+    checkpoints: list[Checkpoint]
+    leaf_count: int
+    last_sealed_position: int
+
+    @property
+    def latest(self) -> Checkpoint | None:
+        return self.checkpoints[-1] if self.checkpoints else None
+
+
+@dataclass
+class _Walk:
+    """The outcome of streaming the leaf rows beside the events (step 3 of ``verify``)."""
+
+    frontier: Frontier = field(default_factory=Frontier)
+    recomputed_roots: dict[int, bytes] = field(default_factory=dict)
+    roots_ok: set[int] = field(default_factory=set)
+    stopped: bool = False
+    last_position: int = 0
+
+
 def verify(
     source: AuditSource | AuditParts,
     *,
@@ -730,190 +754,250 @@ def verify(
     public_key: Path | VerifyingKey | None = None,
     page_size: int = PAGE_SIZE,
 ) -> VerifyReport:
-    """Recompute the log from the stored events and check every checkpoint (and a witness's, if given)."""
+    """Recompute the log from the stored events and check every checkpoint (and a witness's, if given).
+
+    Steps: (1) read the key and a consistent snapshot of the audit tables; (2) check the checkpoint
+    chain (signatures, timestamps, RFC 9162 consistency) and the witness's; (3) stream leaf rows and
+    events side by side, recomputing the tree and every checkpoint's root; (4) check that checkpoints
+    cover exactly the leaves; (5) check the witnessed checkpoints against today's log; (6) report the
+    first problem by leaf (then rank), with its event position."""
     parts = audit_parts(source)
     problems: list[Problem] = []
-    try:
-        key = _resolve_key(parts, public_key)
-    except AuditKeyError as error:
-        key = None
-        problems.append(Problem(0, f"公開鍵を読めません (cannot read the public key: {error})"))
-
-    # A consistent snapshot of the audit tables (serialised with the integrator).
-    with parts.db.transaction() as cur:
-        _lock(cur, parts.db.dialect)
-        checkpoints = _load_checkpoints(cur)
-        last_leaf = _last_leaf(cur)
-    leaf_count = last_leaf[0] + 1 if last_leaf else 0
-    last_sealed_position = last_leaf[1] if last_leaf else 0
+    key = _verification_key(parts, public_key, problems)
+    snapshot = _read_snapshot(parts)
     head = int(parts.app.head())
 
     chain_problems, chain_good = _check_chain(
-        checkpoints, key, label="チェックポイント checkpoint", allow_gaps=False
+        snapshot.checkpoints, key, label="チェックポイント checkpoint", allow_gaps=False
     )
     problems += chain_problems
-    by_size = {c.tree_size: c for c in checkpoints}
-    starts = {c.tree_size: (checkpoints[i - 1].tree_size if i else 0) for i, c in enumerate(checkpoints)}
-    roots_ok: set[int] = set()
-
-    witnessed: list[Checkpoint] = []
-    if witness is not None:
-        try:
-            witnessed = (
-                load_witness(witness)
-                if isinstance(witness, Path)
-                else sorted(witness, key=lambda c: c.tree_size)
-            )
-        except (OSError, ValueError, KeyError) as error:
-            problems.append(Problem(0, f"証人ファイルを読めません (cannot read the witness file: {error})"))
-        witness_problems, _ = _check_chain(
-            witnessed, key, label="証人のチェックポイント witnessed checkpoint", allow_gaps=True
-        )
-        problems += witness_problems
-    witness_sizes = {w.tree_size for w in witnessed}
-    latest = checkpoints[-1] if checkpoints else None
-    proof_builder: _ProofBuilder | None = None
+    witnessed = _load_witnessed(witness, key, problems)
+    latest = snapshot.latest
     anchor = max(
         (w for w in witnessed if latest and w.tree_size <= latest.tree_size),
         key=lambda w: w.tree_size,
         default=None,
     )
-    if anchor is not None and latest is not None and latest.tree_size <= leaf_count:
+    proof_builder: _ProofBuilder | None = None
+    if anchor is not None and latest is not None and latest.tree_size <= snapshot.leaf_count:
         proof_builder = _ProofBuilder(anchor.tree_size, latest.tree_size)
 
-    # Stream leaf rows and events side by side.
-    frontier = Frontier()
-    recomputed_roots: dict[int, bytes] = {}
-    stream_stopped = False
+    walk = _walk_leaves(parts, snapshot, {w.tree_size for w in witnessed}, proof_builder, page_size, problems)
+    if not walk.stopped:
+        _check_coverage(snapshot, walk, problems)
+    witness_checked, matched_before = _check_witnessed(witnessed, walk, problems)
+    if proof_builder is not None and anchor is not None and latest is not None and not walk.stopped:
+        _check_anchor_consistency(proof_builder, anchor, latest, matched_before, problems)
+
+    checked = len(
+        [c for c in snapshot.checkpoints if c.tree_size in chain_good and c.tree_size in walk.roots_ok]
+    )
+    return _report(
+        parts,
+        snapshot,
+        problems,
+        head=head,
+        checked=checked,
+        witness_checked=witness_checked,
+        unsealed=_count_events_after(parts.app, snapshot.last_sealed_position, page_size),
+    )
+
+
+def _verification_key(
+    parts: AuditParts, public_key: Path | VerifyingKey | None, problems: list[Problem]
+) -> VerifyingKey | None:
+    try:
+        return _resolve_key(parts, public_key)
+    except AuditKeyError as error:
+        problems.append(Problem(0, f"公開鍵を読めません (cannot read the public key: {error})"))
+        return None
+
+
+def _read_snapshot(parts: AuditParts) -> _Snapshot:
+    """A consistent snapshot of the audit tables (serialised with the integrator)."""
+    with parts.db.transaction() as cur:
+        _lock(cur, parts.db.dialect)
+        checkpoints = _load_checkpoints(cur)
+        last_leaf = _last_leaf(cur)
+    return _Snapshot(
+        checkpoints=checkpoints,
+        leaf_count=last_leaf[0] + 1 if last_leaf else 0,
+        last_sealed_position=last_leaf[1] if last_leaf else 0,
+    )
+
+
+def _load_witnessed(
+    witness: Path | Sequence[Checkpoint] | None, key: VerifyingKey | None, problems: list[Problem]
+) -> list[Checkpoint]:
+    """The witness's checkpoints, smallest first, after checking their own chain (gaps allowed)."""
+    if witness is None:
+        return []
+    witnessed: list[Checkpoint] = []
+    try:
+        witnessed = (
+            load_witness(witness) if isinstance(witness, Path) else sorted(witness, key=lambda c: c.tree_size)
+        )
+    except (OSError, ValueError, KeyError) as error:
+        problems.append(Problem(0, f"証人ファイルを読めません (cannot read the witness file: {error})"))
+    witness_problems, _ = _check_chain(
+        witnessed, key, label="証人のチェックポイント witnessed checkpoint", allow_gaps=True
+    )
+    problems += witness_problems
+    return witnessed
+
+
+def _leaf_row_problem(
+    index: int, position: int, stored: str, event: Any, walk: _Walk
+) -> tuple[Problem | None, bytes]:
+    """Compare one leaf row with the event at its position: the problem (which stops the walk) or the
+    event's leaf hash."""
+    expected = walk.frontier.size
+    if index != expected:
+        return Problem(
+            expected,
+            f"葉 {expected} の行がありません (audit_leaves has no row for leaf {expected}: leaf rows deleted)",
+            position=walk.last_position + 1,
+            rank=1,
+        ), b""
+    if event is None or int(event.id) > position:
+        return Problem(
+            index,
+            f"位置 {position} のイベントが削除されています (the event at position {position}, sealed as leaf"
+            f" {index}, is missing: deleted or truncated)",
+            position=position,
+            rank=1,
+        ), b""
+    if int(event.id) < position:
+        return Problem(
+            index,
+            f"位置 {event.id} のイベントは封印されていません (the event at position {event.id} is not in the"
+            f" sealed log, where leaf {index} covers position {position}: inserted or renumbered)",
+            position=int(event.id),
+            rank=1,
+        ), b""
+    digest = notification_leaf_hash(event)
+    if digest.hex() != stored:
+        return Problem(
+            index,
+            f"位置 {position} のイベントが改ざんされています (the stored event at position {position} does not"
+            f" hash to leaf {index}: modified, or swapped with another event)",
+            position=position,
+            rank=1,
+        ), b""
+    return None, digest
+
+
+def _checkpoint_root_problem(
+    checkpoint: Checkpoint, start: int, root: bytes, position: int
+) -> Problem | None:
+    """A stored checkpoint against the tree recomputed up to its size (whose last leaf is ``position``)."""
+    size = checkpoint.tree_size
+    if root != checkpoint.root_hash:
+        return Problem(
+            start,
+            f"チェックポイント {size} の根ハッシュが再計算と一致しません (the checkpoint's root does not match"
+            f" the tree recomputed from the events: events and leaf rows were rewritten within leaves"
+            f" {start}..{size - 1})",
+            rank=2,
+        )
+    if checkpoint.last_position != position:
+        return Problem(
+            start,
+            f"チェックポイント {size} の位置が一致しません (the checkpoint names position"
+            f" {checkpoint.last_position}, its last leaf covers position {position})",
+            rank=2,
+        )
+    return None
+
+
+def _walk_leaves(
+    parts: AuditParts,
+    snapshot: _Snapshot,
+    witness_sizes: set[int],
+    proof_builder: _ProofBuilder | None,
+    page_size: int,
+    problems: list[Problem],
+) -> _Walk:
+    """Stream leaf rows and events side by side, rebuilding the tree; stop at the first bad leaf."""
+    checkpoints = snapshot.checkpoints
+    by_size = {c.tree_size: c for c in checkpoints}
+    starts = {c.tree_size: (checkpoints[i - 1].tree_size if i else 0) for i, c in enumerate(checkpoints)}
+    walk = _Walk()
     events = _iter_notifications(parts.app, 1, page_size)
     event = next(events, None)
-    last_position = 0
-    for index, position, stored in _iter_leaf_rows(parts.db, leaf_count, page_size):
-        expected = frontier.size
-        if index != expected:
-            problems.append(
-                Problem(
-                    expected,
-                    f"葉 {expected} の行がありません (audit_leaves has no row for leaf {expected}: leaf rows deleted)",
-                    position=last_position + 1,
-                    rank=1,
-                )
-            )
-            stream_stopped = True
+    for index, position, stored in _iter_leaf_rows(parts.db, snapshot.leaf_count, page_size):
+        problem, digest = _leaf_row_problem(index, position, stored, event, walk)
+        if problem is not None:
+            problems.append(problem)
+            walk.stopped = True
             break
-        if event is None or int(event.id) > position:
-            problems.append(
-                Problem(
-                    index,
-                    f"位置 {position} のイベントが削除されています (the event at position {position}, sealed as leaf"
-                    f" {index}, is missing: deleted or truncated)",
-                    position=position,
-                    rank=1,
-                )
-            )
-            stream_stopped = True
-            break
-        if int(event.id) < position:
-            problems.append(
-                Problem(
-                    index,
-                    f"位置 {event.id} のイベントは封印されていません (the event at position {event.id} is not in the"
-                    f" sealed log, where leaf {index} covers position {position}: inserted or renumbered)",
-                    position=int(event.id),
-                    rank=1,
-                )
-            )
-            stream_stopped = True
-            break
-        digest = notification_leaf_hash(event)
-        if digest.hex() != stored:
-            problems.append(
-                Problem(
-                    index,
-                    f"位置 {position} のイベントが改ざんされています (the stored event at position {position} does not"
-                    f" hash to leaf {index}: modified, or swapped with another event)",
-                    position=position,
-                    rank=1,
-                )
-            )
-            stream_stopped = True
-            break
-        frontier.append(digest)
-        last_position = position
+        walk.frontier.append(digest)
+        walk.last_position = position
         if proof_builder is not None:
-            proof_builder.feed(index, digest, frontier)
-        size = frontier.size
+            proof_builder.feed(index, digest, walk.frontier)
+        size = walk.frontier.size
         if size in witness_sizes:
-            recomputed_roots[size] = frontier.root()
+            walk.recomputed_roots[size] = walk.frontier.root()
         checkpoint = by_size.get(size)
         if checkpoint is not None:
-            root = frontier.root()
-            recomputed_roots[size] = root
-            start = starts[size]
-            if root != checkpoint.root_hash:
-                problems.append(
-                    Problem(
-                        start,
-                        f"チェックポイント {size} の根ハッシュが再計算と一致しません (the checkpoint's root does not match"
-                        f" the tree recomputed from the events: events and leaf rows were rewritten within leaves"
-                        f" {start}..{size - 1})",
-                        rank=2,
-                    )
-                )
-            elif checkpoint.last_position != position:
-                problems.append(
-                    Problem(
-                        start,
-                        f"チェックポイント {size} の位置が一致しません (the checkpoint names position"
-                        f" {checkpoint.last_position}, its last leaf covers position {position})",
-                        rank=2,
-                    )
-                )
+            root = walk.frontier.root()
+            walk.recomputed_roots[size] = root
+            root_problem = _checkpoint_root_problem(checkpoint, starts[size], root, position)
+            if root_problem is None:
+                walk.roots_ok.add(size)
             else:
-                roots_ok.add(size)
+                problems.append(root_problem)
         event = next(events, None)
+    return walk
 
-    if not stream_stopped:
-        sealed_size = latest.tree_size if latest else 0
-        if leaf_count < sealed_size:
-            problems.append(
-                Problem(
-                    leaf_count,
-                    f"チェックポイント {sealed_size} の葉 {leaf_count}..{sealed_size - 1} がありません (the log was"
-                    " truncated: leaf rows and events after the last surviving leaf were deleted)",
-                    position=last_position + 1,
-                    rank=1,
-                )
-            )
-        elif leaf_count > sealed_size:
-            problems.append(
-                Problem(
-                    sealed_size,
-                    f"葉 {sealed_size}..{leaf_count - 1} を含むチェックポイントがありません (leaves not covered by any"
-                    " checkpoint: the latest checkpoint was deleted, i.e. the log was rolled back)",
-                    rank=1,
-                )
-            )
 
-    # Checkpoints a witness kept, against today's log.
+def _check_coverage(snapshot: _Snapshot, walk: _Walk, problems: list[Problem]) -> None:
+    """The latest checkpoint covers exactly the leaf rows: fewer is truncation, more is a rollback."""
+    leaf_count = snapshot.leaf_count
+    sealed_size = snapshot.latest.tree_size if snapshot.latest else 0
+    if leaf_count < sealed_size:
+        problems.append(
+            Problem(
+                leaf_count,
+                f"チェックポイント {sealed_size} の葉 {leaf_count}..{sealed_size - 1} がありません (the log was"
+                " truncated: leaf rows and events after the last surviving leaf were deleted)",
+                position=walk.last_position + 1,
+                rank=1,
+            )
+        )
+    elif leaf_count > sealed_size:
+        problems.append(
+            Problem(
+                sealed_size,
+                f"葉 {sealed_size}..{leaf_count - 1} を含むチェックポイントがありません (leaves not covered by any"
+                " checkpoint: the latest checkpoint was deleted, i.e. the log was rolled back)",
+                rank=1,
+            )
+        )
+
+
+def _check_witnessed(
+    witnessed: Sequence[Checkpoint], walk: _Walk, problems: list[Problem]
+) -> tuple[int, int]:
+    """Checkpoints a witness kept, against today's log: (how many match, tree size matched so far)."""
     witness_checked = 0
-    verified_size = frontier.size
+    verified_size = walk.frontier.size
     matched_before = 0
     for w in witnessed:
         if w.tree_size > verified_size:
-            if not stream_stopped:
+            if not walk.stopped:
                 problems.append(
                     Problem(
                         verified_size,
                         f"証人のチェックポイント {w.tree_size} より記録が短くなっています (today's log has {verified_size}"
                         f" leaves, fewer than the witnessed tree size {w.tree_size} up to position {w.last_position}:"
                         " rolled back or truncated)",
-                        position=last_position + 1,
+                        position=walk.last_position + 1,
                         rank=3,
                     )
                 )
             break
-        if recomputed_roots.get(w.tree_size) != w.root_hash:
+        if walk.recomputed_roots.get(w.tree_size) != w.root_hash:
             problems.append(
                 Problem(
                     matched_before,
@@ -926,23 +1010,44 @@ def verify(
             break
         matched_before = w.tree_size
         witness_checked += 1
-    if proof_builder is not None and anchor is not None and latest is not None and not stream_stopped:
-        proof = proof_builder.proof()
-        if proof is not None and not verify_consistency(
-            anchor.tree_size, latest.tree_size, anchor.root_hash, latest.root_hash, proof
-        ):
-            problems.append(
-                Problem(
-                    matched_before if matched_before < anchor.tree_size else 0,
-                    f"証人のチェックポイント {anchor.tree_size} と最新のチェックポイント {latest.tree_size} が整合しません"
-                    " (RFC 9162 consistency proof from the witnessed checkpoint fails)",
-                    rank=3,
-                )
-            )
+    return witness_checked, matched_before
 
-    unsealed = _count_events_after(parts.app, last_sealed_position, page_size)
-    checked = len([c for c in checkpoints if c.tree_size in chain_good and c.tree_size in roots_ok])
-    first = min(problems, key=lambda p: (p.leaf_index, p.rank)) if problems else None
+
+def _check_anchor_consistency(
+    proof_builder: _ProofBuilder,
+    anchor: Checkpoint,
+    latest: Checkpoint,
+    matched_before: int,
+    problems: list[Problem],
+) -> None:
+    """The newest witnessed checkpoint is a prefix of the latest stored one (RFC 9162 consistency)."""
+    proof = proof_builder.proof()
+    if proof is not None and not verify_consistency(
+        anchor.tree_size, latest.tree_size, anchor.root_hash, latest.root_hash, proof
+    ):
+        problems.append(
+            Problem(
+                matched_before if matched_before < anchor.tree_size else 0,
+                f"証人のチェックポイント {anchor.tree_size} と最新のチェックポイント {latest.tree_size} が整合しません"
+                " (RFC 9162 consistency proof from the witnessed checkpoint fails)",
+                rank=3,
+            )
+        )
+
+
+def _report(
+    parts: AuditParts,
+    snapshot: _Snapshot,
+    problems: list[Problem],
+    *,
+    head: int,
+    checked: int,
+    witness_checked: int,
+    unsealed: int,
+) -> VerifyReport:
+    """The report: the first problem by leaf index (then rank) is the one named, with its position."""
+    ordered = sorted(problems, key=lambda p: (p.leaf_index, p.rank))
+    first = ordered[0] if ordered else None
     bad_position: int | None = None
     if first is not None:
         bad_position = (
@@ -950,16 +1055,16 @@ def verify(
         )
     return VerifyReport(
         ok=not problems,
-        tree_size=latest.tree_size if latest else 0,
+        tree_size=snapshot.latest.tree_size if snapshot.latest else 0,
         head=head,
-        checkpoints=len(checkpoints),
+        checkpoints=len(snapshot.checkpoints),
         checkpoints_checked=checked,
         first_bad_position=bad_position,
         first_bad_leaf=first.leaf_index if first else None,
         reason=first.reason if first else None,
         unsealed_tail=unsealed,
         witness_checked=witness_checked,
-        problems=tuple(p.reason for p in sorted(problems, key=lambda p: (p.leaf_index, p.rank))[:50]),
+        problems=tuple(p.reason for p in ordered[:50]),
     )
 
 

@@ -419,100 +419,120 @@ def _account(t: AccountType, allowed: frozenset[AccountType], what: str) -> str:
     return t.value
 
 
+def _encode_header(record: ZenginHeader) -> list[str]:
+    """ヘッダー・レコード (データ区分 1), shared by 種別 91 and 21."""
+    if record.code_division != "0":
+        raise ValueError("code_division: only 0 (JIS) is written")
+    return [
+        "1",
+        record.kind.value,
+        "0",
+        _n(record.originator_code, 10, "originator_code"),
+        _c(record.originator_name, 40, "originator_name", "name"),
+        _n(record.mmdd, 4, "mmdd"),
+        _n(record.bank_code, 4, "bank_code"),
+        _c(record.bank_name, 15, "bank_name", "shop"),
+        _n(record.branch_code, 3, "branch_code"),
+        _c(record.branch_name, 15, "branch_name", "shop"),
+        _account(record.account_type, HEADER_ACCOUNT_TYPES, "account_type"),
+        _n(record.account_number, 7, "account_number"),
+        " " * 17,
+    ]
+
+
+def _encode_debit_line(record: DebitRequestLine | DebitResultLine) -> list[str]:
+    """預金口座振替 データ・レコード; a request's 振替結果コード is ``0`` (JBA §16)."""
+    code = record.raw_result_code if isinstance(record, DebitResultLine) else "0"
+    if len(code) != 1 or code == " " or not ("!" <= code <= "~" or "｡" <= code <= "ﾟ"):
+        raise ValueError("raw_result_code: one printable single-byte character")
+    return [
+        "2",
+        _n(record.bank_code, 4, "bank_code"),
+        _c(record.bank_name, 15, "bank_name", "shop"),
+        _n(record.branch_code, 3, "branch_code"),
+        _c(record.branch_name, 15, "branch_name", "shop"),
+        " " * 4,
+        _account(record.account_type, DEBIT_ACCOUNT_TYPES, "account_type"),
+        _n(record.account_number, 7, "account_number"),
+        _c(record.holder_kana, 30, "holder_kana", "name"),
+        _n(record.amount, 10, "amount"),
+        record.new_code.value,
+        _n(record.customer_number, 20, "customer_number"),
+        code,
+        " " * 8,
+    ]
+
+
+def _transfer_codes(record: TransferLine) -> str:
+    """The 20 bytes after 新規コード: EDI情報, or 顧客コード1 and 2 (never both)."""
+    if record.edi:
+        codes = _c(record.edi_info, 20, "edi_info", "edi")
+        if record.customer_code1 or record.customer_code2:
+            raise ValueError("customer codes must be empty when edi is set")
+        return codes
+    if record.edi_info:
+        raise ValueError("edi_info requires edi=True")
+    return _blank_or_n(record.customer_code1, 10, "customer_code1") + _blank_or_n(
+        record.customer_code2, 10, "customer_code2"
+    )
+
+
+def _encode_transfer_line(record: TransferLine) -> list[str]:
+    """総合振込 データ・レコード (種別 21)."""
+    return [
+        "2",
+        _n(record.bank_code, 4, "bank_code"),
+        _c(record.bank_name, 15, "bank_name", "shop"),
+        _n(record.branch_code, 3, "branch_code"),
+        _c(record.branch_name, 15, "branch_name", "shop"),
+        _blank_or_n(record.clearing_house, 4, "clearing_house"),
+        _account(record.account_type, TRANSFER_ACCOUNT_TYPES, "account_type"),
+        _n(record.account_number, 7, "account_number"),
+        _c(record.payee_kana, 30, "payee_kana", "name"),
+        _n(record.amount, 10, "amount"),
+        record.new_code.value,
+        _transfer_codes(record),
+        record.designation.value,
+        "Y" if record.edi else " ",
+        " " * 7,
+    ]
+
+
+def _encode_trailer(record: ZenginTrailer) -> list[str]:
+    """トレーラ・レコード (データ区分 8); only 種別 91 has 振替済/振替不能 件数・金額."""
+    parts = ["8", _n(record.total_count, 6, "total_count"), _n(record.total_amount, 12, "total_amount")]
+    if record.kind is ZenginKind.DEBIT:
+        return [
+            *parts,
+            _n(record.collected_count, 6, "collected_count"),
+            _n(record.collected_amount, 12, "collected_amount"),
+            _n(record.failed_count, 6, "failed_count"),
+            _n(record.failed_amount, 12, "failed_amount"),
+            " " * 65,
+        ]
+    if record.collected_count or record.collected_amount or record.failed_count or record.failed_amount:
+        raise ValueError("a 種別21 trailer has no 振替済/振替不能 fields")
+    return [*parts, " " * 101]
+
+
+def _encode_fields(record: ZenginRecord) -> list[str]:
+    if isinstance(record, ZenginHeader):
+        return _encode_header(record)
+    if isinstance(record, DebitRequestLine | DebitResultLine):
+        return _encode_debit_line(record)
+    if isinstance(record, TransferLine):
+        return _encode_transfer_line(record)
+    if isinstance(record, ZenginTrailer):
+        return _encode_trailer(record)
+    if isinstance(record, ZenginEnd):
+        return ["9", " " * 119]
+    raise TypeError(type(record).__name__)  # pragma: no cover - exhaustive over ZenginRecord
+
+
 def encode_record(record: ZenginRecord) -> bytes:
     """The 120 bytes of one record (no separator). ``ValueError`` if a value does not fit the layout
     (programming or data error; the message names the field, never the value)."""
-    parts: list[str]
-    if isinstance(record, ZenginHeader):
-        if record.code_division != "0":
-            raise ValueError("code_division: only 0 (JIS) is written")
-        parts = [
-            "1",
-            record.kind.value,
-            "0",
-            _n(record.originator_code, 10, "originator_code"),
-            _c(record.originator_name, 40, "originator_name", "name"),
-            _n(record.mmdd, 4, "mmdd"),
-            _n(record.bank_code, 4, "bank_code"),
-            _c(record.bank_name, 15, "bank_name", "shop"),
-            _n(record.branch_code, 3, "branch_code"),
-            _c(record.branch_name, 15, "branch_name", "shop"),
-            _account(record.account_type, HEADER_ACCOUNT_TYPES, "account_type"),
-            _n(record.account_number, 7, "account_number"),
-            " " * 17,
-        ]
-    elif isinstance(record, DebitRequestLine | DebitResultLine):
-        code = record.raw_result_code if isinstance(record, DebitResultLine) else "0"
-        if len(code) != 1 or code == " " or not ("!" <= code <= "~" or "｡" <= code <= "ﾟ"):
-            raise ValueError("raw_result_code: one printable single-byte character")
-        parts = [
-            "2",
-            _n(record.bank_code, 4, "bank_code"),
-            _c(record.bank_name, 15, "bank_name", "shop"),
-            _n(record.branch_code, 3, "branch_code"),
-            _c(record.branch_name, 15, "branch_name", "shop"),
-            " " * 4,
-            _account(record.account_type, DEBIT_ACCOUNT_TYPES, "account_type"),
-            _n(record.account_number, 7, "account_number"),
-            _c(record.holder_kana, 30, "holder_kana", "name"),
-            _n(record.amount, 10, "amount"),
-            record.new_code.value,
-            _n(record.customer_number, 20, "customer_number"),
-            code,
-            " " * 8,
-        ]
-    elif isinstance(record, TransferLine):
-        if record.edi:
-            codes = _c(record.edi_info, 20, "edi_info", "edi")
-            if record.customer_code1 or record.customer_code2:
-                raise ValueError("customer codes must be empty when edi is set")
-        else:
-            if record.edi_info:
-                raise ValueError("edi_info requires edi=True")
-            codes = _blank_or_n(record.customer_code1, 10, "customer_code1") + _blank_or_n(
-                record.customer_code2, 10, "customer_code2"
-            )
-        parts = [
-            "2",
-            _n(record.bank_code, 4, "bank_code"),
-            _c(record.bank_name, 15, "bank_name", "shop"),
-            _n(record.branch_code, 3, "branch_code"),
-            _c(record.branch_name, 15, "branch_name", "shop"),
-            _blank_or_n(record.clearing_house, 4, "clearing_house"),
-            _account(record.account_type, TRANSFER_ACCOUNT_TYPES, "account_type"),
-            _n(record.account_number, 7, "account_number"),
-            _c(record.payee_kana, 30, "payee_kana", "name"),
-            _n(record.amount, 10, "amount"),
-            record.new_code.value,
-            codes,
-            record.designation.value,
-            "Y" if record.edi else " ",
-            " " * 7,
-        ]
-    elif isinstance(record, ZenginTrailer):
-        parts = ["8", _n(record.total_count, 6, "total_count"), _n(record.total_amount, 12, "total_amount")]
-        if record.kind is ZenginKind.DEBIT:
-            parts += [
-                _n(record.collected_count, 6, "collected_count"),
-                _n(record.collected_amount, 12, "collected_amount"),
-                _n(record.failed_count, 6, "failed_count"),
-                _n(record.failed_amount, 12, "failed_amount"),
-                " " * 65,
-            ]
-        else:
-            if (
-                record.collected_count
-                or record.collected_amount
-                or record.failed_count
-                or record.failed_amount
-            ):
-                raise ValueError("a 種別21 trailer has no 振替済/振替不能 fields")
-            parts.append(" " * 101)
-    elif isinstance(record, ZenginEnd):
-        parts = ["9", " " * 119]
-    else:  # pragma: no cover - exhaustive over ZenginRecord
-        raise TypeError(type(record).__name__)
-    raw = "".join(parts).encode(ENCODING)
+    raw = "".join(_encode_fields(record)).encode(ENCODING)
     if len(raw) != RECORD_LENGTH:  # pragma: no cover - guarded by the field checks above
         raise ValueError(f"record is {len(raw)} bytes, not {RECORD_LENGTH}")
     return raw

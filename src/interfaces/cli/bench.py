@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from adapters.logging import configure_logging
-from interfaces import benchmarks as B
 from interfaces.cli.common import JSON_OPTION, console, fail, print_json
+
+if TYPE_CHECKING:
+    from tools.benchmarks.common import BenchResult
+
+# The benchmarks are tooling (package ``tools``, above this layer): each command imports its benchmark
+# inside the function, so that no other command loads them (pyproject [tool.importlinter] ignore_imports).
 
 app = typer.Typer(
     help="ベンチマーク: 同一プロセス内のベースラインとの比 (ratio = ours / baseline) で報告します。"
@@ -25,13 +31,20 @@ BACKEND_OPTION = typer.Option(
     "postgres", "--backend", help="postgres (throw-away databases) or sqlite (temp files)."
 )
 ADMIN_URL_OPTION = typer.Option(
-    B.DEFAULT_ADMIN_URL,
+    None,
     "--admin-url",
-    help="PostgreSQL URL used to CREATE/DROP the juminzei_bench_* databases (default: JUMINZEI_TEST_POSTGRES_URL).",
+    help="PostgreSQL URL used to CREATE/DROP the juminzei_bench_* databases"
+    " (default: JUMINZEI_TEST_POSTGRES_URL, else postgresql://postgres@127.0.0.1:5432/test).",
 )
 
 
-def _report(result: B.BenchResult, as_json: bool) -> None:
+def _admin_url(given: str | None) -> str:
+    from tools.benchmarks.common import DEFAULT_ADMIN_URL
+
+    return given or DEFAULT_ADMIN_URL
+
+
+def _report(result: BenchResult, as_json: bool) -> None:
     if as_json:
         print_json(result.to_json())
         return
@@ -54,7 +67,7 @@ def levy(
     seed: int = typer.Option(42, "--seed"),
     fiscal_year: int = typer.Option(2026, "--fiscal-year"),
     backend: str = BACKEND_OPTION,
-    admin_url: str = ADMIN_URL_OPTION,
+    admin_url: str | None = ADMIN_URL_OPTION,
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the naive path (ratio)."),
     workdir: Path | None = typer.Option(None, "--workdir", help="Keep generated files here (default: temp)."),
     levy_workers: int = typer.Option(
@@ -64,13 +77,15 @@ def levy(
 ) -> None:
     """取込 + 名寄せ + 当初賦課 + 集計: batched saves vs one save per aggregate (the naive path)."""
     _check_backend(backend)
-    result = B.bench_levy(
+    from tools.benchmarks.levy import bench_levy
+
+    result = bench_levy(
         taxpayers,
         levy_workers=levy_workers,
         seed=seed,
         fiscal_year=fiscal_year,
         backend=backend,
-        admin_url=admin_url,
+        admin_url=_admin_url(admin_url),
         baseline=baseline,
         workdir=workdir,
     )
@@ -81,13 +96,16 @@ def levy(
 def rebuild(
     taxpayers: int = typer.Option(5_000, "--taxpayers", min=1, help="Size of the ward whose log is rebuilt."),
     backend: str = BACKEND_OPTION,
-    admin_url: str = ADMIN_URL_OPTION,
+    admin_url: str | None = ADMIN_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """全集計ビューの再構築 vs 同じログの読取り+復号のみ (events/s)."""
     _check_backend(backend)
-    with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
-        result = B.bench_rebuild(c)
+    from tools.benchmarks.rebuild import bench_rebuild
+    from tools.benchmarks.workload import populated_container
+
+    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
+        result = bench_rebuild(c)
     _report(result, as_json)
 
 
@@ -97,13 +115,16 @@ def verify(
         5_000, "--taxpayers", min=1, help="Size of the ward whose log is verified."
     ),
     backend: str = BACKEND_OPTION,
-    admin_url: str = ADMIN_URL_OPTION,
+    admin_url: str | None = ADMIN_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """監査ログ (Merkle) の全体検証 vs 同じ葉データの SHA-256 のみ (events/s)."""
     _check_backend(backend)
-    with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
-        result = B.bench_verify(c)
+    from tools.benchmarks.verify import bench_verify
+    from tools.benchmarks.workload import populated_container
+
+    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
+        result = bench_verify(c)
     _report(result, as_json)
 
 
@@ -113,7 +134,9 @@ def calc(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """税額計算エンジン単体の計算速度 vs 単純な算術 (computations/s)."""
-    _report(B.bench_calc(count), as_json)
+    from tools.benchmarks.calc import bench_calc
+
+    _report(bench_calc(count), as_json)
 
 
 @app.command("api")
@@ -124,13 +147,16 @@ def api(
     taxpayers: int = typer.Option(2_000, "--taxpayers", min=1, help="Size of the ward the server holds."),
     server_workers: int = typer.Option(1, "--server-workers", min=1, max=32, help="`serve --workers`."),
     backend: str = BACKEND_OPTION,
-    admin_url: str = ADMIN_URL_OPTION,
+    admin_url: str | None = ADMIN_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """HTTP API: 単一納税者の照会と登録コマンドの p50/p95/p99 とスループット vs /health (loopback)."""
     _check_backend(backend)
-    with B.populated_container(taxpayers, backend=backend, admin_url=admin_url) as (c, _):
-        result = B.bench_api(
+    from tools.benchmarks.api import bench_api
+    from tools.benchmarks.workload import populated_container
+
+    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
+        result = bench_api(
             c, clients=clients, seconds=seconds, max_requests=max_requests, server_workers=server_workers
         )
     _report(result, as_json)

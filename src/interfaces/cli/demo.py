@@ -17,7 +17,6 @@ import typer
 from adapters.audit.merkle_log import seal, verify
 from adapters.documents import employer_csv
 from adapters.documents.pdf import render
-from adapters.synthetic.generator import generate
 from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
@@ -30,6 +29,9 @@ DEMO_ACTOR = "job:demo"
 
 def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_dir: Path) -> dict[str, Any]:
     """Generate, import, project and query; return the summary (JSON-safe, no personal data)."""
+    # Tooling (package ``tools``): imported here, not at module level (pyproject [tool.importlinter]).
+    from tools.synthetic.generator import generate
+
     started = time.perf_counter()
     manifest = generate(out_dir, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)
     imports: list[dict[str, Any]] = []

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import typer
 
-from adapters.synthetic.generator import generate as generate_files
-
 
 def register(app: typer.Typer) -> None:
     """Add the ``generate`` command to ``app``."""
@@ -31,6 +29,9 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print the manifest summary as JSON."),
     ) -> None:
         """合成データ生成: 住民記録・給与/年金支払報告書・確定申告書・申告特例通知書・生活保護・障害者・口座振替・収納."""
+        # Tooling (package ``tools``): imported here, not at module level (pyproject [tool.importlinter]).
+        from tools.synthetic.generator import generate as generate_files
+
         started = time.perf_counter()
         try:
             manifest = generate_files(out, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import typer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from adapters.crypto.vault import is_valid_individual_number
 from application.intake.returns import EntryOutcome
-from domain.filings.resident_return import DeclaredDependent, ResidentReturn
+from domain.filings.resident_return import ResidentReturn
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
@@ -26,76 +23,9 @@ from interfaces.cli.common import (
     run_guarded,
     settings,
 )
+from interfaces.schemas.resident_return import ResidentReturnIn
 
 app = typer.Typer(help="住民税申告書: 窓口入力（二者確認）とマイナポータル受付.", no_args_is_help=True)
-
-Yen = Field(default=0, ge=0, le=10**12)
-
-
-class DependentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    relationship: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    kana: str = Field(min_length=1)
-    birth_date: date
-    individual_number: str | None = None
-    cohabiting: bool = True
-    total_income: int = Yen
-    disability: str = Field(default="none", pattern="^(none|general|special)$")
-
-    @field_validator("individual_number")
-    @classmethod
-    def _number(cls, value: str | None) -> str | None:
-        if value is not None and not is_valid_individual_number(value):
-            raise ValueError("個人番号の桁数またはチェックデジットが不正です")
-        return value
-
-
-class ResidentReturnIn(BaseModel):
-    """The JSON a clerk (or マイナポータル) submits; see docs/intake.md."""
-
-    model_config = ConfigDict(extra="forbid")
-    tax_year: int = Field(ge=2000, le=2100)
-    individual_number: str | None = None
-    name: str = Field(min_length=1)
-    kana: str = Field(min_length=1)
-    birth_date: date
-    address: str = Field(min_length=1)
-    salary_revenue: int = Yen
-    public_pension_revenue: int = Yen
-    business: int = Yen
-    real_estate: int = Yen
-    dividend_comprehensive: int = Yen
-    miscellaneous: int = Yen
-    social_insurance: int = Yen
-    small_business_mutual_aid: int = Yen
-    life_insurance_general_new: int = Yen
-    earthquake_insurance: int = Yen
-    medical_expenses_paid: int = Yen
-    medical_expenses_reimbursed: int = Yen
-    furusato_donations: int = Yen
-    disability: str = Field(default="none", pattern="^(none|general|special)$")
-    widow: bool = False
-    single_parent: bool = False
-    working_student: bool = False
-    spouse: DependentIn | None = None
-    dependents: list[DependentIn] = Field(default_factory=list)
-    ordinary_collection: bool = True
-
-    @field_validator("individual_number")
-    @classmethod
-    def _number(cls, value: str | None) -> str | None:
-        if value is not None and not is_valid_individual_number(value):
-            raise ValueError("個人番号の桁数またはチェックデジットが不正です")
-        return value
-
-    def to_record(self) -> ResidentReturn:
-        data: dict[str, Any] = self.model_dump(exclude={"spouse", "dependents"})
-        return ResidentReturn(
-            **data,
-            spouse=DeclaredDependent(**self.spouse.model_dump()) if self.spouse else None,
-            dependents=tuple(DeclaredDependent(**d.model_dump()) for d in self.dependents),
-        )
 
 
 def load_return(path: Path) -> ResidentReturn:

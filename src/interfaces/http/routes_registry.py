@@ -22,7 +22,6 @@ from application.usecases.registry import RegisterTaxpayerCommand, ResidenceOnLe
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.intake import read_file, summary_json
-from interfaces.cli.returns import ResidentReturnIn
 from interfaces.http import pagination
 from interfaces.http.core import (
     IdempotencyKey,
@@ -45,6 +44,7 @@ from interfaces.http.core import (
 from interfaces.http.problems import Problem
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
 from interfaces.presenters import residence_json, taxpayer_row_json
+from interfaces.schemas.resident_return import ResidentReturnIn
 
 #: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.
 IMPORT_KINDS = (*INTAKE_KINDS, DEBIT_MANDATES)

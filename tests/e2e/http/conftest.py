@@ -29,7 +29,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def ward(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A tiny synthetic ward imported and levied through the API (shared by a module's tests)."""
-    from adapters.synthetic.generator import generate
+    from tools.synthetic.generator import generate
 
     tmp = tmp_path_factory.mktemp("ward")
     manifest = generate(tmp / "files", taxpayers=12, seed=7, fiscal_year=FISCAL_YEAR)

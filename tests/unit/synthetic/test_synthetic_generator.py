@@ -21,9 +21,9 @@ from adapters.formats import (
     public_assistance,
     resident_registry,
 )
-from adapters.synthetic.generator import ANOMALY_KINDS, PAYMENT_ANOMALY_KINDS, generate
 from domain.intake import ChangeReason, DependentKind, ParsedRecord, RegistrationKind, SubmissionKind
 from interfaces.cli.generate import register
+from tools.synthetic.generator import ANOMALY_KINDS, PAYMENT_ANOMALY_KINDS, generate
 
 PARSERS = {
     m.KIND: m
@@ -238,7 +238,7 @@ def test_sample_payment_files_parse_and_carry_their_anomalies(generated) -> None
     """Sample receipts (bank, コンビニ, 共通納税) parse cleanly; the unknown reference and the repeated line the
     manifest names are really there."""
     from adapters.formats import bank_payments, cvs_payments, eltax_payments
-    from adapters.synthetic.generator import UNKNOWN_NOTICE
+    from tools.synthetic.generator import UNKNOWN_NOTICE
 
     out, manifest = generated
     modules = {m.KIND: m for m in (bank_payments, cvs_payments, eltax_payments)}

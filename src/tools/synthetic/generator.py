@@ -49,7 +49,6 @@ from adapters.formats.layouts import pick
 from adapters.formats.layouts.eltax_pension import PENSION_LAYOUTS
 from adapters.formats.layouts.eltax_salary import SALARY_LAYOUTS
 from adapters.formats.zengin import zengin_kana
-from adapters.synthetic import names as V
 from application.assessment.documents import DEFAULT_CVS_COMPANY_CODE, notice_number
 from domain.collection.records import (
     AccountType,
@@ -84,6 +83,7 @@ from domain.intake import (
     TaxReturn,
     classify_disability,
 )
+from tools.synthetic import names as V
 
 WARD_CODE = V.WARD_CODE5 + local_gov_check_digit(V.WARD_CODE5)
 ANOMALY_KINDS = (

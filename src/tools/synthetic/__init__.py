@@ -1,0 +1,1 @@
+"""The deterministic synthetic municipality (docs/generate.md)."""
