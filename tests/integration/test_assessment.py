@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 
 from adapters.formats import eltax_salary
+from adapters.formats.registry import read_file
 from adapters.synthetic.generator import generate
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
@@ -18,7 +19,6 @@ from domain.intake import ParsedRecord, SubmissionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import build
-from interfaces.cli.intake import read_file
 
 
 def ctx(command_id: str, actor: str = "clerk-1", purpose: Purpose = Purpose.INITIAL_LEVY) -> CommandContext:

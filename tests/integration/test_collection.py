@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 
 from adapters.formats import bank_payments, cvs_payments, employer_remittances
+from adapters.formats.registry import PAYMENT_KINDS, read_file
 from adapters.synthetic.generator import generate
-from application.collection import PAYMENT_KINDS
 from domain.assessment.values import CollectionMethod
 from domain.collection.ledger import PaymentLedger, ledger_id
 from domain.collection.records import Channel, NoticeReference, Receipt, RemittanceReference
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
-from interfaces.cli.intake import read_file
 
 
 def ctx(command_id: str, purpose: Purpose = Purpose.COLLECTION) -> CommandContext:

@@ -13,6 +13,7 @@ import pytest
 
 from adapters.documents.pdf import render
 from adapters.formats import eltax_salary
+from adapters.formats.registry import read_file
 from adapters.synthetic.generator import generate
 from application.assessment.documents import verify_certificate
 from domain.assessment.assessment import Assessment
@@ -20,7 +21,6 @@ from domain.assessment.values import CollectionMethod
 from domain.intake import ParsedRecord, SubmissionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
-from interfaces.cli.intake import read_file
 
 ISSUED = date(2026, 6, 1)
 

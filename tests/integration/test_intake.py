@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from stdnum.jp import in_ as my_number
 
+from adapters.formats.registry import read_file
 from adapters.synthetic.generator import generate
 from application.intake.importer import ImportSummary
 from domain.filings.filing import Filing, FilingStatus
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import Taxpayer, taxpayer_id
-from interfaces.cli.intake import read_file
 
 
 def ctx(command_id: str, actor: str = "clerk-1", purpose: Purpose = Purpose.INTAKE) -> CommandContext:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from adapters.formats.registry import read_file
 from adapters.synthetic.generator import generate
 from application.provision import ProvisionRequest
 from domain.audit.provision import TRANSFER_BASIS, ProvisionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
-from interfaces.cli.intake import read_file
 
 
 def ctx(command_id: str, actor: str = "clerk-1", purpose: Purpose = Purpose.OPERATIONS) -> CommandContext:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from adapters.formats.registry import read_file
 from adapters.reporting import write_survey
 from adapters.synthetic.generator import generate
 from domain.assessment.assessment import Assessment
@@ -15,7 +16,6 @@ from domain.reporting import aggregate, survey
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import Taxpayer
-from interfaces.cli.intake import read_file
 
 
 def ctx(command_id: str, purpose: Purpose = Purpose.INITIAL_LEVY, actor: str = "clerk-1") -> CommandContext:

@@ -17,13 +17,13 @@ import typer
 from adapters.audit.merkle_log import seal, verify
 from adapters.documents import employer_csv
 from adapters.documents.pdf import render
+from adapters.formats.registry import read_file
 from adapters.synthetic.generator import generate
 from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
-from interfaces.cli.intake import read_file
 
 DEMO_ACTOR = "job:demo"
 
@@ -163,6 +163,7 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     """収納: ledgers, a bank payment file (exact, overpaid, unknown notice), a direct-debit round with one
     failure, overpayments settled (refund) and the 総合振込 file."""
     from adapters.formats import bank_payments, debit_mandates, zengin
+    from adapters.formats.registry import read_file
     from domain.collection.records import (
         AccountType,
         Channel,
@@ -175,7 +176,6 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         ZenginHeader,
         ZenginKind,
     )
-    from interfaces.cli.intake import read_file
     from interfaces.cli.payments import ORIGINATOR_CODE, ORIGINATOR_NAME, WARD_BANK, import_debit_result
 
     ctx = CommandContext(

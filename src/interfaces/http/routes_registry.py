@@ -16,13 +16,14 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from application.collection import DEBIT_MANDATES
-from application.intake.importer import IMPORT_KINDS as INTAKE_KINDS
+from adapters.formats.debit_mandates import KIND as DEBIT_MANDATES
+from adapters.formats.registry import IMPORT_KINDS as INTAKE_KINDS
+from adapters.formats.registry import read_file
 from application.taxpayers import RegisterTaxpayer, TaxpayerQueries
 from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
-from interfaces.cli.intake import read_file, summary_json
+from interfaces.cli.intake import summary_json
 from interfaces.cli.returns import ResidentReturnIn
 from interfaces.http import pagination
 from interfaces.http.core import (

@@ -259,7 +259,7 @@ def seal_if_changed(c: Container, head_before: int) -> None:
 
 
 def _import(c: Container, job: JobRecord) -> dict[str, Any]:
-    from interfaces.cli.intake import read_file
+    from adapters.formats.registry import read_file
 
     path = Path(job.payload["path"])
     if not path.is_file():
