@@ -45,16 +45,6 @@ from domain.taxpayer.model import taxpayer_id
 SUSPENSE_QUEUE = "収納保留"
 #: The collector recorded on 年金特別徴収 installments (domain.assessment.collection.plan_collection).
 PENSION_COLLECTOR = "年金保険者"
-#: 口座振替: mandates (登録・変更・解約) and the code-0 lines of a result file, through the same batches.
-DEBIT_MANDATES = "debit-mandates"
-DEBIT_RESULTS = "debit-results"
-PAYMENT_KINDS = (
-    "bank-payments",
-    "cvs-payments",
-    "eltax-payments",
-    "employer-remittances",
-    "pension-remittances",
-)
 
 
 class CollectionIndex(Protocol):

@@ -36,7 +36,7 @@ def job_principal(job: JobRecord) -> Principal:
 
 
 def _import(c: Container, job: JobRecord) -> dict[str, Any]:
-    from interfaces.cli.intake import read_file
+    from adapters.formats.registry import read_file
 
     path = Path(job.payload["path"])
     if not path.is_file():

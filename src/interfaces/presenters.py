@@ -9,6 +9,7 @@ from typing import Any
 
 from application.assessment.changes import trace_lines
 from application.inspection import Explanation, Replay, plain
+from application.intake.importer import ImportSummary
 from application.ports import TaxpayerSearchRow
 from application.taxpayers import ResidenceAnswer
 from application.usecases.levy import LevyRunOutcome, ReassessmentOutcome
@@ -171,4 +172,31 @@ def explanation_json(result: Explanation) -> dict[str, Any]:
         "lines_compared": result.lines_compared,
         "differences": [plain(d) for d in result.differences],
         "trace": list(result.trace),
+    }
+
+
+def summary_json(s: ImportSummary) -> dict[str, Any]:
+    """取込の結果: counts that reconcile (受付 = 受理 + 不備 + 保留 + 重複) and each error with line and field."""
+    return {
+        "batch_id": str(s.batch_id),
+        "kind": s.kind,
+        "received": s.received,
+        "accepted": s.accepted,
+        "rejected": s.rejected,
+        "quarantined": s.quarantined,
+        "duplicates": s.duplicates,
+        "gap": s.gap,
+        "already_imported": s.already_imported,
+        "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in s.errors],
+        "by_submitter": [
+            {
+                "submitter": b.submitter,
+                "received": b.received,
+                "accepted": b.accepted,
+                "rejected": b.rejected,
+                "quarantined": b.quarantined,
+                "duplicates": b.duplicates,
+            }
+            for b in s.by_submitter
+        ],
     }

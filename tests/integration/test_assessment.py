@@ -11,13 +11,13 @@ from uuid import UUID
 import pytest
 
 from adapters.formats import eltax_salary
+from adapters.formats.registry import read_file
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
 from domain.intake import ParsedRecord, SubmissionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import build
-from interfaces.cli.intake import read_file
 from tools.synthetic.generator import generate
 
 

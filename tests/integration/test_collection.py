@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 
 from adapters.formats import bank_payments, cvs_payments, employer_remittances
-from application.collection import PAYMENT_KINDS
+from adapters.formats.registry import PAYMENT_KINDS, read_file
 from domain.assessment.values import CollectionMethod
 from domain.collection.ledger import PaymentLedger, ledger_id
 from domain.collection.records import Channel, NoticeReference, Receipt, RemittanceReference
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
-from interfaces.cli.intake import read_file
 from tools.synthetic.generator import generate
 
 

@@ -13,13 +13,13 @@ import pytest
 
 from adapters.documents.pdf import render
 from adapters.formats import eltax_salary
+from adapters.formats.registry import read_file
 from application.assessment.documents import verify_certificate
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
 from domain.intake import ParsedRecord, SubmissionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
-from interfaces.cli.intake import read_file
 from tools.synthetic.generator import generate
 
 ISSUED = date(2026, 6, 1)

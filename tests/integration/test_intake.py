@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from stdnum.jp import in_ as my_number
 
+from adapters.formats.registry import read_file
 from application.intake.importer import ImportSummary
 from domain.filings.filing import Filing, FilingStatus
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import Taxpayer, taxpayer_id
-from interfaces.cli.intake import read_file
 from tools.synthetic.generator import generate
 
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from adapters.formats.registry import read_file
 from application.provision import ProvisionRequest
 from domain.audit.provision import TRANSFER_BASIS, ProvisionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
-from interfaces.cli.intake import read_file
 from tools.synthetic.generator import generate
 
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from adapters.formats.registry import read_file
 from adapters.reporting import write_survey
 from domain.assessment.assessment import Assessment
 from domain.reporting import aggregate, survey
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import Taxpayer
-from interfaces.cli.intake import read_file
 from tools.synthetic.generator import generate
 
 

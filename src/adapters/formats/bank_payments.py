@@ -20,9 +20,10 @@ from adapters.formats.payments import (
     require_notice,
     split_collector,
 )
+from application.intake.formats import ImportKind
 from domain.collection.records import Channel, Receipt
 
-KIND = "bank-payments"
+KIND = ImportKind.BANK_PAYMENTS.value
 HEADER = ("受付番号", "収納日", "金融機関コード", "店舗コード", "年度", "通知書番号", "期別", "金額")
 
 

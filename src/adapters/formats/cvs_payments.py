@@ -19,10 +19,11 @@ from adapters.formats.payments import (
     receipt_id,
     split_collector,
 )
+from application.intake.formats import ImportKind
 from domain.collection.records import Channel, NoticeReference, Receipt
 from domain.documents.barcode import AI, LENGTH, TAX_TYPE_RESIDENT_ORDINARY, CvsBarcode, check_digit
 
-KIND = "cvs-payments"
+KIND = ImportKind.CVS_PAYMENTS.value
 HEADER = ("取引番号", "速報確報区分", "収納日", "バーコード", "金額", "コンビニ本部コード", "店舗コード")
 PROVISIONAL = "速報"
 FINAL = "確報"

@@ -16,9 +16,10 @@ from pathlib import Path
 from adapters.formats._base import FieldError, Row, iso
 from adapters.formats.payments import CsvFormat, code
 from adapters.formats.zengin import bank_branch_problem, convert_kana
+from application.intake.formats import ImportKind
 from domain.collection.records import DEBIT_ACCOUNT_TYPES, AccountType, DebitMandate, MandateAction
 
-KIND = "debit-mandates"
+KIND = ImportKind.DEBIT_MANDATES.value
 HEADER = (
     "受付番号",
     "宛名番号",

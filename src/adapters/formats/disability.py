@@ -24,6 +24,7 @@ from adapters.formats._base import (
     iso,
     parse_lines,
 )
+from application.intake.formats import ImportKind
 from domain.intake import (
     DisabilityCertificate,
     DisabilityRecord,
@@ -32,7 +33,7 @@ from domain.intake import (
     classify_disability,
 )
 
-KIND = "disability"
+KIND = ImportKind.DISABILITY.value
 ENCODING = "utf-8"
 HEADER = ("宛名番号", "個人番号", "氏名", "カナ", "生年月日", "手帳種別", "等級", "交付日", "返還日")
 

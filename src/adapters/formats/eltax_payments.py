@@ -17,9 +17,10 @@ from adapters.formats.payments import (
     receipt_id,
     require_notice,
 )
+from application.intake.formats import ImportKind
 from domain.collection.records import Channel, Receipt
 
-KIND = "eltax-payments"
+KIND = ImportKind.ELTAX_PAYMENTS.value
 HEADER = ("受付番号", "収納日", "納付手段", "eL番号", "年度", "通知書番号", "期別", "金額")
 MAX_EL_NUMBER = 50
 

@@ -23,9 +23,10 @@ from adapters.formats._base import (
     parse_lines,
 )
 from adapters.formats.layouts.eltax_pension import PENSION_LAYOUTS, YEAR_INDEX
+from application.intake.formats import ImportKind
 from domain.intake import DisabilitySelf, ParsedRecord, PensionReport, RecordError
 
-KIND = "eltax-pension"
+KIND = ImportKind.ELTAX_PENSION.value
 ENCODING = st.ENCODING
 
 

@@ -29,9 +29,10 @@ from adapters.formats._base import (
     parse_lines,
 )
 from adapters.formats.layouts.eltax_salary import SALARY_LAYOUTS, YEAR_INDEX
+from application.intake.formats import ImportKind
 from domain.intake import DisabilitySelf, ParsedRecord, RecordError, SalaryReport
 
-KIND = "eltax-salary"
+KIND = ImportKind.ELTAX_SALARY.value
 ENCODING = st.ENCODING
 
 

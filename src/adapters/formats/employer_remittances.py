@@ -9,9 +9,10 @@ Employers remit the amounts withheld from salaries by the 10th of the following 
 from __future__ import annotations
 
 from adapters.formats.payments import remittance_format
+from application.intake.formats import ImportKind
 from domain.collection.records import Channel
 
-KIND = "employer-remittances"
+KIND = ImportKind.EMPLOYER_REMITTANCES.value
 FORMAT = remittance_format(KIND, Channel.SPECIAL, "指定番号")
 HEADER = FORMAT.header
 to_row = FORMAT.to_row

@@ -22,9 +22,10 @@ from adapters.formats._base import (
     check_column_count,
     parse_lines,
 )
+from application.intake.formats import ImportKind
 from domain.intake import Employer, ParsedRecord, RecordError
 
-KIND = "employers"
+KIND = ImportKind.EMPLOYERS.value
 ENCODING = "utf-8"
 HEADER = (
     "指定番号",

@@ -41,6 +41,7 @@ from adapters.formats._base import (
     kana_normalise,
     to_wareki,
 )
+from application.intake.formats import ImportKind
 from domain.intake import (
     CollectionMethod,
     Donation,
@@ -51,7 +52,7 @@ from domain.intake import (
     fingerprint,
 )
 
-KIND = "etax-return"
+KIND = ImportKind.ETAX_RETURN.value
 ENCODING = "utf-8"
 NS = "http://xml.e-tax.nta.go.jp/XSD/shotoku"
 NS_GEN = "http://xml.e-tax.nta.go.jp/XSD/general"

@@ -25,9 +25,10 @@ from adapters.formats._base import (
     iso,
     parse_lines,
 )
+from application.intake.formats import ImportKind
 from domain.intake import FurusatoNotice, ParsedRecord, RecordError, Sex
 
-KIND = "furusato-notice"
+KIND = ImportKind.FURUSATO_NOTICE.value
 ENCODING = "utf-8"
 HEADER = (
     "通知番号",

@@ -12,9 +12,10 @@ See docs/formats/payments.md.
 from __future__ import annotations
 
 from adapters.formats.payments import remittance_format
+from application.intake.formats import ImportKind
 from domain.collection.records import Channel
 
-KIND = "pension-remittances"
+KIND = ImportKind.PENSION_REMITTANCES.value
 FORMAT = remittance_format(KIND, Channel.PENSION, "年金保険者コード", per_person=True)
 HEADER = FORMAT.header
 to_row = FORMAT.to_row

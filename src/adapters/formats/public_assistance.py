@@ -22,9 +22,10 @@ from adapters.formats._base import (
     iso,
     parse_lines,
 )
+from application.intake.formats import ImportKind
 from domain.intake import AssistanceKind, ParsedRecord, PublicAssistanceRecord, RecordError
 
-KIND = "public-assistance"
+KIND = ImportKind.PUBLIC_ASSISTANCE.value
 ENCODING = "utf-8"
 HEADER = ("宛名番号", "個人番号", "氏名", "カナ", "生年月日", "ケース番号", "扶助種別", "開始日", "廃止日")
 

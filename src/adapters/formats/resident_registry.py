@@ -23,9 +23,10 @@ from adapters.formats._base import (
     iso,
     parse_lines,
 )
+from application.intake.formats import ImportKind
 from domain.intake import ChangeReason, ParsedRecord, RecordError, RegistrationKind, ResidentRecord, Sex
 
-KIND = "resident-registry"
+KIND = ImportKind.RESIDENT_REGISTRY.value
 ENCODING = "utf-8"
 HEADER = (
     "宛名番号",

@@ -14,7 +14,7 @@ silently.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -29,8 +29,6 @@ from domain.assessment.collection import plan_collection
 from domain.assessment.consolidation import Consolidated, PersonFacts, SourceFiling, consolidate
 from domain.assessment.values import LevyAmounts
 from domain.filings.filing import Filing, FilingStatus
-from domain.filings.resident_return import ResidentReturn
-from domain.intake.records import FurusatoNotice, PensionReport, SalaryReport, TaxReturn
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.person import RegistrationKind, Sex
 from domain.taxpayer.model import Taxpayer
@@ -40,14 +38,6 @@ from domain.taxrules.params import TOKYO_SPECIAL_WARD, MunicipalityParams
 from domain.taxrules.registry import rule_set_for
 
 log = structlog.get_logger(__name__)
-
-RECORD_TYPES: dict[str, type[Any]] = {
-    "eltax-salary": SalaryReport,
-    "eltax-pension": PensionReport,
-    "etax-return": TaxReturn,
-    "furusato-notice": FurusatoNotice,
-    "resident-return": ResidentReturn,
-}
 
 
 class LevyIndex(Protocol):
@@ -101,10 +91,13 @@ class LevyService:
         app: JuminzeiApplication,
         index: LevyIndex,
         is_closed: Callable[[date], bool],
+        record_types: Mapping[str, type[Any]],
         mp: MunicipalityParams = TOKYO_SPECIAL_WARD,
         chunk_size: int = 200,
     ) -> None:
         self.app = app
+        #: Record type of each 課税資料 kind, from the format registry (``FormatRegistry.record_types``).
+        self.record_types = dict(record_types)
         self.index = index
         self.is_closed = is_closed
         self.mp = mp
@@ -138,15 +131,13 @@ class LevyService:
             filing: Filing = (
                 filings[filing_id] if filing_id in filings else self.app.repository.get(filing_id)
             )
-            if filing.status is not FilingStatus.ACTIVE or filing.kind.value not in RECORD_TYPES:
+            if filing.status is not FilingStatus.ACTIVE or filing.kind.value not in self.record_types:
                 continue
-            record = content_to_record(RECORD_TYPES[filing.kind.value], filing.content)
+            record = content_to_record(self.record_types[filing.kind.value], filing.content)
             # Receipt order: the batch's notification position is not at hand; the filing's creation
             # time orders receipts (later wins among filings of one kind).
             result.append(
-                SourceFiling(
-                    str(filing.id), filing.kind.value, record, int(filing.created_on.timestamp() * 1e6)
-                )
+                SourceFiling(str(filing.id), filing.kind, record, int(filing.created_on.timestamp() * 1e6))
             )
         return result
 

@@ -24,6 +24,7 @@ from eventsourcing.domain import Aggregate
 
 from application.app import JuminzeiApplication
 from application.intake.codec import record_to_content
+from application.intake.formats import FormatRegistry, RecordHandler, RecordServices
 from application.ports import IndividualNumberVault, VaultBatch, VaultConflictError
 from domain.employers.employer import Employer, employer_id
 from domain.filings.filing import Filing, FilingKind, Submission, WorkQueue
@@ -61,14 +62,6 @@ from domain.taxpayer.model import Taxpayer, taxpayer_id
 from domain.taxpayer.values import AssistancePeriod, DisabilityStatus, ResidenceChange
 
 log = structlog.get_logger(__name__)
-
-RESIDENT_REGISTRY = "resident-registry"
-PUBLIC_ASSISTANCE = "public-assistance"
-DISABILITY = "disability"
-EMPLOYERS = "employers"
-# 住民税申告書 (resident-return) arrives through the 窓口 entry service, not as a file.
-FILING_KINDS = {k.value: k for k in FilingKind if k is not FilingKind.RESIDENT_RETURN}
-IMPORT_KINDS = (RESIDENT_REGISTRY, EMPLOYERS, PUBLIC_ASSISTANCE, DISABILITY, *FILING_KINDS)
 
 
 @dataclass(frozen=True)
@@ -179,7 +172,7 @@ class _Chunk:
 
 
 class IntakeService:
-    """Application service: import files of every KIND."""
+    """Application service: import files of every kind in the format registry."""
 
     def __init__(
         self,
@@ -187,21 +180,27 @@ class IntakeService:
         vault: IndividualNumberVault,
         index: IntakeIndex,
         *,
+        formats: FormatRegistry,
         chunk_size: int = 500,
-        handlers: dict[str, Callable[[ParsedRecord[Any], Any, CommandContext], None]] | None = None,
     ) -> None:
         self.app = app
         self.vault = vault
         self.index = index
+        self.formats = formats
         self.chunk_size = chunk_size
-        #: Record handlers contributed by other capabilities (e.g. receipts → 消込), keyed by import KIND.
-        self.handlers = dict(handlers or {})
+        #: Record handler of each kind, picked by its registry entry from the wired services (``bind``).
+        self.handlers: dict[str, RecordHandler] = {}
+
+    def bind(self, services: RecordServices) -> None:
+        """Resolve every registry entry's record handler (the composition root calls this once)."""
+        self.handlers = self.formats.handlers(services)
 
     # -- entry point ----------------------------------------------------------------------------
     def import_file(
         self, received: ReceivedFile, ctx: CommandContext, progress: Callable[[int, int], None] | None = None
     ) -> ImportSummary:
-        if received.kind not in IMPORT_KINDS and received.kind not in self.handlers:
+        spec = self.formats.get(received.kind)
+        if not spec.importable or (spec.filing_kind is None and received.kind not in self.handlers):
             raise DomainError(f"取込種別 {received.kind} は扱えません。", code="unknown_kind")
         batch_id = import_batch_id(received.kind, received.sha256)
         batch: ImportBatch | None
@@ -272,22 +271,10 @@ class IntakeService:
         return summary
 
     def _to_load(self, kind: str, records: list[Any], vault: VaultBatch) -> list[UUID]:
-        """The existing aggregates a chunk of ``kind`` will read: taxpayers by 宛名番号 or by My Number,
-        employers by 指定番号 (other handlers' reads stay one by one)."""
-        ids: list[UUID] = []
-        for record in records:
-            if kind in (RESIDENT_REGISTRY, PUBLIC_ASSISTANCE, DISABILITY):
-                ids.append(taxpayer_id(record.address_number))
-            elif kind == EMPLOYERS:
-                ids.append(employer_id(record.designation_number))
-            elif kind in FILING_KINDS:
-                number = getattr(record, "individual_number", None)
-                owner = vault.find(number) if number else None
-                if owner is not None:
-                    ids.append(owner)
-                if isinstance(record, SalaryReport) and record.designation_number:
-                    ids.append(employer_id(record.designation_number))
-        return ids
+        """The existing aggregates a chunk of ``kind`` will read, as its registry entry says (other
+        handlers' reads stay one by one)."""
+        preload = self.formats.get(kind).preload
+        return list(preload(records, vault)) if preload is not None else []
 
     def _summary(self, batch: ImportBatch, received: ReceivedFile, *, already: bool) -> ImportSummary:
         # Every rejection recorded on the batch: parse errors and rule refusals alike, by line.
@@ -368,23 +355,16 @@ class IntakeService:
             source_ref=f"{kind}:{batch_id}:{item.line}",
             terminal=ctx.terminal,
         )
+        filing_kind = self.formats.get(kind).filing_kind
         try:
-            if kind == RESIDENT_REGISTRY:
-                self._resident(item, chunk, ctx)
-            elif kind == PUBLIC_ASSISTANCE:
-                self._assistance(item, chunk, ctx)
-            elif kind == DISABILITY:
-                self._disability(item, chunk, ctx)
-            elif kind == EMPLOYERS:
-                self._employer_record(item, chunk, ctx)
-            elif kind in self.handlers:
-                self.handlers[kind](item, chunk, ctx)
+            if filing_kind is not None:
+                self._filing(filing_kind, item, batch_id, chunk, ctx)
             else:
-                self._filing(FILING_KINDS[kind], item, batch_id, chunk, ctx)
+                self.handlers[kind](item, chunk, ctx)
         except DomainError as error:
             chunk.rejected.append(LineRejected(item.line, "-", error.message))
 
-    def _resident(self, item: ParsedRecord[ResidentRecord], chunk: _Chunk, ctx: CommandContext) -> None:
+    def resident(self, item: ParsedRecord[ResidentRecord], chunk: _Chunk, ctx: CommandContext) -> None:
         record = item.record
         tid = taxpayer_id(record.address_number)
         if record.individual_number:
@@ -444,7 +424,7 @@ class IntakeService:
             taxpayer.link_individual_number(ctx)
         chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(tid)))
 
-    def _assistance(
+    def assistance(
         self, item: ParsedRecord[PublicAssistanceRecord], chunk: _Chunk, ctx: CommandContext
     ) -> None:
         record = item.record
@@ -464,7 +444,7 @@ class IntakeService:
         else:
             chunk.duplicates.append(item.line)
 
-    def _disability(self, item: ParsedRecord[DisabilityRecord], chunk: _Chunk, ctx: CommandContext) -> None:
+    def disability(self, item: ParsedRecord[DisabilityRecord], chunk: _Chunk, ctx: CommandContext) -> None:
         record = item.record
         taxpayer: Taxpayer | None = chunk.get(taxpayer_id(record.address_number))
         if taxpayer is None:
@@ -600,9 +580,7 @@ class IntakeService:
         found = self.index.active_filing(kind.value, tax_year, submitter, taxpayer)
         return chunk.get(found) if found else None
 
-    def _employer_record(
-        self, item: ParsedRecord[EmployerRecord], chunk: _Chunk, ctx: CommandContext
-    ) -> None:
+    def employer_record(self, item: ParsedRecord[EmployerRecord], chunk: _Chunk, ctx: CommandContext) -> None:
         """特別徴収義務者の登録・変更 from the employer file."""
         record = item.record
         contact = " ".join(p for p in (record.contact_department, record.phone, record.email) if p)
@@ -644,6 +622,32 @@ class IntakeService:
                 ctx=ctx,
             )
         )
+
+
+# -- what a chunk reads ahead (registry entries' ``preload``) -------------------------------------------
+
+
+def preload_taxpayers(records: Sequence[Any], vault: VaultBatch) -> list[UUID]:
+    """Taxpayers by 宛名番号 (住民記録, 生活保護, 障害者手帳)."""
+    return [taxpayer_id(r.address_number) for r in records]
+
+
+def preload_employers(records: Sequence[Any], vault: VaultBatch) -> list[UUID]:
+    """Employers by 指定番号 (特別徴収義務者台帳)."""
+    return [employer_id(r.designation_number) for r in records]
+
+
+def preload_filings(records: Sequence[Any], vault: VaultBatch) -> list[UUID]:
+    """課税資料: the taxpayer its My Number points to, and a salary report's employer."""
+    ids: list[UUID] = []
+    for record in records:
+        number = getattr(record, "individual_number", None)
+        owner = vault.find(number) if number else None
+        if owner is not None:
+            ids.append(owner)
+        if isinstance(record, SalaryReport) and record.designation_number:
+            ids.append(employer_id(record.designation_number))
+    return ids
 
 
 def _submitter(record: Any) -> str:

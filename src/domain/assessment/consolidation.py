@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.filings.filing import FilingKind
 from domain.filings.resident_return import DeclaredDependent, ResidentReturn
 from domain.intake.records import PensionReport, SalaryReport, TaxReturn
 from domain.intake.values import CollectionMethod as ReturnCollectionMethod
@@ -47,7 +48,7 @@ class PersonFacts:
 @dataclass(frozen=True)
 class SourceFiling:
     filing_id: str
-    kind: str  # FilingKind value
+    kind: FilingKind
     record: Any
     order: int  # receipt order (later wins among the same kind)
 
@@ -123,16 +124,16 @@ def _facts(person: PersonFacts, **overrides: Any) -> TaxpayerFacts:
     )
 
 
-def _latest(filings: list[SourceFiling], kind: str) -> SourceFiling | None:
-    matching = [f for f in filings if f.kind == kind]
+def _latest(filings: list[SourceFiling], kind: FilingKind) -> SourceFiling | None:
+    matching = [f for f in filings if f.kind is kind]
     return max(matching, key=lambda f: f.order) if matching else None
 
 
 def consolidate(fiscal_year: int, person: PersonFacts, filings: list[SourceFiling]) -> Consolidated:
     """Combine the active filings of one taxpayer for ``fiscal_year`` (see module docstring)."""
-    salaries = [f for f in filings if f.kind == "eltax-salary"]
-    pensions = [f for f in filings if f.kind == "eltax-pension"]
-    notices = [f for f in filings if f.kind == "furusato-notice"]
+    salaries = [f for f in filings if f.kind is FilingKind.SALARY_REPORT]
+    pensions = [f for f in filings if f.kind is FilingKind.PENSION_REPORT]
+    notices = [f for f in filings if f.kind is FilingKind.FURUSATO_NOTICE]
     payers = tuple(
         SalaryPayer(
             designation_number=s.record.designation_number,
@@ -143,10 +144,10 @@ def consolidate(fiscal_year: int, person: PersonFacts, filings: list[SourceFilin
         for s in sorted(salaries, key=lambda f: f.order)
     )
     pension_revenue = sum(p.record.payment_amount for p in pensions)
-    tax_return = _latest(filings, "etax-return")
+    tax_return = _latest(filings, FilingKind.TAX_RETURN)
     if tax_return is not None:
         return _from_tax_return(fiscal_year, person, tax_return, salaries, payers, pension_revenue)
-    resident_return = _latest(filings, "resident-return")
+    resident_return = _latest(filings, FilingKind.RESIDENT_RETURN)
     if resident_return is not None:
         return _from_resident_return(fiscal_year, person, resident_return, payers, pension_revenue)
     if salaries or pensions:

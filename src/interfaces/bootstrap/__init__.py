@@ -25,6 +25,7 @@ from adapters.crypto.keystore import (
 from adapters.crypto.shred_list import ShredList
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
+from adapters.formats.registry import FORMATS
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.batch_lock import FileBatchLock, PostgresBatchLock
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
@@ -44,9 +45,6 @@ from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
 from application.assessment.levy import LevyRunResult, LevyService
 from application.collection import (
-    DEBIT_MANDATES,
-    DEBIT_RESULTS,
-    PAYMENT_KINDS,
     ArrearsService,
     CollectionQueries,
     CollectionService,
@@ -55,6 +53,7 @@ from application.collection import (
 from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
 from application.inspection import DisclosureService, InspectionService
+from application.intake.formats import FormatRegistry, RecordServices
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
@@ -113,6 +112,7 @@ class Container:
     read_only: bool
     app: JuminzeiApplication
     runner: ProjectionRunner
+    formats: FormatRegistry
     taxpayers: TaxpayerService
     taxpayer_queries: TaxpayerQueries
     residence: ResidenceQueries
@@ -216,9 +216,16 @@ def _events_table_exists(db: SqliteDatabase | PostgresDatabase, app: JuminzeiApp
 
 
 def build(
-    settings: Settings | None = None, *, upgrade: bool = False, create_tables: bool = True
+    settings: Settings | None = None,
+    *,
+    upgrade: bool = False,
+    create_tables: bool = True,
+    formats: FormatRegistry = FORMATS,
 ) -> Container:
     """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
+
+    ``formats``: the import kinds this process knows (``adapters.formats.registry.FORMATS``; a test may pass
+    one with a toy kind added).
 
     ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
     NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
@@ -310,9 +317,8 @@ def build(
     collection = CollectionService(app, collection_index, notice_number)
     documents = DocumentService(app, HmacCertificateSigner(certificate_key(settings, derivation_root)))
     debit = DebitService(app, collection_index)
-    handlers = {kind: collection.post_receipt for kind in (*PAYMENT_KINDS, DEBIT_RESULTS)}
-    handlers[DEBIT_MANDATES] = debit.mandate_record
-    intake = IntakeService(app, vault, intake_index, handlers=handlers)
+    intake = IntakeService(app, vault, intake_index, formats=formats)
+    intake.bind(RecordServices(intake=intake, collection=collection, debit=debit))
     for warning in warnings:
         print(warning, file=sys.stderr)
     built = Container(
@@ -334,6 +340,7 @@ def build(
         read_only=read_only,
         app=app,
         runner=runner,
+        formats=formats,
         taxpayers=TaxpayerService(app),
         taxpayer_queries=TaxpayerQueries(app, directory),
         residence=ResidenceQueries(app),
@@ -344,7 +351,7 @@ def build(
         returns=ResidentReturnService(app, vault, intake),
         individual_numbers=IndividualNumberService(app, vault, designated),
         ledger=ledger,
-        levy=LevyService(app, ledger, is_public_holiday_or_closed),
+        levy=LevyService(app, ledger, is_public_holiday_or_closed, formats.record_types()),
         assessments=AssessmentService(app, is_public_holiday_or_closed),
         assessment_queries=AssessmentQueries(app),
         documents=documents,

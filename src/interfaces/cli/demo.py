@@ -17,12 +17,13 @@ import typer
 from adapters.audit.merkle_log import seal, verify
 from adapters.documents import employer_csv
 from adapters.documents.pdf import render
+from adapters.formats.registry import read_file
 from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
-from interfaces.cli.intake import read_file
+from tools.synthetic.generator import generate
 
 DEMO_ACTOR = "job:demo"
 
@@ -30,7 +31,6 @@ DEMO_ACTOR = "job:demo"
 def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_dir: Path) -> dict[str, Any]:
     """Generate, import, project and query; return the summary (JSON-safe, no personal data)."""
     # Tooling (package ``tools``): imported here, not at module level (pyproject [tool.importlinter]).
-    from tools.synthetic.generator import generate
 
     started = time.perf_counter()
     manifest = generate(out_dir, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)
@@ -165,6 +165,7 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     """収納: ledgers, a bank payment file (exact, overpaid, unknown notice), a direct-debit round with one
     failure, overpayments settled (refund) and the 総合振込 file."""
     from adapters.formats import bank_payments, debit_mandates, zengin
+    from adapters.formats.registry import read_file
     from domain.collection.records import (
         AccountType,
         Channel,
@@ -177,7 +178,6 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         ZenginHeader,
         ZenginKind,
     )
-    from interfaces.cli.intake import read_file
     from interfaces.cli.payments import ORIGINATOR_CODE, ORIGINATOR_NAME, WARD_BANK, import_debit_result
 
     ctx = CommandContext(

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from adapters.formats import (
-    bank_payments,
-    cvs_payments,
-    debit_mandates,
-    disability,
-    eltax_payments,
-    eltax_pension,
-    eltax_salary,
-    employer_remittances,
-    employers,
-    etax_return,
-    furusato_notice,
-    pension_remittances,
-    public_assistance,
-    resident_registry,
-)
-from application.intake.importer import IMPORT_KINDS, ImportSummary, ReceivedFile
+from adapters.formats import debit_mandates
+from adapters.formats.registry import FORMATS, IMPORT_KINDS, read_file
+from application.intake.importer import ImportSummary
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.common import (
@@ -40,44 +25,9 @@ from interfaces.cli.common import (
     run_guarded,
     settings,
 )
-
-PARSERS: dict[str, Any] = {
-    resident_registry.KIND: resident_registry.parse,
-    employers.KIND: employers.parse,
-    public_assistance.KIND: public_assistance.parse,
-    disability.KIND: disability.parse,
-    eltax_salary.KIND: eltax_salary.parse,
-    eltax_pension.KIND: eltax_pension.parse,
-    etax_return.KIND: etax_return.parse,
-    furusato_notice.KIND: furusato_notice.parse,
-}
-assert set(IMPORT_KINDS) <= set(PARSERS), "every intake KIND has a parser"
-#: Receipt files (収納) imported by ``juminzei payments import`` through the same batch machinery.
-PAYMENT_PARSERS: dict[str, Any] = {
-    bank_payments.KIND: bank_payments.parse,
-    cvs_payments.KIND: cvs_payments.parse,
-    eltax_payments.KIND: eltax_payments.parse,
-    employer_remittances.KIND: employer_remittances.parse,
-    pension_remittances.KIND: pension_remittances.parse,
-}
-PARSERS.update(PAYMENT_PARSERS)
-PARSERS[debit_mandates.KIND] = debit_mandates.parse
+from interfaces.presenters import summary_json
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
-
-
-def read_file(kind: str, path: Path) -> ReceivedFile:
-    """Parse ``path`` with the adapter for ``kind`` (every physical record → one item)."""
-    outcome = PARSERS[kind](path)
-    return ReceivedFile(
-        kind=kind,
-        file_name=path.name,
-        sha256=outcome.sha256,
-        declared_count=outcome.declared_count,
-        physical_records=outcome.physical_records,
-        items=outcome.items,
-        file_errors=outcome.file_errors,
-    )
 
 
 #: Exit code of an import whose file holds no record, or no valid one (ADR 0021, docs/cli.md).
@@ -94,7 +44,7 @@ def import_one(
     *,
     refuse_empty: bool = False,
 ) -> ImportSummary:
-    received = read_file(kind, path)
+    received = read_file(kind, path, c.formats)
     if refuse_empty and not received.items:
         fail(
             f"{path}: 取込むレコードがありません（空のファイル、またはヘッダーだけのファイルです）。"
@@ -115,32 +65,6 @@ def import_one(
         summary = run_guarded(lambda: c.intake.import_file(received, ctx))
     c.runner.catch_up()
     return summary
-
-
-def summary_json(s: ImportSummary) -> dict[str, Any]:
-    return {
-        "batch_id": str(s.batch_id),
-        "kind": s.kind,
-        "received": s.received,
-        "accepted": s.accepted,
-        "rejected": s.rejected,
-        "quarantined": s.quarantined,
-        "duplicates": s.duplicates,
-        "gap": s.gap,
-        "already_imported": s.already_imported,
-        "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in s.errors],
-        "by_submitter": [
-            {
-                "submitter": b.submitter,
-                "received": b.received,
-                "accepted": b.accepted,
-                "rejected": b.rejected,
-                "quarantined": b.quarantined,
-                "duplicates": b.duplicates,
-            }
-            for b in s.by_submitter
-        ],
-    }
 
 
 def print_summary(s: ImportSummary, path: Path) -> None:
@@ -168,7 +92,7 @@ def register(app: typer.Typer) -> None:
         if kind == "status":
             _status(json_out)
             return
-        if kind not in PARSERS:
+        if kind not in FORMATS.kinds():
             fail(f"取込種別 '{kind}' は扱えません。使用できる種別: {', '.join(IMPORT_KINDS)}, status", 2)
         if file is None:
             fail("取込ファイルを指定してください。", 2)

@@ -8,7 +8,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from application.collection import PAYMENT_KINDS
+from adapters.formats.registry import PAYMENT_KINDS
+from application.intake.formats import ImportKind
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
@@ -23,7 +24,8 @@ from interfaces.cli.common import (
     run_guarded,
     settings,
 )
-from interfaces.cli.intake import import_one, print_summary, summary_json
+from interfaces.cli.intake import import_one, print_summary
+from interfaces.presenters import summary_json
 
 payments_app = typer.Typer(
     help="収納 (payments): import receipts (消込), status, suspense.", no_args_is_help=True
@@ -161,15 +163,15 @@ def payments_show(
 def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """消込の照合: match every open 収納保留 again (posted if it now matches), then check every payment file
     is reconciled (件数) and every ledger conserves its money. Exit 3 if anything does not add up."""
-    from application.collection import DEBIT_RESULTS
-
     cfg = settings()
     ctx = command_context(as_, Purpose.COLLECTION, cfg)
     with container(cfg=cfg) as c:
         c.runner.catch_up()
         rematch = run_guarded(lambda: c.collection.rematch_suspense(ctx))
         c.runner.catch_up()
-        files = [b for b in c.intake_index.batches() if b["kind"] in (*PAYMENT_KINDS, DEBIT_RESULTS)]
+        files = [
+            b for b in c.intake_index.batches() if b["kind"] in (*PAYMENT_KINDS, ImportKind.DEBIT_RESULTS)
+        ]
         checked, unbalanced = c.collection_index.unbalanced_ledgers()
         totals_held = c.collection_index.suspense()
     problems = [f for f in files if not f["reconciled"] or f["gap"]]
@@ -372,7 +374,7 @@ def import_debit_result(c: Any, file: Path, ctx: Any) -> dict[str, Any]:
     c.runner.catch_up()
     summary = c.intake.import_file(
         ReceivedFile(
-            kind="debit-results",
+            kind=ImportKind.DEBIT_RESULTS.value,
             file_name=file.name,
             sha256=outcome.sha256,
             declared_count=None,

@@ -16,12 +16,12 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from application.collection import DEBIT_MANDATES
-from application.intake.importer import IMPORT_KINDS as INTAKE_KINDS
+from adapters.formats.debit_mandates import KIND as DEBIT_MANDATES
+from adapters.formats.registry import IMPORT_KINDS as INTAKE_KINDS
+from adapters.formats.registry import read_file
 from application.usecases.registry import RegisterTaxpayerCommand, ResidenceOnLevyDate, SearchTaxpayers
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
-from interfaces.cli.intake import read_file, summary_json
 from interfaces.http import pagination
 from interfaces.http.core import (
     IdempotencyKey,
@@ -43,7 +43,7 @@ from interfaces.http.core import (
 )
 from interfaces.http.problems import Problem
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
-from interfaces.presenters import residence_json, taxpayer_row_json
+from interfaces.presenters import residence_json, summary_json, taxpayer_row_json
 from interfaces.schemas.resident_return import ResidentReturnIn
 
 #: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.

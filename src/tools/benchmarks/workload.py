@@ -50,7 +50,7 @@ def run_pipeline(
     intake and levy) in one process — the same code path and guarantees, without batching.
     ``levy_workers`` runs the levy in that many processes (``levy run --workers``; PostgreSQL only).
     """
-    from interfaces.cli.intake import read_file
+    from adapters.formats.registry import read_file
     from interfaces.parallel_levy import run_levy
 
     if naive:
