@@ -16,18 +16,15 @@ import structlog
 
 from adapters.persistence.jobs import SUCCEEDED, JobRecord, JobStore
 from application.usecases import Principal
+from application.usecases.intake import ImportFile
 from application.usecases.levy import RunLevy
-from domain.shared.events import CommandContext, DomainError
-from domain.shared.purpose import Purpose
+from application.usecases.operations import CatchUpReadModels
+from domain.shared.events import DomainError
 from interfaces.bootstrap import Container
-from interfaces.bootstrap.unit_of_work import catch_up, seal_if_changed
+from interfaces.bootstrap.unit_of_work import seal_if_changed
 from interfaces.presenters import levy_run_json
 
 log = structlog.get_logger(__name__)
-
-
-def _ctx(job: JobRecord, purpose: Purpose) -> CommandContext:
-    return CommandContext(actor=job.actor, purpose=purpose, command_id=f"job:{job.job_id}", terminal="worker")
 
 
 def job_principal(job: JobRecord) -> Principal:
@@ -36,18 +33,14 @@ def job_principal(job: JobRecord) -> Principal:
 
 
 def _import(c: Container, job: JobRecord) -> dict[str, Any]:
-    from adapters.formats.registry import read_file
-
     path = Path(job.payload["path"])
     if not path.is_file():
         raise DomainError(
             f"取込ファイルが見つかりません（{path.name}）。再度アップロードしてください。",
             code="missing_file",
         )
-    received = read_file(job.payload["kind"], path)
-    catch_up(c)
-    summary = c.intake.import_file(received, _ctx(job, Purpose.INTAKE))
-    catch_up(c)
+    command = ImportFile(str(job.payload["kind"]), path)
+    summary = c.use_cases.execute(command, job_principal(job), command_id=f"job:{job.job_id}")
     return {
         "batch_id": str(summary.batch_id),
         "kind": summary.kind,
@@ -89,7 +82,8 @@ def _document(c: Container, job: JobRecord) -> dict[str, Any]:
 
 
 def _catch_up(c: Container, job: JobRecord) -> dict[str, Any]:
-    return {"applied": catch_up(c), "position": c.app.head()}
+    applied = c.use_cases.execute(CatchUpReadModels(), job_principal(job), command_id=f"job:{job.job_id}")
+    return {"applied": applied, "position": c.app.head()}
 
 
 JOB_FUNCTIONS: dict[str, Callable[[Container, JobRecord], dict[str, Any]]] = {

@@ -25,7 +25,7 @@ from adapters.crypto.keystore import (
 from adapters.crypto.shred_list import ShredList
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
-from adapters.formats.registry import FORMATS
+from adapters.formats.registry import FORMATS, read_file
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.batch_lock import FileBatchLock, PostgresBatchLock
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
@@ -65,12 +65,15 @@ from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
 from application.usecases import documents as document_use_cases
 from application.usecases import inspection as inspection_use_cases
+from application.usecases import intake as intake_use_cases
 from application.usecases import levy as levy_use_cases
+from application.usecases import operations as operations_use_cases
 from application.usecases import registry as registry_use_cases
 from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
 from application.usecases.documents import DocumentHandlers
 from application.usecases.inspection import InspectionHandlers
+from application.usecases.intake import IntakeHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.registry import RegistryHandlers
 from application.usecases.reports import ReportHandlers
@@ -377,9 +380,15 @@ def build(
     return built
 
 
+def _aggregate_version(c: Container, aggregate: UUID) -> int | None:
+    """Current version of an aggregate from its last stored event (nothing is decrypted)."""
+    events = c.app.recorder.select_events(aggregate, desc=True, limit=1)
+    return int(events[0].originator_version) if events else None
+
+
 def wire_use_cases(c: Container) -> UseCases:
     """Register every handler with its dependencies; the unit of work wraps each call (issue 21)."""
-    from interfaces.bootstrap.unit_of_work import ContainerUnitOfWork
+    from interfaces.bootstrap.unit_of_work import ContainerUnitOfWork, catch_up
 
     bus = UseCases(ContainerUnitOfWork(c))
 
@@ -401,6 +410,18 @@ def wire_use_cases(c: Container) -> UseCases:
         RegistryHandlers(c.app, c.taxpayers, SqlTaxpayerDirectory(c.db), c.residence, c.individual_numbers),
     )
     document_use_cases.register(bus, DocumentHandlers(c.app, c.documents, c.ledger))
+    intake_use_cases.register(
+        bus,
+        IntakeHandlers(
+            c.intake,
+            c.queues,
+            c.returns,
+            c.intake_index,
+            lambda kind, path: read_file(kind, path, c.formats),
+            lambda aggregate: _aggregate_version(c, aggregate),
+        ),
+    )
+    operations_use_cases.register(bus, lambda: catch_up(c))
     inspection_use_cases.register(
         bus, InspectionHandlers(c.inspection, c.disclosure, c.access_log, c.provision_log)
     )

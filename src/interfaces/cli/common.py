@@ -38,6 +38,9 @@ READ_ONLY_EXIT = 5
 #: Exit code of a batch refused because another run of it is in progress (ADR 0021).
 BATCH_RUNNING_EXIT = 6
 
+#: Exit code of an import whose file holds no record, or no valid one (ADR 0021, docs/cli.md).
+NOTHING_TO_IMPORT_EXIT = 7
+
 WAIT_OPTION = typer.Option(
     False, "--wait", help="別の実行中の同じ処理が終わるまで待つ (wait for the other run)."
 )
@@ -105,7 +108,8 @@ def execute(
     except InvalidCommandError as error:
         fail(f"--{error.field.replace('_', '-')}: {error.message}", 2)
     except DomainError as error:
-        fail(error.message, READ_ONLY_EXIT if error.code == "read_only" else 1)
+        codes = {"read_only": READ_ONLY_EXIT, "nothing_to_import": NOTHING_TO_IMPORT_EXIT}
+        fail(error.message, codes.get(error.code, 1))
 
 
 @contextmanager

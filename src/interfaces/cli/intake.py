@@ -10,28 +10,36 @@ from rich.progress import Progress
 from rich.table import Table
 
 from adapters.formats import debit_mandates
-from adapters.formats.registry import FORMATS, IMPORT_KINDS, read_file
+from adapters.formats.registry import FORMATS, IMPORT_KINDS
 from application.intake.importer import ImportSummary
+from application.usecases.intake import (
+    DependentOverlaps,
+    ForwardFiling,
+    ForwardingExport,
+    ImportFile,
+    IntakeStatus,
+    MatchFiling,
+    QueueItems,
+    RegisterNonResident,
+)
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
+    NOTHING_TO_IMPORT_EXIT,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
+    system_principal,
 )
 from interfaces.presenters import summary_json
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
-
-
-#: Exit code of an import whose file holds no record, or no valid one (ADR 0021, docs/cli.md).
-NOTHING_TO_IMPORT_EXIT = 7
 
 
 def import_one(
@@ -44,27 +52,15 @@ def import_one(
     *,
     refuse_empty: bool = False,
 ) -> ImportSummary:
-    received = read_file(kind, path, c.formats)
-    if refuse_empty and not received.items:
-        fail(
-            f"{path}: 取込むレコードがありません（空のファイル、またはヘッダーだけのファイルです）。"
-            " 受け取ったファイルを確認してください。",
-            NOTHING_TO_IMPORT_EXIT,
+    command = ImportFile(kind, path, purpose, refuse_empty=refuse_empty)
+    who = principal(as_, c.settings)
+    if not show_progress:
+        return execute(c, command, who)
+    with Progress(transient=True, console=console) as bar:
+        task = bar.add_task(f"{kind} {path.name}", total=None)
+        return execute(
+            c, command, who, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
-    ctx = command_context(as_, purpose, c.settings)
-    c.runner.catch_up()  # the importer's duplicate and supersede look-ups read the intake view
-    if show_progress:
-        with Progress(transient=True, console=console) as bar:
-            task = bar.add_task(f"{kind} {path.name}", total=max(len(received.items), 1))
-            summary = run_guarded(
-                lambda: c.intake.import_file(
-                    received, ctx, lambda done, total: bar.update(task, completed=done)
-                )
-            )
-    else:
-        summary = run_guarded(lambda: c.intake.import_file(received, ctx))
-    c.runner.catch_up()
-    return summary
 
 
 def print_summary(s: ImportSummary, path: Path) -> None:
@@ -130,14 +126,8 @@ def register(app: typer.Typer) -> None:
 
 def _status(json_out: bool) -> None:
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        batches = c.intake_index.batches()
-        for b in batches:
-            b["by_submitter"] = c.intake_index.submitters(b["batch_id"])
-        queues = c.intake_index.queue_counts()
-        overlaps = c.intake_index.dependent_overlaps()
-    queues_out = dict(queues)
-    queues_out["扶養重複"] = len(overlaps)
+        view = execute(c, IntakeStatus(), system_principal(c.settings))
+    batches, queues_out = view.batches, view.queues
     if json_out:
         print_json({"batches": batches, "queues": queues_out})
         return
@@ -167,8 +157,7 @@ def queue_list(
 ) -> None:
     """保留中の課税資料 (quarantined filings) — ids, kinds and reasons only."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        items = c.intake_index.queue(queue)
+        items = execute(c, QueueItems(queue), system_principal(c.settings))
     if json_out:
         print_json(
             {
@@ -203,10 +192,8 @@ def queue_match(
 ) -> None:
     """既存の宛名に名寄せする (match to an existing taxpayer)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
     with container(cfg=cfg) as c:
-        run_guarded(lambda: c.queues.match(_uuid(filing_id), address_number, ctx))
-        c.runner.catch_up()
+        execute(c, MatchFiling(_uuid(filing_id), address_number), principal(as_, cfg))
     console.print(f"名寄せしました: {filing_id} → 宛名番号 {address_number}")
 
 
@@ -214,10 +201,8 @@ def queue_match(
 def queue_register(filing_id: str = typer.Argument(...), as_: str | None = AS_OPTION) -> None:
     """住登外者として登録し名寄せする (register as 住登外 with a system-issued 宛名番号)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
     with container(cfg=cfg) as c:
-        number = run_guarded(lambda: c.queues.register_non_resident(_uuid(filing_id), ctx))
-        c.runner.catch_up()
+        number = execute(c, RegisterNonResident(_uuid(filing_id)), principal(as_, cfg))
     console.print(f"住登外者として登録しました: 宛名番号 {number}")
 
 
@@ -230,10 +215,8 @@ def queue_forward(
 ) -> None:
     """回送する (forward to the municipality of 1 January residence)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
     with container(cfg=cfg) as c:
-        run_guarded(lambda: c.queues.forward(_uuid(filing_id), to, reason, ctx))
-        c.runner.catch_up()
+        execute(c, ForwardFiling(_uuid(filing_id), to, reason), principal(as_, cfg))
     console.print(f"回送しました: {filing_id} → {to}")
 
 
@@ -243,8 +226,7 @@ def queue_dependents(
 ) -> None:
     """扶養重複: dependents claimed by more than one taxpayer in a 年度 (for 扶養是正)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        overlaps = c.intake_index.dependent_overlaps(fiscal_year)
+        overlaps = execute(c, DependentOverlaps(fiscal_year), system_principal(c.settings))
     rows = [
         {
             "fiscal_year": o.fiscal_year,
@@ -273,10 +255,8 @@ def forwarding_file(
     import csv
 
     cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
     with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        rows = run_guarded(lambda: c.queues.forwarding_export(c.intake_index.forwarded(), ctx))
+        rows = execute(c, ForwardingExport(), principal(as_, cfg))
     out.parent.mkdir(parents=True, exist_ok=True)
     header = ["回送先団体コード", "課税資料ID", "資料種別", "年分", "氏名", "カナ", "生年月日", "住所"]
     with out.open("w", encoding="utf-8", newline="") as handle:

@@ -9,18 +9,18 @@ import typer
 from pydantic import ValidationError
 
 from application.intake.returns import EntryOutcome
+from application.usecases.intake import KeyResidentReturn
 from domain.filings.resident_return import ResidentReturn
-from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
     err_console,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
 from interfaces.schemas.resident_return import ResidentReturnIn
@@ -73,10 +73,8 @@ def enter(
 ) -> None:
     """入力 (first keying of a paper return)."""
     record = load_return(file)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
-    with container(cfg=cfg) as c:
-        outcome = run_guarded(lambda: c.returns.enter(receipt, record, ctx))
+    with container(cfg=settings()) as c:
+        outcome = execute(c, KeyResidentReturn("enter", receipt, record), principal(as_, c.settings))
     _report(outcome, json_out)
 
 
@@ -86,11 +84,8 @@ def verify(
 ) -> None:
     """確認入力 by a different clerk: equal → filing; different → returned for correction."""
     record = load_return(file)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
-    with container(cfg=cfg) as c:
-        outcome = run_guarded(lambda: c.returns.verify(receipt, record, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        outcome = execute(c, KeyResidentReturn("verify", receipt, record), principal(as_, c.settings))
     _report(outcome, json_out)
 
 
@@ -100,10 +95,8 @@ def correct(
 ) -> None:
     """訂正入力 after a mismatch."""
     record = load_return(file)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
-    with container(cfg=cfg) as c:
-        outcome = run_guarded(lambda: c.returns.correct(receipt, record, ctx))
+    with container(cfg=settings()) as c:
+        outcome = execute(c, KeyResidentReturn("correct", receipt, record), principal(as_, c.settings))
     _report(outcome, json_out)
 
 
@@ -113,9 +106,6 @@ def submit(
 ) -> None:
     """マイナポータル等の電子申告を受け付ける (no re-keying needed)."""
     record = load_return(file)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.INTAKE, cfg)
-    with container(cfg=cfg) as c:
-        outcome = run_guarded(lambda: c.returns.submit_electronic(receipt, record, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        outcome = execute(c, KeyResidentReturn("submit", receipt, record), principal(as_, c.settings))
     _report(outcome, json_out)

@@ -19,6 +19,13 @@ from fastapi.responses import JSONResponse, Response
 from adapters.formats.debit_mandates import KIND as DEBIT_MANDATES
 from adapters.formats.registry import IMPORT_KINDS as INTAKE_KINDS
 from adapters.formats.registry import read_file
+from application.usecases.intake import (
+    ForwardFiling,
+    ImportReceived,
+    KeyResidentReturn,
+    MatchFiling,
+    RegisterNonResident,
+)
 from application.usecases.registry import RegisterTaxpayerCommand, ResidenceOnLevyDate, SearchTaxpayers
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
@@ -30,9 +37,7 @@ from interfaces.http.core import (
     PurposeHeader,
     Who,
     ask,
-    check_version,
     command_purpose,
-    context,
     etag,
     parse_if_match,
     parse_purpose,
@@ -245,18 +250,11 @@ async def import_file(request: Request, who: Who, key: IdempotencyKey, purpose: 
     def run(c: Container) -> Outcome:
         path = store_upload(c, upload)
         received = parse_received(upload.kind, path)
-        with_lock_catch_up(c)
-        summary = c.intake.import_file(received, context(who, declared))
+        summary = c.use_cases.execute(ImportReceived(received, declared), principal_of(who))
         return Outcome(summary_json(summary))
 
     payload = {"kind": upload.kind, "sha256": upload.sha256, "file_name": upload.file_name}
     return await run_in_threadpool(run_command, request, who, key, payload, run)
-
-
-def with_lock_catch_up(c: Container) -> None:
-    from interfaces.http.core import catch_up
-
-    catch_up(c)  # the importer's duplicate and supersede look-ups read the intake view
 
 
 @router.get("/imports", tags=["intake"], summary="取込状況 (batches and open queues)")
@@ -330,13 +328,6 @@ def queue_item(request: Request, who: Who, filing_id: UUID, min_position: MinPos
     return JSONResponse(data, headers={"ETag": etag(data["version"] or 0)})
 
 
-def _queue_command(c: Container, filing_id: UUID, if_match: int) -> None:
-    current = aggregate_version(c, filing_id)
-    if current is None:
-        raise Problem(404, "not-found", f"課税資料 {filing_id} が見つかりません。")
-    check_version(if_match, current, "課税資料")
-
-
 @router.post("/queues/items/{filing_id}/match", tags=["intake"], summary="既存の宛名に名寄せする")
 def queue_match(
     request: Request,
@@ -347,12 +338,11 @@ def queue_match(
     purpose: PurposeHeader,
     if_match: IfMatch,
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.INTAKE)
+    command_purpose(purpose, Purpose.INTAKE)
     expected = parse_if_match(if_match)
 
     def run(c: Container) -> Outcome:
-        _queue_command(c, filing_id, expected)
-        tid = c.queues.match(filing_id, body.address_number, context(who, declared))
+        tid = c.use_cases.execute(MatchFiling(filing_id, body.address_number, expected), principal_of(who))
         return Outcome(
             {"filing_id": str(filing_id), "taxpayer_id": str(tid), "address_number": body.address_number}
         )
@@ -373,12 +363,11 @@ def queue_register(
     purpose: PurposeHeader,
     if_match: IfMatch,
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.INTAKE)
+    command_purpose(purpose, Purpose.INTAKE)
     expected = parse_if_match(if_match)
 
     def run(c: Container) -> Outcome:
-        _queue_command(c, filing_id, expected)
-        number = c.queues.register_non_resident(filing_id, context(who, declared))
+        number = c.use_cases.execute(RegisterNonResident(filing_id, expected), principal_of(who))
         return Outcome({"filing_id": str(filing_id), "address_number": number})
 
     return run_command(request, who, key, {}, run)
@@ -394,12 +383,11 @@ def queue_forward(
     purpose: PurposeHeader,
     if_match: IfMatch,
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.INTAKE)
+    command_purpose(purpose, Purpose.INTAKE)
     expected = parse_if_match(if_match)
 
     def run(c: Container) -> Outcome:
-        _queue_command(c, filing_id, expected)
-        c.queues.forward(filing_id, body.to, body.reason, context(who, declared))
+        c.use_cases.execute(ForwardFiling(filing_id, body.to, body.reason, expected), principal_of(who))
         return Outcome({"filing_id": str(filing_id), "forwarded_to": body.to})
 
     return run_command(request, who, key, body.model_dump(mode="json"), run)
@@ -419,18 +407,11 @@ def _return_command(
     body: ResidentReturnIn,
     action: str,
 ) -> Response:
-    declared = command_purpose(purpose, Purpose.INTAKE)
+    command_purpose(purpose, Purpose.INTAKE)
     record = body.to_record()
 
     def run(c: Container) -> Outcome:
-        service = c.returns
-        method = {
-            "enter": service.enter,
-            "verify": service.verify,
-            "correct": service.correct,
-            "submit": service.submit_electronic,
-        }[action]
-        outcome = method(receipt, record, context(who, declared))
+        outcome = c.use_cases.execute(KeyResidentReturn(action, receipt, record), principal_of(who))  # type: ignore[arg-type]
         return Outcome(
             {
                 "receipt_number": outcome.receipt_number,
