@@ -21,7 +21,6 @@ from application.usecases.levy import RunLevy
 from application.usecases.operations import CatchUpReadModels
 from domain.shared.events import DomainError
 from interfaces.bootstrap import Container
-from interfaces.bootstrap.unit_of_work import seal_if_changed
 from interfaces.presenters import levy_run_json
 
 log = structlog.get_logger(__name__)
@@ -111,7 +110,6 @@ def run_job(c: Container, job_id: str) -> JobRecord:
     if job.status == SUCCEEDED:
         return job
     store.start(job_id)
-    head_before = c.app.head()
     log.info("job.started", job_id=job_id, kind=job.kind)
     try:
         result = JOB_FUNCTIONS[job.kind](c, job)
@@ -123,8 +121,7 @@ def run_job(c: Container, job_id: str) -> JobRecord:
         store.fail(job_id, f"{type(error).__name__}（システム担当に連絡してください）")
         log.error("job.failed", job_id=job_id, kind=job.kind, error=type(error).__name__)
         raise JobFailed(f"job {job_id} failed: {type(error).__name__}") from None
-    finally:
-        seal_if_changed(c, head_before)
+    # Every job function runs a use case, whose unit of work has projected and sealed what it stored.
     store.succeed(job_id, result)
     log.info("job.succeeded", job_id=job_id, kind=job.kind)
     done = store.get(job_id)

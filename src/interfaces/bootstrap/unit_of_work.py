@@ -9,6 +9,7 @@ themselves.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -87,6 +88,33 @@ def seal_if_changed(c: Container, head_before: int) -> None:
     group.seal_through(c, head)
 
 
+def settle(c: Container, head_before: int) -> None:
+    """After a change: project the new events (read-your-writes) and seal them; a projection failure is
+    logged (the change is committed; the projection's status shows the error)."""
+    try:
+        catch_up(c)
+    except Exception as error:
+        log.error("projection.catch_up_failed", error=type(error).__name__)
+    seal_if_changed(c, head_before)
+
+
+def projected_through(c: Container, position: int, *, timeout: float) -> bool:
+    """Wait (bounded) until every read model has applied ``position``; whether it did in time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with PROCESS_LOCK:
+            try:
+                c.runner.catch_up()
+            except Exception as error:
+                log.error("projection.catch_up_failed", error=type(error).__name__)
+            positions = [c.runner.position(name) for name in c.runner.projections]
+        if min(positions, default=position) >= position:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
 class ContainerUnitOfWork:
     """``application.usecases.UnitOfWork`` over a container."""
 
@@ -103,11 +131,15 @@ class ContainerUnitOfWork:
         return self._c.batch_lock.hold(kind, scope, wait=wait)
 
     def committed(self, head_before: int) -> None:
-        try:
-            catch_up(self._c)
-        except Exception as error:  # the change is committed; a projection failure shows in its status
-            log.error("projection.catch_up_failed", error=type(error).__name__)
-        seal_if_changed(self._c, head_before)
+        settle(self._c, head_before)
 
 
-__all__: list[Any] = ["PROCESS_LOCK", "ContainerUnitOfWork", "SealGroup", "catch_up", "seal_if_changed"]
+__all__: list[Any] = [
+    "PROCESS_LOCK",
+    "ContainerUnitOfWork",
+    "SealGroup",
+    "catch_up",
+    "projected_through",
+    "seal_if_changed",
+    "settle",
+]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from application.usecases.base import Message
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
-from interfaces.bootstrap.unit_of_work import PROCESS_LOCK, seal_if_changed
+from interfaces.bootstrap.unit_of_work import projected_through, settle
 from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.idempotency import IdempotencyStore, StoredResponse, request_hash
 from interfaces.http.metrics import RequestMetrics
@@ -206,19 +205,10 @@ def principal_of(who: Principal) -> UseCasePrincipal:
     return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)
 
 
-def catch_up(c: Container) -> None:
-    """Bring projections up to date after a change (like the CLI); a projection failure does not undo it."""
-    try:
-        with PROCESS_LOCK:
-            c.runner.catch_up()
-    except Exception as error:
-        log.error("projection.catch_up_failed", error=type(error).__name__)
-
-
 def after_write(c: Container, head_before: int) -> None:
+    """What a command stored outside the use cases (e.g. its idempotency record) is projected and sealed."""
     if c.app.head() != head_before:
-        catch_up(c)
-        seal_if_changed(c, head_before)
+        settle(c, head_before)
 
 
 def wait_for(st: ApiState, c: Container, min_position: int | None) -> None:
@@ -232,24 +222,13 @@ def wait_for(st: ApiState, c: Container, min_position: int | None) -> None:
             f"min_position {min_position} はまだ記録されていない位置です。操作の応答にある position を指定してください。",
             errors=[{"field": "query.min_position", "message": "記録済みの位置を指定してください。"}],
         )
-    deadline = time.monotonic() + st.wait_timeout
-    while True:
-        with PROCESS_LOCK:
-            try:
-                c.runner.catch_up()
-            except Exception as error:
-                log.error("projection.catch_up_failed", error=type(error).__name__)
-            positions = [c.runner.position(name) for name in c.runner.projections]
-        if min(positions, default=min_position) >= min_position:
-            return
-        if time.monotonic() >= deadline:
-            raise Problem(
-                503,
-                "projection-lag",
-                "照会用データの更新が追いついていません。しばらく待ってから再度照会してください。",
-                headers={"Retry-After": "2"},
-            )
-        time.sleep(0.05)
+    if not projected_through(c, min_position, timeout=st.wait_timeout):
+        raise Problem(
+            503,
+            "projection-lag",
+            "照会用データの更新が追いついていません。しばらく待ってから再度照会してください。",
+            headers={"Retry-After": "2"},
+        )
 
 
 def parse_if_match(value: str | None) -> int:
@@ -435,16 +414,6 @@ def ask(c: Container, message: Message[T], who: Principal) -> T:
         return c.use_cases.execute(message, principal_of(who))
     except DomainError as error:
         raise from_domain_error(error) from None
-
-
-def query(c: Container, fn: Callable[[], Any]) -> Any:
-    """Run a journaled read; seal the access record into the audit log like the CLI does."""
-    head_before = c.app.head()
-    try:
-        return fn()
-    finally:
-        if c.app.head() != head_before:
-            seal_if_changed(c, head_before)
 
 
 def json_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
