@@ -25,7 +25,7 @@ from adapters.crypto.keystore import (
 from adapters.crypto.shred_list import ShredList
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
-from adapters.formats.registry import FORMATS, read_file
+from adapters.formats.registry import FORMATS, PAYMENT_KINDS, read_file
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.batch_lock import FileBatchLock, PostgresBatchLock
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
@@ -53,7 +53,7 @@ from application.collection import (
 from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
 from application.inspection import DisclosureService, InspectionService
-from application.intake.formats import FormatRegistry, RecordServices
+from application.intake.formats import FormatRegistry, ImportKind, RecordServices
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
@@ -63,6 +63,7 @@ from application.staff import StaffService
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
+from application.usecases import collection as collection_use_cases
 from application.usecases import documents as document_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
@@ -71,6 +72,7 @@ from application.usecases import operations as operations_use_cases
 from application.usecases import registry as registry_use_cases
 from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
+from application.usecases.collection import CollectionHandlers
 from application.usecases.documents import DocumentHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
@@ -422,6 +424,21 @@ def wire_use_cases(c: Container) -> UseCases:
         ),
     )
     operations_use_cases.register(bus, lambda: catch_up(c))
+    collection_use_cases.register(
+        bus,
+        CollectionHandlers(
+            c.app.repository,
+            c.collection,
+            c.collection_queries,
+            c.debit,
+            c.arrears,
+            c.overpayments,
+            c.collection_index,
+            c.intake_index,
+            (*PAYMENT_KINDS, ImportKind.DEBIT_RESULTS),
+            lambda: catch_up(c),
+        ),
+    )
     inspection_use_cases.register(
         bus, InspectionHandlers(c.inspection, c.disclosure, c.access_log, c.provision_log)
     )

@@ -10,6 +10,23 @@ from rich.table import Table
 
 from adapters.formats.registry import PAYMENT_KINDS
 from application.intake.formats import ImportKind
+from application.usecases.collection import (
+    ArrearsList,
+    AssessLateFees,
+    CloseYear,
+    CollectionTotals,
+    DailyReceipts,
+    DebitRequests,
+    IssueDunning,
+    OpenLedgers,
+    PaymentStatus,
+    PayRefunds,
+    ReconcilePayments,
+    RefundReturned,
+    ResolveSuspense,
+    SettleOverpayments,
+    SuspenseList,
+)
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
@@ -19,10 +36,13 @@ from interfaces.cli.common import (
     command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
     run_guarded,
     settings,
+    system_principal,
 )
 from interfaces.cli.intake import import_one, print_summary
 from interfaces.presenters import summary_json
@@ -41,12 +61,8 @@ def ledger_open(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Open a ledger per levied assessment; re-post charges of changed levies (idempotent)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c, batch(c, "ledgers", fiscal_year, wait=wait):
-        c.runner.catch_up()
-        opened, reposted = run_guarded(lambda: c.collection.open_ledgers(fiscal_year, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        opened, reposted = execute(c, OpenLedgers(fiscal_year), principal(as_, c.settings), wait=wait)
     if json_out:
         print_json({"opened": opened, "reposted": reposted})
     else:
@@ -82,8 +98,7 @@ def payments_status(
 ) -> None:
     """収納状況: charged, received, allocated, held overpayment, refunds, suspense."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        totals = c.collection_index.totals(fiscal_year)
+        totals = execute(c, CollectionTotals(fiscal_year), system_principal(c.settings))
     if json_out:
         print_json(totals)
         return
@@ -98,8 +113,7 @@ def payments_suspense(
 ) -> None:
     """収納保留: receipts that matched no ledger, with the reason (work queue)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.collection_index.suspense(include_resolved=all_)
+        rows = execute(c, SuspenseList(all_), system_principal(c.settings))
     if json_out:
         print_json({"suspense": rows})
         return
@@ -128,11 +142,8 @@ def payments_show(
 ) -> None:
     """収納状況照会: per 期別 the charge, 本税 paid and outstanding, 延滞金, 督促; overpayment and refunds
     (journaled read)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        data = run_guarded(lambda: c.collection_queries.status(address_number, fiscal_year, ctx))
+    with container(cfg=settings()) as c:
+        data = execute(c, PaymentStatus(address_number, fiscal_year), principal(as_, c.settings))
     if json_out:
         print_json(data)
         return
@@ -163,18 +174,10 @@ def payments_show(
 def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """消込の照合: match every open 収納保留 again (posted if it now matches), then check every payment file
     is reconciled (件数) and every ledger conserves its money. Exit 3 if anything does not add up."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        rematch = run_guarded(lambda: c.collection.rematch_suspense(ctx))
-        c.runner.catch_up()
-        files = [
-            b for b in c.intake_index.batches() if b["kind"] in (*PAYMENT_KINDS, ImportKind.DEBIT_RESULTS)
-        ]
-        checked, unbalanced = c.collection_index.unbalanced_ledgers()
-        totals_held = c.collection_index.suspense()
-    problems = [f for f in files if not f["reconciled"] or f["gap"]]
+    with container(cfg=settings()) as c:
+        found = execute(c, ReconcilePayments(), principal(as_, c.settings))
+    rematch, files, totals_held = found.rematch, found.files, found.still_held
+    checked, unbalanced = found.ledgers_checked, found.ledgers_unbalanced
     data = {
         "suspense": {
             "rematched": rematch.posted,
@@ -200,10 +203,10 @@ def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
             }
             for f in files
         ],
-        "files_not_reconciled": len(problems),
+        "files_not_reconciled": found.files_not_reconciled,
         "ledgers_checked": checked,
         "ledgers_unbalanced": unbalanced,
-        "ok": not problems and not unbalanced,
+        "ok": found.ok,
     }
     if json_out:
         print_json(data)
@@ -252,27 +255,12 @@ def payments_resolve(
         )
     if notice_number is not None and fiscal_year is None:
         fail("--fiscal-year: 振替先の年度を指定してください。", 2)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        if refund:
-            run_guarded(lambda: c.collection.refund_suspense(held, reason=reason, ctx=ctx))
-            data: dict[str, Any] = {"suspense_id": str(held), "outcome": "還付"}
-        else:
-            assert notice_number is not None and fiscal_year is not None
-            ledger = run_guarded(
-                lambda: c.collection.assign_suspense(
-                    held,
-                    fiscal_year=fiscal_year,
-                    notice_number=notice_number,
-                    period=period,
-                    reason=reason,
-                    ctx=ctx,
-                )
-            )
-            data = {"suspense_id": str(held), "outcome": "消込", "ledger_id": str(ledger.id)}
-        c.runner.catch_up()
+    command = ResolveSuspense(held, reason, refund, notice_number, fiscal_year, period)
+    with container(cfg=settings()) as c:
+        ledger = execute(c, command, principal(as_, c.settings))
+    data: dict[str, Any] = {"suspense_id": str(held), "outcome": "還付"}
+    if ledger is not None:
+        data = {"suspense_id": str(held), "outcome": "消込", "ledger_id": str(ledger.id)}
     if json_out:
         print_json(data)
     else:
@@ -305,11 +293,8 @@ def debit_export(
         when = date.fromisoformat(due_date)
     except ValueError:
         fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c, batch(c, "debit-export", when.isoformat(), wait=wait):
-        c.runner.catch_up()
-        requests = run_guarded(lambda: c.debit.requests(when, ctx))
+    with container(cfg=settings()) as c:
+        requests = execute(c, DebitRequests(when), principal(as_, c.settings), wait=wait)
         lines = []
         for r in requests:
             m = r.mandate
@@ -450,13 +435,9 @@ def late_fees(
     as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """延滞金の計算 (地方税法326条) for every overdue or late-paid installment, from the engine."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
     day = _day(as_of, "--as-of")
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        assessed, total = run_guarded(lambda: c.arrears.late_fees(day, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        assessed, total = execute(c, AssessLateFees(day), principal(as_, c.settings))
     if json_out:
         print_json({"assessed": assessed, "late_fee_total": total})
     else:
@@ -475,13 +456,10 @@ def dunning(
     from adapters.documents.pdf import render
 
     cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
     day = _day(as_of, "--as-of")
     folder = out or cfg.var_dir / "out" / f"dunning-{day.isoformat()}"
     with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        issued = run_guarded(lambda: c.arrears.dunning(day, ctx))
-        c.runner.catch_up()
+        issued = execute(c, IssueDunning(day), principal(as_, cfg))
     rows = []
     for d in issued:
         path = None
@@ -515,8 +493,7 @@ def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPT
     """滞納一覧: installments past their 納期限 with 本税 unpaid."""
     day = _day(as_of, "--as-of")
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.collection_index.arrears(day)
+        rows = execute(c, ArrearsList(day), system_principal(c.settings))
     if json_out:
         print_json({"arrears": rows})
     else:
@@ -528,8 +505,7 @@ def daily_report(date_: str = typer.Option(..., "--date"), json_out: bool = JSON
     """収納日計: receipts by channel for one day."""
     day = _day(date_, "--date")
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        data = c.collection_index.daily(day)
+        data = execute(c, DailyReceipts(day), system_principal(c.settings))
     if json_out:
         print_json(data)
     else:
@@ -547,13 +523,9 @@ def refunds_settle(
     as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """過誤納金の処理: 充当 to the same taxpayer's unpaid charges, else 還付の決定 with 還付加算金."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.REFUND, cfg)
     day = _day(as_of, "--as-of")
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        result = run_guarded(lambda: c.overpayments.settle(day, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        result = execute(c, SettleOverpayments(day), principal(as_, c.settings))
     data = {
         "appropriated": result.appropriated,
         "appropriated_amount": result.appropriated_amount,
@@ -584,16 +556,9 @@ def refunds_returned(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """還付不能の受入: the amount is held again; the next `refunds settle` re-handles it (充当, else 還付)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.REFUND, cfg)
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        ledger = run_guarded(
-            lambda: c.overpayments.refund_failed(
-                fiscal_year, notice_number, amount, reason, ctx, returned=not withdrawn
-            )
-        )
-        c.runner.catch_up()
+    command = RefundReturned(fiscal_year, notice_number, amount, reason, withdrawn)
+    with container(cfg=settings()) as c:
+        ledger = execute(c, command, principal(as_, c.settings))
     data = {"notice_number": notice_number, "fiscal_year": fiscal_year, "held": ledger.held}
     if json_out:
         print_json(data)
@@ -610,24 +575,18 @@ def refunds_export(
 ) -> None:
     """還付の支払: 総合振込 (種別21) to the registered account; the rest are listed for 窓口払い."""
     from adapters.formats import zengin
-    from domain.collection.mandate import mandate_id
     from domain.collection.records import AccountType, TransferLine, ZenginHeader, ZenginKind
 
-    cfg = settings()
-    ctx = command_context(as_, Purpose.REFUND, cfg)
     day = _day(paid_on, "--paid-on")
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        paid = run_guarded(
-            lambda: c.overpayments.pay_refunds(day, ctx, lambda tid: mandate_id(tid) in c.app.repository)
-        )
+    with container(cfg=settings()) as c:
+        paid = execute(c, PayRefunds(day), principal(as_, c.settings))
         lines = []
         counter = []
-        for ledger, amount, method in paid:
-            if method != "総合振込":
+        for payment in paid:
+            ledger, amount, m = payment.ledger, payment.amount, payment.mandate
+            if m is None:
                 counter.append({"notice_number": ledger.notice_number, "amount": amount})
                 continue
-            m = c.app.repository.get(mandate_id(ledger.taxpayer_id))
             lines.append(
                 TransferLine(
                     bank_code=m.bank_code,
@@ -641,7 +600,6 @@ def refunds_export(
                     customer_code1=ledger.notice_number.zfill(10)[-10:],
                 )
             )
-        c.runner.catch_up()
     header = ZenginHeader(
         kind=ZenginKind.TRANSFER,
         originator_code=ORIGINATOR_CODE,
@@ -679,11 +637,8 @@ def closing_run(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """決算: 調定額, 収入済額, 還付未済額, 滞納繰越額 per 年度, with carry-forward events."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c, batch(c, "closing", fiscal_year, wait=wait):
-        c.runner.catch_up()
-        totals = run_guarded(lambda: c.arrears.close_year(fiscal_year, ctx))
+    with container(cfg=settings()) as c:
+        totals = execute(c, CloseYear(fiscal_year), principal(as_, c.settings), wait=wait)
     if json_out:
         print_json({"fiscal_year": fiscal_year, **totals})
     else:
