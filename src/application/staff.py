@@ -260,7 +260,7 @@ class StaffService:
     def _any_supervisor(self, now: datetime) -> bool:
         return any(m.has_role(Role.SUPERVISOR, now, self.review_policy) for m in self.members())
 
-    def grant(
+    def grant(  # noqa: PLR0913 - keyword-only; one per field of the RoleGranted event
         self,
         *,
         staff_id: str,

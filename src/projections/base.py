@@ -174,29 +174,14 @@ class ProjectionRunner:
                         break
                     position = min(positions[p.name] for p in behind)
                     buffered = _batch_cursor(raw)
-                    followers: dict[str, list[tuple[Projection, Cursor]]] = {}
-                    every_event: list[tuple[Projection, Cursor]] = []  # views without topics follow all
-                    for p in behind:
-                        cur = _RenamingCursor(buffered, shadows[p.name]) if shadows else buffered
-                        for topic in p.topics:
-                            followers.setdefault(topic, []).append((p, cur))
-                        if not p.topics:
-                            every_event.append((p, cur))
+                    followers, every_event = _followers(behind, buffered, shadows)
                     notifications: list[Notification] = self.app.recorder.select_notifications(
                         start=position + 1,
                         limit=batch_size,
                         stop=head,
                         topics=() if every_event else sorted(followers),
                     )
-                    wanted: list[tuple[Notification, list[tuple[Projection, Cursor]]]] = []
-                    for notification in notifications:
-                        interested = [
-                            (p, cur)
-                            for p, cur in [*followers.get(notification.topic, ()), *every_event]
-                            if positions[p.name] < notification.id
-                        ]
-                        if interested:
-                            wanted.append((notification, interested))
+                    wanted = _interested(notifications, followers, every_event, positions)
                     events = _decode(self.app, [n for n, _ in wanted])
                     for (notification, interested), event in zip(wanted, events, strict=True):
                         for p, cur in interested:
@@ -519,3 +504,41 @@ def _set_position(cur: Cursor, name: str, position: int, error: str | None = Non
         " last_error = EXCLUDED.last_error",
         (name, position, now, error),
     )
+
+
+_Follower = tuple[Projection, Cursor]
+
+
+def _followers(
+    behind: Sequence[Projection], buffered: Cursor, shadows: dict[str, dict[str, str]] | None
+) -> tuple[dict[str, list[_Follower]], list[_Follower]]:
+    """Each view with the cursor it writes through, by the topics it follows; views without topics
+    follow every event (the second list)."""
+    followers: dict[str, list[_Follower]] = {}
+    every_event: list[_Follower] = []
+    for p in behind:
+        cur = _RenamingCursor(buffered, shadows[p.name]) if shadows else buffered
+        for topic in p.topics:
+            followers.setdefault(topic, []).append((p, cur))
+        if not p.topics:
+            every_event.append((p, cur))
+    return followers, every_event
+
+
+def _interested(
+    notifications: Sequence[Notification],
+    followers: dict[str, list[_Follower]],
+    every_event: list[_Follower],
+    positions: dict[str, int],
+) -> list[tuple[Notification, list[_Follower]]]:
+    """The notifications some view still needs (it follows the topic and has not applied it yet)."""
+    wanted: list[tuple[Notification, list[_Follower]]] = []
+    for notification in notifications:
+        interested = [
+            (p, cur)
+            for p, cur in [*followers.get(notification.topic, ()), *every_event]
+            if positions[p.name] < notification.id
+        ]
+        if interested:
+            wanted.append((notification, interested))
+    return wanted

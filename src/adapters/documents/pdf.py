@@ -350,7 +350,7 @@ def _slips(
                 doc.dashed(8, top + slip_h + 1.5, doc.width_mm - 8)
 
 
-def _slip(
+def _slip(  # noqa: PLR0913 - geometry plus the slip's printed items (keyword-only)
     doc: _Doc,
     top: float,
     h: float,

@@ -872,107 +872,138 @@ _STRUCTURE = "レコード構成"
 
 
 def _parse_file(path: Path, kind_name: str, mode: Mode) -> ZenginOutcome[ZenginRecord]:
+    """Every physical record parsed on its own, then the file's grammar and trailer totals checked."""
     kind = ZenginKind.TRANSFER if mode == "transfer" else ZenginKind.DEBIT
-    data = path.read_bytes()
-    raws, newline, final, eof = split_physical(data)
-    items: list[ParsedRecord[ZenginRecord] | RecordError] = []
-    file_errors: list[RecordError] = []
+    raws, newline, final, eof = split_physical(path.read_bytes())
     outcome = ZenginOutcome[ZenginRecord](
         path=path,
         kind=kind_name,
         sha256=sha256_file(path),
         declared_count=None,
         physical_records=len(raws),
-        items=items,
-        file_errors=file_errors,
+        items=[],
+        file_errors=[],
         newline=newline,
         final_newline=final,
         eof=eof,
     )
-    if not raws:
-        file_errors.append(RecordError(0, _STRUCTURE, "レコードがありません（空のファイルです）。"))
+    if _refuse_unreadable(raws, outcome):
         outcome.totals_ok = False
         return outcome
+    grammar = _Grammar(mode, outcome.file_errors)
+    for n, raw in enumerate(raws, start=1):
+        record, item = _parse_physical(n, raw, kind, mode)
+        outcome.items.append(item)
+        grammar.feed(n, raw[:1], record)
+    outcome.totals_ok = grammar.finish()
+    return outcome
+
+
+def _refuse_unreadable(raws: Sequence[bytes], outcome: ZenginOutcome[ZenginRecord]) -> bool:
+    """An empty file, or コード区分 1 (EBCDIC), is refused as a whole (every record named)."""
+    if not raws:
+        outcome.file_errors.append(RecordError(0, _STRUCTURE, "レコードがありません（空のファイルです）。"))
+        return True
     if raws[0][:1] == bytes([_EBCDIC_ONE]) or any(
         len(r) >= 4 and r[:1] == b"1" and r[3:4] == b"1" for r in raws
     ):
-        file_errors.append(RecordError(0, "コード区分", _EBCDIC_MESSAGE))
-        items.extend(RecordError(n, "コード区分", _EBCDIC_MESSAGE) for n in range(1, len(raws) + 1))
-        outcome.totals_ok = False
-        return outcome
+        outcome.file_errors.append(RecordError(0, "コード区分", _EBCDIC_MESSAGE))
+        outcome.items.extend(RecordError(n, "コード区分", _EBCDIC_MESSAGE) for n in range(1, len(raws) + 1))
+        return True
+    return False
 
-    data_layout = DATA_21 if kind is ZenginKind.TRANSFER else DATA_91
-    trailer_layout = TRAILER_21 if kind is ZenginKind.TRANSFER else TRAILER_91
-    header_layout = HEADER_21 if kind is ZenginKind.TRANSFER else HEADER_91
-    state = "start"  # start → header → (data)* → trailer → header | end → done
-    group: _Group | None = None
-    totals_ok = True
 
-    def structure(line: int, message: str) -> None:
-        nonlocal totals_ok
-        totals_ok = False
-        file_errors.append(RecordError(line, _STRUCTURE, message))
-
-    for n, raw in enumerate(raws, start=1):
-        marker = raw[:1]
-        layout = {b"1": header_layout, b"2": data_layout, b"8": trailer_layout, b"9": END}.get(marker)
-        record: ZenginRecord | None = None
-        try:
-            if layout is None:
-                raise FieldError("データ区分", "データ区分が正しくありません（1・2・8・9のいずれか）。")
-            text = _decode(raw, layout)
-            if marker == b"1":
-                record = _parse_header(text, kind)
-            elif marker == b"2":
-                record = _parse_transfer_data(text) if mode == "transfer" else _parse_debit_data(text, mode)
-            elif marker == b"8":
-                record = _parse_trailer(text, kind)
-            else:
-                _Values(text, END)
-                record = ZenginEnd()
-        except FieldError as e:
-            items.append(RecordError(n, e.field, e.message))
-        else:
-            items.append(ParsedRecord(n, record, fingerprint(record)))
-
-        # grammar (1 2* 8)+ 9 — judged on データ区分 even when the record itself was rejected
-        if state == "done":
-            structure(n, "エンド・レコードの後にレコードがあります。")
-            continue
+def _parse_physical(
+    n: int, raw: bytes, kind: ZenginKind, mode: Mode
+) -> tuple[ZenginRecord | None, ParsedRecord[ZenginRecord] | RecordError]:
+    """One physical record by its データ区分: the record (None if rejected) and its item."""
+    transfer = kind is ZenginKind.TRANSFER
+    marker = raw[:1]
+    layout = {
+        b"1": HEADER_21 if transfer else HEADER_91,
+        b"2": DATA_21 if transfer else DATA_91,
+        b"8": TRAILER_21 if transfer else TRAILER_91,
+        b"9": END,
+    }.get(marker)
+    try:
+        if layout is None:
+            raise FieldError("データ区分", "データ区分が正しくありません（1・2・8・9のいずれか）。")
+        text = _decode(raw, layout)
+        record: ZenginRecord
         if marker == b"1":
-            if state == "header":
-                structure(n, "トレーラ・レコードがないまま次のヘッダー・レコードがあります。")
-            group = _Group(header_line=n)
-            state = "header"
+            record = _parse_header(text, kind)
         elif marker == b"2":
-            if group is None or state != "header":
-                structure(n, "ヘッダー・レコードの前にデータ・レコードがあります。")
-                continue
-            group.data_lines += 1
-            if isinstance(record, DebitRequestLine | DebitResultLine | TransferLine):
-                group.parsed.append(record)
-            else:
-                group.failed_lines += 1
+            record = _parse_transfer_data(text) if mode == "transfer" else _parse_debit_data(text, mode)
         elif marker == b"8":
-            if group is None or state != "header":
-                structure(n, "ヘッダー・レコードに対応しないトレーラ・レコードがあります。")
-                continue
-            if isinstance(record, ZenginTrailer):
-                totals_ok &= _check_trailer(record, group, n, mode, file_errors)
-            else:
-                totals_ok = False
-            group = None
-            state = "trailer"
-        elif marker == b"9":
-            if state != "trailer":
-                structure(n, "トレーラ・レコードの後にエンド・レコードがありません（順序不正）。")
-            state = "done"
+            record = _parse_trailer(text, kind)
         else:
-            totals_ok = False
-    if state != "done":
-        structure(0, "エンド・レコードがありません（ファイルが途中で切れている可能性があります）。")
-    outcome.totals_ok = totals_ok
-    return outcome
+            _Values(text, END)
+            record = ZenginEnd()
+    except FieldError as e:
+        return None, RecordError(n, e.field, e.message)
+    return record, ParsedRecord(n, record, fingerprint(record))
+
+
+class _Grammar:
+    """The file grammar ``(1 2* 8)+ 9``, judged on データ区分 even when the record itself was rejected,
+    and each group's trailer totals: start → header → (data)* → trailer → header | end → done."""
+
+    def __init__(self, mode: Mode, file_errors: list[RecordError]) -> None:
+        self.mode = mode
+        self.file_errors = file_errors
+        self.state = "start"
+        self.group: _Group | None = None
+        self.totals_ok = True
+
+    def _structure(self, line: int, message: str) -> None:
+        self.totals_ok = False
+        self.file_errors.append(RecordError(line, _STRUCTURE, message))
+
+    def feed(self, n: int, marker: bytes, record: ZenginRecord | None) -> None:
+        if self.state == "done":
+            self._structure(n, "エンド・レコードの後にレコードがあります。")
+        elif marker == b"1":
+            if self.state == "header":
+                self._structure(n, "トレーラ・レコードがないまま次のヘッダー・レコードがあります。")
+            self.group = _Group(header_line=n)
+            self.state = "header"
+        elif marker == b"2":
+            self._data(n, record)
+        elif marker == b"8":
+            self._trailer(n, record)
+        elif marker == b"9":
+            if self.state != "trailer":
+                self._structure(n, "トレーラ・レコードの後にエンド・レコードがありません（順序不正）。")
+            self.state = "done"
+        else:
+            self.totals_ok = False
+
+    def _data(self, n: int, record: ZenginRecord | None) -> None:
+        if self.group is None or self.state != "header":
+            self._structure(n, "ヘッダー・レコードの前にデータ・レコードがあります。")
+            return
+        self.group.data_lines += 1
+        if isinstance(record, DebitRequestLine | DebitResultLine | TransferLine):
+            self.group.parsed.append(record)
+        else:
+            self.group.failed_lines += 1
+
+    def _trailer(self, n: int, record: ZenginRecord | None) -> None:
+        if self.group is None or self.state != "header":
+            self._structure(n, "ヘッダー・レコードに対応しないトレーラ・レコードがあります。")
+            return
+        if isinstance(record, ZenginTrailer):
+            self.totals_ok &= _check_trailer(record, self.group, n, self.mode, self.file_errors)
+        else:
+            self.totals_ok = False
+        self.group = None
+        self.state = "trailer"
+
+    def finish(self) -> bool:
+        """Whether the structure and every trailer's totals were right."""
+        if self.state != "done":
+            self._structure(0, "エンド・レコードがありません（ファイルが途中で切れている可能性があります）。")
+        return self.totals_ok
 
 
 def parse_debit_request(path: Path) -> ZenginOutcome[ZenginRecord]:

@@ -92,28 +92,67 @@ def _tier_index(income: int, uppers: tuple[int, ...]) -> int | None:
     return None
 
 
+@dataclass
+class _Sheet:
+    """The 控除 being worked out: amounts by item, 人的控除差 by item (in the order found, as the trace
+    lists them), the trace notes, and the 障害者控除 collected from the taxpayer, spouse and dependants."""
+
+    items: dict[str, int]
+    diffs: dict[str, int]
+    notes: dict[str, dict[str, int | str | bool]]
+    disability: int = 0
+    disability_diff: int = 0
+
+
 def compute_deductions(inp: TaxInput, rs: RuleSet, inc: IncomeWork, t: Tracer) -> DeductionWork:
     """All 所得控除 with their 人的控除差 (地方税法314条の2, 37条・314条の6)."""
-    p = rs.personal
-    pd = rs.personal_difference
     total_amount = inc.result.total_income_amount  # 合計所得金額 (thresholds)
     total_income = inc.result.total_income  # 総所得金額等 (medical/casualty floors)
-    ye = year_end(rs)
-    items = dict.fromkeys(ITEM_KEYS, 0)
-    diffs: dict[str, int] = {}
-    notes: dict[str, dict[str, int | str | bool]] = {k: {} for k in ITEM_KEYS}
+    sheet = _Sheet(items=dict.fromkeys(ITEM_KEYS, 0), diffs={}, notes={k: {} for k in ITEM_KEYS})
+    _casualty_and_medical(sheet, inp, rs, total_income)
+    sheet.items["social_insurance"] = inp.deductions.social_insurance
+    sheet.items["small_business_mutual_aid"] = inp.deductions.small_business_mutual_aid
+    _insurance(sheet, inp, rs)
+    _taxpayer_status(sheet, inp, rs, inc, total_amount)
+    same_household, qualifying = _spouse(sheet, inp, rs, total_amount)
+    count, count_domestic = _dependents(sheet, inp, rs)
+    p = rs.personal
+    pd = rs.personal_difference
+    sheet.items["disability"] = sheet.disability
+    sheet.diffs["disability"] = sheet.disability_diff
+    sheet.notes["dependents"] = {"dependents_in_household": count, "income_limit": p.dependent_income_limit}
+    sheet.notes["disability"] = {"taxpayer": inp.taxpayer.disability}
 
-    # 雑損控除
+    # 基礎控除
+    items, diffs = sheet.items, sheet.diffs
+    items["basic"] = bracket_amount(p.basic, total_amount)
+    diffs["basic"] = pd.basic if items["basic"] > 0 and total_amount <= pd.basic_income_limit else 0
+    sheet.notes["basic"] = {"total_income_amount": total_amount}
+
+    total, personal_difference = _trace(sheet, rs, t)
+    spouse_abroad = inp.spouse.abroad if inp.spouse is not None else False
+    return DeductionWork(
+        result=DeductionResult(items=items, total=total, personal_difference=personal_difference),
+        same_household_spouse=same_household,
+        qualifying_spouse=qualifying,
+        dependents_count=count,
+        dependents_count_domestic=count_domestic,
+        spouse_abroad=spouse_abroad,
+    )
+
+
+def _casualty_and_medical(sheet: _Sheet, inp: TaxInput, rs: RuleSet, total_income: int) -> None:
+    """雑損控除, and 医療費控除 or セルフメディケーション税制 (floors on 総所得金額等)."""
+    items, notes = sheet.items, sheet.notes
+    od = rs.other_deductions
     cas = inp.deductions.casualty
     if cas.loss > 0:
-        a = cas.loss - mul_floor(total_income, rs.other_deductions.casualty_rate)
-        b = cas.disaster_expenses - rs.other_deductions.casualty_disaster_floor
+        a = cas.loss - mul_floor(total_income, od.casualty_rate)
+        b = cas.disaster_expenses - od.casualty_disaster_floor
         items["casualty_loss"] = max(0, a, b)
         notes["casualty_loss"] = {"loss": cas.loss, "disaster_expenses": cas.disaster_expenses}
 
-    # 医療費控除 / セルフメディケーション税制
     med = inp.deductions.medical_expenses
-    od = rs.other_deductions
     if med.use_self_medication:
         items["medical_expenses"] = min(
             max(0, med.self_medication_otc - od.self_medication_floor), od.self_medication_cap
@@ -128,10 +167,9 @@ def compute_deductions(inp: TaxInput, rs: RuleSet, inc: IncomeWork, t: Tracer) -
         items["medical_expenses"] = min(max(0, net - floor), od.medical_cap)
         notes["medical_expenses"] = {"paid": med.paid, "reimbursed": med.reimbursed, "floor": floor}
 
-    items["social_insurance"] = inp.deductions.social_insurance
-    items["small_business_mutual_aid"] = inp.deductions.small_business_mutual_aid
 
-    # 生命保険料控除
+def _insurance(sheet: _Sheet, inp: TaxInput, rs: RuleSet) -> None:
+    """生命保険料控除 (new/old per category, combined caps) and 地震保険料控除."""
     ins = rs.insurance
     li = inp.deductions.life_insurance
 
@@ -145,22 +183,26 @@ def compute_deductions(inp: TaxInput, rs: RuleSet, inc: IncomeWork, t: Tracer) -
     general = category(li.general_new, li.general_old)
     care = life_bracket(li.care_medical, ins.life_new)
     annuity = category(li.annuity_new, li.annuity_old)
-    items["life_insurance"] = min(general + care + annuity, ins.life_total_cap)
-    notes["life_insurance"] = {
+    sheet.items["life_insurance"] = min(general + care + annuity, ins.life_total_cap)
+    sheet.notes["life_insurance"] = {
         "general": general,
         "care_medical": care,
         "annuity": annuity,
         "cap": ins.life_total_cap,
     }
 
-    # 地震保険料控除
     eq = inp.deductions.earthquake_insurance
     d_eq = min(mul_ceil(eq.earthquake, ins.earthquake_rate), ins.earthquake_cap)
     d_old = life_bracket(eq.old_long_term, ins.old_long_term)
-    items["earthquake_insurance"] = min(d_eq + d_old, ins.earthquake_total_cap)
-    notes["earthquake_insurance"] = {"earthquake": eq.earthquake, "old_long_term": eq.old_long_term}
+    sheet.items["earthquake_insurance"] = min(d_eq + d_old, ins.earthquake_total_cap)
+    sheet.notes["earthquake_insurance"] = {"earthquake": eq.earthquake, "old_long_term": eq.old_long_term}
 
-    # 本人: 寡婦・ひとり親・勤労学生・障害者
+
+def _taxpayer_status(sheet: _Sheet, inp: TaxInput, rs: RuleSet, inc: IncomeWork, total_amount: int) -> None:
+    """本人: 寡婦・ひとり親・勤労学生, and the taxpayer's own 障害者控除."""
+    p = rs.personal
+    pd = rs.personal_difference
+    items, diffs, notes = sheet.items, sheet.diffs, sheet.notes
     tp = inp.taxpayer
     if tp.single_parent and total_amount <= p.widow_single_parent_income_limit:
         items["single_parent"] = p.single_parent
@@ -179,59 +221,71 @@ def compute_deductions(inp: TaxInput, rs: RuleSet, inc: IncomeWork, t: Tracer) -
         items["working_student"] = p.working_student
         diffs["working_student"] = pd.working_student
         notes["working_student"] = {"limit": p.working_student_income_limit, "non_work_income": non_work}
-    disability = 0
-    disability_diff = 0
     if tp.disability == "general":
-        disability, disability_diff = p.disability_general, pd.disability_general
+        sheet.disability, sheet.disability_diff = p.disability_general, pd.disability_general
     elif tp.disability == "special":
-        disability, disability_diff = p.disability_special, pd.disability_special
+        sheet.disability, sheet.disability_diff = p.disability_special, pd.disability_special
 
-    def relative_disability(kind: str, cohabiting: bool) -> tuple[int, int]:
-        if kind == "general":
-            return p.disability_general, pd.disability_general
-        if kind == "special":
-            if cohabiting:
-                return p.disability_cohabiting_special, pd.disability_cohabiting_special
-            return p.disability_special, pd.disability_special
-        return 0, 0
 
-    # 配偶者控除・配偶者特別控除
+def _relative_disability(rs: RuleSet, kind: str, cohabiting: bool) -> tuple[int, int]:
+    """A spouse's or dependant's 障害者控除 and its 人的控除差 (同居特別障害者 when living together)."""
+    p = rs.personal
+    pd = rs.personal_difference
+    if kind == "general":
+        return p.disability_general, pd.disability_general
+    if kind == "special":
+        if cohabiting:
+            return p.disability_cohabiting_special, pd.disability_cohabiting_special
+        return p.disability_special, pd.disability_special
+    return 0, 0
+
+
+def _spouse(sheet: _Sheet, inp: TaxInput, rs: RuleSet, total_amount: int) -> tuple[bool, bool]:
+    """配偶者控除・配偶者特別控除 by the taxpayer's tier; returns (同一生計配偶者, 控除対象配偶者)."""
+    p = rs.personal
+    pd = rs.personal_difference
     spouse = inp.spouse
     same_household = is_same_household_spouse(spouse, rs)
-    tier_uppers = tuple(s.upper for s in p.spouse_tiers)
-    tier = _tier_index(total_amount, tier_uppers)
+    tier = _tier_index(total_amount, tuple(s.upper for s in p.spouse_tiers))
     qualifying = same_household and tier is not None
-    if spouse is not None:
-        s_age = legal_age(spouse.birth_date, ye)
-        if same_household:
-            d, dd = relative_disability(spouse.disability, spouse.cohabiting)
-            disability += d
-            disability_diff += dd
-        if tier is not None and same_household:
-            elderly = s_age >= p.spouse_elderly_age
-            st = p.spouse_tiers[tier]
-            items["spouse"] = st.elderly if elderly else st.general
-            diffs["spouse"] = (pd.spouse_elderly if elderly else pd.spouse_general)[tier]
-            notes["spouse"] = {
-                "spouse_income": spouse.total_income,
-                "elderly": elderly,
-                "taxpayer_tier": tier + 1,
-            }
-        elif tier is not None and spouse.total_income <= p.spouse_special_upper:
-            base = bracket_amount(p.spouse_special_table, spouse.total_income)
-            ratio = p.spouse_special_tier_ratios[tier]
-            amount = base if tier == 0 else ceil_to(base * ratio, p.spouse_special_rounding_unit)
-            items["spouse_special"] = amount
-            for band in pd.spouse_special:
-                if band.lower_exclusive < spouse.total_income < band.upper_exclusive:
-                    diffs["spouse_special"] = band.by_tier[tier]
-            notes["spouse_special"] = {
-                "spouse_income": spouse.total_income,
-                "table_amount": base,
-                "taxpayer_tier": tier + 1,
-            }
+    if spouse is None:
+        return same_household, qualifying
+    s_age = legal_age(spouse.birth_date, year_end(rs))
+    if same_household:
+        d, dd = _relative_disability(rs, spouse.disability, spouse.cohabiting)
+        sheet.disability += d
+        sheet.disability_diff += dd
+    if tier is not None and same_household:
+        elderly = s_age >= p.spouse_elderly_age
+        st = p.spouse_tiers[tier]
+        sheet.items["spouse"] = st.elderly if elderly else st.general
+        sheet.diffs["spouse"] = (pd.spouse_elderly if elderly else pd.spouse_general)[tier]
+        sheet.notes["spouse"] = {
+            "spouse_income": spouse.total_income,
+            "elderly": elderly,
+            "taxpayer_tier": tier + 1,
+        }
+    elif tier is not None and spouse.total_income <= p.spouse_special_upper:
+        base = bracket_amount(p.spouse_special_table, spouse.total_income)
+        ratio = p.spouse_special_tier_ratios[tier]
+        amount = base if tier == 0 else ceil_to(base * ratio, p.spouse_special_rounding_unit)
+        sheet.items["spouse_special"] = amount
+        for band in pd.spouse_special:
+            if band.lower_exclusive < spouse.total_income < band.upper_exclusive:
+                sheet.diffs["spouse_special"] = band.by_tier[tier]
+        sheet.notes["spouse_special"] = {
+            "spouse_income": spouse.total_income,
+            "table_amount": base,
+            "taxpayer_tier": tier + 1,
+        }
+    return same_household, qualifying
 
-    # 扶養控除・特定親族特別控除 (and their 障害者控除)
+
+def _dependents(sheet: _Sheet, inp: TaxInput, rs: RuleSet) -> tuple[int, int]:
+    """扶養控除・特定親族特別控除 (and their 障害者控除); returns (扶養親族の数, of whom 国内居住)."""
+    p = rs.personal
+    pd = rs.personal_difference
+    ye = year_end(rs)
     dep_total = 0
     dep_diff = 0
     rel_total = 0
@@ -243,72 +297,66 @@ def compute_deductions(inp: TaxInput, rs: RuleSet, inc: IncomeWork, t: Tracer) -
         if is_dependent(dep, rs):
             count += 1
             count_domestic += 0 if dep.abroad else 1
-            d, dd = relative_disability(dep.disability, dep.cohabiting)
-            disability += d
-            disability_diff += dd
-            if age < p.age_min_dependent:
-                continue
-            if lo <= age <= hi:
-                dep_total += p.dependent_specific
-                dep_diff += pd.dependent_specific
-            elif age >= p.age_elderly:
-                ascendant = dep.lineal_ascendant if dep.lineal_ascendant is not None else True
-                if dep.cohabiting and ascendant:
-                    dep_total += p.dependent_cohabiting_parent
-                    dep_diff += pd.dependent_cohabiting_parent
-                else:
-                    dep_total += p.dependent_elderly
-                    dep_diff += pd.dependent_elderly
-            else:
-                dep_total += p.dependent_general
-                dep_diff += pd.dependent_general
+            d, dd = _relative_disability(rs, dep.disability, dep.cohabiting)
+            sheet.disability += d
+            sheet.disability_diff += dd
+            amount, diff = _dependent_amounts(rs, dep.cohabiting, dep.lineal_ascendant, age)
+            dep_total += amount
+            dep_diff += diff
         elif p.specific_relative_table and lo <= age <= hi and dep.total_income <= p.specific_relative_upper:
             rel_total += bracket_amount(p.specific_relative_table, dep.total_income)
-    items["dependents"] = dep_total
-    diffs["dependents"] = dep_diff
-    items["specific_relative"] = rel_total
-    diffs["specific_relative"] = pd.specific_relative if rel_total else 0
-    items["disability"] = disability
-    diffs["disability"] = disability_diff
-    notes["dependents"] = {"dependents_in_household": count, "income_limit": p.dependent_income_limit}
-    notes["disability"] = {"taxpayer": tp.disability}
+    sheet.items["dependents"] = dep_total
+    sheet.diffs["dependents"] = dep_diff
+    sheet.items["specific_relative"] = rel_total
+    sheet.diffs["specific_relative"] = pd.specific_relative if rel_total else 0
+    return count, count_domestic
 
-    # 基礎控除
-    items["basic"] = bracket_amount(p.basic, total_amount)
-    diffs["basic"] = pd.basic if items["basic"] > 0 and total_amount <= pd.basic_income_limit else 0
-    notes["basic"] = {"total_income_amount": total_amount}
 
+def _dependent_amounts(
+    rs: RuleSet, cohabiting: bool, lineal_ascendant: bool | None, age: int
+) -> tuple[int, int]:
+    """One 扶養親族's 扶養控除 and 人的控除差 by age: none under 16, 特定, 老人 (同居老親等), 一般."""
+    p = rs.personal
+    pd = rs.personal_difference
+    lo, hi = p.age_specific
+    if age < p.age_min_dependent:
+        return 0, 0
+    if lo <= age <= hi:
+        return p.dependent_specific, pd.dependent_specific
+    if age >= p.age_elderly:
+        ascendant = lineal_ascendant if lineal_ascendant is not None else True
+        if cohabiting and ascendant:
+            return p.dependent_cohabiting_parent, pd.dependent_cohabiting_parent
+        return p.dependent_elderly, pd.dependent_elderly
+    return p.dependent_general, pd.dependent_general
+
+
+def _trace(sheet: _Sheet, rs: RuleSet, t: Tracer) -> tuple[int, int]:
+    """Trace every non-zero 控除, their total and the 人的控除差; returns (total, 人的控除差の合計額)."""
+    ins = rs.insurance
     for key in ITEM_KEYS:
-        if items[key]:
+        if sheet.items[key]:
             t.add(
                 f"deduction.{key}",
                 LABELS[key],
-                items[key],
+                sheet.items[key],
                 ins.citation if key in ("life_insurance", "earthquake_insurance") else CITATIONS[key],
-                **notes[key],
+                **sheet.notes[key],
             )
-    total = sum(items.values())
+    total = sum(sheet.items.values())
     t.add(
         "deductions.total",
         "所得控除合計 total deductions",
         total,
-        p.citation,
-        **{k: v for k, v in items.items() if v},
+        rs.personal.citation,
+        **{k: v for k, v in sheet.items.items() if v},
     )
-    personal_difference = sum(diffs.values())
+    personal_difference = sum(sheet.diffs.values())
     t.add(
         "deductions.personal_difference",
         "人的控除差の合計額 sum of personal-deduction differences",
         personal_difference,
-        pd.citation,
-        **{k: v for k, v in diffs.items() if v},
+        rs.personal_difference.citation,
+        **{k: v for k, v in sheet.diffs.items() if v},
     )
-    spouse_abroad = spouse.abroad if spouse is not None else False
-    return DeductionWork(
-        result=DeductionResult(items=items, total=total, personal_difference=personal_difference),
-        same_household_spouse=same_household,
-        qualifying_spouse=qualifying,
-        dependents_count=count,
-        dependents_count_domestic=count_domestic,
-        spouse_abroad=spouse_abroad,
-    )
+    return total, personal_difference

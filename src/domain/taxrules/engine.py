@@ -161,21 +161,23 @@ def compute(
 
     if not nt.income_levy:
         _income_levy(
-            inp,
-            rs,
-            mp,
-            t,
-            levies,
-            inc.result.total_income,
-            total_amount,
-            comp_taxable,
-            div_taxable,
-            gain_taxable,
-            ded.result.personal_difference,
-            pd_adjustment,
-            inc.dividend_comprehensive,
-            lim.income_levy,
-            ded,
+            _LevyBasis(
+                inp,
+                rs,
+                mp,
+                t,
+                levies,
+                total_income=inc.result.total_income,
+                total_amount=total_amount,
+                comp_taxable=comp_taxable,
+                div_taxable=div_taxable,
+                gain_taxable=gain_taxable,
+                personal_difference=ded.result.personal_difference,
+                pd_adjustment=pd_adjustment,
+                dividend=inc.dividend_comprehensive,
+                income_levy_limit=lim.income_levy,
+                ded=ded,
+            )
         )
 
     for lv in levies:
@@ -272,24 +274,46 @@ def compute(
     )
 
 
-def _income_levy(
-    inp: TaxInput,
-    rs: RuleSet,
-    mp: MunicipalityParams,
-    t: Tracer,
-    levies: list[_Levy],
-    total_income: int,
-    total_amount: int,
-    comp_taxable: int,
-    div_taxable: int,
-    gain_taxable: int,
-    personal_difference: int,
-    pd_adjustment: int,
-    dividend: int,
-    income_levy_limit: int,
-    ded: DeductionWork,
-) -> None:
+@dataclass(frozen=True)
+class _LevyBasis:
+    """What the 所得割 steps read: the input, rules, trace, the two taxes' accumulators and the bases."""
+
+    inp: TaxInput
+    rs: RuleSet
+    mp: MunicipalityParams
+    t: Tracer
+    levies: list[_Levy]
+    total_income: int
+    total_amount: int
+    comp_taxable: int
+    div_taxable: int
+    gain_taxable: int
+    personal_difference: int
+    pd_adjustment: int
+    dividend: int
+    income_levy_limit: int
+    ded: DeductionWork
+
+
+def _income_levy(b: _LevyBasis) -> None:
     """所得割: gross, then each credit in statutory order, each limited to what is left (floor 0)."""
+    _gross(b)
+    after_adjustment = _adjustment_credit(b)
+    _low_income_relief(b, after_adjustment)
+    _dividend_credit(b)
+    _housing_loan_credit(b)
+    _donation_credit(b, after_adjustment)
+    _flat_reduction(b)
+
+
+def _gross(b: _LevyBasis) -> None:
+    """算出所得割 per tax: comprehensive and separate taxable income at their rates."""
+    mp = b.mp
+    t = b.t
+    levies = b.levies
+    comp_taxable = b.comp_taxable
+    div_taxable = b.div_taxable
+    gain_taxable = b.gain_taxable
     for lv in levies:
         lv.gross = (
             mul_floor(comp_taxable, lv.rate + lv.surcharge)
@@ -307,6 +331,15 @@ def _income_levy(
             separate_rate=pct(lv.separate_rate),
         )
 
+
+def _adjustment_credit(b: _LevyBasis) -> dict[str, int]:
+    """調整控除 (地方税法314条の6); returns each tax's 所得割 after it."""
+    rs = b.rs
+    t = b.t
+    levies = b.levies
+    total_amount = b.total_amount
+    comp_taxable = b.comp_taxable
+    personal_difference = b.personal_difference
     # 調整控除
     base = adjustment_base(comp_taxable, personal_difference, total_amount, rs.adjustment)
     t.add(
@@ -325,7 +358,15 @@ def _income_levy(
         lv.adjustment = min(mul_ceil(base, rate), lv.remaining)
         lv.params["adjustment_credit"] = {"base": base, "rate": pct(rate), "rounding": "1円未満切上げ"}
     after_adjustment = {lv.key: lv.remaining for lv in levies}
+    return after_adjustment
 
+
+def _low_income_relief(b: _LevyBasis, after_adjustment: dict[str, int]) -> None:
+    """附則3条の3: 総所得金額等 − 所得割 が 所得割非課税限度額 を下回らないよう減額 (按分は所得割額の比)."""
+    t = b.t
+    levies = b.levies
+    total_income = b.total_income
+    income_levy_limit = b.income_levy_limit
     # 附則3条の3: 総所得金額等 − 所得割 が 所得割非課税限度額 を下回らないよう減額 (按分は所得割額の比).
     combined = sum(after_adjustment.values())
     if combined > 0 and total_income - combined < income_levy_limit:
@@ -349,6 +390,16 @@ def _income_levy(
             income_levy_limit=income_levy_limit,
         )
 
+
+def _dividend_credit(b: _LevyBasis) -> None:
+    """配当控除."""
+    rs = b.rs
+    t = b.t
+    levies = b.levies
+    comp_taxable = b.comp_taxable
+    div_taxable = b.div_taxable
+    gain_taxable = b.gain_taxable
+    dividend = b.dividend
     # 配当控除
     if dividend > 0:
         low, high = dividend_credit_base(
@@ -374,6 +425,17 @@ def _income_levy(
             above_10m=high,
         )
 
+
+def _housing_loan_credit(b: _LevyBasis) -> None:
+    """住宅借入金等特別税額控除."""
+    inp = b.inp
+    rs = b.rs
+    t = b.t
+    levies = b.levies
+    comp_taxable = b.comp_taxable
+    div_taxable = b.div_taxable
+    gain_taxable = b.gain_taxable
+    pd_adjustment = b.pd_adjustment
     # 住宅借入金等特別税額控除
     cr = inp.credits
     if cr.housing_loan_remaining > 0:
@@ -407,7 +469,18 @@ def _income_levy(
             lv.housing = min(mul_ceil(amount, lv.share), lv.remaining)
             lv.params["housing_loan_credit"] = {"total_credit": amount, "share": show_ratio(lv.share)}
 
-    # 寄附金税額控除
+
+def _donation_credit(b: _LevyBasis, after_adjustment: dict[str, int]) -> None:
+    """寄附金税額控除 (基本控除, 特例控除, 申告特例控除)."""
+    rs = b.rs
+    t = b.t
+    levies = b.levies
+    total_income = b.total_income
+    comp_taxable = b.comp_taxable
+    div_taxable = b.div_taxable
+    gain_taxable = b.gain_taxable
+    pd_adjustment = b.pd_adjustment
+    cr = b.inp.credits
     donations = cr.furusato_donations + cr.other_eligible_donations
     dr = rs.donation
     if donations > dr.floor:
@@ -466,6 +539,14 @@ def _income_levy(
                 share=show_ratio(lv.share),
             )
 
+
+def _flat_reduction(b: _LevyBasis) -> None:
+    """定額減税."""
+    rs = b.rs
+    t = b.t
+    levies = b.levies
+    total_amount = b.total_amount
+    ded = b.ded
     # 定額減税
     fr = rs.flat_reduction
     amount = 0

@@ -48,7 +48,7 @@ def to_jsonable(obj: Any) -> Any:
     raise TypeError(f"not JSON-safe: {type(obj).__name__}")
 
 
-def from_jsonable(tp: Any, data: Any) -> Any:
+def from_jsonable(tp: Any, data: Any) -> Any:  # noqa: C901, PLR0911, PLR0912 - a dispatch on the type's form
     """Rebuild a value of type ``tp`` from :func:`to_jsonable` output (strict about types)."""
     origin = get_origin(tp)
     if origin is Union or origin is types.UnionType:

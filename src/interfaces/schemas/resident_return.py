@@ -92,11 +92,13 @@ def _field(
 
 
 def schema_for(
-    record_type: type[Any], name: str, doc: str, models: dict[type[Any], Any]
+    record_type: type[Any], name: str, doc: str | None, models: dict[type[Any], Any]
 ) -> type[RecordSchema]:
     """A pydantic model with exactly ``record_type``'s fields, in order (nested dataclasses from ``models``)."""
     hints = typing.get_type_hints(record_type)
-    fields = {f.name: _field(record_type, f, hints[f.name], models) for f in dataclasses.fields(record_type)}
+    fields: dict[str, Any] = {
+        f.name: _field(record_type, f, hints[f.name], models) for f in dataclasses.fields(record_type)
+    }
     model = create_model(name, __base__=RecordSchema, __doc__=doc, __module__=__name__, **fields)
     model.record_type = record_type
     return model

@@ -438,77 +438,98 @@ class _Gen:
         return hh
 
     def assign_roles(self, hh: Household) -> None:
-        rng = self.rng
+        """Each member's income role and amounts, then disability certificates (one RNG, fixed order)."""
         for i, p in enumerate(hh.members):
             age = p.age_at(self.jan1)
-            if age < 16:
-                p.role = "child"
-                continue
-            if hh.on_assistance:
-                p.role = "pensioner" if age >= 65 else "none"
-                p.pension = rng.randint(40, 80) * 10_000 if age >= 65 else 0
-                continue
-            if age < 23:
-                if rng.random() < 0.45:
-                    p.role = "student"
-                    p.salary = rng.randint(30, 130) * 10_000
-                    p.employer = self.pick_employer()
-                else:
-                    p.role = "child" if p.relationship == "子" else "none"
-                continue
-            if age >= 65:
-                p.role = "pensioner"
-                p.pension = (
-                    int(min(6_000_000, max(600_000, rng.lognormvariate(math.log(1_900_000), 0.4))))
-                    // 1000
-                    * 1000
-                )
-                if age < 75 and rng.random() < 0.2:
-                    p.salary = rng.randint(80, 400) * 10_000
-                    p.employer = self.pick_employer()
-                if rng.random() < 0.12:
-                    p.medical = rng.randint(15, 80) * 10_000
+            if self._assign_role(i, p, age, hh.on_assistance):
+                self._assign_extras(p, age)
+        self._assign_disabilities(hh)
+
+    def _assign_role(self, i: int, p: Person, age: int, on_assistance: bool) -> bool:
+        """The member's role; False for those who get no other income (children, assistance, under 23)."""
+        rng = self.rng
+        if age < 16:
+            p.role = "child"
+            return False
+        if on_assistance:
+            p.role = "pensioner" if age >= 65 else "none"
+            p.pension = rng.randint(40, 80) * 10_000 if age >= 65 else 0
+            return False
+        if age < 23:
+            if rng.random() < 0.45:
+                p.role = "student"
+                p.salary = rng.randint(30, 130) * 10_000
+                p.employer = self.pick_employer()
             else:
-                secondary = i > 0 and p.relationship == "妻"
-                x = rng.random()
-                if secondary and x < 0.35:
-                    p.role = "none"
-                elif secondary and x < 0.75:
-                    p.role = "salary"
-                    p.salary = rng.randint(60, 160) * 10_000  # パート
-                    p.employer = self.pick_employer()
-                elif x < 0.09:
-                    p.role = "self_employed"
-                    p.business_revenue = (
-                        int(max(2_000_000, rng.lognormvariate(math.log(8_000_000), 0.7))) // 1000 * 1000
+                p.role = "child" if p.relationship == "子" else "none"
+            return False
+        if age >= 65:
+            self._assign_pensioner(p, age)
+        else:
+            self._assign_working_age(i, p)
+        return True
+
+    def _assign_pensioner(self, p: Person, age: int) -> None:
+        rng = self.rng
+        p.role = "pensioner"
+        p.pension = (
+            int(min(6_000_000, max(600_000, rng.lognormvariate(math.log(1_900_000), 0.4)))) // 1000 * 1000
+        )
+        if age < 75 and rng.random() < 0.2:
+            p.salary = rng.randint(80, 400) * 10_000
+            p.employer = self.pick_employer()
+        if rng.random() < 0.12:
+            p.medical = rng.randint(15, 80) * 10_000
+
+    def _assign_working_age(self, i: int, p: Person) -> None:
+        rng = self.rng
+        secondary = i > 0 and p.relationship == "妻"
+        x = rng.random()
+        if secondary and x < 0.35:
+            p.role = "none"
+        elif secondary and x < 0.75:
+            p.role = "salary"
+            p.salary = rng.randint(60, 160) * 10_000  # パート
+            p.employer = self.pick_employer()
+        elif x < 0.09:
+            p.role = "self_employed"
+            p.business_revenue = (
+                int(max(2_000_000, rng.lognormvariate(math.log(8_000_000), 0.7))) // 1000 * 1000
+            )
+        elif x < 0.96:
+            p.role = "salary"
+            p.salary = (
+                int(min(45_000_000, max(1_800_000, rng.lognormvariate(math.log(5_200_000), 0.55))))
+                // 1000
+                * 1000
+            )
+            p.employer = self.pick_employer()
+        else:
+            p.role = "none"
+
+    def _assign_extras(self, p: Person, age: int) -> None:
+        """Real estate, dividends, ふるさと納税 and leaving a job during the year."""
+        rng = self.rng
+        if p.role in ("salary", "pensioner", "self_employed") and age >= 40 and rng.random() < 0.04:
+            p.real_estate_revenue = rng.randint(100, 1500) * 10_000
+        if p.role != "none" and rng.random() < 0.06:
+            p.dividend_revenue = rng.randint(5, 300) * 10_000
+        if p.salary >= 3_000_000 and rng.random() < 0.18:
+            n = rng.choice((1, 1, 2, 3, 4, 5, 6, 7))
+            budget = p.salary * rng.randint(10, 25) // 1000
+            for _ in range(n):
+                p.furusato.append(
+                    (
+                        rng.randrange(len(V.FURUSATO_MUNICIPALITIES)),
+                        max(5_000, budget // n // 1000 * 1000),
                     )
-                elif x < 0.96:
-                    p.role = "salary"
-                    p.salary = (
-                        int(min(45_000_000, max(1_800_000, rng.lognormvariate(math.log(5_200_000), 0.55))))
-                        // 1000
-                        * 1000
-                    )
-                    p.employer = self.pick_employer()
-                else:
-                    p.role = "none"
-            if p.role in ("salary", "pensioner", "self_employed") and age >= 40 and rng.random() < 0.04:
-                p.real_estate_revenue = rng.randint(100, 1500) * 10_000
-            if p.role != "none" and rng.random() < 0.06:
-                p.dividend_revenue = rng.randint(5, 300) * 10_000
-            if p.salary >= 3_000_000 and rng.random() < 0.18:
-                n = rng.choice((1, 1, 2, 3, 4, 5, 6, 7))
-                budget = p.salary * rng.randint(10, 25) // 1000
-                for _ in range(n):
-                    p.furusato.append(
-                        (
-                            rng.randrange(len(V.FURUSATO_MUNICIPALITIES)),
-                            max(5_000, budget // n // 1000 * 1000),
-                        )
-                    )
-            if p.role == "salary" and p.relationship != "子" and rng.random() < 0.035:
-                p.left_on = self.random_date(date(self.year, 3, 31), date(self.year, 11, 30))
-                p.salary = p.salary * p.left_on.timetuple().tm_yday // 365 // 1000 * 1000
+                )
+        if p.role == "salary" and p.relationship != "子" and rng.random() < 0.035:
+            p.left_on = self.random_date(date(self.year, 3, 31), date(self.year, 11, 30))
+            p.salary = p.salary * p.left_on.timetuple().tm_yday // 365 // 1000 * 1000
+
+    def _assign_disabilities(self, hh: Household) -> None:
+        rng = self.rng
         for p in hh.members:
             if rng.random() < (0.08 if p.age_at(self.jan1) >= 65 else 0.025):
                 p.disabled = rng.choice(
@@ -842,7 +863,8 @@ class _Gen:
         return DisabilitySelf.SPECIAL if cls.value == "special" else DisabilitySelf.GENERAL
 
     def emit_filings(self, hh: Household, w_sal: Any, w_pen: Any, w_tax: Any, w_fur: Any) -> None:
-        rng = self.rng
+        """A household's 給与/年金支払報告書, 確定申告書 and 申告特例通知書, with their planted anomalies
+        (one RNG, in this order)."""
         adults = [p for p in hh.members if p.role not in ("child",)]
         earners = [p for p in adults if p.salary > 0]
         primary = max(earners, key=lambda p: p.salary) if earners else None
@@ -850,11 +872,6 @@ class _Gen:
         elders = [e for e in hh.members if e.relationship in ("母", "父") and self.total_income(e) <= 580_000]
         spouse_candidates = [s for s in adults if s is not primary and s.relationship in ("妻", "世帯主")]
         reports: dict[int, SalaryReport] = {}
-        year_end = date(self.year, 12, 31)
-
-        def child_kind(c: Person) -> DependentKind:
-            return DependentKind.DEPENDENT_UNDER_16 if c.age_at(year_end) < 16 else DependentKind.DEPENDENT
-
         for p in earners:
             family: list[tuple[Person, DependentKind]] = []
             spouse_income = None
@@ -865,25 +882,50 @@ class _Gen:
                     if inc <= 1_330_000:
                         family.append((sp, DependentKind.SPOUSE))
                         spouse_income = inc
-                family.extend((c, child_kind(c)) for c in children if c is not p)
+                family.extend((c, self._child_kind(c)) for c in children if c is not p)
                 family.extend((e, DependentKind.DEPENDENT) for e in elders if e is not p)
             reports[p.serial] = self.salary_report(p, hh, family, spouse_income)
-        # dependent claimed twice: both parents salaried, the secondary also lists a child
-        if primary is not None and children and len(earners) >= 2:
-            other = next(p for p in earners if p is not primary)
-            if other.salary >= 1_500_000 and self.want_anomaly("dependent_claimed_twice", 0.01):
-                c = children[0]
-                self.employers[other.employer].employees -= 1  # the report is re-made, keep its 受給者番号
-                reports[other.serial] = self.salary_report(other, hh, [(c, child_kind(c))], None)
-                self.pending_twice = other.serial
-            else:
-                self.pending_twice = -1
-        else:
-            self.pending_twice = -1
+        self._plant_dependent_claimed_twice(hh, earners, primary, children, reports)
+        self._write_salary_reports(earners, reports, w_sal)
+        if earners and self.want_anomaly("unmatched_person", 0.0012):
+            self._plant_unmatched_person(reports[earners[0].serial])
+        for p in adults:
+            if p.pension > 0:
+                w_pen.write(self.pension_report(p, hh, spouse_candidates))
+                self.bump("pension_reports")
+        self._write_returns_and_notices(adults, hh, w_tax, w_fur)
+
+    def _child_kind(self, c: Person) -> DependentKind:
+        young = c.age_at(date(self.year, 12, 31)) < 16
+        return DependentKind.DEPENDENT_UNDER_16 if young else DependentKind.DEPENDENT
+
+    def _plant_dependent_claimed_twice(
+        self,
+        hh: Household,
+        earners: list[Person],
+        primary: Person | None,
+        children: list[Person],
+        reports: dict[int, SalaryReport],
+    ) -> None:
+        """Dependent claimed twice: both parents salaried, the secondary also lists a child."""
+        self.pending_twice = -1
+        if primary is None or not children or len(earners) < 2:
+            return
+        other = next(p for p in earners if p is not primary)
+        if other.salary >= 1_500_000 and self.want_anomaly("dependent_claimed_twice", 0.01):
+            c = children[0]
+            self.employers[other.employer].employees -= 1  # the report is re-made, keep its 受給者番号
+            reports[other.serial] = self.salary_report(other, hh, [(c, self._child_kind(c))], None)
+            self.pending_twice = other.serial
+
+    def _write_salary_reports(
+        self, earners: list[Person], reports: dict[int, SalaryReport], w_sal: Any
+    ) -> None:
+        """Write each earner's report; some get a wrong name, a duplicate or a correction (deferred)."""
         for p in earners:
             report = reports[p.serial]
             if self.want_anomaly("name_mismatch", 0.0008):
-                other_surname = rng.choice([s for s in V.SURNAMES if s != p.surname])
+                other_surname = self.rng.choice([s for s in V.SURNAMES if s != p.surname])
                 report = replace(
                     report,
                     name=f"{other_surname[0]}\u3000{p.given[0]}",
@@ -909,30 +951,31 @@ class _Gen:
                         remarks="訂正",
                     ),
                 )
-        if earners and self.want_anomaly("unmatched_person", 0.0012):
-            p = earners[0]
-            stranger_surname = rng.choice(V.SURNAMES)
-            stranger = replace(
-                reports[p.serial],
-                individual_number=self.stray_my_number(),
-                name=f"{stranger_surname[0]}\u3000{rng.choice(V.MALE_GIVEN)[0]}",
-                kana=f"{stranger_surname[1]}\u3000ミナト",
-                birth_date=self.birth_for_age(rng.randint(25, 60)),
-                address=self.ward_address()[0],
-                recipient_number=f"X{rng.randrange(10**8):08d}",
-                dependents=(),
-                spouse_income=None,
-                spouse_deduction=0,
-                specified_dependents=0,
-                elderly_dependents=0,
-                other_dependents=0,
-                under16_dependents=0,
-            )
-            self.defer("unmatched_person", stranger)
-        for p in adults:
-            if p.pension > 0:
-                w_pen.write(self.pension_report(p, hh, spouse_candidates))
-                self.bump("pension_reports")
+
+    def _plant_unmatched_person(self, template: SalaryReport) -> None:
+        """A report about someone who lives nowhere in the ward (no registry match)."""
+        rng = self.rng
+        stranger_surname = rng.choice(V.SURNAMES)
+        stranger = replace(
+            template,
+            individual_number=self.stray_my_number(),
+            name=f"{stranger_surname[0]}\u3000{rng.choice(V.MALE_GIVEN)[0]}",
+            kana=f"{stranger_surname[1]}\u3000ミナト",
+            birth_date=self.birth_for_age(rng.randint(25, 60)),
+            address=self.ward_address()[0],
+            recipient_number=f"X{rng.randrange(10**8):08d}",
+            dependents=(),
+            spouse_income=None,
+            spouse_deduction=0,
+            specified_dependents=0,
+            elderly_dependents=0,
+            other_dependents=0,
+            under16_dependents=0,
+        )
+        self.defer("unmatched_person", stranger)
+
+    def _write_returns_and_notices(self, adults: list[Person], hh: Household, w_tax: Any, w_fur: Any) -> None:
+        """確定申告書 for those who must file; the others' ふるさと納税 arrive as 申告特例通知書."""
         for p in adults:
             files_return = (
                 p.business_revenue > 0
