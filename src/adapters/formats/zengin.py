@@ -41,6 +41,7 @@ import jaconv
 from zengin_code import Bank
 
 from adapters.formats._base import FieldError, ParseOutcome, sha256_file
+from application.usecases.collection import DebitResultFile
 from domain.collection.records import (
     DEBIT_ACCOUNT_TYPES,
     HEADER_ACCOUNT_TYPES,
@@ -1078,3 +1079,25 @@ __all__ = [
     "zengin_code_version",
     "zengin_kana",
 ]
+
+
+def read_debit_result_file(path: Path, reference: date) -> DebitResultFile:
+    """``application.usecases.collection.DebitResultReader``: parse a 種別91 結果 file; the header's MMDD is
+    resolved to a date on or after ``reference`` (the start of the current year)."""
+    from domain.collection.records import resolve_mmdd
+
+    outcome = parse_debit_result(path)
+    headers = outcome.headers()
+    debit_date = resolve_mmdd(headers[0].mmdd, reference) if headers else None
+    results = debit_results(outcome)
+    receipts = (
+        debit_receipts([r.record for r in results if r.record.collected], debit_date) if debit_date else []
+    )
+    return DebitResultFile(
+        file_name=path.name,
+        sha256=outcome.sha256,
+        file_errors=[(e.line, e.field, e.message) for e in outcome.file_errors],
+        debit_date=debit_date,
+        results=results,
+        receipts=receipts,
+    )

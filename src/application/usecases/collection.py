@@ -7,9 +7,11 @@ The rules are in ``domain.collection`` and the collection services; payment file
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
@@ -23,9 +25,14 @@ from application.collection import (
     SettlementResult,
 )
 from application.debit import DebitRequest, DebitService
+from application.intake.formats import ImportKind
+from application.intake.importer import IntakeService, ReceivedFile
 from application.usecases.base import Call, Command, InvalidCommandError, Query, UseCases
 from domain.collection.ledger import PaymentLedger
 from domain.collection.mandate import mandate_id
+from domain.collection.records import DebitResultLine, Receipt, notice_from_customer_number
+from domain.intake import ParsedRecord
+from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 
 #: The payment-file kinds whose 件数 the 再照合 checks (収納データ and 口座振替結果).
@@ -232,6 +239,116 @@ class CloseYear(Command[dict[str, int]]):
     fiscal_year: int
 
 
+@dataclass(frozen=True)
+class DebitResultFile:
+    """A parsed 口座振替結果 file (全銀 種別91), as the format adapter reads it."""
+
+    file_name: str
+    sha256: str
+    #: (line, field, message) of each whole-file problem, e.g. a trailer that disagrees with its records.
+    file_errors: list[tuple[int, str, str]]
+    #: The 引落日 from the header (None: the file has no header record).
+    debit_date: date | None
+    #: Every result line with its line number and fingerprint.
+    results: list[ParsedRecord[DebitResultLine]]
+    #: 口座振替 receipts for the collected lines (振替結果コード 0), in the same order as they appear.
+    receipts: list[Receipt]
+
+
+DebitResultReader = Callable[[Path, date], DebitResultFile]
+
+
+class DebitFileRejectedError(DomainError):
+    """The result file does not add up (trailer vs records): nothing is imported (CLI exit 3)."""
+
+    def __init__(self, file: DebitResultFile) -> None:
+        lines = "\n".join(
+            f"{file.file_name}:{line} 【{name}】 {message}" for line, name, message in file.file_errors
+        )
+        super().__init__(
+            f"{lines}\n結果ファイルの合計レコードが明細と一致しません。取り込みません。",
+            code="file_not_reconciled",
+        )
+
+
+@dataclass(frozen=True)
+class ImportDebitResult(Command[dict[str, Any]]):
+    """振替結果の取込: code 0 → 収納 (消込); other codes → 振替不能 records (督促へ). Trailer totals checked."""
+
+    purpose: ClassVar[Purpose] = Purpose.COLLECTION
+    batch: ClassVar[str | None] = "debit-import"
+
+    path: Path
+
+
+class DebitResultHandler:
+    def __init__(
+        self,
+        read: DebitResultReader,
+        intake: IntakeService,
+        debit: DebitService,
+        ledger_by_notice: Callable[[int, str], UUID | None],
+        refresh_read_models: Callable[[], object],
+        today: Callable[[], date],
+    ) -> None:
+        self._read = read
+        self._intake = intake
+        self._debit = debit
+        self._ledger_by_notice = ledger_by_notice
+        self._refresh = refresh_read_models
+        self._today = today
+
+    def __call__(self, command: ImportDebitResult, call: Call) -> dict[str, Any]:
+        parsed = self._read(command.path, self._today().replace(month=1, day=1))
+        if parsed.file_errors:
+            raise DebitFileRejectedError(parsed)
+        if parsed.debit_date is None:
+            raise InvalidCommandError("結果ファイルにヘッダーレコードがありません。", field="file")
+        results = parsed.results
+        collected = [r for r in results if r.record.collected]
+        by_code: Counter[str] = Counter(str(r.record.result_code) for r in results)
+        items = [
+            ParsedRecord(r.line, receipt, r.fingerprint)
+            for r, receipt in zip(collected, parsed.receipts, strict=True)
+        ]
+        summary = self._intake.import_file(
+            ReceivedFile(
+                kind=ImportKind.DEBIT_RESULTS.value,
+                file_name=parsed.file_name,
+                sha256=parsed.sha256,
+                declared_count=None,
+                physical_records=len(items),
+                items=items,
+            ),
+            call.context,
+        )
+        self._refresh()  # the 振替不能 records find their ledger through the 収納 read model
+
+        def ledger_of(number: str) -> UUID | None:
+            decoded = notice_from_customer_number(number)
+            return (
+                self._ledger_by_notice(decoded[0].fiscal_year, decoded[0].notice_number) if decoded else None
+            )
+
+        failures = [
+            (r.record.customer_number, r.record.result_code, r.record.result_meaning)
+            for r in results
+            if not r.record.collected
+        ]
+        self._debit.record_failures(failures, call.context, ledger_of)
+        return {
+            "records": len(results),
+            "collected": len(collected),
+            "failed": len(results) - len(collected),
+            "amount_collected": sum(r.record.amount for r in collected),
+            "by_code": dict(sorted(by_code.items())),
+            "flagged_unknown_codes": [r.record.raw_result_code for r in results if r.record.unknown_code],
+            "posted": summary.accepted,
+            "suspended": summary.quarantined,
+            "already_imported": summary.already_imported,
+        }
+
+
 class CollectionHandlers:
     def __init__(
         self,
@@ -344,7 +461,8 @@ class CollectionHandlers:
         return self._arrears.close_year(command.fiscal_year, call.context)
 
 
-def register(bus: UseCases, handlers: CollectionHandlers) -> None:
+def register(bus: UseCases, handlers: CollectionHandlers, debit_results: DebitResultHandler) -> None:
+    bus.register(ImportDebitResult, debit_results)
     bus.register(OpenLedgers, handlers.open_ledgers)
     bus.register(CollectionTotals, handlers.totals)
     bus.register(SuspenseList, handlers.suspense)

@@ -26,6 +26,7 @@ from adapters.crypto.shred_list import ShredList
 from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.formats.registry import FORMATS, PAYMENT_KINDS, read_file
+from adapters.formats.zengin import read_debit_result_file
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.persistence.batch_lock import FileBatchLock, PostgresBatchLock
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
@@ -60,7 +61,7 @@ from application.intake.returns import ResidentReturnService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
 from application.staff import StaffService
-from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService
+from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService, today_jst
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
 from application.usecases import collection as collection_use_cases
@@ -72,7 +73,7 @@ from application.usecases import operations as operations_use_cases
 from application.usecases import registry as registry_use_cases
 from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
-from application.usecases.collection import CollectionHandlers
+from application.usecases.collection import CollectionHandlers, DebitResultHandler
 from application.usecases.documents import DocumentHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
@@ -437,6 +438,14 @@ def wire_use_cases(c: Container) -> UseCases:
             c.intake_index,
             (*PAYMENT_KINDS, ImportKind.DEBIT_RESULTS),
             lambda: catch_up(c),
+        ),
+        DebitResultHandler(
+            read_debit_result_file,
+            c.intake,
+            c.debit,
+            c.collection_index.ledger_by_notice,
+            lambda: catch_up(c),
+            today_jst,
         ),
     )
     inspection_use_cases.register(

@@ -108,7 +108,11 @@ def execute(
     except InvalidCommandError as error:
         fail(f"--{error.field.replace('_', '-')}: {error.message}", 2)
     except DomainError as error:
-        codes = {"read_only": READ_ONLY_EXIT, "nothing_to_import": NOTHING_TO_IMPORT_EXIT}
+        codes = {
+            "read_only": READ_ONLY_EXIT,
+            "nothing_to_import": NOTHING_TO_IMPORT_EXIT,
+            "file_not_reconciled": 3,
+        }
         fail(error.message, codes.get(error.code, 1))
 
 

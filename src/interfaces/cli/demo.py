@@ -166,6 +166,8 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     failure, overpayments settled (refund) and the 総合振込 file."""
     from adapters.formats import bank_payments, debit_mandates, zengin
     from adapters.formats.registry import read_file
+    from application.usecases import Principal
+    from application.usecases.collection import ImportDebitResult
     from domain.collection.records import (
         AccountType,
         Channel,
@@ -178,7 +180,7 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         ZenginHeader,
         ZenginKind,
     )
-    from interfaces.cli.payments import ORIGINATOR_CODE, ORIGINATOR_NAME, WARD_BANK, import_debit_result
+    from interfaces.cli.payments import ORIGINATOR_CODE, ORIGINATOR_NAME, WARD_BANK
 
     ctx = CommandContext(
         actor=DEMO_ACTOR, purpose=Purpose.COLLECTION, command_id=f"demo-collection:{fiscal_year}"
@@ -269,7 +271,11 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         ]
         result_file = data_dir / "debit_result.txt"
         zengin.write_debit_result(result_file, header, results)
-        debit = import_debit_result(c, result_file, ctx)
+        debit = c.use_cases.execute(
+            ImportDebitResult(result_file),
+            Principal(DEMO_ACTOR, "demo", kind="operator"),
+            command_id=ctx.command_id,
+        )
         debit["requested"] = len(requests)
     samples = _import_sample_payments(c, data_dir, ctx)
     prior_year = _prior_year_arrears(c, fiscal_year, data_dir, payers[0] if payers else None, ctx)

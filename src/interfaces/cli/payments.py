@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from adapters.formats.registry import PAYMENT_KINDS
-from application.intake.formats import ImportKind
 from application.usecases.collection import (
     ArrearsList,
     AssessLateFees,
@@ -17,6 +16,7 @@ from application.usecases.collection import (
     CollectionTotals,
     DailyReceipts,
     DebitRequests,
+    ImportDebitResult,
     IssueDunning,
     OpenLedgers,
     PaymentStatus,
@@ -32,15 +32,12 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     WAIT_OPTION,
-    batch,
-    command_context,
     console,
     container,
     execute,
     fail,
     principal,
     print_json,
-    run_guarded,
     settings,
     system_principal,
 )
@@ -330,73 +327,6 @@ def debit_export(
         console.print(f"口座振替依頼 {len(lines)} 件 {sum(line.amount for line in lines):,} 円: {out}")
 
 
-def import_debit_result(c: Any, file: Path, ctx: Any) -> dict[str, Any]:
-    """振替結果の取込 (shared by the CLI and the demo): code 0 → receipts, others → 振替不能 records."""
-    from collections import Counter
-
-    from adapters.formats import zengin
-    from application.intake.importer import ReceivedFile
-    from application.taxpayers import today_jst
-    from domain.collection.records import notice_from_customer_number, resolve_mmdd
-    from domain.intake import ParsedRecord
-
-    outcome = zengin.parse_debit_result(file)
-    if outcome.file_errors:
-        for e in outcome.file_errors:
-            console.print(f"{file.name}:{e.line} 【{e.field}】 {e.message}", highlight=False, soft_wrap=True)
-        fail("結果ファイルの合計レコードが明細と一致しません。取り込みません。", 3)
-    headers = outcome.headers()
-    if not headers:
-        fail("結果ファイルにヘッダーレコードがありません。", 2)
-    debit_date = resolve_mmdd(headers[0].mmdd, today_jst().replace(month=1, day=1))
-    results = zengin.debit_results(outcome)
-    by_code: Counter[str] = Counter(str(r.record.result_code) for r in results)
-    collected = [r for r in results if r.record.collected]
-    receipts = zengin.debit_receipts([r.record for r in collected], debit_date)
-    items = [
-        ParsedRecord(r.line, receipt, r.fingerprint) for r, receipt in zip(collected, receipts, strict=True)
-    ]
-    c.runner.catch_up()
-    summary = c.intake.import_file(
-        ReceivedFile(
-            kind=ImportKind.DEBIT_RESULTS.value,
-            file_name=file.name,
-            sha256=outcome.sha256,
-            declared_count=None,
-            physical_records=len(items),
-            items=items,
-        ),
-        ctx,
-    )
-
-    def ledger_of(number: str) -> Any:
-        decoded = notice_from_customer_number(number)
-        return (
-            c.collection_index.ledger_by_notice(decoded[0].fiscal_year, decoded[0].notice_number)
-            if decoded
-            else None
-        )
-
-    failures = [
-        (r.record.customer_number, r.record.result_code, r.record.result_meaning)
-        for r in results
-        if not r.record.collected
-    ]
-    c.debit.record_failures(failures, ctx, ledger_of)
-    c.runner.catch_up()
-    return {
-        "records": len(results),
-        "collected": len(collected),
-        "failed": len(results) - len(collected),
-        "amount_collected": sum(r.record.amount for r in collected),
-        "by_code": dict(sorted(by_code.items())),
-        "flagged_unknown_codes": [r.record.raw_result_code for r in results if r.record.unknown_code],
-        "posted": summary.accepted,
-        "suspended": summary.quarantined,
-        "already_imported": summary.already_imported,
-    }
-
-
 @debit_app.command("import-result")
 def debit_import_result(
     file: Path = typer.Argument(..., help="全銀 種別91 結果ファイル"),
@@ -407,10 +337,8 @@ def debit_import_result(
     """振替結果の取込: code 0 → 収納 (消込); other codes → 振替不能 (督促へ). Trailer totals are checked."""
     if not file.is_file():
         fail(f"ファイルが見つかりません: {file}", 2)
-    cfg = settings()
-    ctx = command_context(as_, Purpose.COLLECTION, cfg)
-    with container(cfg=cfg) as c, batch(c, "debit-import", "", wait=wait):
-        data = run_guarded(lambda: import_debit_result(c, file, ctx))
+    with container(cfg=settings()) as c:
+        data = execute(c, ImportDebitResult(file), principal(as_, c.settings), wait=wait)
     if json_out:
         print_json(data)
     else:
