@@ -5,15 +5,18 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from application.usecases.operations import CatchUpReadModels
 from interfaces.cli.common import (
     JSON_OPTION,
     WAIT_OPTION,
     batch,
     console,
     container,
+    execute,
     fail,
     print_json,
     settings,
+    system_principal,
 )
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
@@ -90,7 +93,7 @@ def follow(
 def catch_up(json_out: bool = JSON_OPTION) -> None:
     """Apply every event not yet applied to each projection."""
     with container(cfg=settings()) as c:
-        applied = c.runner.catch_up()
+        applied = execute(c, CatchUpReadModels(), system_principal(c.settings))
     if json_out:
         print_json({"applied": applied})
     else:

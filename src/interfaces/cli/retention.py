@@ -7,19 +7,20 @@ from datetime import date
 import typer
 
 from application.retention import describe
+from application.usecases.operations import RunRetention
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import taxpayer_id
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     WAIT_OPTION,
-    batch,
     command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
 
@@ -44,13 +45,9 @@ def run(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Destroy the data keys whose retention ended; record a PII-free erasure event (rerun: no change)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     when = _date(as_of, "--as-of")
-    with container(cfg=cfg) as c, batch(c, "retention", "", wait=wait):
-        c.retention.years = years
-        result = run_guarded(lambda: c.retention.run(when, ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        result = execute(c, RunRetention(when, years), principal(as_, c.settings), wait=wait)
     data = describe(result)
     if json_out:
         print_json(data)
