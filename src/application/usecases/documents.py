@@ -115,6 +115,8 @@ class IssueEmployerNotices(Command[list[EmployerNotice]]):
 
     fiscal_year: int
     issue_date: date
+    #: Only these 指定番号 (default: every 特別徴収義務者 of the 年度).
+    designation_numbers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,8 @@ class DocumentHandlers:
         issued: list[EmployerNotice] = []
         for employer in self._ledger.employer_list(command.fiscal_year):
             number = employer["designation_number"]
+            if command.designation_numbers is not None and number not in command.designation_numbers:
+                continue
             ids = self._ledger.assessments_collected_by(number, command.fiscal_year)
             doc = self._documents.employer_notice(
                 number, command.fiscal_year, ids, command.issue_date, call.context

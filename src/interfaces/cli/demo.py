@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
@@ -18,12 +18,33 @@ from adapters.audit.merkle_log import seal, verify
 from adapters.documents import employer_csv
 from adapters.documents.pdf import render
 from adapters.formats.registry import read_file
+from application.usecases import Principal
+from application.usecases.assessments import EmployerListQuery, LevyTotalsQuery
+from application.usecases.base import Message
+from application.usecases.collection import (
+    CollectionTotals,
+    DebitRequests,
+    ImportDebitResult,
+    IssueDunning,
+    OpenLedgers,
+    PayRefunds,
+    ReconcilePayments,
+    ResolveSuspense,
+    SettleOverpayments,
+    SuspenseList,
+)
+from application.usecases.documents import IssueCertificate, IssueEmployerNotices, IssueNotice
+from application.usecases.intake import ImportFile, ImportReceived, KeyResidentReturn
+from application.usecases.levy import RunLevy
+from application.usecases.operations import CatchUpReadModels
+from application.usecases.registry import SearchTaxpayers
 from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
-from tools.synthetic.generator import generate
+
+T = TypeVar("T")
 
 DEMO_ACTOR = "job:demo"
 
@@ -31,17 +52,14 @@ DEMO_ACTOR = "job:demo"
 def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_dir: Path) -> dict[str, Any]:
     """Generate, import, project and query; return the summary (JSON-safe, no personal data)."""
     # Tooling (package ``tools``): imported here, not at module level (pyproject [tool.importlinter]).
+    from tools.synthetic.generator import generate
 
     started = time.perf_counter()
     manifest = generate(out_dir, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year)
     imports: list[dict[str, Any]] = []
     for entry in manifest["files"]:
         received = read_file(entry["kind"], out_dir / entry["path"])
-        ctx = CommandContext(
-            actor=DEMO_ACTOR, purpose=Purpose.INTAKE, command_id=f"demo:{received.sha256[:16]}"
-        )
-        c.runner.catch_up()
-        summary = c.intake.import_file(received, ctx)
+        summary = _run(c, ImportReceived(received), f"demo:{received.sha256[:16]}")
         imports.append(
             {
                 "kind": summary.kind,
@@ -55,24 +73,16 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
                 "already_imported": summary.already_imported,
             }
         )
-    applied = c.runner.catch_up()
-    levy_ctx = CommandContext(
-        actor=DEMO_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"demo-levy:{fiscal_year}"
-    )
-    levy = c.levy.run(fiscal_year, levy_ctx)
-    c.runner.catch_up()
-    totals = c.ledger.totals(fiscal_year)
+    applied = _run(c, CatchUpReadModels(), f"demo-catch-up:{fiscal_year}")
+    levy = _run(c, RunLevy(fiscal_year), f"demo-levy:{fiscal_year}")
+    totals = _run(c, LevyTotalsQuery(fiscal_year), f"demo-totals:{fiscal_year}")
     registered = c.taxpayer_queries.directory.count()
     sample = c.taxpayer_queries.directory.search("", None, 1)
-    query_ctx = CommandContext(
-        actor=DEMO_ACTOR, purpose=Purpose.DEMO, command_id=f"demo-query:{time.time_ns()}", terminal="demo"
-    )
-    hits = c.taxpayer_queries.search(
-        kana_prefix=sample[0].kana[:2] if sample else "ア", birth_date=None, ctx=query_ctx, limit=1000
-    )
+    kana = sample[0].kana[:2] if sample else "ア"
+    hits = _run(c, SearchTaxpayers(kana, None, 1000, Purpose.DEMO), f"demo-query:{time.time_ns()}")
     documents = _write_documents(c, fiscal_year, out_dir.parent.parent / "out" / f"fy{fiscal_year}")
     collection = _run_collection(c, fiscal_year, out_dir, out_dir.parent.parent / "out" / f"fy{fiscal_year}")
-    c.runner.catch_up()
+    _run(c, CatchUpReadModels(), f"demo-catch-up:{fiscal_year}:end")
     status = c.runner.status()
     queues = c.intake_index.queue_counts()
     queues["扶養重複"] = len(c.intake_index.dependent_overlaps(fiscal_year))
@@ -87,8 +97,8 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
         "levy": {
             "levied": levy.levied,
             "non_taxable": levy.non_taxable,
-            "skipped": levy.skipped_total,
-            "skipped_reasons": dict(levy.skipped),
+            "skipped": levy.skipped,
+            "skipped_reasons": dict(levy.skipped_reasons),
             "total_tax": levy.total_tax,
         },
         "levy_totals": {
@@ -139,23 +149,29 @@ def _write_documents(c: Container, fiscal_year: int, out: Path) -> list[str]:
             picked[key] = c.app.repository.get(a.taxpayer_id).address_number
     out.mkdir(parents=True, exist_ok=True)
     if "ordinary" in picked:
-        doc = c.documents.tax_notice(picked["ordinary"], fiscal_year, issue_date, ctx)
+        doc = _run(c, IssueNotice("tax", picked["ordinary"], fiscal_year, issue_date), ctx.command_id)
         written.append(_save(out / f"tax-notice-{picked['ordinary']}.pdf", render(doc.model)))
     if "salary" in picked:
-        doc = c.documents.employee_notice(picked["salary"], fiscal_year, issue_date, ctx)
+        doc = _run(c, IssueNotice("employee", picked["salary"], fiscal_year, issue_date), ctx.command_id)
         written.append(_save(out / f"special-collection-{picked['salary']}.pdf", render(doc.model)))
-        cert = c.documents.certificate(picked["salary"], fiscal_year, issue_date, ctx.derive("certificate"))
+        cert = _run(
+            c,
+            IssueCertificate(picked["salary"], fiscal_year, issue_date),
+            ctx.derive("certificate").command_id,
+        )
         written.append(_save(out / f"certificate-{picked['salary']}.pdf", render(cert.model)))
     if "non_taxable" in picked:
-        cert = c.documents.certificate(
-            picked["non_taxable"], fiscal_year, issue_date, ctx.derive("non-taxable")
+        cert = _run(
+            c,
+            IssueCertificate(picked["non_taxable"], fiscal_year, issue_date),
+            ctx.derive("non-taxable").command_id,
         )
         written.append(_save(out / f"certificate-{picked['non_taxable']}.pdf", render(cert.model)))
-    employers = c.ledger.employer_list(fiscal_year)
+    employers = _run(c, EmployerListQuery(fiscal_year), ctx.command_id)
     if employers:
         number = employers[0]["designation_number"]
-        ids = c.ledger.assessments_collected_by(number, fiscal_year)
-        doc = c.documents.employer_notice(number, fiscal_year, ids, issue_date, ctx)
+        notices = _run(c, IssueEmployerNotices(fiscal_year, issue_date, (number,)), ctx.command_id)
+        doc = notices[0].document
         written.append(_save(out / f"employer-{number}.pdf", render(doc.model)))
         written.append(_save(out / f"employer-{number}.csv", employer_csv.write(doc.model)))
     return written
@@ -165,9 +181,6 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     """収納: ledgers, a bank payment file (exact, overpaid, unknown notice), a direct-debit round with one
     failure, overpayments settled (refund) and the 総合振込 file."""
     from adapters.formats import bank_payments, debit_mandates, zengin
-    from adapters.formats.registry import read_file
-    from application.usecases import Principal
-    from application.usecases.collection import ImportDebitResult
     from domain.collection.records import (
         AccountType,
         Channel,
@@ -185,9 +198,7 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     ctx = CommandContext(
         actor=DEMO_ACTOR, purpose=Purpose.COLLECTION, command_id=f"demo-collection:{fiscal_year}"
     )
-    c.runner.catch_up()
-    opened, _ = c.collection.open_ledgers(fiscal_year, ctx)
-    c.runner.catch_up()
+    opened, _ = _run(c, OpenLedgers(fiscal_year), ctx.command_id)
     ordinary = []
     for uuid in c.collection_index.ledgers(fiscal_year):
         ledger = c.app.repository.get(uuid)
@@ -217,8 +228,7 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     )
     bank_file = data_dir / "bank_payments.csv"
     bank_payments.write(bank_file, receipts)
-    bank = c.intake.import_file(read_file("bank-payments", bank_file), ctx)
-    c.runner.catch_up()
+    bank = _run(c, ImportFile("bank-payments", bank_file, Purpose.COLLECTION), ctx.command_id)
     mandates = [
         DebitMandate(
             f"DEMO-M{i}",
@@ -235,12 +245,11 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     ]
     mandate_file = data_dir / "debit_mandates.csv"
     debit_mandates.write(mandate_file, mandates)
-    c.intake.import_file(read_file("debit-mandates", mandate_file), ctx)
-    c.runner.catch_up()
+    _run(c, ImportFile("debit-mandates", mandate_file, Purpose.COLLECTION), ctx.command_id)
     debit: dict[str, Any] = {"requested": 0}
     if debtors and debtors[0].charges[0].due_date:
         due = debtors[0].charges[0].due_date
-        requests = c.debit.requests(due, ctx)
+        requests = _run(c, DebitRequests(due), ctx.command_id)
         header = ZenginHeader(
             ZenginKind.DEBIT,
             ORIGINATOR_CODE,
@@ -271,30 +280,19 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         ]
         result_file = data_dir / "debit_result.txt"
         zengin.write_debit_result(result_file, header, results)
-        debit = c.use_cases.execute(
-            ImportDebitResult(result_file),
-            Principal(DEMO_ACTOR, "demo", kind="operator"),
-            command_id=ctx.command_id,
-        )
+        debit = _run(c, ImportDebitResult(result_file), ctx.command_id)
         debit["requested"] = len(requests)
     samples = _import_sample_payments(c, data_dir, ctx)
     prior_year = _prior_year_arrears(c, fiscal_year, data_dir, payers[0] if payers else None, ctx)
-    settled = c.overpayments.settle(date(fiscal_year, 7, 31), ctx)
-    c.runner.catch_up()
-    from domain.collection.mandate import mandate_id
-
-    paid = c.overpayments.pay_refunds(
-        date(fiscal_year, 8, 10), ctx, lambda tid: mandate_id(tid) in c.app.repository
-    )
-    c.runner.catch_up()
-    dunned = c.arrears.dunning(date(fiscal_year, 7, 20), ctx)
+    settled = _run(c, SettleOverpayments(date(fiscal_year, 7, 31)), ctx.command_id)
+    paid = _run(c, PayRefunds(date(fiscal_year, 8, 10)), ctx.command_id)
+    dunned = _run(c, IssueDunning(date(fiscal_year, 7, 20)), ctx.command_id)
     dunning_files = []
     for d in dunned[:3]:  # a few 督促状 as PDFs; every one is recorded as a document event
         if d.document is not None:
             name = f"dunning-{d.ledger.notice_number}-{d.period}.pdf"
             dunning_files.append(_save(out / name, render(d.document.model)))
-    c.runner.catch_up()
-    totals = c.collection_index.totals(fiscal_year)
+    totals = _run(c, CollectionTotals(fiscal_year), ctx.command_id)
     return {
         "ledgers_opened": opened,
         "dunning": {"issued": len(dunned), "files": dunning_files},
@@ -320,6 +318,15 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
         "conserved": totals["received"] + totals["appropriated_in"]
         == totals["allocated"] + totals["held"] + totals["appropriated_out"] + totals["refund_determined"],
     }
+
+
+#: The demo acts as one configured operator (its events say so: actor ``demo``, terminal ``demo``).
+DEMO_PRINCIPAL = Principal(DEMO_ACTOR, "demo", kind="job")
+
+
+def _run(c: Container, message: Message[T], command_id: str) -> T:
+    """One use case as the demo operator, under a deterministic command id (a rerun finds the same)."""
+    return c.use_cases.execute(message, DEMO_PRINCIPAL, command_id=command_id)
 
 
 def _save(path: Path, data: bytes) -> str:
@@ -415,8 +422,9 @@ def _import_sample_payments(c: Container, data_dir: Path, ctx: CommandContext) -
     manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
     files = []
     for entry in manifest["payment_files"]:
-        c.runner.catch_up()
-        summary = c.intake.import_file(read_file(entry["kind"], data_dir / entry["path"]), ctx)
+        summary = _run(
+            c, ImportFile(entry["kind"], data_dir / entry["path"], Purpose.COLLECTION), ctx.command_id
+        )
         files.append(
             {
                 "file": entry["path"],
@@ -428,9 +436,7 @@ def _import_sample_payments(c: Container, data_dir: Path, ctx: CommandContext) -
                 "gap": summary.gap,
             }
         )
-    c.runner.catch_up()
-    rematch = c.collection.rematch_suspense(ctx)
-    c.runner.catch_up()
+    rematch = _run(c, ReconcilePayments(), ctx.command_id).rematch
     from adapters.formats import bank_payments
 
     planted = next(a for a in manifest["anomalies"] if a["kind"] == "unknown_payment_reference")
@@ -438,18 +444,16 @@ def _import_sample_payments(c: Container, data_dir: Path, ctx: CommandContext) -
         r.record for r in bank_payments.parse(data_dir / planted["file"]).records if r.line == planted["line"]
     )
     refunded = 0
-    for row in c.collection_index.suspense():
+    for row in _run(c, SuspenseList(), ctx.command_id):
         if row["receipt_key"] == f"{unknown.channel.value}:{unknown.receipt_id}":
-            c.collection.refund_suspense(
-                UUID(row["suspense_id"]), reason="他団体の納付書による誤納付（納付者へ還付）", ctx=ctx
-            )
+            reason = "他団体の納付書による誤納付（納付者へ還付）"
+            _run(c, ResolveSuspense(UUID(row["suspense_id"]), reason, refund=True), ctx.command_id)
             refunded += 1
-    c.runner.catch_up()
     return {
         "files": files,
         "rematched": rematch.posted,
         "suspense_refunded": refunded,
-        "suspense_open": len(c.collection_index.suspense()),
+        "suspense_open": len(_run(c, SuspenseList(), ctx.command_id)),
     }
 
 
@@ -485,22 +489,16 @@ def _prior_year_arrears(
         address=person.address,
         business=1_200_000,
     )
-    intake_ctx = CommandContext(
-        actor=DEMO_ACTOR, purpose=Purpose.INTAKE, command_id=f"demo-late-return:{prior}"
-    )
-    outcome = c.returns.submit_electronic(f"DEMO-LATE-{prior}", late_return, intake_ctx)
-    c.runner.catch_up()
-    levy_ctx = CommandContext(actor=DEMO_ACTOR, purpose=Purpose.INITIAL_LEVY, command_id=f"demo-levy:{prior}")
-    levied = c.levy.run(prior, levy_ctx, only=[taxpayer.id])
-    c.runner.catch_up()
-    opened, _ = c.collection.open_ledgers(prior, ctx.derive(f"prior:{prior}"))
-    c.runner.catch_up()
+    returned = KeyResidentReturn("submit", f"DEMO-LATE-{prior}", late_return)
+    outcome = _run(c, returned, f"demo-late-return:{prior}")
+    levied = _run(c, RunLevy(prior, (taxpayer.address_number,)), f"demo-levy:{prior}")
+    opened, _ = _run(c, OpenLedgers(prior), ctx.derive(f"prior:{prior}").command_id)
     return {
         "fiscal_year": prior,
         "address_number": taxpayer.address_number,
         "return": outcome.filing_outcome,
         "levied": levied.levied,
         "tax": levied.total_tax,
-        "skipped": dict(levied.skipped),
+        "skipped": dict(levied.skipped_reasons),
         "ledgers_opened": opened,
     }
