@@ -101,7 +101,7 @@ class JuminzeiApplication(Application[UUID]):
         prepare = getattr(self._personal_cipher, "prepare", None)
         if prepare is not None:
             prepare(
-                event.personal_subject()  # type: ignore[attr-defined]
+                event.personal_subject()
                 for event in processing_event.events
                 if getattr(type(event), "PERSONAL_FIELDS", ())
             )
@@ -139,7 +139,7 @@ class JuminzeiApplication(Application[UUID]):
         in_order = [e for aggregate_id in wanted for e in stored.get(aggregate_id, ())]
         # One batch decode (the data keys of all these events loaded together), then per aggregate.
         decoded = iter(
-            mapper.to_domain_events(in_order)  # type: ignore[attr-defined]
+            mapper.to_domain_events(in_order)
             if hasattr(mapper, "to_domain_events")
             else [mapper.to_domain_event(e) for e in in_order]
         )
@@ -149,9 +149,9 @@ class JuminzeiApplication(Application[UUID]):
                 continue
             # ``project_aggregate`` without its per-event runtime-protocol assertion (a measurable cost
             # in bulk loads): each stored event mutates the aggregate in turn, from None.
-            aggregate = None
+            aggregate: Any = None
             for _ in events:
-                aggregate = next(decoded).mutate(aggregate)
+                aggregate = next(decoded).mutate(aggregate)  # type: ignore[union-attr]  # events are AuditedEvents
             if aggregate is not None:
                 found[aggregate_id] = aggregate
         return found

@@ -89,7 +89,7 @@ class CollectionService:
             except AggregateNotFoundError:
                 if assessment.status is not AssessmentStatus.LEVIED:
                     continue
-                taxpayer = self.app.repository.get(assessment.taxpayer_id)
+                taxpayer: Any = self.app.repository.get(assessment.taxpayer_id)
                 batch.append(
                     PaymentLedger.open(
                         assessment_id=aid,

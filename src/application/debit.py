@@ -67,7 +67,7 @@ class DebitService:
             chunk.rejected.append(LineRejected(item.line, "宛名番号", "宛名番号が登録されていません。"))
             return
         existing: DirectDebitMandate | None = chunk.get(mandate_id(tid))
-        fields = dict(
+        fields: dict[str, Any] = dict(
             bank_code=record.bank_code,
             branch_code=record.branch_code,
             account_type=record.account_type.value,

@@ -109,7 +109,7 @@ class InspectionService:
         as_of: datetime | None = None,
     ) -> Replay:
         """State at ``version`` (or as of a timestamp) and the full timeline with actor, purpose, source."""
-        events = list(self.app.events.get(aggregate_id))
+        events: list[Any] = list(self.app.events.get(aggregate_id))
         if not events:
             raise DomainError(f"集約 {aggregate_id} の記録がありません。", code="not_found")
         latest = events[-1].originator_version
@@ -123,7 +123,7 @@ class InspectionService:
             raise DomainError(f"版 {version} は存在しません（最新は {latest}）。", code="no_such_version")
         self._journal("audit.replay", aggregate_id, ("集約の状態", "イベント履歴"), ctx)
         try:
-            aggregate = self.app.repository.get(aggregate_id, version=version)
+            aggregate: Any = self.app.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise DomainError(f"集約 {aggregate_id} の記録がありません。", code="not_found") from None
         state = {k: plain(v) for k, v in vars(aggregate).items() if not k.startswith("_")}

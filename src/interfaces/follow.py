@@ -32,7 +32,7 @@ def stop_on_signals() -> Iterator[threading.Event]:
         log.info("follower.stopping", signal=signum)
         stop.set()
 
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -175,7 +175,7 @@ class ProjectionRunner:
                     position = min(positions[p.name] for p in behind)
                     buffered = _batch_cursor(raw)
                     followers, every_event = _followers(behind, buffered, shadows)
-                    notifications: list[Notification] = self.app.recorder.select_notifications(
+                    notifications: Sequence[Notification] = self.app.recorder.select_notifications(
                         start=position + 1,
                         limit=batch_size,
                         stop=head,
@@ -245,7 +245,7 @@ class ProjectionRunner:
     def _apply_batch(
         self, projection: Projection, cur: Cursor, position: int, head: int, batch_size: int
     ) -> tuple[int, int]:
-        notifications: list[Notification] = self.app.recorder.select_notifications(
+        notifications: Sequence[Notification] = self.app.recorder.select_notifications(
             start=position + 1, limit=batch_size, stop=head, topics=projection.topics
         )
         failed_at = position + 1

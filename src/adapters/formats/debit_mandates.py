@@ -12,6 +12,7 @@ names that way) and rejected if any character cannot be converted (kanji etc.) o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from adapters.formats._base import FieldError, Row, iso
 from adapters.formats.payments import CsvFormat, code
@@ -104,7 +105,7 @@ open_writer = FORMAT.open_writer
 write = FORMAT.write
 
 
-def kana_changes(path: Path) -> list[dict[str, object]]:
+def kana_changes(path: Path) -> list[dict[str, Any]]:
     """The lossy 口座名義カナ conversions in a mandate file, per line (for the clerk to check with the bank's
     registered name): ``[{"line", "field", "changes"}]``. Only the changed characters, never the name."""
     return [

@@ -410,19 +410,16 @@ class DocumentService:
         if not events:
             raise DomainError("更正の記録がありません。", code="no_reassessment")
         last = events[-1]
-        before_lines = self.app.repository.get(
-            assessment.id, version=last.originator_version - 1
-        ).installments
-        after_lines = assessment.installments
+        before: Assessment = self.app.repository.get(assessment.id, version=last.originator_version - 1)
+        before_lines, after_lines = before.installments, assessment.installments
         changes = []
         for i in range(max(len(before_lines), len(after_lines))):
             b = before_lines[i] if i < len(before_lines) else None
             a = after_lines[i] if i < len(after_lines) else None
-            label = (a or b).label if (a or b) else ""
+            line = a or b
+            assert line is not None  # i is below the longer list's length
             changes.append(
-                InstallmentChange(
-                    label, (a or b).due_date if (a or b) else None, b.amount if b else 0, a.amount if a else 0
-                )
+                InstallmentChange(line.label, line.due_date, b.amount if b else 0, a.amount if a else 0)
             )
         model = ChangeNoticeModel(
             fiscal_year=fiscal_year,

@@ -11,9 +11,10 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Hashable
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 _STRIPPED = frozenset({"individual_number"})
 
@@ -60,7 +61,7 @@ def _type_hints(record_type: type[Any]) -> dict[str, Any]:
 def content_to_record(record_type: type[Any], content: dict[str, Any]) -> Any:
     """Rebuild a typed record from stored content (``individual_number`` fields become None)."""
     kwargs: dict[str, Any] = {}
-    for name, convert in _field_converters(record_type):
+    for name, convert in _field_converters(cast(Hashable, record_type)):
         if convert is None:
             kwargs[name] = None
         elif name in content:
@@ -70,7 +71,7 @@ def content_to_record(record_type: type[Any], content: dict[str, Any]) -> Any:
 
 
 @functools.cache
-def _field_converters(record_type: type[Any]) -> tuple[tuple[str, Any], ...]:
+def _field_converters(record_type: Any) -> tuple[tuple[str, Any], ...]:
     """(field name, converter of its stored value) per field; None for a stripped field."""
     hints = _type_hints(record_type)
     return tuple(

@@ -163,7 +163,7 @@ class DocumentHandlers:
                 "（ledger open を先に）。",
                 code="no_ledger",
             )
-        ledger = self._app.repository.get(lid)
+        ledger: Any = self._app.repository.get(lid)
         charge = next((ch for ch in ledger.charges if ch.period == command.period), None)
         if charge is None or charge.due_date is None:
             raise InvalidCommandError(f"第{command.period}期の調定がありません。", field="period")

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from application.retention import DEFAULT_RETENTION_YEARS, RetentionResult, RetentionService
+from application.retention import RetentionResult, RetentionService
 from application.usecases.base import Call, Command, InvalidCommandError, UseCases
+from domain.retention.policy import DEFAULT_RETENTION_YEARS
 from domain.shared.purpose import Purpose
 
 

@@ -59,18 +59,18 @@ def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_d
     imports: list[dict[str, Any]] = []
     for entry in manifest["files"]:
         received = read_file(entry["kind"], out_dir / entry["path"])
-        summary = _run(c, ImportReceived(received), f"demo:{received.sha256[:16]}")
+        imported = _run(c, ImportReceived(received), f"demo:{received.sha256[:16]}")
         imports.append(
             {
-                "kind": summary.kind,
+                "kind": imported.kind,
                 "file": entry["path"],
-                "received": summary.received,
-                "accepted": summary.accepted,
-                "rejected": summary.rejected,
-                "quarantined": summary.quarantined,
-                "duplicates": summary.duplicates,
-                "gap": summary.gap,
-                "already_imported": summary.already_imported,
+                "received": imported.received,
+                "accepted": imported.accepted,
+                "rejected": imported.rejected,
+                "quarantined": imported.quarantined,
+                "duplicates": imported.duplicates,
+                "gap": imported.gap,
+                "already_imported": imported.already_imported,
             }
         )
     applied = _run(c, CatchUpReadModels(), f"demo-catch-up:{fiscal_year}")
@@ -143,7 +143,7 @@ def _write_documents(c: Container, fiscal_year: int, out: Path) -> list[str]:
     written: list[str] = []
     picked: dict[str, str] = {}
     for aid in c.ledger.assessments(fiscal_year):
-        a = c.app.repository.get(aid)
+        a: Any = c.app.repository.get(aid)
         key = "non_taxable" if a.status is AssessmentStatus.NON_TAXABLE else a.method.name.lower()
         if key not in picked:
             picked[key] = c.app.repository.get(a.taxpayer_id).address_number
@@ -201,7 +201,7 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     opened, _ = _run(c, OpenLedgers(fiscal_year), ctx.command_id)
     ordinary = []
     for uuid in c.collection_index.ledgers(fiscal_year):
-        ledger = c.app.repository.get(uuid)
+        ledger: Any = c.app.repository.get(uuid)
         if ledger.charges and ledger.charges[0].label.startswith("第1期") and ledger.charges[0].amount > 0:
             ordinary.append(ledger)
     payers, debtors = ordinary[: max(len(ordinary) // 2, 1)], ordinary[len(ordinary) // 2 :][:3]

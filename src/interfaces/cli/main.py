@@ -39,7 +39,7 @@ class GuardedGroup(TyperGroup):
     An error no command anticipated is reported in one Japanese line naming its kind (exit 70); the
     details go to the log (English, never personal data), not to the screen."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (

@@ -175,7 +175,7 @@ def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
         found = execute(c, ReconcilePayments(), principal(as_, c.settings))
     rematch, files, totals_held = found.rematch, found.files, found.still_held
     checked, unbalanced = found.ledgers_checked, found.ledgers_unbalanced
-    data = {
+    data: dict[str, Any] = {
         "suspense": {
             "rematched": rematch.posted,
             "rematched_amount": rematch.posted_amount,

@@ -62,7 +62,8 @@ def purpose_for(action: str, declared: Purpose | None) -> Purpose:
     spec = ACTIONS[action]
     purposes = getattr(spec, "purposes", None)
     if purposes:
-        return sorted(purposes, key=lambda p: p.name)[0]
+        first: Purpose = sorted(purposes, key=lambda p: p.name)[0]
+        return first
     return Purpose.AUDIT if action.startswith("audit.") else Purpose.OPERATIONS
 
 

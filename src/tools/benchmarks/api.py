@@ -193,9 +193,13 @@ def bench_api(
         )
 
     with _server(c, token, server_workers) as base:
-        load = lambda fn, s: asyncio.run(  # noqa: E731
-            _load(base, fn, clients=clients, seconds=s, max_requests=max_requests)
-        )
+
+        def load(fn: Any, s: float) -> dict[str, Any]:
+            result: dict[str, Any] = asyncio.run(
+                _load(base, fn, clients=clients, seconds=s, max_requests=max_requests)
+            )
+            return result
+
         load(health, min(seconds, 1.0))  # warm-up: connections, imports, caches
         baseline = load(health, seconds)
         queries = load(query, seconds)

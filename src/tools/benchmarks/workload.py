@@ -3,6 +3,7 @@ projections, on a fresh store."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,12 +69,12 @@ def run_pipeline(
         return value
 
     for entry in manifest["files"]:
-        received = timed("parse", lambda e=entry: read_file(e["kind"], data_dir / e["path"]))
+        received = timed("parse", functools.partial(read_file, entry["kind"], data_dir / entry["path"]))
         ctx = CommandContext(
             actor=BENCH_ACTOR, purpose=Purpose.INTAKE, command_id=f"bench:{received.sha256[:16]}"
         )
         timed("projections", c.runner.catch_up)  # matching reads the registry projection
-        summary = timed("import", lambda r=received, x=ctx: c.intake.import_file(r, x))
+        summary = timed("import", functools.partial(c.intake.import_file, received, ctx))
         records += summary.received
     timed("projections", c.runner.catch_up)
     levy_ctx = CommandContext(

@@ -586,7 +586,8 @@ class _Gen:
                 line = w_sal.write(report)
                 self.anomalies.append({"kind": kind, "file": FILES["eltax-salary"], "line": line})
         finally:
-            for w in (w_res, w_pa, w_dis, w_sal, w_pen, w_tax, w_fur, w_mnd, *w_pay.values()):
+            writers: list[Any] = [w_res, w_pa, w_dis, w_sal, w_pen, w_tax, w_fur, w_mnd, *w_pay.values()]
+            for w in writers:
                 w.close()
         with employers.open_writer(paths["employers"]) as w_emp:
             for e in self.employers:
