@@ -97,7 +97,11 @@ def _ctx(command_id: str) -> CommandContext:
 
 def test_a_toy_kind_registered_in_a_test_imports_end_to_end(tmp_path: Path, make_settings: Any) -> None:
     registry = FORMATS.with_(TOY_SPEC)
-    c = build(make_settings(f"sqlite:///{tmp_path / 'j.db'}", var_dir=tmp_path / "var"), upgrade=True, formats=registry)
+    c = build(
+        make_settings(f"sqlite:///{tmp_path / 'j.db'}", var_dir=tmp_path / "var"),
+        upgrade=True,
+        formats=registry,
+    )
     try:
         residents = tmp_path / "residents.csv"
         resident_registry.write(residents, [_resident(ONE), _resident(TWO)])
