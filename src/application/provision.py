@@ -5,6 +5,8 @@
   ``DisclosureRecord.Refused`` — both stored before anything is returned.
 - ``deliver_outbox``: the levy's transfer outbox (one row per department per levy/change) goes through
   the same gate; a delivered row's record id is derived from the row, so a rerun delivers nothing twice.
+  Which rows were delivered is kept behind ``TransferDeliveries`` (its own table, no projection's), so a
+  rebuild of the read models neither resends nor forgets a delivery.
 - ``ExportService``: request → approval by a different supervisor (single-use token bound to the manifest
   hash) → execution → record. A changed manifest or a reused token is refused.
 """
@@ -14,10 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -51,10 +53,45 @@ class ProvisionRequest:
     approver: str | None = None
 
 
+class OutboxKey(NamedTuple):
+    """One outbox row: a levy event (assessment, version) owed to one department."""
+
+    assessment_id: str
+    version: int
+    department: str
+
+
+@dataclass(frozen=True)
+class TransferDelivery:
+    """An outbox row delivered through the gate: the DisclosureRecord it became, and when."""
+
+    key: OutboxKey
+    record_id: str
+    delivered_at: str
+
+
+class TransferDeliveries(Protocol):
+    """Delivery state of the transfer outbox, kept where no projection rebuild reaches it."""
+
+    def delivered(self, keys: Iterable[OutboxKey]) -> set[OutboxKey]:
+        """Which of ``keys`` were delivered."""
+        ...
+
+    def record(self, deliveries: Sequence[TransferDelivery]) -> None:
+        """Remember deliveries (a key already recorded is left as it is)."""
+        ...
+
+
 class ProvisionService:
-    def __init__(self, app: JuminzeiApplication, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        app: JuminzeiApplication,
+        now: Callable[[], datetime],
+        deliveries: TransferDeliveries | None = None,
+    ) -> None:
         self.app = app
         self.now = now
+        self.deliveries = deliveries
 
     def prepare(self, request: ProvisionRequest, ctx: CommandContext) -> DisclosureRecord:
         """The record for ``request``: Provided when the allowlist allows it, else Refused."""
@@ -99,14 +136,24 @@ class ProvisionService:
         return record
 
     def deliver_outbox(self, rows: Sequence[dict[str, Any]], ctx: CommandContext) -> tuple[int, int]:
-        """庁内移転: send pending transfer rows through the gate (idempotent per row)."""
+        """庁内移転: send pending transfer rows through the gate (idempotent per row).
+
+        A row is delivered once: the delivery table says so, or (a crash after the records were stored but
+        before the table was written) its DisclosureRecord exists already, which the table then learns."""
         delivered = skipped = 0
         batch: list[DisclosureRecord] = []
-        for row in rows:
+        pending: list[TransferDelivery] = []
+        repaired: list[TransferDelivery] = []
+        keys = [OutboxKey(str(r["assessment_id"]), int(r["version"]), str(r["department"])) for r in rows]
+        done = self.deliveries.delivered(keys) if self.deliveries is not None else set()
+        for row, outbox_key in zip(rows, keys, strict=True):
             key = f"outbox:{row['assessment_id']}:{row['version']}:{row['department']}"
-            if disclosure_record_id(key) in self.app.repository or any(
-                r.id == disclosure_record_id(key) for r in batch
-            ):
+            record_id = disclosure_record_id(key)
+            if outbox_key in done or any(r.id == record_id for r in batch):
+                skipped += 1
+                continue
+            if record_id in self.app.repository:
+                repaired.append(TransferDelivery(outbox_key, str(record_id), self.now().isoformat()))
                 skipped += 1
                 continue
             assessment: Assessment = self.app.repository.get(UUID(row["assessment_id"]))
@@ -123,13 +170,22 @@ class ProvisionService:
                 ctx.derive(key),
             )
             batch.append(record)
+            pending.append(TransferDelivery(outbox_key, str(record.id), self.now().isoformat()))
             delivered += 1
             if len(batch) >= 500:
-                self.app.save(*batch)
-                batch = []
+                self._save_delivered(batch, pending)
+                batch, pending = [], []
         if batch:
-            self.app.save(*batch)
+            self._save_delivered(batch, pending)
+        if repaired and self.deliveries is not None:
+            self.deliveries.record(repaired)
         return delivered, skipped
+
+    def _save_delivered(self, batch: list[DisclosureRecord], pending: list[TransferDelivery]) -> None:
+        # The records first: they are the authority (番号法 第23条); the table only remembers them.
+        self.app.save(*batch)
+        if self.deliveries is not None:
+            self.deliveries.record(pending)
 
 
 def manifest_hash(manifest: dict[str, Any]) -> str:

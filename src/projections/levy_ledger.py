@@ -1,7 +1,7 @@
 """課税台帳 (levy ledger): assessments, installments, history, documents, and the transfer outbox.
 
 Every levy and change writes an outbox row per department that depends on 地方税関係情報
-(seed 別表2 移転先: 国保年金課, 介護保険課, 保育課, 子育て支援課, 障害福祉課 …), in the same
+(``domain.audit.transfers``: seed 別表2 移転先, 番号法 第9条第2項), in the same
 transaction as the ledger rows — a reassessment can never fail to reach 国保/介護 silently. The security
 issue's allowlist gates delivery; this is the one outbox mechanism.
 """
@@ -18,16 +18,8 @@ from eventsourcing.utils import get_topic
 from application.ports import Cursor, SqlDatabase
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import InstallmentLine, LevyAmounts
+from domain.audit.transfers import levy_transfer_recipients
 from projections.base import Projection
-
-#: 移転先 and the items each receives (seed 別表2; 番号法 第9条第2項 条例).
-TRANSFER_RECIPIENTS: dict[str, str] = {
-    "国保年金課": "総所得金額等・所得割額・均等割額・課税区分（国民健康保険税の算定）",
-    "介護保険課": "課税区分・合計所得金額（介護保険料の段階判定）",
-    "保育課": "所得割額（保育料の算定）",
-    "子育て支援課": "所得割額・課税区分（児童手当・医療費助成）",
-    "障害福祉課": "課税区分・所得割額（自立支援給付の負担上限）",
-}
 
 
 class LevyLedgerProjection(Projection):
@@ -307,15 +299,15 @@ class LevyLedgerProjection(Projection):
                 (
                     str(e.originator_id),
                     e.originator_version,
-                    dept,
+                    recipient.department,
                     taxpayer,
                     fiscal_year,
                     kind,
-                    items,
+                    recipient.items,
                     "未送付",
                     e.timestamp.isoformat(),
                 )
-                for dept, items in TRANSFER_RECIPIENTS.items()
+                for recipient in levy_transfer_recipients()
             ],
         )
 
@@ -469,13 +461,20 @@ class SqlLevyLedger:
             return [{"assessment_id": r[0], "taxpayer_id": r[1], "reason": r[2]} for r in cur.fetchall()]
 
     def outbox(self, status: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT assessment_id, version, department, fiscal_year, event, items, status FROM rm_transfer_outbox"
+        """The transfer outbox; ``status`` is 送付済 for a row delivered through the gate (the delivery
+        table, ``transfer_deliveries``, which no rebuild touches), else the row's own 未送付."""
+        state = "CASE WHEN d.record_id IS NULL THEN o.status ELSE '送付済' END"
+        sql = (
+            f"SELECT o.assessment_id, o.version, o.department, o.fiscal_year, o.event, o.items, {state}"
+            " FROM rm_transfer_outbox o LEFT JOIN transfer_deliveries d ON d.assessment_id = o.assessment_id"
+            " AND d.version = o.version AND d.department = o.department"
+        )
         params: list[Any] = []
         if status:
-            sql += " WHERE status = %s"
+            sql += f" WHERE {state} = %s"
             params.append(status)
         with self._db.transaction() as cur:
-            cur.execute(sql + " ORDER BY assessment_id, version, department", params)
+            cur.execute(sql + " ORDER BY o.assessment_id, o.version, o.department", params)
             keys = ("assessment_id", "version", "department", "fiscal_year", "event", "items", "status")
             return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
 

@@ -124,3 +124,40 @@ def test_exports_are_maker_checker_with_a_single_use_token(levied: Any) -> None:
     assert {r["approver"] for r in recorded} == {"checker"} and len(recorded) == 3
     with pytest.raises(DomainError, match="許可されていません"):
         c.exports.request(dict(manifest, recipient="名簿業者"), ctx("req2", actor="maker"))
+
+
+def test_a_rebuild_neither_resends_nor_forgets_a_delivery(levied: Any) -> None:
+    """Delivery state lives in its own table (no projection owns it): rebuilding every read model leaves it
+    as it was, the outbox still shows the rows delivered, and delivering again sends nothing."""
+    c = levied
+    rows = c.ledger.outbox()
+    assert {r["status"] for r in rows} == {"未送付"}
+    delivered, _ = c.provisions.deliver_outbox(rows, ctx("deliver"))
+    assert delivered == len(rows) > 0
+    c.runner.catch_up()
+    before = c.transfer_deliveries.all()
+    provisions_before = c.provision_log.query()
+    assert len(before) == len(rows)
+    assert {r["status"] for r in c.ledger.outbox()} == {"送付済"}
+
+    c.runner.rebuild_many(list(c.runner.projections))
+    c.runner.catch_up()
+
+    assert c.transfer_deliveries.all() == before
+    assert {r["status"] for r in c.ledger.outbox()} == {"送付済"}
+    assert c.provisions.deliver_outbox(c.ledger.outbox(), ctx("deliver-after-rebuild")) == (0, len(rows))
+    c.runner.catch_up()
+    assert c.provision_log.query() == provisions_before  # no second transfer record
+
+
+def test_a_delivery_stored_but_not_yet_remembered_is_not_resent(levied: Any) -> None:
+    """A crash after the DisclosureRecords were stored and before the delivery table was written: the next
+    run sends nothing and the table learns the deliveries from the records."""
+    c = levied
+    rows = c.ledger.outbox()
+    c.provisions.deliver_outbox(rows, ctx("deliver"))
+    before = {(d.key, d.record_id) for d in c.transfer_deliveries.all()}
+    with c.db.transaction() as cur:
+        cur.execute("DELETE FROM transfer_deliveries")
+    assert c.provisions.deliver_outbox(rows, ctx("deliver-again")) == (0, len(rows))
+    assert {(d.key, d.record_id) for d in c.transfer_deliveries.all()} == before

@@ -9,8 +9,8 @@ UTF-8, header row, RFC 4180 quoting. See docs/formats/payments.md.
 from __future__ import annotations
 
 from adapters.formats._base import Row, iso
+from adapters.formats.csv_format import CsvFormat
 from adapters.formats.payments import (
-    CsvFormat,
     code,
     join_collector,
     notice_cells,
@@ -49,8 +49,4 @@ def to_row(p: Receipt) -> list[str]:
 
 
 FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
-iter_parse = FORMAT.iter_parse
-stream = FORMAT.stream
-parse = FORMAT.parse
-open_writer = FORMAT.open_writer
-write = FORMAT.write
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

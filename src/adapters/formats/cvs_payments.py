@@ -10,8 +10,8 @@ keyed by the barcode); a converter maps theirs onto this CSV. The barcode is val
 from __future__ import annotations
 
 from adapters.formats._base import FieldError, Row, iso
+from adapters.formats.csv_format import CsvFormat
 from adapters.formats.payments import (
-    CsvFormat,
     ascii_code,
     join_collector,
     period_number,
@@ -91,8 +91,4 @@ def to_row(p: Receipt) -> list[str]:
 
 
 FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
-iter_parse = FORMAT.iter_parse
-stream = FORMAT.stream
-parse = FORMAT.parse
-open_writer = FORMAT.open_writer
-write = FORMAT.write
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

@@ -98,11 +98,7 @@ def to_row(m: DebitMandate) -> list[str]:
 
 
 FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
-iter_parse = FORMAT.iter_parse
-stream = FORMAT.stream
-parse = FORMAT.parse
-open_writer = FORMAT.open_writer
-write = FORMAT.write
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()
 
 
 def kana_changes(path: Path) -> list[dict[str, Any]]:

@@ -11,36 +11,24 @@ File: UTF-8, header row, RFC 4180 quoting. 等級 is written as on the 手帳 ("
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
     Row,
-    check_column_count,
     iso,
-    parse_lines,
 )
+from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
 from domain.intake import (
     DisabilityCertificate,
     DisabilityRecord,
-    ParsedRecord,
-    RecordError,
     classify_disability,
 )
 
 KIND = ImportKind.DISABILITY.value
-ENCODING = "utf-8"
 HEADER = ("宛名番号", "個人番号", "氏名", "カナ", "生年月日", "手帳種別", "等級", "交付日", "返還日")
 
 
-def _parse_row(cells: list[str], line: int) -> DisabilityRecord:
-    check_column_count(cells, len(HEADER))
-    r = Row(cells, HEADER)
+def _parse_row(r: Row) -> DisabilityRecord:
     cert = r.choice(5, DisabilityCertificate)
     grade = r.text(6)
     issued = r.iso_date(7)
@@ -65,29 +53,6 @@ def _parse_row(cells: list[str], line: int) -> DisabilityRecord:
     )
 
 
-def iter_parse(
-    path: Path, file_errors: list[RecordError] | None = None
-) -> Iterator[ParsedRecord[DisabilityRecord] | RecordError]:
-    return parse_lines(
-        path,
-        encoding=ENCODING,
-        row_parser=_parse_row,
-        header=HEADER,
-        file_errors=file_errors if file_errors is not None else [],
-    )
-
-
-def stream(path: Path) -> ParseStream[DisabilityRecord]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    errors: list[RecordError] = []
-    return ParseStream(path, KIND, iter_parse(path, errors), errors)
-
-
-def parse(path: Path) -> ParseOutcome[DisabilityRecord]:
-    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
-    return stream(path).collect()
-
-
 def to_row(d: DisabilityRecord) -> list[str]:
     return [
         d.address_number,
@@ -102,11 +67,5 @@ def to_row(d: DisabilityRecord) -> list[str]:
     ]
 
 
-def open_writer(path: Path) -> CsvRecordWriter[DisabilityRecord]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
-
-
-def write(path: Path, records: list[DisabilityRecord]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

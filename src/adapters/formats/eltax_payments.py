@@ -9,8 +9,8 @@ available, so the eL番号 is carried as an opaque value and the payment is keye
 from __future__ import annotations
 
 from adapters.formats._base import FieldError, Row, iso
+from adapters.formats.csv_format import CsvFormat
 from adapters.formats.payments import (
-    CsvFormat,
     notice_cells,
     notice_reference,
     positive_amount,
@@ -60,8 +60,4 @@ def to_row(p: Receipt) -> list[str]:
 
 
 FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
-iter_parse = FORMAT.iter_parse
-stream = FORMAT.stream
-parse = FORMAT.parse
-open_writer = FORMAT.open_writer
-write = FORMAT.write
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

@@ -10,23 +10,15 @@ File: UTF-8, header row, RFC 4180 quoting. See docs/formats/employers.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
     Row,
-    check_column_count,
-    parse_lines,
 )
+from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
-from domain.intake import Employer, ParsedRecord, RecordError
+from domain.intake import Employer
 
 KIND = ImportKind.EMPLOYERS.value
-ENCODING = "utf-8"
 HEADER = (
     "指定番号",
     "法人番号",
@@ -40,9 +32,7 @@ HEADER = (
 )
 
 
-def _parse_row(cells: list[str], line: int) -> Employer:
-    check_column_count(cells, len(HEADER))
-    r = Row(cells, HEADER)
+def _parse_row(r: Row) -> Employer:
     postal = r.text(5)
     if not (
         len(postal) == 8 and postal[3] == "-" and (postal[:3] + postal[4:]).isdigit() and postal.isascii()
@@ -67,29 +57,6 @@ def _parse_row(cells: list[str], line: int) -> Employer:
     )
 
 
-def iter_parse(
-    path: Path, file_errors: list[RecordError] | None = None
-) -> Iterator[ParsedRecord[Employer] | RecordError]:
-    return parse_lines(
-        path,
-        encoding=ENCODING,
-        row_parser=_parse_row,
-        header=HEADER,
-        file_errors=file_errors if file_errors is not None else [],
-    )
-
-
-def stream(path: Path) -> ParseStream[Employer]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    errors: list[RecordError] = []
-    return ParseStream(path, KIND, iter_parse(path, errors), errors)
-
-
-def parse(path: Path) -> ParseOutcome[Employer]:
-    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
-    return stream(path).collect()
-
-
 def to_row(e: Employer) -> list[str]:
     return [
         e.designation_number,
@@ -104,11 +71,5 @@ def to_row(e: Employer) -> list[str]:
     ]
 
 
-def open_writer(path: Path) -> CsvRecordWriter[Employer]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
-
-
-def write(path: Path, records: list[Employer]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

@@ -11,25 +11,17 @@ File: UTF-8, header row, RFC 4180 quoting.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
     Row,
-    check_column_count,
     is_valid_local_gov_code,
     iso,
-    parse_lines,
 )
+from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
-from domain.intake import FurusatoNotice, ParsedRecord, RecordError, Sex
+from domain.intake import FurusatoNotice, Sex
 
 KIND = ImportKind.FURUSATO_NOTICE.value
-ENCODING = "utf-8"
 HEADER = (
     "通知番号",
     "通知元団体コード",
@@ -48,9 +40,7 @@ _SEX = {"男": Sex.M, "女": Sex.F}
 _SEX_OUT = {v: k for k, v in _SEX.items()}
 
 
-def _parse_row(cells: list[str], line: int) -> FurusatoNotice:
-    check_column_count(cells, len(HEADER))
-    r = Row(cells, HEADER)
+def _parse_row(r: Row) -> FurusatoNotice:
     sender = r.digits(1, (6,))
     if not is_valid_local_gov_code(sender):
         raise FieldError("通知元団体コード", "地方公共団体コードの検査数字が正しくありません。")
@@ -80,29 +70,6 @@ def _parse_row(cells: list[str], line: int) -> FurusatoNotice:
     )
 
 
-def iter_parse(
-    path: Path, file_errors: list[RecordError] | None = None
-) -> Iterator[ParsedRecord[FurusatoNotice] | RecordError]:
-    return parse_lines(
-        path,
-        encoding=ENCODING,
-        row_parser=_parse_row,
-        header=HEADER,
-        file_errors=file_errors if file_errors is not None else [],
-    )
-
-
-def stream(path: Path) -> ParseStream[FurusatoNotice]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    errors: list[RecordError] = []
-    return ParseStream(path, KIND, iter_parse(path, errors), errors)
-
-
-def parse(path: Path) -> ParseOutcome[FurusatoNotice]:
-    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
-    return stream(path).collect()
-
-
 def to_row(n: FurusatoNotice) -> list[str]:
     return [
         n.notice_number,
@@ -120,11 +87,5 @@ def to_row(n: FurusatoNotice) -> list[str]:
     ]
 
 
-def open_writer(path: Path) -> CsvRecordWriter[FurusatoNotice]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
-
-
-def write(path: Path, records: list[FurusatoNotice]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

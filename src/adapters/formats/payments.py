@@ -9,76 +9,24 @@ RFC 4180 quoting, ISO dates, one payment per line; see docs/formats/payments.md.
 Modules (KIND): ``bank_payments`` (``bank-payments``), ``cvs_payments`` (``cvs-payments``),
 ``eltax_payments`` (``eltax-payments``), ``employer_remittances`` (``employer-remittances``),
 ``pension_remittances`` (``pension-remittances``), ``debit_mandates`` (``debit-mandates``).
-Each has ``KIND``, ``HEADER``, ``iter_parse``, ``stream``, ``parse``, ``to_row``, ``open_writer`` and
+Each declares a ``csv_format.CsvFormat`` and has ``KIND``, ``HEADER``, ``iter_parse``, ``stream``, ``parse``, ``to_row``, ``open_writer`` and
 ``write`` following ``adapters.formats._base`` (one outcome per data line, sha256, file_errors).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
-from adapters.formats._base import (
-    CsvRecordWriter,
-    FieldError,
-    ParseOutcome,
-    ParseStream,
-    Row,
-    check_column_count,
-    parse_lines,
-)
+from adapters.formats._base import FieldError, Row
+from adapters.formats.csv_format import CsvFormat
 from domain.collection.records import Channel, NoticeReference, Receipt, RemittanceReference
-from domain.intake import ParsedRecord, RecordError
 
 T = TypeVar("T")
-ENCODING = "utf-8"
 NOTICE_NUMBER_LENGTH = 11
 MAX_PERIOD = 4  # 期別 1–4 (特別区 普通徴収: 6・8・10・1月); 0 = 随時/全期 (domain.documents.barcode)
 MAX_ID_LENGTH = 30
 _ID_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_")
-
-
-@dataclass(frozen=True)
-class CsvFormat(Generic[T]):
-    """One of our CSV layouts: KIND, header and the row codec; provides the adapter API."""
-
-    kind: str
-    header: tuple[str, ...]
-    parse_row: Callable[[Row], T]
-    to_row: Callable[[T], list[str]]
-
-    def _row_parser(self, cells: list[str], line: int) -> T:
-        check_column_count(cells, len(self.header))
-        return self.parse_row(Row(cells, self.header))
-
-    def iter_parse(
-        self, path: Path, file_errors: list[RecordError] | None = None
-    ) -> Iterator[ParsedRecord[T] | RecordError]:
-        return parse_lines(
-            path,
-            encoding=ENCODING,
-            row_parser=self._row_parser,
-            header=self.header,
-            file_errors=file_errors if file_errors is not None else [],
-        )
-
-    def stream(self, path: Path) -> ParseStream[T]:
-        errors: list[RecordError] = []
-        return ParseStream(path, self.kind, self.iter_parse(path, errors), errors)
-
-    def parse(self, path: Path) -> ParseOutcome[T]:
-        """sha256, one outcome per data line, file-level errors (header row mismatch)."""
-        return self.stream(path).collect()
-
-    def open_writer(self, path: Path) -> CsvRecordWriter[T]:
-        return CsvRecordWriter(path, encoding=ENCODING, to_row=self.to_row, header=self.header, newline="\n")
-
-    def write(self, path: Path, records: Iterable[T]) -> None:
-        with self.open_writer(path) as w:
-            for rec in records:
-                w.write(rec)
 
 
 # --------------------------------------------------------------------------- cell helpers

@@ -19,8 +19,4 @@ KIND = ImportKind.PENSION_REMITTANCES.value
 FORMAT = remittance_format(KIND, Channel.PENSION, "年金保険者コード", per_person=True)
 HEADER = FORMAT.header
 to_row = FORMAT.to_row
-iter_parse = FORMAT.iter_parse
-stream = FORMAT.stream
-parse = FORMAT.parse
-open_writer = FORMAT.open_writer
-write = FORMAT.write
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

@@ -9,30 +9,20 @@ File: UTF-8, header row, RFC 4180 quoting.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
     Row,
-    check_column_count,
     iso,
-    parse_lines,
 )
+from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
-from domain.intake import AssistanceKind, ParsedRecord, PublicAssistanceRecord, RecordError
+from domain.intake import AssistanceKind, PublicAssistanceRecord
 
 KIND = ImportKind.PUBLIC_ASSISTANCE.value
-ENCODING = "utf-8"
 HEADER = ("宛名番号", "個人番号", "氏名", "カナ", "生年月日", "ケース番号", "扶助種別", "開始日", "廃止日")
 
 
-def _parse_row(cells: list[str], line: int) -> PublicAssistanceRecord:
-    check_column_count(cells, len(HEADER))
-    r = Row(cells, HEADER)
+def _parse_row(r: Row) -> PublicAssistanceRecord:
     start = r.iso_date(7)
     end = r.opt_iso_date(8)
     if end is not None and end < start:
@@ -50,29 +40,6 @@ def _parse_row(cells: list[str], line: int) -> PublicAssistanceRecord:
     )
 
 
-def iter_parse(
-    path: Path, file_errors: list[RecordError] | None = None
-) -> Iterator[ParsedRecord[PublicAssistanceRecord] | RecordError]:
-    return parse_lines(
-        path,
-        encoding=ENCODING,
-        row_parser=_parse_row,
-        header=HEADER,
-        file_errors=file_errors if file_errors is not None else [],
-    )
-
-
-def stream(path: Path) -> ParseStream[PublicAssistanceRecord]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    errors: list[RecordError] = []
-    return ParseStream(path, KIND, iter_parse(path, errors), errors)
-
-
-def parse(path: Path) -> ParseOutcome[PublicAssistanceRecord]:
-    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
-    return stream(path).collect()
-
-
 def to_row(p: PublicAssistanceRecord) -> list[str]:
     return [
         p.address_number,
@@ -87,11 +54,5 @@ def to_row(p: PublicAssistanceRecord) -> list[str]:
     ]
 
 
-def open_writer(path: Path) -> CsvRecordWriter[PublicAssistanceRecord]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
-
-
-def write(path: Path, records: list[PublicAssistanceRecord]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

@@ -25,7 +25,14 @@ from adapters.formats import (
     public_assistance,
     resident_registry,
 )
-from application.intake.formats import Family, FormatRegistry, FormatSpec, ImportKind, RecordServices
+from application.intake.formats import (
+    Family,
+    FormatRegistry,
+    FormatSpec,
+    ImportKind,
+    RecordHandler,
+    RecordServices,
+)
 from application.intake.importer import (
     ReceivedFile,
     preload_employers,
@@ -47,7 +54,8 @@ from domain.intake import (
 )
 
 
-def _receipt(services: RecordServices):  # type: ignore[no-untyped-def]
+def _receipt(services: RecordServices) -> RecordHandler:
+    """Receipts of every channel → 消込 (CollectionService.post_receipt)."""
     return services.collection.post_receipt
 
 

@@ -10,24 +10,16 @@ record). One row per 異動; rows of the same 宛名番号 are in chronological 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
     Row,
-    check_column_count,
     iso,
-    parse_lines,
 )
+from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
-from domain.intake import ChangeReason, ParsedRecord, RecordError, RegistrationKind, ResidentRecord, Sex
+from domain.intake import ChangeReason, RegistrationKind, ResidentRecord, Sex
 
 KIND = ImportKind.RESIDENT_REGISTRY.value
-ENCODING = "utf-8"
 HEADER = (
     "宛名番号",
     "個人番号",
@@ -47,9 +39,7 @@ _SEX = {"男": Sex.M, "女": Sex.F}
 _SEX_OUT = {v: k for k, v in _SEX.items()}
 
 
-def _parse_row(cells: list[str], line: int) -> ResidentRecord:
-    check_column_count(cells, len(HEADER))
-    r = Row(cells, HEADER)
+def _parse_row(r: Row) -> ResidentRecord:
     sex_raw = r.text(4)
     if sex_raw not in _SEX:
         raise FieldError("性別", "性別は「男」または「女」で記載してください。")
@@ -75,30 +65,6 @@ def _parse_row(cells: list[str], line: int) -> ResidentRecord:
     )
 
 
-def iter_parse(
-    path: Path, file_errors: list[RecordError] | None = None
-) -> Iterator[ParsedRecord[ResidentRecord] | RecordError]:
-    """Stream the outcomes, one per data line."""
-    return parse_lines(
-        path,
-        encoding=ENCODING,
-        row_parser=_parse_row,
-        header=HEADER,
-        file_errors=file_errors if file_errors is not None else [],
-    )
-
-
-def stream(path: Path) -> ParseStream[ResidentRecord]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    errors: list[RecordError] = []
-    return ParseStream(path, KIND, iter_parse(path, errors), errors)
-
-
-def parse(path: Path) -> ParseOutcome[ResidentRecord]:
-    """Parse the whole file: sha256, one outcome per data line, file-level errors."""
-    return stream(path).collect()
-
-
 def to_row(r: ResidentRecord) -> list[str]:
     return [
         r.address_number,
@@ -117,11 +83,5 @@ def to_row(r: ResidentRecord) -> list[str]:
     ]
 
 
-def open_writer(path: Path) -> CsvRecordWriter[ResidentRecord]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=HEADER, newline="\n")
-
-
-def write(path: Path, records: list[ResidentRecord]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = CsvFormat(KIND, HEADER, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

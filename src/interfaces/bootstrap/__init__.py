@@ -40,6 +40,7 @@ from adapters.persistence.migrations import (
 )
 from adapters.persistence.numbering import SqlNonResidentNumbers
 from adapters.persistence.stores import StoreConfig, parse_database_url
+from adapters.persistence.transfer_deliveries import SqlTransferDeliveries
 from adapters.settings import Settings
 from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
@@ -141,6 +142,7 @@ class Container:
     provisions: ProvisionService
     exports: ExportService
     provision_log: SqlProvisions
+    transfer_deliveries: SqlTransferDeliveries
     collection: CollectionService
     collection_index: SqlCollection
     debit: DebitService
@@ -300,7 +302,8 @@ def build(
             CollectionProjection(),
         ],
     )
-    provisions = ProvisionService(app, lambda: datetime.now(UTC))
+    transfer_deliveries = SqlTransferDeliveries(db)
+    provisions = ProvisionService(app, lambda: datetime.now(UTC), transfer_deliveries)
     ledger = SqlLevyLedger(db)
     # Derived keys come from a wrapped root, so rotating the master key leaves them unchanged (ADR 0019).
     derivation_root = keystore.derivation_root()
@@ -369,6 +372,7 @@ def build(
         provisions=provisions,
         exports=ExportService(app, provisions, lambda: datetime.now(UTC)),
         provision_log=SqlProvisions(db),
+        transfer_deliveries=transfer_deliveries,
         collection=collection,
         collection_index=collection_index,
         debit=debit,
