@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from adapters.formats._base import FieldError, Row, iso
-from adapters.formats.payments import CsvFormat, code
+from adapters.formats.csv_format import CsvFormat
+from adapters.formats.payments import code
 from adapters.formats.zengin import bank_branch_problem, convert_kana
 from application.intake.formats import ImportKind
 from domain.collection.records import DEBIT_ACCOUNT_TYPES, AccountType, DebitMandate, MandateAction
