@@ -37,6 +37,7 @@ from adapters.persistence.migrations import (
 from adapters.persistence.numbering import SqlNonResidentNumbers
 from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.settings import Settings
+from application.anomalies import AnomalyService
 from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
@@ -126,6 +127,7 @@ class Container:
     arrears: ArrearsService
     collection_queries: CollectionQueries
     staff: StaffService
+    anomalies: AnomalyService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
 
@@ -345,6 +347,7 @@ def build(
         arrears=ArrearsService(app, collection_index, documents),
         collection_queries=CollectionQueries(app, collection_index),
         staff=staff,
+        anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
         warnings=warnings,
         applied_migrations=applied,
     )

@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from interfaces.cli import (
+    anomalies,
     audit,
     backup,
     bench,
@@ -112,6 +113,7 @@ app.add_typer(documents.notice_app, name="notice")
 app.add_typer(documents.document_app, name="document")
 app.add_typer(audit.app, name="audit")
 inspection.register(audit.app)
+anomalies.register(audit.app)
 app.add_typer(retention.app, name="retention")
 app.add_typer(provision.provision_app, name="provision")
 app.add_typer(provision.export_app, name="export")
