@@ -51,6 +51,7 @@ from application.collection import (
     CollectionService,
     OverpaymentService,
 )
+from application.contracts import ContractService
 from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
 from application.inspection import DisclosureService, InspectionService
@@ -128,6 +129,7 @@ class Container:
     collection_queries: CollectionQueries
     staff: StaffService
     anomalies: AnomalyService
+    contracts: ContractService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
 
@@ -348,6 +350,7 @@ def build(
         collection_queries=CollectionQueries(app, collection_index),
         staff=staff,
         anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
+        contracts=ContractService(app, staff),
         warnings=warnings,
         applied_migrations=applied,
     )

@@ -13,6 +13,7 @@ from interfaces.cli import (
     audit,
     backup,
     bench,
+    contracts,
     db,
     demo,
     documents,
@@ -127,6 +128,7 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(backup.app, name="backup")
 app.add_typer(keys.app, name="keys")
 app.add_typer(replica.app, name="replica")
+app.add_typer(contracts.app, name="contract")
 generate.register(app)
 server.register(app)
 
