@@ -54,6 +54,7 @@ from application.collection import (
 from application.contracts import ContractService
 from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
+from application.inquiries import InquiryService
 from application.inspection import DisclosureService, InspectionService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
@@ -130,6 +131,7 @@ class Container:
     staff: StaffService
     anomalies: AnomalyService
     contracts: ContractService
+    inquiries: InquiryService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
 
@@ -335,7 +337,9 @@ def build(
         assessment_queries=AssessmentQueries(app),
         documents=documents,
         inspection=InspectionService(app),
-        disclosure=DisclosureService(app, SqlAccessLog(db), ledger, db, SqlProvisions(db)),
+        disclosure=DisclosureService(
+            app, SqlAccessLog(db), ledger, db, SqlProvisions(db), InquiryService(app)
+        ),
         access_log=SqlAccessLog(db),
         key_inventory=SqlKeyInventory(db),
         retention=RetentionService(app, SqlKeyInventory(db), keystore.destroy),
@@ -351,6 +355,7 @@ def build(
         staff=staff,
         anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
         contracts=ContractService(app, staff),
+        inquiries=InquiryService(app),
         warnings=warnings,
         applied_migrations=applied,
     )

@@ -18,6 +18,7 @@ from interfaces.cli import (
     demo,
     documents,
     generate,
+    inquiries,
     inspection,
     intake,
     keys,
@@ -129,6 +130,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(keys.app, name="keys")
 app.add_typer(replica.app, name="replica")
 app.add_typer(contracts.app, name="contract")
+app.add_typer(inquiries.app, name="inquiry")
 generate.register(app)
 server.register(app)
 
