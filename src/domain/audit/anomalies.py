@@ -318,9 +318,9 @@ def analyse(
                     )
                 )
         facts = staff.get(actor)
-        ungranted = [e for e in records.values() if not _had_grant(facts, e.at, policy)]
-        if ungranted:
-            ungranted.sort(key=lambda e: e.at)
+        ungranted_rows = [e for e in entries if not _had_grant(facts, e.at, policy)]
+        if ungranted_rows:
+            ungranted = sorted({e.record_id: e for e in ungranted_rows}.values(), key=lambda e: e.at)
             findings.append(
                 _finding(
                     "NO-GRANT",
@@ -333,7 +333,7 @@ def analyse(
                         "records": len(ungranted),
                         "enrolled": facts is not None,
                         "record_ids": [e.record_id for e in ungranted][:EVIDENCE_SAMPLE],
-                        "sample_subject_ids": _sample(e.subject_id for e in ungranted if e.subject_id),
+                        "sample_subject_ids": _sample(e.subject_id for e in ungranted_rows if e.subject_id),
                         "actions": sorted({e.action for e in ungranted}),
                     },
                 )
