@@ -23,6 +23,7 @@ from interfaces.cli import (
     intake,
     keys,
     levy,
+    migration,
     payments,
     projections,
     provision,
@@ -131,6 +132,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(replica.app, name="replica")
 app.add_typer(contracts.app, name="contract")
 app.add_typer(inquiries.app, name="inquiry")
+app.add_typer(migration.app, name="migrate")
 generate.register(app)
 server.register(app)
 
