@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from application.taxpayers import RegisterTaxpayer
-from domain.shared.person import Sex
 from domain.audit.access import AccessRecord
 from domain.shared.events import CommandContext, DomainError
+from domain.shared.person import Sex
 from domain.shared.purpose import Purpose
 from domain.staff.values import Role, jst_date
 
