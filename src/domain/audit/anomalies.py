@@ -196,6 +196,9 @@ def analyse(
 
     # -- volume -----------------------------------------------------------------------------------
     current = daily_distinct(rows)
+    records_per_day: dict[tuple[str, date], set[str]] = defaultdict(set)
+    for e in rows:
+        records_per_day[(e.actor, jst_day(e.at))].add(e.record_id)
     past = daily_distinct(history)
     own_history: dict[str, list[int]] = defaultdict(list)
     for (actor, _day), subjects in past.items():
@@ -207,7 +210,7 @@ def analyse(
         count = len(subjects)
         evidence_base: dict[str, Any] = {
             "distinct_residents": count,
-            "records": len({e.record_id for e in rows if e.actor == actor and jst_day(e.at) == day}),
+            "records": len(records_per_day[(actor, day)]),
             "sample_subject_ids": _sample(subjects),
         }
         if count >= t.volume_absolute:
@@ -370,12 +373,15 @@ def analyse(
         )
 
     # -- break-glass --------------------------------------------------------------------------------
+    by_actor: dict[str, list[AccessEntry]] = defaultdict(list)
+    for e in period:
+        by_actor[e.actor].append(e)
     for facts in sorted(staff.values(), key=lambda f: f.staff_id):
         for b in facts.break_glass:
             day = jst_day(b.opened_at)
             if not start <= day <= end:
                 continue
-            inside = [e for e in period if e.actor == facts.staff_id and b.opened_at <= e.at < b.expires_at]
+            inside = [e for e in by_actor.get(facts.staff_id, ()) if b.opened_at <= e.at < b.expires_at]
             findings.append(
                 _finding(
                     "BREAK-GLASS",
