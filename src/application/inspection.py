@@ -242,9 +242,17 @@ class DisclosureService:
     (by department and purpose, never staff names), and what was provided to whom."""
 
     def __init__(
-        self, app: JuminzeiApplication, access_log: Any, ledger: Any, db: Any, provisions: Any = None
+        self,
+        app: JuminzeiApplication,
+        access_log: Any,
+        ledger: Any,
+        db: Any,
+        provisions: Any = None,
+        inquiries: Any = None,
     ) -> None:
         self.app = app
+        #: 問合せ concerning the person (``application.inquiries.InquiryService``), when wired.
+        self.inquiries = inquiries
         self.access_log = access_log
         self.ledger = ledger
         self.db = db
@@ -340,5 +348,6 @@ class DisclosureService:
             "held": {"identity": identity, "filings": filings, "assessments": assessments},
             "access_history": access,
             "provisions": provisions,
+            "inquiries": self.inquiries.for_taxpayer(taxpayer) if self.inquiries is not None else [],
             "note": "利用の記録は所属と利用目的で示し、職員の氏名は示しません。",
         }

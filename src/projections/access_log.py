@@ -65,3 +65,14 @@ class SqlAccessLog:
 
     def by_staff(self, actor: str) -> list[dict[str, Any]]:
         return self._rows("actor", actor)
+
+    def between(self, start_at: str, end_at: str) -> list[dict[str, Any]]:
+        """Rows with ``start_at <= at < end_at`` (ISO 8601 UTC instants), for the 自己点検 analysis."""
+        with self._db.transaction() as cur:
+            cur.execute(
+                "SELECT at, actor, terminal, purpose, action, items, subject_id, record_id FROM rm_access_log"
+                " WHERE at >= %s AND at < %s ORDER BY at, record_id",
+                (start_at, end_at),
+            )
+            keys = ("at", "actor", "terminal", "purpose", "action", "items", "subject_id", "record_id")
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]

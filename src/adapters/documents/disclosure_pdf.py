@@ -112,5 +112,20 @@ def render_disclosure(data: dict[str, Any]) -> bytes:
             for p in data["provisions"]
         ],
     )
+    table(
+        "問合せの記録",
+        ["受付日時", "受付方法", "種別", "内容", "対応", "状態"],
+        [
+            [
+                q["received_at"],
+                q["channel"],
+                q["category_label"],
+                q["content"],
+                " / ".join(step["note"] for step in q["handling"]),
+                q["status"],
+            ]
+            for q in data.get("inquiries", [])
+        ],
+    )
     doc.build(story)
     return out.getvalue()

@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import Enum
 
 from domain.shared.purpose import Purpose
-from domain.staff.values import BreakGlass, Grant, ReviewPolicy, Role, utc
+from domain.staff.values import CONTRACTOR_ROLES, BreakGlass, Grant, ReviewPolicy, Role, utc
 
 #: The data item name of the My Number, as resources list their items (``Resource.items``).
 INDIVIDUAL_NUMBER_ITEM = "個人番号"
@@ -110,7 +110,17 @@ ACTIONS: Mapping[str, ActionSpec] = {
     "staff.unlock": _a("ロック解除", C, {Role.SUPERVISOR}, {Purpose.OPERATIONS}),
     "staff.review_break_glass": _a("緊急時アクセスの事後確認", C, {Role.SUPERVISOR}, {Purpose.OPERATIONS}),
     "staff.review": _a("アクセス権限一覧", R, {Role.SUPERVISOR, Role.INSPECTOR}),
+    # 委託 (seed II-4, III-4): contractors' staff see only what was handed over to them.
+    "contract.data_entry": _a(
+        "委託データエントリー（受渡し分の入力画面）", R, {Role.CONTRACTOR_DATA_ENTRY}, {Purpose.INTAKE}
+    ),
+    "contract.print_files": _a("委託印刷（受渡し分の印刷ファイル）", R, {Role.CONTRACTOR_PRINT}),
+    "contract.manage": _a("委託契約の管理", C, {Role.SUPERVISOR}, {Purpose.OPERATIONS}),
+    "contract.handover": _a("委託先との受渡しの記録", C, {Role.TAXATION, Role.COLLECTION, Role.SUPERVISOR}),
 }
+
+#: The actions a contractor's staff member may ever be permitted (rule F-CONTRACTOR-SCOPE).
+CONTRACTOR_ACTIONS = frozenset({"contract.data_entry", "contract.print_files"})
 
 
 @dataclass(frozen=True)
@@ -260,6 +270,12 @@ _FORBIDS: tuple[Rule, ...] = (
         Effect.FORBID,
         "統計作成の目的では集計結果のみ利用できます（個票の参照・更新はできません）。",
         lambda r, f: r.purpose is Purpose.STATISTICS and not (f.spec is not None and f.spec.aggregate),
+    ),
+    Rule(
+        "F-CONTRACTOR-SCOPE",
+        Effect.FORBID,
+        "委託先の従事者は、受け渡された委託業務の画面以外は利用できません（検索・他の住民の参照はできません）。",
+        lambda r, f: bool(f.roles & CONTRACTOR_ROLES) and r.action not in CONTRACTOR_ACTIONS,
     ),
     Rule(
         "F-PURPOSE-MISMATCH",

@@ -46,6 +46,9 @@ class Role(Enum):
     OPERATIONS = "運用"
     SUPERVISOR = "所属長"
     INDIVIDUAL_NUMBER = "個人番号利用事務実施者"
+    #: 委託先の従事者 (seed II-4 委託事項1/2, III-4): only the work handed over under a contract in force.
+    CONTRACTOR_DATA_ENTRY = "委託データエントリー"
+    CONTRACTOR_PRINT = "委託印刷"
 
     @classmethod
     def parse(cls, text: str) -> Role:
@@ -60,6 +63,9 @@ class Role(Enum):
 #: Roles a break-glass grant may open: operational gaps only — never the designation, never 所属長,
 #: never 監査/運用 (reference §5: break-glass cannot override a legal forbid).
 BREAK_GLASS_ROLES: frozenset[Role] = frozenset({Role.TAXATION, Role.COLLECTION, Role.COUNTER})
+
+#: Roles of contractors' staff (委託先従事者): they may perform contract actions (``contract.*``) only.
+CONTRACTOR_ROLES: frozenset[Role] = frozenset({Role.CONTRACTOR_DATA_ENTRY, Role.CONTRACTOR_PRINT})
 
 
 class SignInFailure(Enum):

@@ -42,6 +42,7 @@ from adapters.persistence.numbering import SqlNonResidentNumbers
 from adapters.persistence.stores import StoreConfig, parse_database_url
 from adapters.persistence.transfer_deliveries import SqlTransferDeliveries
 from adapters.settings import Settings
+from application.anomalies import AnomalyService
 from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
@@ -52,8 +53,10 @@ from application.collection import (
     CollectionService,
     OverpaymentService,
 )
+from application.contracts import ContractService
 from application.debit import DebitService
 from application.individual_numbers import IndividualNumberService
+from application.inquiries import InquiryService
 from application.inspection import DisclosureService, InspectionService
 from application.intake.formats import FormatRegistry, ImportKind, RecordServices
 from application.intake.importer import IntakeService
@@ -150,6 +153,9 @@ class Container:
     arrears: ArrearsService
     collection_queries: CollectionQueries
     staff: StaffService
+    anomalies: AnomalyService
+    contracts: ContractService
+    inquiries: InquiryService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     #: The use cases every entry point calls (``application.usecases``), each in the unit of work.
@@ -365,7 +371,9 @@ def build(
         assessment_queries=AssessmentQueries(app),
         documents=documents,
         inspection=InspectionService(app),
-        disclosure=DisclosureService(app, SqlAccessLog(db), ledger, db, SqlProvisions(db)),
+        disclosure=DisclosureService(
+            app, SqlAccessLog(db), ledger, db, SqlProvisions(db), InquiryService(app)
+        ),
         access_log=SqlAccessLog(db),
         key_inventory=SqlKeyInventory(db),
         retention=RetentionService(app, SqlKeyInventory(db), keystore.destroy),
@@ -380,6 +388,9 @@ def build(
         arrears=ArrearsService(app, collection_index, documents),
         collection_queries=CollectionQueries(app, collection_index),
         staff=staff,
+        anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
+        contracts=ContractService(app, staff),
+        inquiries=InquiryService(app),
         warnings=warnings,
         applied_migrations=applied,
     )

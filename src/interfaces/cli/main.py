@@ -9,17 +9,21 @@ import typer
 from typer.core import TyperGroup
 
 from interfaces.cli import (
+    anomalies,
     audit,
     backup,
     bench,
+    contracts,
     db,
     demo,
     documents,
     generate,
+    inquiries,
     inspection,
     intake,
     keys,
     levy,
+    migration,
     payments,
     projections,
     provision,
@@ -112,6 +116,7 @@ app.add_typer(documents.notice_app, name="notice")
 app.add_typer(documents.document_app, name="document")
 app.add_typer(audit.app, name="audit")
 inspection.register(audit.app)
+anomalies.register(audit.app)
 app.add_typer(retention.app, name="retention")
 app.add_typer(provision.provision_app, name="provision")
 app.add_typer(provision.export_app, name="export")
@@ -125,6 +130,9 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(backup.app, name="backup")
 app.add_typer(keys.app, name="keys")
 app.add_typer(replica.app, name="replica")
+app.add_typer(contracts.app, name="contract")
+app.add_typer(inquiries.app, name="inquiry")
+app.add_typer(migration.app, name="migrate")
 generate.register(app)
 server.register(app)
 

@@ -1,0 +1,299 @@
+"""Legacy migration (移行): import a predecessor system's export as events with source ``migration``.
+
+The interface parses the file (``adapters.migration.legacy_csv``) and hands over rows already normalised;
+this service turns them into events and accounts for every record as in intake (DESIGN principle 4):
+
+* ``T`` rows register taxpayers (``Taxpayer`` events, ``source_ref`` ``migration:<sha256>:<line>``);
+  a row with an unmapped 外字 is **quarantined** (queue 外字同定), a malformed one **rejected**;
+* ``A`` rows become ``LegacyLevyHistory`` (年税額・収入済額 per 年度, as the old system stated them); an A row
+  whose taxpayer is neither in the file nor registered is rejected, one whose T row is quarantined is
+  quarantined with it;
+* ``Z`` rows are the source's control totals per 年度: not records, but what the reconciliation checks;
+* the ``ImportBatch`` (kind ``legacy-migration``) records every line's outcome and reconciles the counts,
+  and ``LegacyMigration`` records the per-年度 reconciliation of 件数 and 金額.
+
+Re-importing the same file changes nothing (same batch id); a corrected file (e.g. after extending the 外字
+対応表) accepts what was quarantined and finds the rest already present.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from application.app import JuminzeiApplication
+from application.taxpayers import RegisterTaxpayer, TaxpayerService
+from domain.imports.batch import ImportBatch, LineAccepted, LineQuarantined, LineRejected, SubmitterCount
+from domain.migration.legacy import (
+    LegacyLevyHistory,
+    LegacyMigration,
+    YearReconciliation,
+    legacy_levy_id,
+    migration_id,
+)
+from domain.shared.events import CommandContext
+from domain.shared.person import Sex
+from domain.shared.purpose import Purpose
+from domain.taxpayer.model import taxpayer_id
+
+KIND = "legacy-migration"
+QUEUE = "外字同定"
+
+
+class LegacyRowLike(Protocol):
+    line: int
+    record_type: str
+    values: dict[str, str]
+    problems: tuple[tuple[str, str], ...]
+    quarantine: str | None
+
+
+class LegacyFileLike(Protocol):
+    file_name: str
+    sha256: str
+    rows: list[Any]
+    changes: list[Any]
+    file_errors: list[tuple[int, str, str]]
+
+
+@dataclass
+class _Tally:
+    count: int = 0
+    tax: int = 0
+    paid: int = 0
+
+
+class MigrationService:
+    """移行データの取込と照合."""
+
+    def __init__(self, app: JuminzeiApplication, taxpayers: TaxpayerService) -> None:
+        self.app = app
+        self.taxpayers = taxpayers
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def import_file(
+        self, parsed: LegacyFileLike, *, layout: str, source_system: str, ctx: CommandContext
+    ) -> dict[str, Any]:
+        existing = self._batch(parsed.sha256)
+        if existing is not None and existing.reconciled:
+            return self.report(parsed, already=True)
+        rows: list[LegacyRowLike] = list(parsed.rows)
+        batch = existing or ImportBatch.receive(
+            kind=KIND,
+            file_name=parsed.file_name,
+            sha256=parsed.sha256,
+            declared_count=None,
+            physical_records=sum(1 for r in rows if r.record_type != "Z"),
+            ctx=ctx,
+            file_errors=tuple(LineRejected(line, f, m) for line, f, m in parsed.file_errors),
+        )
+        accepted: list[LineAccepted] = []
+        rejected: list[LineRejected] = []
+        quarantined: list[LineQuarantined] = []
+        held: set[str] = set()
+        in_file: set[str] = set()
+        declared: dict[int, _Tally] = {}
+        tallies: dict[tuple[int, str], _Tally] = defaultdict(_Tally)
+
+        def source(row: LegacyRowLike) -> CommandContext:
+            return CommandContext(
+                actor=ctx.actor,
+                purpose=Purpose.REGISTRY,
+                command_id=f"{ctx.command_id}/{row.line}",
+                source_ref=f"migration:{parsed.sha256}:{row.line}",
+                terminal=ctx.terminal,
+            )
+
+        for row in rows:
+            v = row.values
+            if row.record_type == "Z" and not row.problems:
+                declared[int(v["fiscal_year"])] = _Tally(
+                    int(v["name"]), int(v["tax_total"]), int(v["paid_total"])
+                )
+                continue
+            if row.problems:
+                field, message = row.problems[0]
+                rejected.append(LineRejected(row.line, field, message))
+                if (
+                    row.record_type == "A"
+                    and v.get("fiscal_year", "").isdigit()
+                    and v.get("tax_total", "").isdigit()
+                ):
+                    t = tallies[(int(v["fiscal_year"]), "rejected")]
+                    t.count += 1
+                    t.tax += int(v["tax_total"])
+                continue
+            if row.record_type == "T":
+                in_file.add(v["address_number"])
+                if row.quarantine:
+                    held.add(v["address_number"])
+                    quarantined.append(LineQuarantined(row.line, QUEUE, row.quarantine, f"line:{row.line}"))
+                    continue
+                registered = self.taxpayers.register(
+                    RegisterTaxpayer(
+                        address_number=v["address_number"],
+                        name=v["name"],
+                        kana=v["kana"],
+                        birth_date=date.fromisoformat(v["birth_date"]),
+                        sex=Sex(v["sex"]),
+                        address=v["address"],
+                    ),
+                    source(row),
+                )
+                accepted.append(
+                    LineAccepted(row.line, f"T:{v['address_number']}", str(registered.aggregate_id))
+                )
+                continue
+            # A: history of one 年度
+            number, year = v["address_number"], int(v["fiscal_year"])
+            tax, paid = int(v["tax_total"]), int(v["paid_total"])
+            if number in held:
+                quarantined.append(
+                    LineQuarantined(
+                        row.line, QUEUE, "宛名レコードが外字同定で保留中です。", f"line:{row.line}"
+                    )
+                )
+                t = tallies[(year, "quarantined")]
+                t.count += 1
+                t.tax += tax
+                continue
+            if number not in in_file and not self._exists(taxpayer_id(number)):
+                rejected.append(
+                    LineRejected(
+                        row.line, "address_number", "宛名レコード（T）がなく、登録もされていません。"
+                    )
+                )
+                t = tallies[(year, "rejected")]
+                t.count += 1
+                t.tax += tax
+                continue
+            history_id = legacy_levy_id(number, year)
+            if not self._exists(history_id):
+                self.app.save(
+                    LegacyLevyHistory.migrate(
+                        taxpayer_id=taxpayer_id(number),
+                        address_number=number,
+                        fiscal_year=year,
+                        tax_total=tax,
+                        paid_total=paid,
+                        source_system=source_system,
+                        ctx=source(row),
+                    )
+                )
+            accepted.append(LineAccepted(row.line, f"A:{number}:{year}", str(history_id)))
+            t = tallies[(year, "accepted")]
+            t.count += 1
+            t.tax += tax
+            t.paid += paid
+        batch.record_outcomes(
+            accepted=tuple(accepted),
+            rejected=tuple(rejected),
+            quarantined=tuple(quarantined),
+            duplicates=(),
+            ctx=ctx,
+        )
+        years = self._years(declared, tallies)
+        batch.reconcile(
+            tuple(
+                SubmitterCount(
+                    submitter=f"{y.fiscal_year}年度",
+                    declared=y.declared_count,
+                    received=y.accepted_count + y.rejected_count + y.quarantined_count,
+                    accepted=y.accepted_count,
+                    rejected=y.rejected_count,
+                    quarantined=y.quarantined_count,
+                    duplicates=0,
+                )
+                for y in years
+            ),
+            ctx,
+        )
+        record = LegacyMigration.reconcile(
+            sha256=parsed.sha256,
+            file_name=parsed.file_name,
+            layout=layout,
+            years=tuple(asdict(y) for y in years),
+            character_changes=len(parsed.changes),
+            unmapped_characters=sum(1 for c in parsed.changes if c.rule == "未対応外字"),
+            ctx=ctx,
+        )
+        self.app.save(batch, record)
+        result = self.report(parsed, already=False)
+        result["rejected_lines"] = [asdict(r) for r in rejected]
+        result["quarantined_lines"] = [asdict(q) for q in quarantined]
+        return result
+
+    def _years(
+        self, declared: dict[int, _Tally], tallies: dict[tuple[int, str], _Tally]
+    ) -> list[YearReconciliation]:
+        years = sorted({y for y, _ in tallies} | set(declared))
+        out = []
+        for y in years:
+            d = declared.get(y)
+            a, r, q = (
+                tallies.get((y, "accepted"), _Tally()),
+                tallies.get((y, "rejected"), _Tally()),
+                tallies.get((y, "quarantined"), _Tally()),
+            )
+            out.append(
+                YearReconciliation(
+                    fiscal_year=y,
+                    declared_count=d.count if d else None,
+                    declared_tax=d.tax if d else None,
+                    declared_paid=d.paid if d else None,
+                    accepted_count=a.count,
+                    accepted_tax=a.tax,
+                    accepted_paid=a.paid,
+                    rejected_count=r.count,
+                    rejected_tax=r.tax,
+                    quarantined_count=q.count,
+                    quarantined_tax=q.tax,
+                )
+            )
+        return out
+
+    def _batch(self, sha256: str) -> ImportBatch | None:
+        from domain.imports.batch import import_batch_id
+
+        try:
+            batch: ImportBatch = self.app.repository.get(import_batch_id(KIND, sha256))
+        except AggregateNotFoundError:
+            return None
+        return batch
+
+    def report(self, parsed: LegacyFileLike, *, already: bool) -> dict[str, Any]:
+        """The reconciliation report of a migrated file (from its recorded events) and its mapping report."""
+        batch = self._batch(parsed.sha256)
+        try:
+            record: LegacyMigration = self.app.repository.get(migration_id(parsed.sha256))
+        except AggregateNotFoundError:
+            record = None  # type: ignore[assignment]
+        years = []
+        for y in record.years if record is not None else ():
+            r = YearReconciliation(**y)
+            years.append({**y, "reconciled": r.reconciled, "complete": r.complete})
+        return {
+            "file": parsed.file_name,
+            "sha256": parsed.sha256,
+            "already_imported": already,
+            "received": batch.physical_records if batch else 0,
+            "accepted": batch.accepted if batch else 0,
+            "rejected": batch.rejected if batch else 0,
+            "quarantined": batch.quarantined if batch else 0,
+            "gap": batch.gap if batch else 0,
+            "file_errors": [{"line": line, "field": f, "message": m} for line, f, m in parsed.file_errors],
+            "years": years,
+            "reconciled": bool(years) and all(y["reconciled"] for y in years) and not parsed.file_errors,
+            "character_changes": [asdict(c) for c in parsed.changes],
+        }

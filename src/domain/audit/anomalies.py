@@ -1,0 +1,442 @@
+"""Access-anomaly analysis for 自己点検 (seed III-3 リスク3 「記録の定期的な分析」, IV-1 自己点検・監査).
+
+A pure function from the access journal (使用の記録) of a period, its look-back history and the staff
+registry to a list of findings, each naming the rule that fired and the evidence behind it. The rules
+and thresholds are data (``AnomalyThresholds``); ADR 0022 records why these and not others.
+
+Rules (``RULES``):
+
+* ``VOLUME-ABSOLUTE`` — distinct residents viewed by one member of staff in one day reaches a ceiling no
+  clerk's day explains (batch jobs are not staff and are excluded).
+* ``VOLUME-SELF`` — that day's distinct residents exceed a multiple of the member's own median day over
+  the look-back window.
+* ``VOLUME-DEPARTMENT`` — … exceed a multiple of the median staff-day of the member's 課 (peers only).
+* ``OFF-HOURS`` — reads outside working hours (JST) or on a closed day (土日祝・年末年始).
+* ``REPEATED-SUBJECT`` — one resident appears in many reads by one member in one day.
+* ``INDIVIDUAL-NUMBER`` — every My Number reveal (and every refused attempt).
+* ``BREAK-GLASS`` — every 緊急時アクセス opened in the period, with the reads made in its window.
+* ``NO-GRANT`` — reads by an actor with no grant in force at the time (not enrolled, expired,
+  revoked, lapsed-unattested): access unrelated to any role the member holds in their 課.
+
+"Unrelated to an open task" is not derivable yet (no task model links a clerk to a resident); ADR 0022.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from statistics import median
+from typing import Any
+
+from domain.staff.values import BreakGlass, Grant, ReviewPolicy
+
+JST = timezone(timedelta(hours=9), "JST")
+
+#: Actors that are batch jobs, not people (``job:levy`` …): volume and hours rules do not apply.
+JOB_PREFIX = "job:"
+#: Journal actions that reveal (or tried to reveal) the My Number.
+INDIVIDUAL_NUMBER_ACTIONS = ("individual_number.reveal", "individual_number.reveal_denied")
+INDIVIDUAL_NUMBER_ITEM = "個人番号"
+#: How many subject/record ids a finding lists as evidence (the counts are always complete).
+EVIDENCE_SAMPLE = 20
+
+RULES: Mapping[str, str] = {
+    "VOLUME-ABSOLUTE": "照会件数（1日の上限超過）",
+    "VOLUME-SELF": "照会件数（本人の平常時との比較）",
+    "VOLUME-DEPARTMENT": "照会件数（所属課の平常時との比較）",
+    "OFF-HOURS": "勤務時間外・閉庁日の照会",
+    "REPEATED-SUBJECT": "同一人の繰り返し照会",
+    "INDIVIDUAL-NUMBER": "個人番号の表示",
+    "BREAK-GLASS": "緊急時アクセスの利用",
+    "NO-GRANT": "権限のない照会（所属・役割と無関係）",
+}
+SEVERITY = {
+    "VOLUME-ABSOLUTE": "高",
+    "VOLUME-SELF": "中",
+    "VOLUME-DEPARTMENT": "中",
+    "OFF-HOURS": "低",
+    "REPEATED-SUBJECT": "中",
+    "INDIVIDUAL-NUMBER": "低",
+    "BREAK-GLASS": "中",
+    "NO-GRANT": "高",
+}
+
+
+@dataclass(frozen=True)
+class AnomalyThresholds:
+    """The decision the issue left open (ADR 0022). Counts are distinct residents per JST day."""
+
+    volume_absolute: int = 100
+    volume_minimum: int = 30  # relative rules fire only from this count on (quiet days stay quiet)
+    volume_factor_self: int = 3
+    volume_factor_department: int = 3
+    history_days: int = 28
+    min_history_days: int = 5
+    repeat_threshold: int = 5
+    work_start: time = time(8, 0)
+    work_end: time = time(20, 0)
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One row of the access journal: one read × one subject (``subject_id`` None: no subject)."""
+
+    record_id: str
+    subject_id: str | None
+    at: datetime  # aware
+    actor: str
+    action: str
+    purpose: str
+    items: str = ""
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    """What the analysis knows of one member of staff (from the staff registry)."""
+
+    staff_id: str
+    department: str
+    grants: tuple[Grant, ...] = ()
+    break_glass: tuple[BreakGlass, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flagged pattern: rule, who, which JST day, a Japanese summary and the evidence."""
+
+    finding_id: str
+    rule: str
+    rule_label: str
+    severity: str
+    staff_id: str
+    department: str
+    day: date
+    summary: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def finding_id(rule: str, staff_id: str, day: date, key: str = "") -> str:
+    """Deterministic id: the same pattern found again is the same finding (its review stays attached)."""
+    digest = hashlib.sha256(f"{rule}|{staff_id}|{day.isoformat()}|{key}".encode()).hexdigest()
+    # The JST day is part of the id so that a review needs to re-examine only that day.
+    return f"AF-{day:%Y%m%d}-{digest[:12]}"
+
+
+def finding_day(finding: str) -> date:
+    """The JST day encoded in a finding id (``AF-YYYYMMDD-…``)."""
+    parts = finding.split("-")
+    if len(parts) != 3 or parts[0] != "AF" or len(parts[1]) != 8 or not parts[1].isdigit():
+        raise ValueError(f"点検項目IDの形式が不正です: {finding}（例 AF-20261207-0123456789ab）")
+    return date(int(parts[1][:4]), int(parts[1][4:6]), int(parts[1][6:]))
+
+
+def jst_day(at: datetime) -> date:
+    return at.astimezone(JST).date()
+
+
+def _finding(
+    rule: str, staff: str, department: str, day: date, summary: str, evidence: dict[str, Any], key: str = ""
+) -> Finding:
+    return Finding(
+        finding_id=finding_id(rule, staff, day, key),
+        rule=rule,
+        rule_label=RULES[rule],
+        severity=SEVERITY[rule],
+        staff_id=staff,
+        department=department,
+        day=day,
+        summary=summary,
+        evidence=evidence,
+    )
+
+
+def _sample(values: Iterable[str]) -> list[str]:
+    return sorted(set(values))[:EVIDENCE_SAMPLE]
+
+
+def _is_person(actor: str) -> bool:
+    return not actor.startswith(JOB_PREFIX)
+
+
+def daily_distinct(entries: Iterable[AccessEntry]) -> dict[tuple[str, date], set[str]]:
+    """Distinct subjects per (staff, JST day), people only."""
+    per: dict[tuple[str, date], set[str]] = defaultdict(set)
+    for e in entries:
+        if e.subject_id and _is_person(e.actor):
+            per[(e.actor, jst_day(e.at))].add(e.subject_id)
+    return per
+
+
+def analyse(
+    *,
+    period: Sequence[AccessEntry],
+    history: Sequence[AccessEntry],
+    start: date,
+    end: date,
+    staff: Mapping[str, StaffFacts],
+    is_closed_day: Callable[[date], bool],
+    thresholds: AnomalyThresholds | None = None,
+    review: ReviewPolicy | None = None,
+) -> list[Finding]:
+    """Every finding for the JST days ``start``..``end`` (inclusive), in a stable order.
+
+    ``period`` holds the journal rows of those days, ``history`` those of the look-back window before
+    ``start`` (baselines only: nothing in it is flagged)."""
+    t = thresholds or AnomalyThresholds()
+    policy = review or ReviewPolicy()
+    rows = [e for e in period if start <= jst_day(e.at) <= end]
+    findings: list[Finding] = []
+
+    def dept(actor: str) -> str:
+        facts = staff.get(actor)
+        return facts.department if facts else "（職員登録なし）"
+
+    # -- volume -----------------------------------------------------------------------------------
+    current = daily_distinct(rows)
+    records_per_day: dict[tuple[str, date], set[str]] = defaultdict(set)
+    for e in rows:
+        records_per_day[(e.actor, jst_day(e.at))].add(e.record_id)
+    past = daily_distinct(history)
+    own_history: dict[str, list[int]] = defaultdict(list)
+    for (actor, _day), subjects in past.items():
+        own_history[actor].append(len(subjects))
+    department_days: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (actor, _day), subjects in (*past.items(), *current.items()):
+        department_days[dept(actor)].append((actor, len(subjects)))
+    for (actor, day), subjects in sorted(current.items()):
+        count = len(subjects)
+        evidence_base: dict[str, Any] = {
+            "distinct_residents": count,
+            "records": len(records_per_day[(actor, day)]),
+            "sample_subject_ids": _sample(subjects),
+        }
+        if count >= t.volume_absolute:
+            findings.append(
+                _finding(
+                    "VOLUME-ABSOLUTE",
+                    actor,
+                    dept(actor),
+                    day,
+                    f"{day.isoformat()} に {count} 人の住民を照会（上限 {t.volume_absolute} 人）",
+                    {**evidence_base, "threshold": t.volume_absolute},
+                )
+            )
+        if count < t.volume_minimum:
+            continue
+        own = own_history.get(actor, [])
+        if len(own) >= t.min_history_days:
+            baseline = float(median(own))
+            if count > t.volume_factor_self * baseline:
+                findings.append(
+                    _finding(
+                        "VOLUME-SELF",
+                        actor,
+                        dept(actor),
+                        day,
+                        f"{day.isoformat()} に {count} 人を照会（本人の平常時の中央値 {baseline:g} 人の"
+                        f" {t.volume_factor_self} 倍超）",
+                        {
+                            **evidence_base,
+                            "own_median": baseline,
+                            "own_history_days": len(own),
+                            "factor": t.volume_factor_self,
+                        },
+                    )
+                )
+        peers = [n for other, n in department_days.get(dept(actor), []) if other != actor]
+        if len(peers) >= t.min_history_days:
+            baseline = float(median(peers))
+            if count > t.volume_factor_department * baseline:
+                findings.append(
+                    _finding(
+                        "VOLUME-DEPARTMENT",
+                        actor,
+                        dept(actor),
+                        day,
+                        f"{day.isoformat()} に {count} 人を照会（{dept(actor)} の職員1日あたり中央値"
+                        f" {baseline:g} 人の {t.volume_factor_department} 倍超）",
+                        {
+                            **evidence_base,
+                            "department_median": baseline,
+                            "department_staff_days": len(peers),
+                            "factor": t.volume_factor_department,
+                        },
+                    )
+                )
+
+    # -- off hours, repeated subject, no grant ------------------------------------------------------
+    by_staff_day: dict[tuple[str, date], list[AccessEntry]] = defaultdict(list)
+    for e in rows:
+        if _is_person(e.actor):
+            by_staff_day[(e.actor, jst_day(e.at))].append(e)
+    for (actor, day), entries in sorted(by_staff_day.items()):
+        records = {e.record_id: e for e in entries}
+        closed = is_closed_day(day)
+        outside = sorted(
+            (e for e in records.values() if closed or not _within_hours(e.at, t)), key=lambda e: e.at
+        )
+        if outside:
+            times = [e.at.astimezone(JST).strftime("%H:%M:%S") for e in outside]
+            findings.append(
+                _finding(
+                    "OFF-HOURS",
+                    actor,
+                    dept(actor),
+                    day,
+                    f"{day.isoformat()}{'（閉庁日）' if closed else ''} の勤務時間外に {len(outside)} 回照会"
+                    f"（勤務時間 {t.work_start:%H:%M}–{t.work_end:%H:%M}）",
+                    {
+                        "records": len(outside),
+                        "closed_day": closed,
+                        "times_jst": times[:EVIDENCE_SAMPLE],
+                        "record_ids": [e.record_id for e in outside][:EVIDENCE_SAMPLE],
+                        "actions": sorted({e.action for e in outside}),
+                    },
+                )
+            )
+        per_subject: dict[str, set[str]] = defaultdict(set)
+        for e in entries:
+            if e.subject_id:
+                per_subject[e.subject_id].add(e.record_id)
+        for subject, ids in sorted(per_subject.items()):
+            if len(ids) >= t.repeat_threshold:
+                findings.append(
+                    _finding(
+                        "REPEATED-SUBJECT",
+                        actor,
+                        dept(actor),
+                        day,
+                        f"{day.isoformat()} に同一人を {len(ids)} 回照会（基準 {t.repeat_threshold} 回）",
+                        {
+                            "subject_id": subject,
+                            "records": len(ids),
+                            "threshold": t.repeat_threshold,
+                            "record_ids": sorted(ids)[:EVIDENCE_SAMPLE],
+                            "actions": sorted({records[i].action for i in ids if i in records}),
+                        },
+                        key=subject,
+                    )
+                )
+        facts = staff.get(actor)
+        ungranted_rows = [e for e in entries if not _had_grant(facts, e.at, policy)]
+        if ungranted_rows:
+            ungranted = sorted({e.record_id: e for e in ungranted_rows}.values(), key=lambda e: e.at)
+            findings.append(
+                _finding(
+                    "NO-GRANT",
+                    actor,
+                    dept(actor),
+                    day,
+                    f"{day.isoformat()} に権限（有効な付与）のない状態で {len(ungranted)} 回照会"
+                    + ("（職員登録なし）" if facts is None else ""),
+                    {
+                        "records": len(ungranted),
+                        "enrolled": facts is not None,
+                        "record_ids": [e.record_id for e in ungranted][:EVIDENCE_SAMPLE],
+                        "sample_subject_ids": _sample(e.subject_id for e in ungranted_rows if e.subject_id),
+                        "actions": sorted({e.action for e in ungranted}),
+                    },
+                )
+            )
+
+    # -- My Number reveals --------------------------------------------------------------------------
+    reveals: dict[str, list[AccessEntry]] = defaultdict(list)
+    for e in rows:
+        if e.action in INDIVIDUAL_NUMBER_ACTIONS or INDIVIDUAL_NUMBER_ITEM in e.items.split("・"):
+            reveals[e.record_id].append(e)
+    for record_id, group in sorted(reveals.items(), key=lambda kv: kv[1][0].at):
+        first = group[0]
+        denied = first.action.endswith("_denied")
+        day = jst_day(first.at)
+        findings.append(
+            _finding(
+                "INDIVIDUAL-NUMBER",
+                first.actor,
+                dept(first.actor),
+                day,
+                f"{first.at.astimezone(JST):%Y-%m-%d %H:%M} 個人番号の"
+                + ("表示を試み拒否された" if denied else "表示")
+                + f"（利用目的 {first.purpose}）",
+                {
+                    "record_id": record_id,
+                    "action": first.action,
+                    "allowed": not denied,
+                    "purpose": first.purpose,
+                    "subject_ids": _sample(e.subject_id for e in group if e.subject_id),
+                    "at": first.at.isoformat(),
+                },
+                key=record_id,
+            )
+        )
+
+    # -- break-glass --------------------------------------------------------------------------------
+    by_actor: dict[str, list[AccessEntry]] = defaultdict(list)
+    for e in period:
+        by_actor[e.actor].append(e)
+    for facts in sorted(staff.values(), key=lambda f: f.staff_id):
+        for b in facts.break_glass:
+            day = jst_day(b.opened_at)
+            if not start <= day <= end:
+                continue
+            inside = [e for e in by_actor.get(facts.staff_id, ()) if b.opened_at <= e.at < b.expires_at]
+            findings.append(
+                _finding(
+                    "BREAK-GLASS",
+                    facts.staff_id,
+                    facts.department,
+                    day,
+                    f"緊急時アクセス（{b.role.value}）を {b.opened_at.astimezone(JST):%Y-%m-%d %H:%M} から"
+                    f" {b.expires_at.astimezone(JST):%H:%M} まで利用、期間中の照会 {len({e.record_id for e in inside})} 回"
+                    + ("（事後確認未了）" if b.awaiting_review else ""),
+                    {
+                        "break_glass_number": b.number,
+                        "role": b.role.value,
+                        "opened_at": b.opened_at.isoformat(),
+                        "expires_at": b.expires_at.isoformat(),
+                        "records_in_window": len({e.record_id for e in inside}),
+                        "distinct_residents_in_window": len({e.subject_id for e in inside if e.subject_id}),
+                        "post_hoc_review": (
+                            "未了"
+                            if b.awaiting_review
+                            else ("適正" if b.appropriate else "不適正") + f"（{b.reviewed_by}）"
+                        ),
+                    },
+                    key=str(b.number),
+                )
+            )
+    order = list(RULES)
+    findings.sort(key=lambda f: (f.day, order.index(f.rule), f.staff_id, f.finding_id))
+    return findings
+
+
+def _within_hours(at: datetime, t: AnomalyThresholds) -> bool:
+    local = at.astimezone(JST).time()
+    return t.work_start <= local < t.work_end
+
+
+def _had_grant(facts: StaffFacts | None, at: datetime, policy: ReviewPolicy) -> bool:
+    if facts is None:
+        return False
+    return any(g.in_force(at, policy) for g in facts.grants) or any(b.in_force(at) for b in facts.break_glass)
+
+
+# -- review of a finding (所属長の確認) ------------------------------------------------------------------
+
+#: Outcomes a 所属長 records for a finding (code → Japanese label).
+REVIEW_OUTCOMES: Mapping[str, str] = {
+    "appropriate": "適正（業務上必要な照会）",
+    "inappropriate": "不適正（是正措置を要する）",
+    "follow-up": "要調査（本人への確認等を継続）",
+}
+
+
+def parse_outcome(text: str) -> str:
+    """Accept the code or its Japanese label's first word (適正, 不適正, 要調査)."""
+    for code, label in REVIEW_OUTCOMES.items():
+        if text in (code, label) or label.startswith(text + "（"):
+            return code
+    allowed = "、".join(f"{c}（{label.split('（')[0]}）" for c, label in REVIEW_OUTCOMES.items())
+    raise ValueError(f"確認結果 '{text}' は定義されていません。使用できる値: {allowed}")

@@ -1,0 +1,295 @@
+# register_hint: interfaces/cli/main.py registers this sub-app: app.add_typer(contracts.app, name="contract")
+"""``juminzei contract …``: 委託 — contracts, 従事者, handovers, returns, erasure, the per-contract report.
+
+See docs/compliance.md. Exit codes: 0 done, 1 refused (domain error), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import typer
+
+from domain.compliance.contract import TO_CONTRACTOR, TO_WARD
+from domain.shared.purpose import Purpose
+from domain.staff.values import jst_date
+from interfaces.cli.common import (
+    AS_OPTION,
+    JSON_OPTION,
+    command_context,
+    console,
+    container,
+    fail,
+    print_json,
+    run_guarded,
+    settings,
+)
+
+app = typer.Typer(
+    help="委託 (outsourcing): contracts, handovers, returns, erasure confirmations.", no_args_is_help=True
+)
+
+
+def _day(text: str | None, option: str, default_today: bool = False) -> date:
+    if text is None:
+        if default_today:
+            return jst_date(datetime.now(UTC))
+        fail(f"{option} を指定してください（YYYY-MM-DD）。", 2)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+
+
+@app.command("register")
+def register(
+    contract_no: str = typer.Option(..., "--number", help="契約番号"),
+    contractor: str = typer.Option(..., "--contractor", help="委託先名"),
+    work: str = typer.Option(
+        ..., "--work", help="委託事項: data-entry（データエントリー） | printing（帳票印刷・封入封緘）"
+    ),
+    scope: str = typer.Option("", "--scope", help="取り扱う特定個人情報の範囲"),
+    valid_from: str = typer.Option(..., "--from", help="契約期間の開始日"),
+    valid_to: str = typer.Option(..., "--to", help="契約期間の終了日"),
+    subcontracting: bool = typer.Option(False, "--subcontracting", help="再委託を許諾している"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """委託契約の登録 (所属長)."""
+    start, end = _day(valid_from, "--from"), _day(valid_to, "--to")
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        contract = run_guarded(
+            lambda: c.contracts.register(
+                contract_no=contract_no,
+                contractor=contractor,
+                work=work,
+                scope=scope,
+                valid_from=start,
+                valid_to=end,
+                subcontracting=subcontracting,
+                ctx=ctx,
+                now=datetime.now(UTC),
+            )
+        )
+    if json_out:
+        print_json({"contract_no": contract.contract_no, "contract_id": str(contract.id)})
+    else:
+        console.print(
+            f"委託契約 {contract.contract_no}（{contract.contractor}）を登録しました。", highlight=False
+        )
+
+
+@app.command("assign-worker")
+def assign_worker(
+    contract_no: str = typer.Argument(..., help="契約番号"),
+    staff_id: str = typer.Option(
+        ..., "--staff-id", help="委託先従事者の職員ID（委託の権限のみを持つアカウント）"
+    ),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """従事者の指定 (所属長)."""
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        changed = run_guarded(
+            lambda: c.contracts.assign_worker(contract_no, staff_id=staff_id, ctx=ctx, now=datetime.now(UTC))
+        )
+    if json_out:
+        print_json({"contract_no": contract_no, "staff_id": staff_id, "assigned": changed})
+    else:
+        console.print(
+            f"{staff_id} を契約 {contract_no} の従事者に指定しました。"
+            if changed
+            else "指定済みです（変更なし）。",
+            highlight=False,
+        )
+
+
+@app.command("handover")
+def handover(
+    contract_no: str = typer.Argument(..., help="契約番号"),
+    what: str = typer.Option(..., "--what", help="受け渡すもの（例 給与支払報告書（紙）第3便）"),
+    reference: str | None = typer.Option(None, "--reference", help="取込バッチ・印刷回の番号"),
+    count: int = typer.Option(..., "--count", help="件数"),
+    sheets: int = typer.Option(..., "--sheets", help="枚数"),
+    medium: str = typer.Option("紙", "--medium", help="媒体: 紙 | 電子記録媒体 | LGWAN | その他"),
+    handed_by: str = typer.Option(..., "--handed-by", help="渡した者（職員ID／従事者ID）"),
+    received_by: str = typer.Option(..., "--received-by", help="受け取った者（職員ID／従事者ID）"),
+    to_ward: bool = typer.Option(False, "--to-ward", help="委託先から区への受渡し（既定は区から委託先）"),
+    on: str | None = typer.Option(None, "--on", help="受渡し日（既定: 今日）"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """受渡しの記録 (date, 件数, 枚数, handed by, received by); refused outside the contract period."""
+    day = _day(on, "--on", default_today=True)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        number = run_guarded(
+            lambda: c.contracts.hand_over(
+                contract_no,
+                direction=TO_WARD if to_ward else TO_CONTRACTOR,
+                what=what,
+                reference=reference,
+                count=count,
+                sheets=sheets,
+                medium=medium,
+                handed_by=handed_by,
+                received_by=received_by,
+                on=day,
+                ctx=ctx,
+                now=datetime.now(UTC),
+            )
+        )
+    if json_out:
+        print_json({"contract_no": contract_no, "handover": number})
+    else:
+        console.print(
+            f"受渡し {number} を記録しました（{count} 件・{sheets} 枚、{day.isoformat()}）。", highlight=False
+        )
+
+
+@app.command("return")
+def return_(
+    contract_no: str = typer.Argument(..., help="契約番号"),
+    number: int = typer.Option(..., "--handover", help="受渡し番号"),
+    count: int = typer.Option(..., "--count", help="返却された件数"),
+    sheets: int = typer.Option(..., "--sheets", help="返却された枚数"),
+    on: str | None = typer.Option(None, "--on", help="返却日（既定: 今日）"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """返却の記録 (the recording staff member received it); differing counts are reported, not corrected."""
+    day = _day(on, "--on", default_today=True)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        changed = run_guarded(
+            lambda: c.contracts.record_return(
+                contract_no, number=number, count=count, sheets=sheets, on=day, ctx=ctx, now=datetime.now(UTC)
+            )
+        )
+        h = c.contracts.get(contract_no).handover(number)
+    if json_out:
+        print_json(
+            {
+                "contract_no": contract_no,
+                "handover": number,
+                "recorded": changed,
+                "discrepancy": h.discrepancy,
+            }
+        )
+        return
+    console.print(
+        f"受渡し {number} の返却を記録しました。" if changed else "返却は記録済みです（変更なし）。"
+    )
+    if h.discrepancy:
+        console.print(
+            f"[bold yellow]注意:[/] 返却数が渡した数と一致しません（{h.count} 件・{h.sheets} 枚 → {h.returned_count} 件・"
+            f"{h.returned_sheets} 枚）。",
+            highlight=False,
+        )
+
+
+@app.command("erase")
+def erase(
+    contract_no: str = typer.Argument(..., help="契約番号"),
+    number: int = typer.Option(..., "--handover", help="受渡し番号"),
+    method: str = typer.Option(..., "--method", help="消去方法（例 電子記録媒体の物理破壊）"),
+    certificate: str | None = typer.Option(None, "--certificate", help="消去証明書の番号"),
+    on: str | None = typer.Option(None, "--on", help="消去日（既定: 今日）"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """消去の確認 (所属長, after the return is recorded)."""
+    day = _day(on, "--on", default_today=True)
+    cfg = settings()
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    with container(cfg=cfg) as c:
+        changed = run_guarded(
+            lambda: c.contracts.confirm_erasure(
+                contract_no,
+                number=number,
+                method=method,
+                certificate=certificate,
+                on=day,
+                ctx=ctx,
+                now=datetime.now(UTC),
+            )
+        )
+    if json_out:
+        print_json({"contract_no": contract_no, "handover": number, "recorded": changed})
+    else:
+        console.print(
+            f"受渡し {number} の消去確認を記録しました。"
+            if changed
+            else "消去確認は記録済みです（変更なし）。"
+        )
+
+
+@app.command("open")
+def open_(
+    contract_no: str = typer.Argument(..., help="契約番号"),
+    number: int = typer.Option(..., "--handover", help="受渡し番号"),
+    purpose: str = typer.Option("課税資料取込", "--purpose", help="利用目的"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """委託先従事者: open the entry screen (data entry) or the print files (printing) of one handover."""
+    try:
+        declared = Purpose.parse(purpose)
+    except ValueError as error:
+        fail(str(error), 2)
+    cfg = settings()
+    ctx = command_context(as_, declared, cfg)
+    with container(cfg=cfg) as c:
+        result = run_guarded(
+            lambda: c.contracts.open_handover(contract_no, number=number, ctx=ctx, now=datetime.now(UTC))
+        )
+    if json_out:
+        print_json(result)
+        return
+    h = result["handover"]
+    console.print(
+        f"契約 {result['contract_no']}（{result['work_label']}）受渡し {h['number']}: {h['what']}"
+        f" {h['count']} 件・{h['sheets']} 枚（{h['reference'] or '-'}）",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("report")
+def report(
+    contract_no: str = typer.Argument(..., help="契約番号"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """委託先の取扱状況 (per-contract report for the 所属長): handovers, returns, erasure, open items."""
+    cfg = settings()
+    command_context(as_, Purpose.AUDIT, cfg)  # an identified operator, as for every report
+    with container(cfg=cfg) as c:
+        c.runner.catch_up()
+        data = run_guarded(
+            lambda: c.contracts.report(contract_no, now=datetime.now(UTC), access_log=c.access_log)
+        )
+    if json_out:
+        print_json(data)
+        return
+    console.rule(f"委託契約 {data['contract_no']} {data['contractor']}（{data['work_label']}）")
+    console.print(
+        f"契約期間 {data['valid_from']}〜{data['valid_to']}（{'期間内' if data['in_force'] else '期間外'}）"
+        f" 従事者 {', '.join(data['workers']) or '-'}",
+        highlight=False,
+    )
+    for h in data["handovers"]:
+        console.print(
+            f"  {h['number']}. {h['on']} {h['what']} {h['count']} 件・{h['sheets']} 枚 {h['handed_by']} → {h['received_by']}"
+            f" [{h['status']}]",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for w in data["outstanding"]:
+        console.print(f"  [yellow]未了:[/] {w}", highlight=False)

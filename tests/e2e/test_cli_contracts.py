@@ -1,0 +1,182 @@
+"""委託 through the CLI and the API: a data-entry contractor's 従事者 sees only the handovers of its contract,
+is refused a taxpayer search, and the 所属長's report shows handovers, returns and erasure (issue 19)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pyotp
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from adapters.settings import Settings
+from domain.shared.events import CommandContext
+from domain.shared.purpose import Purpose
+from domain.staff.policy import Resource
+from domain.staff.values import Role, jst_date
+from interfaces.bootstrap import build
+from interfaces.cli.main import app
+
+runner = CliRunner()
+PASSWORD = "correct horse battery staple"
+
+
+def cli(*args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _ctx(actor: str, n: str) -> CommandContext:
+    return CommandContext(actor=actor, purpose=Purpose.OPERATIONS, command_id=f"test:{actor}:{n}")
+
+
+def _staff() -> str:
+    """sup-01/sup-02 (所属長), k-01 (課税), ent-01 (委託データエントリー); returns ent-01's TOTP secret."""
+    assert cli("db", "upgrade").exit_code == 0
+    c = build(Settings())
+    try:
+        now = datetime.now(UTC)
+        for staff_id, department in (
+            ("sup-01", "税務課"),
+            ("sup-02", "税務課"),
+            ("k-01", "税務課"),
+            ("ent-01", "株式会社イメージ"),
+        ):
+            c.staff.enroll(
+                staff_id=staff_id,
+                name=f"氏名{staff_id}",
+                department=department,
+                password=PASSWORD,
+                ctx=_ctx("hr", staff_id),
+            )
+        uri = c.staff.enroll_second_factor(staff_id="ent-01", ctx=_ctx("hr", "2fa"))
+        c.staff.grant(staff_id="sup-01", role=Role.SUPERVISOR, ctx=_ctx("sup-02", "g"), now=now)
+        c.staff.grant(staff_id="sup-02", role=Role.SUPERVISOR, ctx=_ctx("sup-01", "g"), now=now)
+        c.staff.grant(staff_id="k-01", role=Role.TAXATION, ctx=_ctx("sup-01", "g1"), now=now)
+        c.staff.grant(staff_id="ent-01", role=Role.CONTRACTOR_DATA_ENTRY, ctx=_ctx("sup-01", "g2"), now=now)
+    finally:
+        c.close()
+    return parse_qs(urlparse(uri).query)["secret"][0]
+
+
+def test_contract_lifecycle_and_the_contractors_restricted_view(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    secret = _staff()
+    today = jst_date(datetime.now(UTC))
+    start, end = (today - timedelta(days=30)).isoformat(), (today + timedelta(days=60)).isoformat()
+
+    refused = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
+                  "data-entry", "--from", start, "--to", end, "--as", "k-01")  # fmt: skip
+    assert refused.exit_code == 1 and "所属長" in refused.output
+    registered = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
+                     "data-entry", "--scope", "給与支払報告書（紙）", "--from", start, "--to", end, "--as", "sup-01",
+                     "--json")  # fmt: skip
+    assert registered.exit_code == 0, registered.output
+    assert cli("contract", "assign-worker", "C-1", "--staff-id", "k-01", "--as", "sup-01").exit_code == 1
+    assert cli("contract", "assign-worker", "C-1", "--staff-id", "ent-01", "--as", "sup-01").exit_code == 0
+
+    # Handovers: inside the period only; the ward side records it.
+    late = cli("contract", "handover", "C-1", "--what", "給与支払報告書（紙）第1便", "--count", "10", "--sheets", "12",
+               "--handed-by", "k-01", "--received-by", "ent-01", "--on", (today + timedelta(days=61)).isoformat(),
+               "--as", "k-01")  # fmt: skip
+    assert late.exit_code == 1 and "期間" in late.output
+    not_party = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
+                    "--handed-by", "k-01", "--received-by", "ent-01", "--as", "sup-01")  # fmt: skip
+    assert not_party.exit_code == 1 and "本人" in not_party.output
+    first = cli("contract", "handover", "C-1", "--what", "給与支払報告書（紙）第1便", "--reference", "B-0001",
+                "--count", "1200", "--sheets", "1250", "--handed-by", "k-01", "--received-by", "ent-01",
+                "--as", "k-01", "--json")  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["handover"] == 1
+    second = cli("contract", "handover", "C-1", "--what", "第2便", "--count", "300", "--sheets", "310",
+                 "--medium", "電子記録媒体", "--handed-by", "k-01", "--received-by", "ent-01", "--as", "k-01")  # fmt: skip
+    assert second.exit_code == 0, second.output
+
+    # The 従事者 opens the entry screen of a handover to it; a clerk cannot use the contractor screen.
+    opened = cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01", "--json")
+    assert opened.exit_code == 0, opened.output
+    body = json.loads(opened.stdout)
+    assert body["handover"]["reference"] == "B-0001" and body["matched_rules"] == [
+        "P-ROLE-CONTRACTOR_DATA_ENTRY"
+    ]
+    assert cli("contract", "open", "C-1", "--handover", "1", "--as", "k-01").exit_code == 1
+    assert cli("contract", "open", "C-1", "--handover", "9", "--as", "ent-01").exit_code == 1
+
+    # Return (one sheet short: reported, not corrected), then the 所属長 confirms erasure.
+    returned = cli("contract", "return", "C-1", "--handover", "1", "--count", "1200", "--sheets", "1249",
+                   "--as", "k-01", "--json")  # fmt: skip
+    assert returned.exit_code == 0 and json.loads(returned.stdout)["discrepancy"] is True
+    closed = cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01")
+    assert closed.exit_code == 1 and "返却済み" in closed.output
+    assert (
+        cli("contract", "erase", "C-1", "--handover", "2", "--method", "物理破壊", "--as", "sup-01").exit_code
+        == 1
+    )
+    assert cli("contract", "erase", "C-1", "--handover", "1", "--method", "x", "--as", "k-01").exit_code == 1
+    erased = cli("contract", "erase", "C-1", "--handover", "1", "--method", "電子記録媒体の物理破壊",
+                 "--certificate", "消去証明書 第12号", "--as", "sup-01")  # fmt: skip
+    assert erased.exit_code == 0, erased.output
+
+    report = cli("contract", "report", "C-1", "--as", "sup-02", "--json")
+    assert report.exit_code == 0, report.output
+    data = json.loads(report.stdout)
+    assert data["in_force"] is True and data["workers"] == ["ent-01"]
+    assert data["totals"] == {
+        "handed_over_count": 1500,
+        "handed_over_sheets": 1560,
+        "returned_count": 1200,
+        "returned_sheets": 1249,
+        "open": 1,
+        "erasure_confirmed": 1,
+    }
+    h1, h2 = data["handovers"]
+    assert (h1["status"], h1["erasure_certificate"], h1["erasure_confirmed_by"]) == (
+        "返却済・消去確認済",
+        "消去証明書 第12号",
+        "sup-01",
+    )
+    assert h2["status"] == "委託先で取扱中" and h2["medium"] == "電子記録媒体"
+    assert any("不一致" in w for w in data["outstanding"]) and any(
+        "受渡し 2" in w for w in data["outstanding"]
+    )
+    assert [a["action"] for a in data["worker_accesses"]] == ["contract.data_entry"]
+
+    # The policy: the contractor principal is refused a taxpayer search, by the policy and over HTTP.
+    c = build(Settings())
+    try:
+        now = datetime.now(UTC)
+        principal = c.contracts.principal("ent-01", now)
+        decision = c.staff.authorize(principal, "taxpayer.search", Resource("taxpayer"), Purpose.INTAKE, now)
+        assert not decision.allowed and "F-CONTRACTOR-SCOPE" in decision.matched_rules
+        view = c.staff.authorize(principal, "taxpayer.view", Resource("taxpayer", "x"), Purpose.INTAKE, now)
+        assert not view.allowed
+        signed_in = c.staff.sign_in(
+            staff_id="ent-01", password=PASSWORD, totp_code=pyotp.TOTP(secret).now(), terminal="T-9", now=now
+        )
+    finally:
+        c.close()
+    from interfaces.http.app import create_app
+    from interfaces.http.auth import ChainAuthenticator, StaffSessionAuthenticator
+
+    holder: dict[str, Any] = {}
+
+    def container() -> Any:
+        if "c" not in holder:
+            holder["c"] = build(Settings())
+        return holder["c"]
+
+    client = TestClient(
+        create_app(container, ChainAuthenticator(StaffSessionAuthenticator(lambda: container().staff)))
+    )
+    try:
+        headers = {"Authorization": f"Bearer {signed_in.token}", "X-Purpose": "intake"}
+        search = client.get("/taxpayers", params={"kana": "ア"}, headers=headers)
+        assert search.status_code == 403
+        assert "委託先の従事者" in search.text
+    finally:
+        if "c" in holder:
+            holder["c"].close()
