@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -237,6 +237,17 @@ def department_of(actor: str) -> str:
     return "区民部 税務課"
 
 
+class HeldRecords(Protocol):
+    """What the read models hold about one person, for the 開示請求 pack (``projections.disclosure``)."""
+
+    def filings_of(self, taxpayer: UUID) -> list[dict[str, Any]]: ...
+
+    #: Each row carries ``assessment_id`` (UUID) besides the columns shown to the resident.
+    def assessments_of(self, taxpayer: UUID) -> list[dict[str, Any]]: ...
+
+    def transfers_of(self, taxpayer: UUID) -> list[dict[str, Any]]: ...
+
+
 class DisclosureService:
     """開示請求 (個人情報保護法 第76条, 番号法 第30条): what is held about a person, who used it and why
     (by department and purpose, never staff names), and what was provided to whom."""
@@ -246,7 +257,7 @@ class DisclosureService:
         app: JuminzeiApplication,
         access_log: Any,
         ledger: Any,
-        db: Any,
+        held: HeldRecords,
         provisions: Any = None,
         inquiries: Any = None,
     ) -> None:
@@ -255,7 +266,7 @@ class DisclosureService:
         self.inquiries = inquiries
         self.access_log = access_log
         self.ledger = ledger
-        self.db = db
+        self.held = held
         self.provisions = provisions
 
     def compile(self, taxpayer: UUID, ctx: CommandContext) -> dict[str, Any]:
@@ -274,47 +285,12 @@ class DisclosureService:
                 ctx=ctx,
             )
         )
-        with self.db.transaction() as cur:
-            cur.execute(
-                "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
-                " ORDER BY tax_year, kind",
-                (str(taxpayer),),
-            )
-            filings = [
-                {"kind": r[0], "tax_year": r[1], "status": r[2], "submitter": r[3], "submission": r[4]}
-                for r in cur.fetchall()
-            ]
-            cur.execute(
-                "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
-                " WHERE taxpayer_id = %s ORDER BY fiscal_year",
-                (str(taxpayer),),
-            )
-            assessments = [
-                {
-                    "fiscal_year": r[1],
-                    "status": r[2],
-                    "method": r[3],
-                    "payable": int(r[4]),
-                    "history": self.ledger.history(UUID(r[0])),
-                }
-                for r in cur.fetchall()
-            ]
-            cur.execute(
-                "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"
-                " WHERE taxpayer_id = %s ORDER BY created_at, department",
-                (str(taxpayer),),
-            )
-            provisions = [
-                {
-                    "recipient": r[0],
-                    "fiscal_year": r[1],
-                    "reason": r[2],
-                    "items": r[3],
-                    "status": r[4],
-                    "at": r[5],
-                }
-                for r in cur.fetchall()
-            ]
+        filings = self.held.filings_of(taxpayer)
+        assessments = []
+        for row in self.held.assessments_of(taxpayer):
+            assessment = row.pop("assessment_id")
+            assessments.append(row | {"history": self.ledger.history(assessment)})
+        provisions = self.held.transfers_of(taxpayer)
         access = [
             {
                 "at": r["at"],

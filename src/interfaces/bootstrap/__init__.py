@@ -88,6 +88,7 @@ from domain.shared.events import CommandContext
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.collection import CollectionProjection, SqlCollection
+from projections.disclosure import SqlHeldRecords
 from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
 from projections.provisions import ProvisionsProjection, SqlProvisions
@@ -372,7 +373,7 @@ def build(
         documents=documents,
         inspection=InspectionService(app),
         disclosure=DisclosureService(
-            app, SqlAccessLog(db), ledger, db, SqlProvisions(db), InquiryService(app)
+            app, SqlAccessLog(db), ledger, SqlHeldRecords(db), SqlProvisions(db), InquiryService(app)
         ),
         access_log=SqlAccessLog(db),
         key_inventory=SqlKeyInventory(db),

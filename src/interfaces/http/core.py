@@ -15,6 +15,7 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from adapters.persistence.idempotency import IdempotencyStore, StoredResponse, request_hash
 from application.usecases import Principal as UseCasePrincipal
 from application.usecases.base import Message
 from domain.shared.events import CommandContext, DomainError
@@ -22,7 +23,6 @@ from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.bootstrap.unit_of_work import projected_through, settle
 from interfaces.http.auth import Authenticator, Principal
-from interfaces.http.idempotency import IdempotencyStore, StoredResponse, request_hash
 from interfaces.http.metrics import RequestMetrics
 from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
 from interfaces.jobs import run_inline
