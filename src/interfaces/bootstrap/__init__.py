@@ -74,6 +74,7 @@ from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import operations as operations_use_cases
+from application.usecases import provisions as provision_use_cases
 from application.usecases import registry as registry_use_cases
 from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
@@ -82,6 +83,7 @@ from application.usecases.documents import DocumentHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
 from application.usecases.levy import LevyHandlers
+from application.usecases.provisions import ProvisionHandlers
 from application.usecases.registry import RegistryHandlers
 from application.usecases.reports import ReportHandlers
 from domain.shared.events import CommandContext
@@ -468,6 +470,7 @@ def wire_use_cases(c: Container) -> UseCases:
     inspection_use_cases.register(
         bus, InspectionHandlers(c.inspection, c.disclosure, c.access_log, c.provision_log)
     )
+    provision_use_cases.register(bus, ProvisionHandlers(c.provisions, c.exports, c.ledger, c.provision_log))
     report_use_cases.register(bus, ReportHandlers(c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

@@ -20,6 +20,7 @@ from application.usecases.assessments import (
     SwitchCollectionMethod,
 )
 from application.usecases.levy import ReassessChanged, RunLevy
+from application.usecases.provisions import TransferOutbox
 from application.usecases.reports import EucAggregate, TaxStatusSurvey
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
@@ -282,8 +283,7 @@ def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
 def outbox(json_out: bool = JSON_OPTION) -> None:
     """庁内移転の記録 (transfer records to 国保・介護・保育 …) awaiting delivery."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.ledger.outbox()
+        rows = execute(c, TransferOutbox(), system_principal(c.settings))
     if json_out:
         print_json({"transfers": rows})
         return

@@ -11,20 +11,25 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from application.provision import ProvisionRequest
-from domain.audit.provision import ProvisionKind
-from domain.shared.purpose import Purpose
-from domain.taxpayer.model import taxpayer_id
+from application.usecases.provisions import (
+    ApproveExport,
+    DeliverTransfers,
+    Provide,
+    ProvisionList,
+    RequestExport,
+    RunExport,
+)
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
+    system_principal,
 )
 
 provision_app = typer.Typer(
@@ -36,12 +41,8 @@ export_app = typer.Typer(help="データ抽出 (maker-checker exports).", no_arg
 @provision_app.command("deliver-outbox")
 def deliver_outbox(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """庁内移転: deliver pending transfer records (国保・介護・保育 …) through the allowlist gate."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        delivered, skipped = run_guarded(lambda: c.provisions.deliver_outbox(c.ledger.outbox(), ctx))
-        c.runner.catch_up()
+    with container(cfg=settings()) as c:
+        delivered, skipped = execute(c, DeliverTransfers(), principal(as_, c.settings))
     if json_out:
         print_json({"delivered": delivered, "already_delivered": skipped})
     else:
@@ -61,24 +62,18 @@ def provide(
     """個別の提供: allowed only along the allowlist; a refusal is recorded with its reason (exit 1)."""
     from datetime import UTC, datetime
 
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    try:
-        provision_kind = ProvisionKind(kind)
-    except ValueError:
-        fail("--kind は 提供 か 移転 を指定してください。", 2)
-    request = ProvisionRequest(
+    command = Provide(
         key=key,
-        kind=provision_kind,
+        kind=kind,
         recipient=recipient,
         legal_basis=basis,
         items=tuple(i.strip() for i in items.split(",") if i.strip()),
-        subject_ids=tuple(taxpayer_id(s.strip()) for s in subjects.split(",") if s.strip()),
+        address_numbers=tuple(s.strip() for s in subjects.split(",") if s.strip()),
         requested_at=datetime.now(UTC),
     )
-    with container(cfg=cfg) as c:
-        run_guarded(lambda: c.provisions.provide(request, ctx))
-    console.print(f"{provision_kind.value}を記録しました: {recipient}（{basis}）")
+    with container(cfg=settings()) as c:
+        execute(c, command, principal(as_, c.settings))
+    console.print(f"{kind}を記録しました: {recipient}（{basis}）")
 
 
 @provision_app.command("list")
@@ -88,8 +83,7 @@ def provision_list(
 ) -> None:
     """提供・移転の記録 (by recipient)."""
     with container(cfg=settings()) as c:
-        c.runner.catch_up()
-        rows = c.provision_log.query(recipient=recipient)
+        rows = execute(c, ProvisionList(recipient), system_principal(c.settings))
     if json_out:
         print_json({"records": rows})
         return
@@ -108,6 +102,13 @@ def provision_list(
             r["approver"] or "",
         )
     console.print(table)
+
+
+def _uuid(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        fail(f"依頼IDの形式が不正です: {text}", 2)
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -129,11 +130,9 @@ def export_request(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """抽出依頼 (maker): the manifest's hash is what the approval binds to."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     data = _manifest(manifest)
-    with container(cfg=cfg) as c:
-        export = run_guarded(lambda: c.exports.request(data, ctx))
+    with container(cfg=settings()) as c:
+        export = execute(c, RequestExport(data), principal(as_, c.settings))
     if json_out:
         print_json({"request_id": str(export.id), "manifest_hash": export.manifest_hash})
     else:
@@ -145,10 +144,8 @@ def export_approve(
     request_id: str = typer.Argument(...), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """承認 (checker, a different supervisor): prints a single-use token bound to the manifest."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    with container(cfg=cfg) as c:
-        token = run_guarded(lambda: c.exports.approve(UUID(request_id), ctx))
+    with container(cfg=settings()) as c:
+        token = execute(c, ApproveExport(_uuid(request_id)), principal(as_, c.settings))
     if json_out:
         print_json({"request_id": request_id, "token": token})
     else:
@@ -164,11 +161,9 @@ def export_run(
     as_: str | None = AS_OPTION,
 ) -> None:
     """実行: the manifest must be the approved one and the token unused; the provision is recorded."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     data = _manifest(manifest)
-    with container(cfg=cfg) as c:
-        rows = run_guarded(lambda: c.exports.execute(UUID(request_id), data, token, ctx))
+    with container(cfg=settings()) as c:
+        rows = execute(c, RunExport(_uuid(request_id), data, token), principal(as_, c.settings))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(
