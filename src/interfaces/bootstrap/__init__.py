@@ -69,6 +69,7 @@ from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerSer
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
 from application.usecases import collection as collection_use_cases
+from application.usecases import compliance as compliance_use_cases
 from application.usecases import documents as document_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
@@ -79,6 +80,7 @@ from application.usecases import registry as registry_use_cases
 from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
 from application.usecases.collection import CollectionHandlers, DebitResultHandler
+from application.usecases.compliance import ComplianceHandlers
 from application.usecases.documents import DocumentHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
@@ -471,6 +473,9 @@ def wire_use_cases(c: Container) -> UseCases:
         bus, InspectionHandlers(c.inspection, c.disclosure, c.access_log, c.provision_log)
     )
     provision_use_cases.register(bus, ProvisionHandlers(c.provisions, c.exports, c.ledger, c.provision_log))
+    compliance_use_cases.register(
+        bus, ComplianceHandlers(c.anomalies, c.contracts, c.access_log, lambda: datetime.now(UTC))
+    )
     report_use_cases.register(bus, ReportHandlers(c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
     return bus

@@ -7,23 +7,23 @@ See docs/compliance.md and ADR 0022. Exit codes: 0 report written (findings or n
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
+from application.usecases.compliance import AnomalyReport, ReviewFinding
 from domain.audit.anomalies import parse_outcome
-from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
 
@@ -59,11 +59,8 @@ def register(audit_app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         start, end = _day(from_, "--from"), _day(to, "--to")
-        cfg = settings()
-        cctx = command_context(as_, Purpose.AUDIT, cfg)
-        with container(cfg=cfg) as c:
-            c.runner.catch_up()  # the journal read model must include the reads up to now
-            report = run_guarded(lambda: c.anomalies.report(start, end, cctx, now=datetime.now(UTC)))
+        with container(cfg=settings()) as c:
+            report = execute(c, AnomalyReport(start, end), principal(as_, c.settings))
         files: dict[str, str] = {}
         if out is not None:
             from adapters.reporting.anomalies import write_report
@@ -113,15 +110,8 @@ def register(audit_app: typer.Typer) -> None:
             code = parse_outcome(outcome)
         except ValueError as error:
             fail(str(error), 2)
-        cfg = settings()
-        cctx = command_context(as_, Purpose.AUDIT, cfg)
-        with container(cfg=cfg) as c:
-            c.runner.catch_up()
-            result = run_guarded(
-                lambda: c.anomalies.review(
-                    finding_id, outcome=code, note=note, ctx=cctx, now=datetime.now(UTC)
-                )
-            )
+        with container(cfg=settings()) as c:
+            result = execute(c, ReviewFinding(finding_id, code, note), principal(as_, c.settings))
         if json_out:
             print_json(result)
             return

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import typer
 
+from application.usecases.compliance import ContractReport
 from domain.compliance.contract import TO_CONTRACTOR, TO_WARD
 from domain.shared.purpose import Purpose
 from domain.staff.values import jst_date
@@ -19,7 +20,9 @@ from interfaces.cli.common import (
     command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
     run_guarded,
     settings,
@@ -268,13 +271,8 @@ def report(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """委託先の取扱状況 (per-contract report for the 所属長): handovers, returns, erasure, open items."""
-    cfg = settings()
-    command_context(as_, Purpose.AUDIT, cfg)  # an identified operator, as for every report
-    with container(cfg=cfg) as c:
-        c.runner.catch_up()
-        data = run_guarded(
-            lambda: c.contracts.report(contract_no, now=datetime.now(UTC), access_log=c.access_log)
-        )
+    with container(cfg=settings()) as c:
+        data = execute(c, ContractReport(contract_no), principal(as_, c.settings))
     if json_out:
         print_json(data)
         return

@@ -1,0 +1,79 @@
+"""自己点検・委託: the access-anomaly report and its reviews (特定個人情報保護評価書 III-3 リスク3, IV-1), and the
+per-contract report on a contractor's handling (II-4, III-4). The rules are in ``domain.audit.anomalies``
+and ``domain.compliance``; these handlers run them as of the clock the composition root gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from application.anomalies import AnomalyService
+from application.contracts import ContractService
+from application.usecases.base import Call, Command, Query, UseCases
+from domain.shared.purpose import Purpose
+
+
+@dataclass(frozen=True)
+class AnomalyReport(Query[dict[str, Any]]):
+    """アクセス記録の点検 for JST days ``start``..``end``: findings with rule, evidence and review state.
+
+    The journal read model must include every read up to now, so it is refreshed first."""
+
+    purpose: ClassVar[Purpose] = Purpose.AUDIT
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class ReviewFinding(Command[dict[str, Any]]):
+    """所属長 records the review outcome of one finding (an event; a later review appends)."""
+
+    purpose: ClassVar[Purpose] = Purpose.AUDIT
+
+    finding_id: str
+    outcome: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ContractReport(Query[dict[str, Any]]):
+    """委託先の取扱状況: handovers, returns, erasure, open items, the 従事者's reads."""
+
+    purpose: ClassVar[Purpose] = Purpose.AUDIT
+
+    contract_no: str
+
+
+class ComplianceHandlers:
+    def __init__(
+        self,
+        anomalies: AnomalyService,
+        contracts: ContractService,
+        access_log: Any,
+        now: Callable[[], datetime],
+    ) -> None:
+        self._anomalies = anomalies
+        self._contracts = contracts
+        self._access_log = access_log
+        self._now = now
+
+    def report(self, query: AnomalyReport, call: Call) -> dict[str, Any]:
+        return self._anomalies.report(query.start, query.end, call.context, now=self._now())
+
+    def review(self, command: ReviewFinding, call: Call) -> dict[str, Any]:
+        return self._anomalies.review(
+            command.finding_id, outcome=command.outcome, note=command.note, ctx=call.context, now=self._now()
+        )
+
+    def contract_report(self, query: ContractReport, call: Call) -> dict[str, Any]:
+        return self._contracts.report(query.contract_no, now=self._now(), access_log=self._access_log)
+
+
+def register(bus: UseCases, handlers: ComplianceHandlers) -> None:
+    bus.register(AnomalyReport, handlers.report)
+    bus.register(ReviewFinding, handlers.review)
+    bus.register(ContractReport, handlers.contract_report)
