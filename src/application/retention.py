@@ -25,8 +25,9 @@ from eventsourcing.application import AggregateNotFoundError
 from application.app import JuminzeiApplication
 from domain.filings.filing import Filing
 from domain.filings.resident_return import ResidentReturnEntry
+from domain.retention.hold import RetentionHold, hold_id
 from domain.retention.policy import DEFAULT_RETENTION_YEARS, ErasedKey, ErasureRun, is_year_expired
-from domain.shared.events import CommandContext
+from domain.shared.events import CommandContext, DomainError
 from domain.shared.person import RegistrationKind
 from domain.taxpayer.model import Taxpayer
 
@@ -36,7 +37,11 @@ log = structlog.get_logger(__name__)
 class KeyInventory(Protocol):
     def live_keys(self) -> list[str]: ...
 
-    def held_keys(self) -> set[str]: ...
+    def held_keys(self) -> set[str]:
+        """Holds recorded in the ``retention_holds`` table before holds became events (still honoured)."""
+        ...
+
+    def release_hold(self, key_id: str) -> int: ...
 
     def forget_vault_entry(self, taxpayer_id: str) -> None: ...
 
@@ -48,6 +53,73 @@ class RetentionResult:
     held: int = 0
     kept: int = 0
     position: int | None = None
+
+
+class RetentionHolds:
+    """保存の延長: place and release holds as events (``RetentionHold``), and answer whether a key is held.
+
+    Holds placed before they were events live in the ``retention_holds`` table; they are still honoured,
+    and releasing one closes it there too.
+    """
+
+    def __init__(self, app: JuminzeiApplication, inventory: KeyInventory) -> None:
+        self.app = app
+        self.inventory = inventory
+
+    def _get(self, key_id: str) -> RetentionHold | None:
+        try:
+            hold: RetentionHold = self.app.repository.get(hold_id(key_id))
+        except AggregateNotFoundError:
+            return None
+        return hold
+
+    def place(self, key_id: str, reason: str, ctx: CommandContext) -> int | None:
+        """Place a hold; returns the position of the recorded event."""
+        if key_id.startswith("taxpayer:") and not self._taxpayer_exists(key_id.split(":")[1]):
+            raise DomainError("指定の宛名番号の納税義務者は登録されていません。", code="taxpayer_not_found")
+        if key_id in self.inventory.held_keys():
+            raise DomainError("この年度は既に保存延長されています。", code="already_held")
+        hold = self._get(key_id)
+        if hold is None:
+            hold = RetentionHold.place_new(key_id, reason, ctx)
+        else:
+            hold.place_again(reason, ctx)
+        position: int | None = self.app.save_all(hold)
+        log.info("retention.hold_placed", key_id=key_id)
+        return position
+
+    def _taxpayer_exists(self, taxpayer: str) -> bool:
+        try:
+            self.app.repository.get(UUID(taxpayer))
+        except (AggregateNotFoundError, ValueError):
+            return False
+        return True
+
+    def release(self, key_id: str, reason: str, ctx: CommandContext) -> int:
+        """Release the hold on ``key_id``; returns how many were released (0 when none was active)."""
+        released = 0
+        hold = self._get(key_id)
+        if hold is not None and hold.release(reason, ctx):
+            self.app.save_all(hold)
+            released = 1
+        if key_id in self.inventory.held_keys():
+            if not reason.strip():
+                raise DomainError("保存延長の理由を入力してください。", code="reason_required")
+            released += self.inventory.release_hold(key_id)
+        log.info("retention.hold_released", key_id=key_id, released=released)
+        return released
+
+    def active(self) -> Callable[[str], bool]:
+        """A predicate for one retention run: is this key held now?"""
+        legacy = self.inventory.held_keys()
+
+        def is_held(key_id: str) -> bool:
+            if key_id in legacy:
+                return True
+            hold = self._get(key_id)
+            return hold is not None and hold.active
+
+        return is_held
 
 
 class RetentionService:
@@ -62,6 +134,7 @@ class RetentionService:
         self.inventory = inventory
         self.destroy_key = destroy_key
         self.years = years
+        self.holds = RetentionHolds(app, inventory)
 
     def _year_of(self, key_id: str) -> tuple[str, int | None]:
         """(scope, 年度) of a key id; 年度 None for identity keys."""
@@ -86,7 +159,7 @@ class RetentionService:
 
     def run(self, as_of: date, ctx: CommandContext) -> RetentionResult:
         result = RetentionResult(as_of)
-        held = self.inventory.held_keys()
+        is_held = self.holds.active()
         live = self.inventory.live_keys()
         remaining_years: dict[str, list[int]] = {}
         identities: list[str] = []
@@ -100,7 +173,7 @@ class RetentionService:
                 continue
             if not is_year_expired(fiscal_year, as_of, self.years):
                 result.kept += 1
-            elif key_id in held:
+            elif is_held(key_id):
                 result.held += 1
             elif self.destroy_key(key_id):
                 result.erased.append(ErasedKey(key_id, scope))
@@ -108,13 +181,14 @@ class RetentionService:
             if scope == "year":
                 remaining_years.setdefault(key_id.rsplit(":", 1)[0], []).append(fiscal_year)
         for key_id in identities:
-            if key_id in held:
-                result.held += 1
-                continue
             if remaining_years.get(key_id):
                 result.kept += 1
                 continue
-            if self._identity_expired(key_id, as_of) and self.destroy_key(key_id):
+            if not self._identity_expired(key_id, as_of):
+                result.kept += 1
+            elif is_held(key_id):
+                result.held += 1
+            elif self.destroy_key(key_id):
                 self.inventory.forget_vault_entry(key_id.split(":", 1)[1])
                 result.erased.append(ErasedKey(key_id, "identity"))
             else:

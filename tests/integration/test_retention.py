@@ -98,7 +98,9 @@ def test_erasure_leaves_no_canary_keeps_the_rest_and_the_log_verifies(
     with time_machine.travel(date(2026, 7, 1), tick=False):
         person(c, "700003", "現年度次郎", "ゲンネンドジロウ", "東京都目黒区現年町3", 2026)  # still in period
         c.levy.run(2026, ctx("levy-2026", Purpose.INITIAL_LEVY))
-    c.key_inventory.place_hold(f"taxpayer:{taxpayer_id('700002')}:2024", "審査請求中", "chief")
+    c.retention.holds.place(
+        f"taxpayer:{taxpayer_id('700002')}:2024", "審査請求中", ctx("hold", Purpose.OPERATIONS)
+    )
     c.runner.catch_up()
     seal(c)
     assert CANARY_NAME in c.taxpayer_queries.directory.search("ショウキョ", None, 10)[0].name
@@ -138,3 +140,34 @@ def test_erasure_leaves_no_canary_keeps_the_rest_and_the_log_verifies(
     c.runner.reset("taxpayer_search")
     c.runner.catch_up()
     assert c.taxpayer_queries.directory.search("ショウキョ", None, 10) == [], "a rebuild stays erased"
+
+
+def test_holds_are_events_released_with_a_reason_and_legacy_table_holds_still_count(
+    durable_container: Any,
+) -> None:
+    c = durable_container
+    with time_machine.travel(date(2024, 7, 1), tick=False):
+        person(c, "710001", "保留一郎", "ホリュウイチロウ", "東京都目黒区保留町1", 2024)
+        person(c, "710002", "旧保留二郎", "キュウホリュウジロウ", "東京都目黒区保留町2", 2024)
+    held = f"taxpayer:{taxpayer_id('710001')}:2024"
+    legacy = f"taxpayer:{taxpayer_id('710002')}:2024"
+    head = c.app.head()
+    c.retention.holds.place(held, "訴訟係属中", ctx("hold-1", Purpose.OPERATIONS))
+    assert c.app.head() == head + 1, "placing a hold records one event"
+    event = list(c.app.recorder.select_notifications(start=head + 1, limit=1))[0]
+    assert event.topic == "juminzei.retention.RetentionHold.Created"
+    assert "訴訟係属中".encode() not in bytes(event.state), "the reason is encrypted"
+    c.key_inventory.place_hold(legacy, "旧方式の保存延長", "chief")  # placed before holds were events
+
+    with time_machine.travel(date(2033, 4, 1), tick=False):
+        first = c.retention.run(today_jst(), ctx("ret-1", Purpose.OPERATIONS))
+    assert held not in {k.key_id for k in first.erased}
+    assert legacy not in {k.key_id for k in first.erased}
+    assert first.held == 2
+
+    assert c.retention.holds.release(held, "判決確定", ctx("rel-1", Purpose.OPERATIONS)) == 1
+    assert c.retention.holds.release(held, "判決確定", ctx("rel-1b", Purpose.OPERATIONS)) == 0
+    assert c.retention.holds.release(legacy, "完納", ctx("rel-2", Purpose.OPERATIONS)) == 1
+    with time_machine.travel(date(2033, 4, 1), tick=False):
+        second = c.retention.run(today_jst(), ctx("ret-2", Purpose.OPERATIONS))
+    assert {held, legacy} <= {k.key_id for k in second.erased}

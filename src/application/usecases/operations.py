@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from application.retention import RetentionResult, RetentionService
+from application.retention import RetentionHolds, RetentionResult, RetentionService
 from application.usecases.base import Call, Command, InvalidCommandError, UseCases
+from domain.retention.hold import year_key_id
 from domain.retention.policy import DEFAULT_RETENTION_YEARS
 from domain.shared.purpose import Purpose
+from domain.taxpayer.model import taxpayer_id
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,55 @@ def register_retention(bus: UseCases, retention: RetentionService) -> None:
         return retention.run(command.as_of, call.context)
 
     bus.register(RunRetention, handle)
+
+
+@dataclass(frozen=True)
+class PlaceRetentionHold(Command[int | None]):
+    """保存の延長: keep one 年度 of a taxpayer past its period (審査請求・訴訟・滞納 …) until released;
+    recorded as an event with the reason (encrypted under that 年度's key)."""
+
+    purpose: ClassVar[Purpose] = Purpose.OPERATIONS
+    reads_read_models: ClassVar[bool] = False
+
+    address_number: str
+    fiscal_year: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReleaseRetentionHold(Command[int]):
+    """保存延長の解除 (with a reason); returns how many holds were released (0: none was active)."""
+
+    purpose: ClassVar[Purpose] = Purpose.OPERATIONS
+    reads_read_models: ClassVar[bool] = False
+
+    address_number: str
+    fiscal_year: int
+    reason: str
+
+
+def _held_key(address_number: str, fiscal_year: int) -> str:
+    if not 1989 <= fiscal_year <= 2100:
+        raise InvalidCommandError("年度は西暦4桁で指定してください。", field="fiscal_year")
+    if not address_number.strip():
+        raise InvalidCommandError("宛名番号を指定してください。", field="address_number")
+    return year_key_id(taxpayer_id(address_number.strip()), fiscal_year)
+
+
+def register_holds(bus: UseCases, holds: RetentionHolds) -> None:
+    def place(command: PlaceRetentionHold, call: Call) -> int | None:
+        if not command.reason.strip():
+            raise InvalidCommandError("保存延長の理由を入力してください。", field="reason")
+        return holds.place(
+            _held_key(command.address_number, command.fiscal_year), command.reason, call.context
+        )
+
+    def release(command: ReleaseRetentionHold, call: Call) -> int:
+        if not command.reason.strip():
+            raise InvalidCommandError("解除の理由を入力してください。", field="reason")
+        return holds.release(
+            _held_key(command.address_number, command.fiscal_year), command.reason, call.context
+        )
+
+    bus.register(PlaceRetentionHold, place)
+    bus.register(ReleaseRetentionHold, release)

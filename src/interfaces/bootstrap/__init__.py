@@ -446,6 +446,7 @@ def wire_use_cases(c: Container) -> UseCases:
     )
     operations_use_cases.register(bus, lambda: catch_up(c))
     operations_use_cases.register_retention(bus, c.retention)
+    operations_use_cases.register_holds(bus, c.retention.holds)
     collection_use_cases.register(
         bus,
         CollectionHandlers(

@@ -52,6 +52,8 @@ class GuardedGroup(TyperGroup):
             click.exceptions.Exit,
             click.ClickException,
             click.exceptions.Abort,
+            # typer ≥ 0.25 vendors click: its usage errors (missing option → exit 2) are these.
+            typer.exceptions.TyperException,
             SystemExit,
             KeyboardInterrupt,
         ):

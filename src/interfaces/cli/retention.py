@@ -7,14 +7,11 @@ from datetime import date
 import typer
 
 from application.retention import describe
-from application.usecases.operations import RunRetention
-from domain.shared.purpose import Purpose
-from domain.taxpayer.model import taxpayer_id
+from application.usecases.operations import PlaceRetentionHold, ReleaseRetentionHold, RunRetention
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     WAIT_OPTION,
-    command_context,
     console,
     container,
     execute,
@@ -66,11 +63,9 @@ def hold(
     reason: str = typer.Option(..., "--reason", help="審査請求・訴訟・滞納 など"),
     as_: str | None = AS_OPTION,
 ) -> None:
-    """保存延長: keep a 年度 of a taxpayer past its period (until released)."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    with container(cfg=cfg) as c:
-        c.key_inventory.place_hold(f"taxpayer:{taxpayer_id(address_number)}:{fiscal_year}", reason, ctx.actor)
+    """保存延長: keep a 年度 of a taxpayer past its period (until released); recorded as an event."""
+    with container(cfg=settings()) as c:
+        execute(c, PlaceRetentionHold(address_number, fiscal_year, reason), principal(as_, c.settings))
     console.print(f"保存を延長しました: 宛名番号 {address_number} {fiscal_year}年度")
 
 
@@ -78,11 +73,12 @@ def hold(
 def release(
     address_number: str = typer.Option(..., "--address-number"),
     fiscal_year: int = typer.Option(..., "--fiscal-year"),
+    reason: str = typer.Option(..., "--reason", help="解除の理由 (判決確定・完納 など)"),
     as_: str | None = AS_OPTION,
 ) -> None:
-    """保存延長の解除."""
-    cfg = settings()
-    command_context(as_, Purpose.OPERATIONS, cfg)
-    with container(cfg=cfg) as c:
-        released = c.key_inventory.release_hold(f"taxpayer:{taxpayer_id(address_number)}:{fiscal_year}")
+    """保存延長の解除 (recorded as an event with the reason)."""
+    with container(cfg=settings()) as c:
+        released = execute(
+            c, ReleaseRetentionHold(address_number, fiscal_year, reason), principal(as_, c.settings)
+        )
     console.print(f"解除しました ({released} 件)")
