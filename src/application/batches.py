@@ -22,6 +22,8 @@ BATCH_LABELS = {
     "closing": "年度末の締め",
     "retention": "保存期間経過後の消去",
     "rebuild": "読み取りモデルの再構築",
+    "backup": "バックアップの取得",
+    "replica-drain": "縮退運用の記録の反映",
 }
 
 

@@ -80,7 +80,7 @@ def _document(c: Container, job: JobRecord) -> dict[str, Any]:
     return {"document_id": document_id, "file": str(out), "bytes": len(data)}
 
 
-def _catch_up(c: Container, job: JobRecord) -> dict[str, Any]:
+def _refresh_read_models(c: Container, job: JobRecord) -> dict[str, Any]:
     applied = c.use_cases.execute(CatchUpReadModels(), job_principal(job), command_id=f"job:{job.job_id}")
     return {"applied": applied, "position": c.app.head()}
 
@@ -89,7 +89,7 @@ JOB_FUNCTIONS: dict[str, Callable[[Container, JobRecord], dict[str, Any]]] = {
     "import": _import,
     "levy": _levy,
     "document": _document,
-    "catch_up": _catch_up,
+    "read_models": _refresh_read_models,
 }
 
 

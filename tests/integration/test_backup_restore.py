@@ -16,7 +16,10 @@ from typer.testing import CliRunner
 
 from adapters.audit.merkle_log import seal
 from adapters.persistence.backup import BackupError
+from application.backups import BackupResult
 from application.taxpayers import today_jst
+from application.usecases import Principal
+from application.usecases.operations import TakeBackup
 from domain.shared.personal import ERASED
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import Taxpayer, taxpayer_id
@@ -29,8 +32,8 @@ from integration.test_retention import (
     everything_stored,
     person,
 )
-from interfaces.backup_ops import fresh_rebuild_checksums, restore_backup, take_backup
 from interfaces.bootstrap import build
+from interfaces.bootstrap.backup import fresh_rebuild_checksums, restore_backup
 from interfaces.cli.main import app
 
 
@@ -51,6 +54,13 @@ def restore_target(store_url: str, tmp_path: Path) -> Any:
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def take_backup(c: Any, out: Path) -> BackupResult:
+    """As ``juminzei backup create`` does: the ``TakeBackup`` use case (sealed and projected around it)."""
+    operator = Principal(actor="ops-1", terminal="test", kind="staff")
+    result: BackupResult = c.use_cases.execute(TakeBackup(out), operator, command_id="backup")
+    return result
 
 
 def _move_out(c: Any, number: str) -> None:
@@ -83,7 +93,7 @@ def test_restore_drill_erasure_survives_and_log_verifies(
         with time_machine.travel(date(2026, 7, 1), tick=False):
             person(c, "700003", "現年度次郎", "ゲンネンドジロウ", "東京都目黒区現年町3", 2026)
         c.runner.catch_up()
-        backup = take_backup(c, tmp_path / "before-erasure.tar", ctx("backup", Purpose.OPERATIONS))
+        backup = take_backup(c, tmp_path / "before-erasure.tar")
         assert backup.manifest["event_head"] > 0 and backup.manifest["audit"]["root_hash"]
 
         # More work after the backup, then the retention erasure of the canary.
@@ -161,7 +171,7 @@ def test_a_tampered_archive_is_refused(make_settings: Any, tmp_path: Path) -> No
     cfg = make_settings(f"sqlite:///{tmp_path / 'source.db'}")
     c = build(cfg, upgrade=True)
     try:
-        take_backup(c, tmp_path / "good.tar", ctx("backup", Purpose.OPERATIONS))
+        take_backup(c, tmp_path / "good.tar")
     finally:
         c.close()
     bad = tmp_path / "bad.tar"

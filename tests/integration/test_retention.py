@@ -154,7 +154,7 @@ def test_holds_are_events_released_with_a_reason_and_legacy_table_holds_still_co
     head = c.app.head()
     c.retention.holds.place(held, "訴訟係属中", ctx("hold-1", Purpose.OPERATIONS))
     assert c.app.head() == head + 1, "placing a hold records one event"
-    event = list(c.app.recorder.select_notifications(start=head + 1, limit=1))[0]
+    event = next(iter(c.app.recorder.select_notifications(start=head + 1, limit=1)))
     assert event.topic == "juminzei.retention.RetentionHold.Created"
     assert "訴訟係属中".encode() not in bytes(event.state), "the reason is encrypted"
     c.key_inventory.place_hold(legacy, "旧方式の保存延長", "chief")  # placed before holds were events

@@ -15,7 +15,7 @@ from typing import Any
 from application.ports import SqlDatabase
 
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
-KINDS = ("import", "levy", "document", "catch_up")
+KINDS = ("import", "levy", "document", "read_models")
 
 
 @dataclass(frozen=True)

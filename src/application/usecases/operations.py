@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
+from application.app import JuminzeiApplication
+from application.backups import BackupResult
+from application.degraded import DegradedJournal, DrainResult, drain
 from application.retention import RetentionHolds, RetentionResult, RetentionService
 from application.usecases.base import Call, Command, InvalidCommandError, UseCases
 from domain.retention.hold import year_key_id
 from domain.retention.policy import DEFAULT_RETENTION_YEARS
+from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import taxpayer_id
 
@@ -103,3 +108,46 @@ def register_holds(bus: UseCases, holds: RetentionHolds) -> None:
 
     bus.register(PlaceRetentionHold, place)
     bus.register(ReleaseRetentionHold, release)
+
+
+@dataclass(frozen=True)
+class DrainReplicaJournal(Command[DrainResult]):
+    """縮退運用の記録の反映: on the primary, append what a read-only replica buffered (access records,
+    certificates issued at the counter) in order, exactly once (seed II-6, ADR 0020)."""
+
+    purpose: ClassVar[Purpose] = Purpose.OPERATIONS
+    batch: ClassVar[str | None] = "replica-drain"
+    reads_read_models: ClassVar[bool] = False
+
+
+def register_drain(
+    bus: UseCases, app: JuminzeiApplication, journal: DegradedJournal, read_only: bool
+) -> None:
+    def handle(command: DrainReplicaJournal, call: Call) -> DrainResult:
+        if read_only:
+            raise DomainError(
+                "この接続先は読み取り専用です。主系のデータベースに向けて実行してください。", code="read_only"
+            )
+        return drain(app, journal)
+
+    bus.register(DrainReplicaJournal, handle)
+
+
+@dataclass(frozen=True)
+class TakeBackup(Command[BackupResult]):
+    """バックアップの取得: seal, a consistent image of the store with its manifest, then ``BackupTaken``
+    with who took it (issue 17, ADR 0019). The store-level work is the composition root's
+    (``interfaces.bootstrap.backup``); it is handed in as ``take``."""
+
+    purpose: ClassVar[Purpose] = Purpose.OPERATIONS
+    batch: ClassVar[str | None] = "backup"
+    reads_read_models: ClassVar[bool] = True
+
+    out: Path
+
+
+def register_backup(bus: UseCases, take: Callable[[Path, CommandContext], BackupResult]) -> None:
+    def handle(command: TakeBackup, call: Call) -> BackupResult:
+        return take(command.out, call.context)
+
+    bus.register(TakeBackup, handle)

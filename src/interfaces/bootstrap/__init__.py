@@ -47,6 +47,7 @@ from application.app import JuminzeiApplication
 from application.assessment.changes import AssessmentQueries, AssessmentService
 from application.assessment.documents import DocumentService, notice_number
 from application.assessment.levy import LevyRunResult, LevyService
+from application.backups import BackupResult
 from application.collection import (
     ArrearsService,
     CollectionQueries,
@@ -447,6 +448,14 @@ def wire_use_cases(c: Container) -> UseCases:
     operations_use_cases.register(bus, lambda: catch_up(c))
     operations_use_cases.register_retention(bus, c.retention)
     operations_use_cases.register_holds(bus, c.retention.holds)
+    operations_use_cases.register_drain(bus, c.app, c.degraded_journal, c.read_only)
+
+    def take_backup(out: Path, ctx: CommandContext) -> BackupResult:
+        from interfaces.bootstrap.backup import take_backup as take
+
+        return take(c, out, ctx)
+
+    operations_use_cases.register_backup(bus, take_backup)
     collection_use_cases.register(
         bus,
         CollectionHandlers(

@@ -9,9 +9,10 @@ import typer
 from adapters.crypto.shred_list import ShredListError
 from adapters.persistence.backup import BackupError
 from adapters.persistence.stores import ConfigurationError
+from application.usecases.operations import TakeBackup
 from domain.shared.purpose import Purpose
-from interfaces.backup_ops import restore_backup, take_backup
 from interfaces.bootstrap import DatabaseUnavailableError
+from interfaces.bootstrap.backup import restore_backup
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
@@ -19,7 +20,9 @@ from interfaces.cli.common import (
     console,
     container,
     err_console,
+    execute,
     fail,
+    principal,
     print_json,
     settings,
 )
@@ -38,11 +41,9 @@ def create(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Seal the log, take a consistent image of the whole store and write it with its manifest."""
-    cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    with container(cfg=cfg) as c:
+    with container(cfg=settings()) as c:
         try:
-            result = take_backup(c, out, ctx)
+            result = execute(c, TakeBackup(out), principal(as_, c.settings))
         except (BackupError, ShredListError, OSError) as error:
             fail(f"バックアップを作成できません: {error}")
     manifest = result.manifest

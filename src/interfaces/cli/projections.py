@@ -76,8 +76,9 @@ def follow(
         if not active:
             return
         with container(cfg=cfg) as c:
+            who = system_principal(c.settings)
             total = run_follower(
-                lambda: sum(c.runner.catch_up().values()),
+                lambda: sum(execute(c, CatchUpReadModels(), who).values()),
                 stop=stop,
                 interval=interval,
                 max_iterations=max_iterations,
@@ -90,7 +91,7 @@ def follow(
 
 
 @app.command("catch-up")
-def catch_up(json_out: bool = JSON_OPTION) -> None:
+def refresh_read_models(json_out: bool = JSON_OPTION) -> None:
     """Apply every event not yet applied to each projection."""
     with container(cfg=settings()) as c:
         applied = execute(c, CatchUpReadModels(), system_principal(c.settings))

@@ -5,8 +5,17 @@ from __future__ import annotations
 import typer
 
 from adapters.persistence.degraded_journal import DegradedJournalError
-from application.degraded import drain
-from interfaces.cli.common import JSON_OPTION, console, container, fail, print_json, settings
+from application.usecases.operations import DrainReplicaJournal
+from interfaces.cli.common import (
+    JSON_OPTION,
+    console,
+    container,
+    execute,
+    fail,
+    print_json,
+    settings,
+    system_principal,
+)
 
 app = typer.Typer(
     help="縮退運用 (read-only replica): status and drain of the local journal.", no_args_is_help=True
@@ -33,13 +42,10 @@ def status(json_out: bool = JSON_OPTION) -> None:
 def drain_command(json_out: bool = JSON_OPTION) -> None:
     """On the primary (writable), append the replica's buffered journal entries in order, exactly once."""
     with container(cfg=settings()) as c:
-        if c.read_only:
-            fail("この接続先は読み取り専用です。主系のデータベースに向けて実行してください。", 2)
         try:
-            result = drain(c.app, c.degraded_journal)
+            result = execute(c, DrainReplicaJournal(), system_principal(c.settings))
         except DegradedJournalError as error:
             fail(str(error))
-        c.runner.catch_up()
     data = {"entries": result.entries, "appended": result.appended, "already_present": result.already_present}
     if json_out:
         print_json(data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol, TypeVar
@@ -18,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from adapters.persistence.idempotency import IdempotencyStore, StoredResponse, request_hash
 from application.usecases import Principal as UseCasePrincipal
 from application.usecases.base import Message
-from domain.shared.events import CommandContext, DomainError
+from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.bootstrap.unit_of_work import projected_through, settle
@@ -188,15 +187,6 @@ def command_purpose(value: str | None, expected: Purpose) -> Purpose:
             errors=[{"field": "header.X-Purpose", "message": f"{expected.value} を指定してください。"}],
         )
     return declared
-
-
-def context(who: Principal, purpose: Purpose, command_id: str | None = None) -> CommandContext:
-    return CommandContext(
-        actor=who.staff_id,
-        purpose=purpose,
-        command_id=command_id or f"http:{uuid.uuid4()}",
-        terminal=who.terminal or "api",
-    )
 
 
 def principal_of(who: Principal) -> UseCasePrincipal:

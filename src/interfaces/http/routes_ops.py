@@ -260,9 +260,9 @@ def submit_document(
     summary="照会用データ (projections) の更新をバックグラウンドで行う",
     status_code=202,
 )
-def submit_catch_up(request: Request, who: Who, key: IdempotencyKey) -> Response:
+def submit_read_model_refresh(request: Request, who: Who, key: IdempotencyKey) -> Response:
     def run(c: Container) -> Outcome:
-        return _submit(request, c, "catch_up", f"catch_up:{who.staff_id}:{key}", {}, who.staff_id)
+        return _submit(request, c, "read_models", f"read_models:{who.staff_id}:{key}", {}, who.staff_id)
 
     return run_command(request, who, key, {}, run)
 

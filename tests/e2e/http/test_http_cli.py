@@ -33,7 +33,7 @@ def test_jobs_status_lists_jobs(cli_env: dict[str, str]) -> None:
 
     c = build(Settings(), upgrade=True)
     try:
-        job, dispatch = JobStore(c.db).submit("catch_up", "catch_up:test", {}, "clerk01")
+        job, dispatch = JobStore(c.db).submit("read_models", "read_models:test", {}, "clerk01")
         assert dispatch
         assert run_inline(c, job.job_id).status == "succeeded"
         failing, _ = JobStore(c.db).submit("document", "document:none", {"document_id": "none"}, "clerk01")

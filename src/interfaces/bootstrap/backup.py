@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,46 +35,11 @@ from adapters.persistence.backup import (
 )
 from adapters.persistence.stores import parse_database_url
 from adapters.settings import Settings
+from application.backups import BackupResult, RestoreResult
 from domain.audit.backup import BackupRestored, BackupTaken
 from domain.retention.policy import ErasedKey
 from domain.shared.events import CommandContext
 from interfaces.bootstrap import Container, build
-
-
-@dataclass(frozen=True)
-class BackupResult:
-    path: Path
-    sha256: str
-    manifest: dict[str, Any]
-
-
-@dataclass
-class RestoreResult:
-    target: str
-    backup_id: str
-    reapplied: list[str] = field(default_factory=list)
-    verify: dict[str, Any] = field(default_factory=dict)
-    manifest_root_matches: bool = False
-    projections: dict[str, str] = field(default_factory=dict)
-    projections_equal_backup: bool = False
-    #: Witness checkpoints beyond the backup: events the restore cannot contain (lost since the backup).
-    witness_beyond_backup: int = 0
-    events_lost_since_backup: int = 0
-    ok: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "backup_id": self.backup_id,
-            "reapplied_erasures": self.reapplied,
-            "verify": self.verify,
-            "manifest_root_matches": self.manifest_root_matches,
-            "projections": self.projections,
-            "projections_equal_backup": self.projections_equal_backup,
-            "witness_beyond_backup": self.witness_beyond_backup,
-            "events_lost_since_backup": self.events_lost_since_backup,
-            "ok": self.ok,
-        }
 
 
 def _package_version() -> str:
@@ -88,12 +52,12 @@ def _package_version() -> str:
 
 
 def take_backup(c: Container, out: Path, ctx: CommandContext) -> BackupResult:
-    """Seal, image, manifest, archive; then record who took it (``BackupTaken``)."""
+    """Seal, image, manifest, archive; then record who took it (``BackupTaken``). Runs as the
+    ``TakeBackup`` use case (``application.usecases.operations``)."""
     seal(c)
     checkpoints = load_checkpoints(c)
     latest = checkpoints[-1] if checkpoints else None
-    head = c.app.head()
-    c.runner.catch_up()
+    head = c.app.head()  # the read models are current: the bus refreshed them (TakeBackup reads them)
     backup_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as work:
         image = Path(work) / IMAGES["sqlite" if c.store.kind == "sqlite" else "postgres"]
@@ -124,8 +88,7 @@ def take_backup(c: Container, out: Path, ctx: CommandContext) -> BackupResult:
         root=manifest["audit"]["root_hash"] or "",
         ctx=ctx,
     )
-    c.app.save_all(taken)
-    seal(c)
+    c.app.save_all(taken)  # projected and sealed by the unit of work after the handler
     return BackupResult(out, digest, manifest)
 
 
