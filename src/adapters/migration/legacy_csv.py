@@ -91,6 +91,19 @@ def _in_jis_x_0213(ch: str) -> bool:
     return True
 
 
+def read_legacy_file(path: Path, gaiji_map: Path | None = None) -> LegacyFile:
+    """Read and parse a migration file, with the ward's 外字対応表 if given (``ValueError`` naming its line).
+
+    The same file read with another 外字対応表 is another import (what was quarantined may now pass), so the
+    map's digest is part of the file's identity."""
+    mapping = load_gaiji_map(gaiji_map) if gaiji_map is not None else {}
+    parsed = parse(path.read_bytes(), path.name, mapping)
+    if gaiji_map is not None:
+        digest = hashlib.sha256(gaiji_map.read_bytes()).hexdigest()
+        parsed.sha256 = hashlib.sha256(f"{parsed.sha256}:{digest}".encode()).hexdigest()
+    return parsed
+
+
 def load_gaiji_map(path: Path) -> dict[str, str]:
     """外字対応表: ``U+E000,髙[,note]`` per line (``#`` comments). Errors name the line."""
     mapping: dict[str, str] = {}
