@@ -1,7 +1,8 @@
 """Legacy migration (移行): import a predecessor system's export as events with source ``migration``.
 
-The interface parses the file (``adapters.migration.legacy_csv``) and hands over rows already normalised;
-this service turns them into events and accounts for every record as in intake (DESIGN principle 4):
+The layout adapter (``adapters.migration.legacy_csv``, injected into ``usecases.migration``) parses the file
+and hands over rows already normalised; this service turns them into events and accounts for every record as
+in intake (DESIGN principle 4):
 
 * ``T`` rows register taxpayers (``Taxpayer`` events, ``source_ref`` ``migration:<sha256>:<line>``);
   a row with an unmapped 外字 is **quarantined** (queue 外字同定), a malformed one **rejected**;

@@ -4,7 +4,7 @@ A pure function from the access journal (使用の記録) of a period, its look-
 registry to a list of findings, each naming the rule that fired and the evidence behind it. The rules
 and thresholds are data (``AnomalyThresholds``); ADR 0022 records why these and not others.
 
-Rules (``RULES``):
+Rules (``RULES``; each is one function, listed in ``RULE_CHECKS``):
 
 * ``VOLUME-ABSOLUTE`` — distinct residents viewed by one member of staff in one day reaches a ceiling no
   clerk's day explains (batch jobs are not staff and are excluded).
