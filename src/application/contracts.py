@@ -12,6 +12,7 @@ period, not returned) and journaled like every other read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +21,14 @@ from eventsourcing.application import AggregateNotFoundError
 from application.app import JuminzeiApplication
 from application.staff import StaffService
 from domain.audit.access import AccessRecord
-from domain.compliance.contract import TO_CONTRACTOR, WORK_KINDS, Contract, contract_id, handover_json
+from domain.compliance.contract import (
+    TO_CONTRACTOR,
+    WORK_KINDS,
+    Contract,
+    HandoverSlip,
+    contract_id,
+    handover_json,
+)
 from domain.shared.events import CommandContext, DomainError
 from domain.staff.model import StaffMember
 from domain.staff.policy import Principal, Resource
@@ -29,6 +37,19 @@ from domain.staff.values import CONTRACTOR_ROLES, Role, jst_date, utc
 #: The contract action (policy) of each kind of work.
 WORK_ACTION = {"data-entry": "contract.data_entry", "printing": "contract.print_files"}
 WORK_ROLE = {"data-entry": Role.CONTRACTOR_DATA_ENTRY, "printing": Role.CONTRACTOR_PRINT}
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """委託契約の内容 (seed II-4): number, contractor, 委託事項, scope of the data, period, 再委託の許諾."""
+
+    contract_no: str
+    contractor: str
+    work: str
+    scope: str
+    valid_from: date
+    valid_to: date
+    subcontracting: bool = False
 
 
 class ContractService:
@@ -67,34 +88,22 @@ class ContractService:
         if not roles - CONTRACTOR_ROLES:
             raise DomainError(f"{staff_id} は有効な権限を持つ区の職員ではありません。", code="not_ward_staff")
 
-    def register(
-        self,
-        *,
-        contract_no: str,
-        contractor: str,
-        work: str,
-        scope: str,
-        valid_from: date,
-        valid_to: date,
-        subcontracting: bool,
-        ctx: CommandContext,
-        now: datetime,
-    ) -> Contract:
+    def register(self, terms: ContractTerms, *, ctx: CommandContext, now: datetime) -> Contract:
         self._require_supervisor(ctx, now)
         try:
-            self.get(contract_no)
+            self.get(terms.contract_no)
         except DomainError:
             pass
         else:
-            raise DomainError(f"契約番号 {contract_no} は登録済みです。", code="already_registered")
+            raise DomainError(f"契約番号 {terms.contract_no} は登録済みです。", code="already_registered")
         contract = Contract.register(
-            contract_no=contract_no,
-            contractor=contractor,
-            work=work,
-            scope=scope,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            subcontracting=subcontracting,
+            contract_no=terms.contract_no,
+            contractor=terms.contractor,
+            work=terms.work,
+            scope=terms.scope,
+            valid_from=terms.valid_from,
+            valid_to=terms.valid_to,
+            subcontracting=terms.subcontracting,
             ctx=ctx,
         )
         self.app.save(contract)
@@ -121,43 +130,17 @@ class ContractService:
         self.app.save(contract)
         return changed
 
-    def hand_over(
-        self,
-        contract_no: str,
-        *,
-        direction: str,
-        what: str,
-        reference: str | None,
-        count: int,
-        sheets: int,
-        medium: str,
-        handed_by: str,
-        received_by: str,
-        on: date,
-        ctx: CommandContext,
-        now: datetime,
-    ) -> int:
+    def hand_over(self, contract_no: str, slip: HandoverSlip, *, ctx: CommandContext, now: datetime) -> int:
         """受渡しの記録. The ward side is the recording staff member (handing over, or receiving)."""
         contract = self.get(contract_no)
-        ward_side = handed_by if direction == TO_CONTRACTOR else received_by
+        ward_side = slip.handed_by if slip.direction == TO_CONTRACTOR else slip.received_by
         if ward_side != ctx.actor:
             raise DomainError(
                 f"受渡しは区の側の当事者（{ward_side}）本人が記録してください（操作者 {ctx.actor}）。",
                 code="not_party",
             )
         self._require_ward_staff(ctx.actor, now)
-        number = contract.hand_over(
-            direction=direction,
-            what=what,
-            reference=reference,
-            count=count,
-            sheets=sheets,
-            medium=medium,
-            handed_by=handed_by,
-            received_by=received_by,
-            on=on,
-            ctx=ctx,
-        )
+        number = contract.hand_over(slip, ctx=ctx)
         self.app.save(contract)
         return number
 

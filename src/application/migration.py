@@ -1,7 +1,8 @@
 """Legacy migration (移行): import a predecessor system's export as events with source ``migration``.
 
-The interface parses the file (``adapters.migration.legacy_csv``) and hands over rows already normalised;
-this service turns them into events and accounts for every record as in intake (DESIGN principle 4):
+The layout adapter (``adapters.migration.legacy_csv``, injected into ``usecases.migration``) parses the file
+and hands over rows already normalised; this service turns them into events and accounts for every record as
+in intake (DESIGN principle 4):
 
 * ``T`` rows register taxpayers (``Taxpayer`` events, ``source_ref`` ``migration:<sha256>:<line>``);
   a row with an unmapped 外字 is **quarantined** (queue 外字同定), a malformed one **rejected**;
@@ -19,7 +20,7 @@ Re-importing the same file changes nothing (same batch id); a corrected file (e.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
@@ -67,6 +68,28 @@ class _Tally:
     tax: int = 0
     paid: int = 0
 
+    def add(self, tax: int, paid: int = 0) -> None:
+        self.count += 1
+        self.tax += tax
+        self.paid += paid
+
+
+@dataclass
+class _Outcomes:
+    """Every line's outcome and the per-年度 tallies of one import, as the rows are examined."""
+
+    accepted: list[LineAccepted] = field(default_factory=list)
+    rejected: list[LineRejected] = field(default_factory=list)
+    quarantined: list[LineQuarantined] = field(default_factory=list)
+    #: 宛名番号 whose T row is quarantined (their A rows wait with them).
+    held: set[str] = field(default_factory=set)
+    #: 宛名番号 with a T row in the file.
+    in_file: set[str] = field(default_factory=set)
+    #: The source's control totals (Z rows) per 年度.
+    declared: dict[int, _Tally] = field(default_factory=dict)
+    #: (年度, accepted | rejected | quarantined) → tally of A rows.
+    tallies: dict[tuple[int, str], _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+
 
 class MigrationService:
     """移行データの取込と照合."""
@@ -98,112 +121,104 @@ class MigrationService:
             ctx=ctx,
             file_errors=tuple(LineRejected(line, f, m) for line, f, m in parsed.file_errors),
         )
-        accepted: list[LineAccepted] = []
-        rejected: list[LineRejected] = []
-        quarantined: list[LineQuarantined] = []
-        held: set[str] = set()
-        in_file: set[str] = set()
-        declared: dict[int, _Tally] = {}
-        tallies: dict[tuple[int, str], _Tally] = defaultdict(_Tally)
-
-        def source(row: LegacyRowLike) -> CommandContext:
-            return CommandContext(
-                actor=ctx.actor,
-                purpose=Purpose.REGISTRY,
-                command_id=f"{ctx.command_id}/{row.line}",
-                source_ref=f"migration:{parsed.sha256}:{row.line}",
-                terminal=ctx.terminal,
-            )
-
+        seen = _Outcomes()
         for row in rows:
-            v = row.values
-            if row.record_type == "Z" and not row.problems:
-                declared[int(v["fiscal_year"])] = _Tally(
-                    int(v["name"]), int(v["tax_total"]), int(v["paid_total"])
+            self._examine(row, seen, parsed.sha256, source_system, ctx)
+        self._record(batch, seen, parsed, layout, ctx)
+        result = self.report(parsed, already=False)
+        result["rejected_lines"] = [asdict(r) for r in seen.rejected]
+        result["quarantined_lines"] = [asdict(q) for q in seen.quarantined]
+        return result
+
+    def _examine(
+        self, row: LegacyRowLike, seen: _Outcomes, sha256: str, source_system: str, ctx: CommandContext
+    ) -> None:
+        """Account for one row: control totals (Z), rejected, a taxpayer (T) or one 年度's history (A)."""
+        v = row.values
+        if row.record_type == "Z" and not row.problems:
+            seen.declared[int(v["fiscal_year"])] = _Tally(
+                int(v["name"]), int(v["tax_total"]), int(v["paid_total"])
+            )
+        elif row.problems:
+            self._reject(row, seen)
+        elif row.record_type == "T":
+            self._identity(row, seen, _row_context(row, sha256, ctx))
+        else:
+            self._history(row, seen, source_system, _row_context(row, sha256, ctx))
+
+    def _reject(self, row: LegacyRowLike, seen: _Outcomes) -> None:
+        v = row.values
+        field_name, message = row.problems[0]
+        seen.rejected.append(LineRejected(row.line, field_name, message))
+        # A rejected A row still counts against its 年度 when its year and amount are legible.
+        if row.record_type == "A" and v.get("fiscal_year", "").isdigit() and v.get("tax_total", "").isdigit():
+            seen.tallies[(int(v["fiscal_year"]), "rejected")].add(int(v["tax_total"]))
+
+    def _identity(self, row: LegacyRowLike, seen: _Outcomes, ctx: CommandContext) -> None:
+        v = row.values
+        seen.in_file.add(v["address_number"])
+        if row.quarantine:
+            seen.held.add(v["address_number"])
+            seen.quarantined.append(LineQuarantined(row.line, QUEUE, row.quarantine, f"line:{row.line}"))
+            return
+        registered = self.taxpayers.register(
+            RegisterTaxpayer(
+                address_number=v["address_number"],
+                name=v["name"],
+                kana=v["kana"],
+                birth_date=date.fromisoformat(v["birth_date"]),
+                sex=Sex(v["sex"]),
+                address=v["address"],
+            ),
+            ctx,
+        )
+        seen.accepted.append(LineAccepted(row.line, f"T:{v['address_number']}", str(registered.aggregate_id)))
+
+    def _history(self, row: LegacyRowLike, seen: _Outcomes, source_system: str, ctx: CommandContext) -> None:
+        """An A row: the 年税額・収入済額 of one 年度, as the old system stated them."""
+        v = row.values
+        number, year = v["address_number"], int(v["fiscal_year"])
+        tax, paid = int(v["tax_total"]), int(v["paid_total"])
+        if number in seen.held:
+            seen.quarantined.append(
+                LineQuarantined(row.line, QUEUE, "宛名レコードが外字同定で保留中です。", f"line:{row.line}")
+            )
+            seen.tallies[(year, "quarantined")].add(tax)
+            return
+        if number not in seen.in_file and not self._exists(taxpayer_id(number)):
+            seen.rejected.append(
+                LineRejected(row.line, "address_number", "宛名レコード（T）がなく、登録もされていません。")
+            )
+            seen.tallies[(year, "rejected")].add(tax)
+            return
+        history_id = legacy_levy_id(number, year)
+        if not self._exists(history_id):
+            self.app.save(
+                LegacyLevyHistory.migrate(
+                    taxpayer_id=taxpayer_id(number),
+                    address_number=number,
+                    fiscal_year=year,
+                    tax_total=tax,
+                    paid_total=paid,
+                    source_system=source_system,
+                    ctx=ctx,
                 )
-                continue
-            if row.problems:
-                field, message = row.problems[0]
-                rejected.append(LineRejected(row.line, field, message))
-                if (
-                    row.record_type == "A"
-                    and v.get("fiscal_year", "").isdigit()
-                    and v.get("tax_total", "").isdigit()
-                ):
-                    t = tallies[(int(v["fiscal_year"]), "rejected")]
-                    t.count += 1
-                    t.tax += int(v["tax_total"])
-                continue
-            if row.record_type == "T":
-                in_file.add(v["address_number"])
-                if row.quarantine:
-                    held.add(v["address_number"])
-                    quarantined.append(LineQuarantined(row.line, QUEUE, row.quarantine, f"line:{row.line}"))
-                    continue
-                registered = self.taxpayers.register(
-                    RegisterTaxpayer(
-                        address_number=v["address_number"],
-                        name=v["name"],
-                        kana=v["kana"],
-                        birth_date=date.fromisoformat(v["birth_date"]),
-                        sex=Sex(v["sex"]),
-                        address=v["address"],
-                    ),
-                    source(row),
-                )
-                accepted.append(
-                    LineAccepted(row.line, f"T:{v['address_number']}", str(registered.aggregate_id))
-                )
-                continue
-            # A: history of one 年度
-            number, year = v["address_number"], int(v["fiscal_year"])
-            tax, paid = int(v["tax_total"]), int(v["paid_total"])
-            if number in held:
-                quarantined.append(
-                    LineQuarantined(
-                        row.line, QUEUE, "宛名レコードが外字同定で保留中です。", f"line:{row.line}"
-                    )
-                )
-                t = tallies[(year, "quarantined")]
-                t.count += 1
-                t.tax += tax
-                continue
-            if number not in in_file and not self._exists(taxpayer_id(number)):
-                rejected.append(
-                    LineRejected(
-                        row.line, "address_number", "宛名レコード（T）がなく、登録もされていません。"
-                    )
-                )
-                t = tallies[(year, "rejected")]
-                t.count += 1
-                t.tax += tax
-                continue
-            history_id = legacy_levy_id(number, year)
-            if not self._exists(history_id):
-                self.app.save(
-                    LegacyLevyHistory.migrate(
-                        taxpayer_id=taxpayer_id(number),
-                        address_number=number,
-                        fiscal_year=year,
-                        tax_total=tax,
-                        paid_total=paid,
-                        source_system=source_system,
-                        ctx=source(row),
-                    )
-                )
-            accepted.append(LineAccepted(row.line, f"A:{number}:{year}", str(history_id)))
-            t = tallies[(year, "accepted")]
-            t.count += 1
-            t.tax += tax
-            t.paid += paid
+            )
+        seen.accepted.append(LineAccepted(row.line, f"A:{number}:{year}", str(history_id)))
+        seen.tallies[(year, "accepted")].add(tax, paid)
+
+    def _record(
+        self, batch: ImportBatch, seen: _Outcomes, parsed: LegacyFileLike, layout: str, ctx: CommandContext
+    ) -> None:
+        """The batch's line outcomes and per-年度 counts, and the migration's reconciliation of amounts."""
         batch.record_outcomes(
-            accepted=tuple(accepted),
-            rejected=tuple(rejected),
-            quarantined=tuple(quarantined),
+            accepted=tuple(seen.accepted),
+            rejected=tuple(seen.rejected),
+            quarantined=tuple(seen.quarantined),
             duplicates=(),
             ctx=ctx,
         )
-        years = self._years(declared, tallies)
+        years = self._years(seen.declared, seen.tallies)
         batch.reconcile(
             tuple(
                 SubmitterCount(
@@ -229,10 +244,6 @@ class MigrationService:
             ctx=ctx,
         )
         self.app.save(batch, record)
-        result = self.report(parsed, already=False)
-        result["rejected_lines"] = [asdict(r) for r in rejected]
-        result["quarantined_lines"] = [asdict(q) for q in quarantined]
-        return result
 
     def _years(
         self, declared: dict[int, _Tally], tallies: dict[tuple[int, str], _Tally]
@@ -297,3 +308,14 @@ class MigrationService:
             "reconciled": bool(years) and all(y["reconciled"] for y in years) and not parsed.file_errors,
             "character_changes": [asdict(c) for c in parsed.changes],
         }
+
+
+def _row_context(row: LegacyRowLike, sha256: str, ctx: CommandContext) -> CommandContext:
+    """The context of one row's events: its own command id and the file line as ``source_ref``."""
+    return CommandContext(
+        actor=ctx.actor,
+        purpose=Purpose.REGISTRY,
+        command_id=f"{ctx.command_id}/{row.line}",
+        source_ref=f"migration:{sha256}:{row.line}",
+        terminal=ctx.terminal,
+    )

@@ -4,8 +4,7 @@ is refused a taxpayer search, and the 所属長's report shows handovers, return
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -62,31 +61,25 @@ def _staff() -> str:
     return parse_qs(urlparse(uri).query)["secret"][0]
 
 
-def test_contract_lifecycle_and_the_contractors_restricted_view(
-    cli_env: dict[str, str], tmp_path: Path
-) -> None:
-    secret = _staff()
+def _period() -> tuple[date, str, str]:
     today = jst_date(datetime.now(UTC))
-    start, end = (today - timedelta(days=30)).isoformat(), (today + timedelta(days=60)).isoformat()
+    return today, (today - timedelta(days=30)).isoformat(), (today + timedelta(days=60)).isoformat()
 
-    refused = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
-                  "data-entry", "--from", start, "--to", end, "--as", "k-01")  # fmt: skip
-    assert refused.exit_code == 1 and "所属長" in refused.output
+
+def _contract() -> tuple[str, date]:
+    """Staff, contract C-1 (data entry, in force) with ent-01 as its 従事者; ent-01's TOTP secret and today."""
+    secret = _staff()
+    today, start, end = _period()
     registered = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
                      "data-entry", "--scope", "給与支払報告書（紙）", "--from", start, "--to", end, "--as", "sup-01",
                      "--json")  # fmt: skip
     assert registered.exit_code == 0, registered.output
-    assert cli("contract", "assign-worker", "C-1", "--staff-id", "k-01", "--as", "sup-01").exit_code == 1
     assert cli("contract", "assign-worker", "C-1", "--staff-id", "ent-01", "--as", "sup-01").exit_code == 0
+    return secret, today
 
-    # Handovers: inside the period only; the ward side records it.
-    late = cli("contract", "handover", "C-1", "--what", "給与支払報告書（紙）第1便", "--count", "10", "--sheets", "12",
-               "--handed-by", "k-01", "--received-by", "ent-01", "--on", (today + timedelta(days=61)).isoformat(),
-               "--as", "k-01")  # fmt: skip
-    assert late.exit_code == 1 and "期間" in late.output
-    not_party = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
-                    "--handed-by", "k-01", "--received-by", "ent-01", "--as", "sup-01")  # fmt: skip
-    assert not_party.exit_code == 1 and "本人" in not_party.output
+
+def _handovers() -> None:
+    """Handover 1 (B-0001, 1200 件・1250 枚, paper) and 2 (300 件・310 枚, electronic media) to ent-01."""
     first = cli("contract", "handover", "C-1", "--what", "給与支払報告書（紙）第1便", "--reference", "B-0001",
                 "--count", "1200", "--sheets", "1250", "--handed-by", "k-01", "--received-by", "ent-01",
                 "--as", "k-01", "--json")  # fmt: skip
@@ -96,6 +89,49 @@ def test_contract_lifecycle_and_the_contractors_restricted_view(
                  "--medium", "電子記録媒体", "--handed-by", "k-01", "--received-by", "ent-01", "--as", "k-01")  # fmt: skip
     assert second.exit_code == 0, second.output
 
+
+def _return_and_erase_first() -> None:
+    """Handover 1 comes back one sheet short (reported, not corrected); the 所属長 confirms its erasure."""
+    returned = cli("contract", "return", "C-1", "--handover", "1", "--count", "1200", "--sheets", "1249",
+                   "--as", "k-01", "--json")  # fmt: skip
+    assert returned.exit_code == 0 and json.loads(returned.stdout)["discrepancy"] is True
+    erased = cli("contract", "erase", "C-1", "--handover", "1", "--method", "電子記録媒体の物理破壊",
+                 "--certificate", "消去証明書 第12号", "--as", "sup-01")  # fmt: skip
+    assert erased.exit_code == 0, erased.output
+
+
+def test_a_contract_is_registered_by_a_supervisor_with_contractor_only_workers(
+    cli_env: dict[str, str],
+) -> None:
+    _staff()
+    _, start, end = _period()
+    refused = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
+                  "data-entry", "--from", start, "--to", end, "--as", "k-01")  # fmt: skip
+    assert refused.exit_code == 1 and "所属長" in refused.output
+    registered = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
+                     "data-entry", "--scope", "給与支払報告書（紙）", "--from", start, "--to", end, "--as", "sup-01",
+                     "--json")  # fmt: skip
+    assert registered.exit_code == 0, registered.output
+    assert json.loads(registered.stdout)["contract_no"] == "C-1"
+    assert cli("contract", "assign-worker", "C-1", "--staff-id", "k-01", "--as", "sup-01").exit_code == 1
+    assert cli("contract", "assign-worker", "C-1", "--staff-id", "ent-01", "--as", "sup-01").exit_code == 0
+
+
+def test_handovers_are_recorded_by_the_ward_side_within_the_period(cli_env: dict[str, str]) -> None:
+    _, today = _contract()
+    late = cli("contract", "handover", "C-1", "--what", "給与支払報告書（紙）第1便", "--count", "10", "--sheets", "12",
+               "--handed-by", "k-01", "--received-by", "ent-01", "--on", (today + timedelta(days=61)).isoformat(),
+               "--as", "k-01")  # fmt: skip
+    assert late.exit_code == 1 and "期間" in late.output
+    not_party = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
+                    "--handed-by", "k-01", "--received-by", "ent-01", "--as", "sup-01")  # fmt: skip
+    assert not_party.exit_code == 1 and "本人" in not_party.output
+    _handovers()
+
+
+def test_the_worker_opens_only_handovers_still_with_the_contractor(cli_env: dict[str, str]) -> None:
+    _contract()
+    _handovers()
     # The 従事者 opens the entry screen of a handover to it; a clerk cannot use the contractor screen.
     opened = cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01", "--json")
     assert opened.exit_code == 0, opened.output
@@ -105,13 +141,19 @@ def test_contract_lifecycle_and_the_contractors_restricted_view(
     ]
     assert cli("contract", "open", "C-1", "--handover", "1", "--as", "k-01").exit_code == 1
     assert cli("contract", "open", "C-1", "--handover", "9", "--as", "ent-01").exit_code == 1
+    returned = cli("contract", "return", "C-1", "--handover", "1", "--count", "1200", "--sheets", "1250",
+                   "--as", "k-01")  # fmt: skip
+    assert returned.exit_code == 0, returned.output
+    closed = cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01")
+    assert closed.exit_code == 1 and "返却済み" in closed.output
 
-    # Return (one sheet short: reported, not corrected), then the 所属長 confirms erasure.
+
+def test_erasure_is_confirmed_by_a_supervisor_after_the_return(cli_env: dict[str, str]) -> None:
+    _contract()
+    _handovers()
     returned = cli("contract", "return", "C-1", "--handover", "1", "--count", "1200", "--sheets", "1249",
                    "--as", "k-01", "--json")  # fmt: skip
     assert returned.exit_code == 0 and json.loads(returned.stdout)["discrepancy"] is True
-    closed = cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01")
-    assert closed.exit_code == 1 and "返却済み" in closed.output
     assert (
         cli("contract", "erase", "C-1", "--handover", "2", "--method", "物理破壊", "--as", "sup-01").exit_code
         == 1
@@ -120,6 +162,13 @@ def test_contract_lifecycle_and_the_contractors_restricted_view(
     erased = cli("contract", "erase", "C-1", "--handover", "1", "--method", "電子記録媒体の物理破壊",
                  "--certificate", "消去証明書 第12号", "--as", "sup-01")  # fmt: skip
     assert erased.exit_code == 0, erased.output
+
+
+def test_the_supervisors_report_shows_handovers_returns_and_erasure(cli_env: dict[str, str]) -> None:
+    _contract()
+    _handovers()
+    assert cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01").exit_code == 0
+    _return_and_erase_first()
 
     report = cli("contract", "report", "C-1", "--as", "sup-02", "--json")
     assert report.exit_code == 0, report.output
@@ -145,6 +194,9 @@ def test_contract_lifecycle_and_the_contractors_restricted_view(
     )
     assert [a["action"] for a in data["worker_accesses"]] == ["contract.data_entry"]
 
+
+def test_the_contractor_principal_is_refused_a_taxpayer_search(cli_env: dict[str, str]) -> None:
+    secret, _ = _contract()
     # The policy: the contractor principal is refused a taxpayer search, by the policy and over HTTP.
     c = build(Settings())
     try:

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from application.contracts import ContractTerms
 from application.taxpayers import RegisterTaxpayer
 from domain.audit.access import AccessRecord
+from domain.compliance.contract import HandoverSlip
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.person import Sex
 from domain.shared.purpose import Purpose
@@ -95,13 +97,16 @@ def test_anomalies_contracts_and_inquiries_on_both_stores(durable_container: Any
 
     # 委託
     c.contracts.register(
-        contract_no="C-9", contractor="株式会社イメージ", work="data-entry", scope="", valid_from=today,
-        valid_to=today + timedelta(days=10), subcontracting=False, ctx=ctx("sup-01", "c"), now=now,
+        ContractTerms(contract_no="C-9", contractor="株式会社イメージ", work="data-entry", scope="",
+                      valid_from=today, valid_to=today + timedelta(days=10)),
+        ctx=ctx("sup-01", "c"), now=now,
     )  # fmt: skip
     c.contracts.assign_worker("C-9", staff_id="ent-01", ctx=ctx("sup-01", "a"), now=now)
     number = c.contracts.hand_over(
-        "C-9", direction="to-contractor", what="第1便", reference="B-1", count=5, sheets=5, medium="紙",
-        handed_by="k-01", received_by="ent-01", on=today, ctx=ctx("k-01", "h"), now=now,
+        "C-9",
+        HandoverSlip(direction="to-contractor", what="第1便", reference="B-1", count=5, sheets=5, medium="紙",
+                     handed_by="k-01", received_by="ent-01", on=today),
+        ctx=ctx("k-01", "h"), now=now,
     )  # fmt: skip
     opened = c.contracts.open_handover("C-9", number=number, ctx=ctx("ent-01", "o", Purpose.INTAKE), now=now)
     assert opened["handover"]["count"] == 5

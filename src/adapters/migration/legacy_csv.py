@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,6 +91,19 @@ def _in_jis_x_0213(ch: str) -> bool:
     return True
 
 
+def read_legacy_file(path: Path, gaiji_map: Path | None = None) -> LegacyFile:
+    """Read and parse a migration file, with the ward's 外字対応表 if given (``ValueError`` naming its line).
+
+    The same file read with another 外字対応表 is another import (what was quarantined may now pass), so the
+    map's digest is part of the file's identity."""
+    mapping = load_gaiji_map(gaiji_map) if gaiji_map is not None else {}
+    parsed = parse(path.read_bytes(), path.name, mapping)
+    if gaiji_map is not None:
+        digest = hashlib.sha256(gaiji_map.read_bytes()).hexdigest()
+        parsed.sha256 = hashlib.sha256(f"{parsed.sha256}:{digest}".encode()).hexdigest()
+    return parsed
+
+
 def load_gaiji_map(path: Path) -> dict[str, str]:
     """外字対応表: ``U+E000,髙[,note]`` per line (``#`` comments). Errors name the line."""
     mapping: dict[str, str] = {}
@@ -151,64 +165,88 @@ def _int(value: str, field_name: str, problems: list[tuple[str, str]]) -> None:
 def parse(data: bytes, file_name: str, gaiji: dict[str, str] | None = None) -> LegacyFile:
     """Parse and normalise; every physical record becomes exactly one ``LegacyRow`` (or a file error)."""
     parsed = LegacyFile(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    reader = _records(data, parsed)
+    if reader is None:
+        return parsed
+    for line, row in enumerate(reader, start=2):
+        if row and any(c.strip() for c in row):
+            parsed.rows.append(_row(line, row, gaiji or {}, parsed.changes))
+    return parsed
+
+
+def _records(data: bytes, parsed: LegacyFile) -> Iterator[list[str]] | None:
+    """The records after a valid header row, or None with the file error recorded."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         parsed.file_errors.append((0, "file", f"UTF-8 として読めません（{error.start} バイト目）。"))
-        return parsed
+        return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
         parsed.file_errors.append((0, "file", "空のファイルです。"))
-        return parsed
+        return None
     if tuple(h.strip() for h in header) != HEADER:
         parsed.file_errors.append(
             (1, "header", f"見出し行が {LAYOUT} の形式（{','.join(HEADER)}）ではありません。")
         )
-        return parsed
-    gaiji = gaiji or {}
-    for line, row in enumerate(reader, start=2):
-        if not row or not any(c.strip() for c in row):
+        return None
+    return reader
+
+
+def _row(line: int, row: list[str], gaiji: dict[str, str], changes: list[CharChange]) -> LegacyRow:
+    """One physical record: its values (text normalised), problems (rejected) or quarantine reason."""
+    if len(row) != len(HEADER):
+        return LegacyRow(line, "?", {}, (("record", f"項目数が {len(row)} です（{len(HEADER)} 項目）。"),))
+    values = dict(zip(HEADER, (c.strip() for c in row), strict=True))
+    kind = values["record_type"]
+    problems: list[tuple[str, str]] = []
+    quarantine = None
+    if kind == "T":
+        quarantine = _check_identity(values, line, gaiji, changes, problems)
+    elif kind in ("A", "Z"):
+        _check_amounts(kind, values, problems)
+    else:
+        problems.append(("record_type", f"レコード種別 '{kind}' は T・A・Z のいずれかです。"))
+    return LegacyRow(line, kind, values, tuple(problems), quarantine if not problems else None)
+
+
+def _check_identity(
+    values: dict[str, str],
+    line: int,
+    gaiji: dict[str, str],
+    changes: list[CharChange],
+    problems: list[tuple[str, str]],
+) -> str | None:
+    """A ``T`` row: checks its fields and normalises its text in place; the quarantine reason, if any."""
+    if not values["address_number"].isdigit():
+        problems.append(("address_number", "宛名番号は数字で指定してください。"))
+    try:
+        date.fromisoformat(values["birth_date"])
+    except ValueError:
+        problems.append(("birth_date", "生年月日は YYYY-MM-DD で指定してください。"))
+    if values["sex"] not in ("M", "F"):
+        problems.append(("sex", "性別は M または F で指定してください。"))
+    quarantine = None
+    for name in TEXT_FIELDS:
+        if not values[name]:
+            problems.append((name, "必須項目が空です。"))
             continue
-        if len(row) != len(HEADER):
-            parsed.rows.append(
-                LegacyRow(line, "?", {}, (("record", f"項目数が {len(row)} です（{len(HEADER)} 項目）。"),))
-            )
-            continue
-        values = dict(zip(HEADER, (c.strip() for c in row), strict=True))
-        kind = values["record_type"]
-        problems: list[tuple[str, str]] = []
-        quarantine = None
-        if kind == "T":
-            if not values["address_number"].isdigit():
-                problems.append(("address_number", "宛名番号は数字で指定してください。"))
-            try:
-                date.fromisoformat(values["birth_date"])
-            except ValueError:
-                problems.append(("birth_date", "生年月日は YYYY-MM-DD で指定してください。"))
-            if values["sex"] not in ("M", "F"):
-                problems.append(("sex", "性別は M または F で指定してください。"))
-            for name in TEXT_FIELDS:
-                if not values[name]:
-                    problems.append((name, "必須項目が空です。"))
-                    continue
-                values[name], unmapped = normalise(
-                    values[name], line=line, field_name=name, gaiji=gaiji, changes=parsed.changes
-                )
-                if unmapped:
-                    quarantine = "外字同定: 対応表にない外字があります（外字対応表に追加して再取込）。"
-        elif kind in ("A", "Z"):
-            if kind == "A" and not values["address_number"].isdigit():
-                problems.append(("address_number", "宛名番号は数字で指定してください。"))
-            if not (values["fiscal_year"].isdigit() and len(values["fiscal_year"]) == 4):
-                problems.append(("fiscal_year", "年度は西暦4桁で指定してください。"))
-            _int(values["tax_total"], "tax_total", problems)
-            _int(values["paid_total"], "paid_total", problems)
-            if kind == "Z":
-                _int(values["name"], "name", problems)
-        else:
-            problems.append(("record_type", f"レコード種別 '{kind}' は T・A・Z のいずれかです。"))
-        parsed.rows.append(
-            LegacyRow(line, kind, values, tuple(problems), quarantine if not problems else None)
+        values[name], unmapped = normalise(
+            values[name], line=line, field_name=name, gaiji=gaiji, changes=changes
         )
-    return parsed
+        if unmapped:
+            quarantine = "外字同定: 対応表にない外字があります（外字対応表に追加して再取込）。"
+    return quarantine
+
+
+def _check_amounts(kind: str, values: dict[str, str], problems: list[tuple[str, str]]) -> None:
+    """An ``A`` (history of one 年度) or ``Z`` (control totals of one 年度) row."""
+    if kind == "A" and not values["address_number"].isdigit():
+        problems.append(("address_number", "宛名番号は数字で指定してください。"))
+    if not (values["fiscal_year"].isdigit() and len(values["fiscal_year"]) == 4):
+        problems.append(("fiscal_year", "年度は西暦4桁で指定してください。"))
+    _int(values["tax_total"], "tax_total", problems)
+    _int(values["paid_total"], "paid_total", problems)
+    if kind == "Z":
+        _int(values["name"], "name", problems)

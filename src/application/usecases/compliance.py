@@ -1,6 +1,6 @@
-"""自己点検・委託: the access-anomaly report and its reviews (特定個人情報保護評価書 III-3 リスク3, IV-1), and the
-per-contract report on a contractor's handling (II-4, III-4). The rules are in ``domain.audit.anomalies``
-and ``domain.compliance``; these handlers run them as of the clock the composition root gives.
+"""自己点検: the access-anomaly report and its reviews (特定個人情報保護評価書 III-3 リスク3, IV-1). The rules are in
+``domain.audit.anomalies``; these handlers run them as of the clock the composition root gives. 委託 (with
+the per-contract report) is in ``usecases.contracts``, 問合せ in ``usecases.inquiries``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from application.anomalies import AnomalyService
-from application.contracts import ContractService
 from application.usecases.base import Call, Command, Query, UseCases
 from domain.shared.purpose import Purpose
 
@@ -39,26 +38,9 @@ class ReviewFinding(Command[dict[str, Any]]):
     note: str
 
 
-@dataclass(frozen=True)
-class ContractReport(Query[dict[str, Any]]):
-    """委託先の取扱状況: handovers, returns, erasure, open items, the 従事者's reads."""
-
-    purpose: ClassVar[Purpose] = Purpose.AUDIT
-
-    contract_no: str
-
-
 class ComplianceHandlers:
-    def __init__(
-        self,
-        anomalies: AnomalyService,
-        contracts: ContractService,
-        access_log: Any,
-        now: Callable[[], datetime],
-    ) -> None:
+    def __init__(self, anomalies: AnomalyService, now: Callable[[], datetime]) -> None:
         self._anomalies = anomalies
-        self._contracts = contracts
-        self._access_log = access_log
         self._now = now
 
     def report(self, query: AnomalyReport, call: Call) -> dict[str, Any]:
@@ -69,11 +51,7 @@ class ComplianceHandlers:
             command.finding_id, outcome=command.outcome, note=command.note, ctx=call.context, now=self._now()
         )
 
-    def contract_report(self, query: ContractReport, call: Call) -> dict[str, Any]:
-        return self._contracts.report(query.contract_no, now=self._now(), access_log=self._access_log)
-
 
 def register(bus: UseCases, handlers: ComplianceHandlers) -> None:
     bus.register(AnomalyReport, handlers.report)
     bus.register(ReviewFinding, handlers.review)
-    bus.register(ContractReport, handlers.contract_report)

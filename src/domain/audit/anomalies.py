@@ -4,7 +4,7 @@ A pure function from the access journal (使用の記録) of a period, its look-
 registry to a list of findings, each naming the rule that fired and the evidence behind it. The rules
 and thresholds are data (``AnomalyThresholds``); ADR 0022 records why these and not others.
 
-Rules (``RULES``):
+Rules (``RULES``; each is one function, listed in ``RULE_CHECKS``):
 
 * ``VOLUME-ABSOLUTE`` — distinct residents viewed by one member of staff in one day reaches a ceiling no
   clerk's day explains (batch jobs are not staff and are excluded).
@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
 from statistics import median
 from typing import Any
 
@@ -185,231 +186,316 @@ def analyse(
 
     ``period`` holds the journal rows of those days, ``history`` those of the look-back window before
     ``start`` (baselines only: nothing in it is flagged)."""
-    t = thresholds or AnomalyThresholds()
-    policy = review or ReviewPolicy()
-    rows = [e for e in period if start <= jst_day(e.at) <= end]
-    findings: list[Finding] = []
+    scope = _Scope(
+        period=period,
+        history=history,
+        start=start,
+        end=end,
+        staff=staff,
+        is_closed_day=is_closed_day,
+        t=thresholds or AnomalyThresholds(),
+        policy=review or ReviewPolicy(),
+    )
+    findings = [finding for rule in RULE_CHECKS.values() for finding in rule(scope)]
+    order = list(RULES)
+    findings.sort(key=lambda f: (f.day, order.index(f.rule), f.staff_id, f.finding_id))
+    return findings
 
-    def dept(actor: str) -> str:
-        facts = staff.get(actor)
+
+@dataclass
+class _Scope:
+    """What every rule reads: the journal of the period and the look-back window, the staff, the settings."""
+
+    period: Sequence[AccessEntry]
+    history: Sequence[AccessEntry]
+    start: date
+    end: date
+    staff: Mapping[str, StaffFacts]
+    is_closed_day: Callable[[date], bool]
+    t: AnomalyThresholds
+    policy: ReviewPolicy
+
+    def dept(self, actor: str) -> str:
+        facts = self.staff.get(actor)
         return facts.department if facts else "（職員登録なし）"
 
-    # -- volume -----------------------------------------------------------------------------------
-    current = daily_distinct(rows)
-    records_per_day: dict[tuple[str, date], set[str]] = defaultdict(set)
-    for e in rows:
-        records_per_day[(e.actor, jst_day(e.at))].add(e.record_id)
-    past = daily_distinct(history)
-    own_history: dict[str, list[int]] = defaultdict(list)
-    for (actor, _day), subjects in past.items():
-        own_history[actor].append(len(subjects))
-    department_days: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for (actor, _day), subjects in (*past.items(), *current.items()):
-        department_days[dept(actor)].append((actor, len(subjects)))
-    for (actor, day), subjects in sorted(current.items()):
-        count = len(subjects)
-        evidence_base: dict[str, Any] = {
-            "distinct_residents": count,
-            "records": len(records_per_day[(actor, day)]),
+    @cached_property
+    def rows(self) -> list[AccessEntry]:
+        """The period's rows whose JST day is in ``start``..``end``."""
+        return [e for e in self.period if self.start <= jst_day(e.at) <= self.end]
+
+    @cached_property
+    def current(self) -> dict[tuple[str, date], set[str]]:
+        """Distinct residents per (staff, JST day) in the period."""
+        return daily_distinct(self.rows)
+
+    @cached_property
+    def past(self) -> dict[tuple[str, date], set[str]]:
+        """Distinct residents per (staff, JST day) in the look-back window."""
+        return daily_distinct(self.history)
+
+    @cached_property
+    def staff_days(self) -> dict[tuple[str, date], list[AccessEntry]]:
+        """The period's rows per (staff, JST day), people only."""
+        per: dict[tuple[str, date], list[AccessEntry]] = defaultdict(list)
+        for e in self.rows:
+            if _is_person(e.actor):
+                per[(e.actor, jst_day(e.at))].append(e)
+        return per
+
+    @cached_property
+    def records_per_day(self) -> dict[tuple[str, date], set[str]]:
+        """Distinct journal records per (staff, JST day) in the period."""
+        per: dict[tuple[str, date], set[str]] = defaultdict(set)
+        for e in self.rows:
+            per[(e.actor, jst_day(e.at))].add(e.record_id)
+        return per
+
+    def volume_evidence(self, actor: str, day: date) -> dict[str, Any]:
+        subjects = self.current[(actor, day)]
+        return {
+            "distinct_residents": len(subjects),
+            "records": len(self.records_per_day[(actor, day)]),
             "sample_subject_ids": _sample(subjects),
         }
-        if count >= t.volume_absolute:
-            findings.append(
-                _finding(
-                    "VOLUME-ABSOLUTE",
-                    actor,
-                    dept(actor),
-                    day,
-                    f"{day.isoformat()} に {count} 人の住民を照会（上限 {t.volume_absolute} 人）",
-                    {**evidence_base, "threshold": t.volume_absolute},
-                )
-            )
-        if count < t.volume_minimum:
-            continue
-        own = own_history.get(actor, [])
-        if len(own) >= t.min_history_days:
-            baseline = float(median(own))
-            if count > t.volume_factor_self * baseline:
-                findings.append(
-                    _finding(
-                        "VOLUME-SELF",
-                        actor,
-                        dept(actor),
-                        day,
-                        f"{day.isoformat()} に {count} 人を照会（本人の平常時の中央値 {baseline:g} 人の"
-                        f" {t.volume_factor_self} 倍超）",
-                        {
-                            **evidence_base,
-                            "own_median": baseline,
-                            "own_history_days": len(own),
-                            "factor": t.volume_factor_self,
-                        },
-                    )
-                )
-        peers = [n for other, n in department_days.get(dept(actor), []) if other != actor]
-        if len(peers) >= t.min_history_days:
-            baseline = float(median(peers))
-            if count > t.volume_factor_department * baseline:
-                findings.append(
-                    _finding(
-                        "VOLUME-DEPARTMENT",
-                        actor,
-                        dept(actor),
-                        day,
-                        f"{day.isoformat()} に {count} 人を照会（{dept(actor)} の職員1日あたり中央値"
-                        f" {baseline:g} 人の {t.volume_factor_department} 倍超）",
-                        {
-                            **evidence_base,
-                            "department_median": baseline,
-                            "department_staff_days": len(peers),
-                            "factor": t.volume_factor_department,
-                        },
-                    )
-                )
 
-    # -- off hours, repeated subject, no grant ------------------------------------------------------
-    by_staff_day: dict[tuple[str, date], list[AccessEntry]] = defaultdict(list)
-    for e in rows:
-        if _is_person(e.actor):
-            by_staff_day[(e.actor, jst_day(e.at))].append(e)
-    for (actor, day), entries in sorted(by_staff_day.items()):
+    def busy_days(self) -> list[tuple[str, date, int]]:
+        """(staff, day, distinct residents) of the days the relative volume rules look at."""
+        return [
+            (actor, day, len(subjects))
+            for (actor, day), subjects in sorted(self.current.items())
+            if len(subjects) >= self.t.volume_minimum
+        ]
+
+
+# -- the rules, one function each ----------------------------------------------------------------------
+
+
+def _volume_absolute(s: _Scope) -> Iterator[Finding]:
+    limit = s.t.volume_absolute
+    for (actor, day), subjects in sorted(s.current.items()):
+        if len(subjects) >= limit:
+            yield _finding(
+                "VOLUME-ABSOLUTE",
+                actor,
+                s.dept(actor),
+                day,
+                f"{day.isoformat()} に {len(subjects)} 人の住民を照会（上限 {limit} 人）",
+                {**s.volume_evidence(actor, day), "threshold": limit},
+            )
+
+
+def _volume_self(s: _Scope) -> Iterator[Finding]:
+    own_history: dict[str, list[int]] = defaultdict(list)
+    for (actor, _day), subjects in s.past.items():
+        own_history[actor].append(len(subjects))
+    factor = s.t.volume_factor_self
+    for actor, day, count in s.busy_days():
+        own = own_history.get(actor, [])
+        if len(own) < s.t.min_history_days:
+            continue
+        baseline = float(median(own))
+        if count > factor * baseline:
+            yield _finding(
+                "VOLUME-SELF",
+                actor,
+                s.dept(actor),
+                day,
+                f"{day.isoformat()} に {count} 人を照会（本人の平常時の中央値 {baseline:g} 人の {factor} 倍超）",
+                {
+                    **s.volume_evidence(actor, day),
+                    "own_median": baseline,
+                    "own_history_days": len(own),
+                    "factor": factor,
+                },
+            )
+
+
+def _volume_department(s: _Scope) -> Iterator[Finding]:
+    department_days: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (actor, _day), subjects in (*s.past.items(), *s.current.items()):
+        department_days[s.dept(actor)].append((actor, len(subjects)))
+    factor = s.t.volume_factor_department
+    for actor, day, count in s.busy_days():
+        peers = [n for other, n in department_days.get(s.dept(actor), []) if other != actor]
+        if len(peers) < s.t.min_history_days:
+            continue
+        baseline = float(median(peers))
+        if count > factor * baseline:
+            yield _finding(
+                "VOLUME-DEPARTMENT",
+                actor,
+                s.dept(actor),
+                day,
+                f"{day.isoformat()} に {count} 人を照会（{s.dept(actor)} の職員1日あたり中央値"
+                f" {baseline:g} 人の {factor} 倍超）",
+                {
+                    **s.volume_evidence(actor, day),
+                    "department_median": baseline,
+                    "department_staff_days": len(peers),
+                    "factor": factor,
+                },
+            )
+
+
+def _off_hours(s: _Scope) -> Iterator[Finding]:
+    t = s.t
+    for (actor, day), entries in sorted(s.staff_days.items()):
         records = {e.record_id: e for e in entries}
-        closed = is_closed_day(day)
+        closed = s.is_closed_day(day)
         outside = sorted(
             (e for e in records.values() if closed or not _within_hours(e.at, t)), key=lambda e: e.at
         )
-        if outside:
-            times = [e.at.astimezone(JST).strftime("%H:%M:%S") for e in outside]
-            findings.append(
-                _finding(
-                    "OFF-HOURS",
-                    actor,
-                    dept(actor),
-                    day,
-                    f"{day.isoformat()}{'（閉庁日）' if closed else ''} の勤務時間外に {len(outside)} 回照会"
-                    f"（勤務時間 {t.work_start:%H:%M}–{t.work_end:%H:%M}）",
-                    {
-                        "records": len(outside),
-                        "closed_day": closed,
-                        "times_jst": times[:EVIDENCE_SAMPLE],
-                        "record_ids": [e.record_id for e in outside][:EVIDENCE_SAMPLE],
-                        "actions": sorted({e.action for e in outside}),
-                    },
-                )
-            )
+        if not outside:
+            continue
+        times = [e.at.astimezone(JST).strftime("%H:%M:%S") for e in outside]
+        yield _finding(
+            "OFF-HOURS",
+            actor,
+            s.dept(actor),
+            day,
+            f"{day.isoformat()}{'（閉庁日）' if closed else ''} の勤務時間外に {len(outside)} 回照会"
+            f"（勤務時間 {t.work_start:%H:%M}–{t.work_end:%H:%M}）",
+            {
+                "records": len(outside),
+                "closed_day": closed,
+                "times_jst": times[:EVIDENCE_SAMPLE],
+                "record_ids": [e.record_id for e in outside][:EVIDENCE_SAMPLE],
+                "actions": sorted({e.action for e in outside}),
+            },
+        )
+
+
+def _repeated_subject(s: _Scope) -> Iterator[Finding]:
+    threshold = s.t.repeat_threshold
+    for (actor, day), entries in sorted(s.staff_days.items()):
+        records = {e.record_id: e for e in entries}
         per_subject: dict[str, set[str]] = defaultdict(set)
         for e in entries:
             if e.subject_id:
                 per_subject[e.subject_id].add(e.record_id)
         for subject, ids in sorted(per_subject.items()):
-            if len(ids) >= t.repeat_threshold:
-                findings.append(
-                    _finding(
-                        "REPEATED-SUBJECT",
-                        actor,
-                        dept(actor),
-                        day,
-                        f"{day.isoformat()} に同一人を {len(ids)} 回照会（基準 {t.repeat_threshold} 回）",
-                        {
-                            "subject_id": subject,
-                            "records": len(ids),
-                            "threshold": t.repeat_threshold,
-                            "record_ids": sorted(ids)[:EVIDENCE_SAMPLE],
-                            "actions": sorted({records[i].action for i in ids if i in records}),
-                        },
-                        key=subject,
-                    )
-                )
-        facts = staff.get(actor)
-        ungranted_rows = [e for e in entries if not _had_grant(facts, e.at, policy)]
-        if ungranted_rows:
-            ungranted = sorted({e.record_id: e for e in ungranted_rows}.values(), key=lambda e: e.at)
-            findings.append(
-                _finding(
-                    "NO-GRANT",
-                    actor,
-                    dept(actor),
-                    day,
-                    f"{day.isoformat()} に権限（有効な付与）のない状態で {len(ungranted)} 回照会"
-                    + ("（職員登録なし）" if facts is None else ""),
-                    {
-                        "records": len(ungranted),
-                        "enrolled": facts is not None,
-                        "record_ids": [e.record_id for e in ungranted][:EVIDENCE_SAMPLE],
-                        "sample_subject_ids": _sample(e.subject_id for e in ungranted_rows if e.subject_id),
-                        "actions": sorted({e.action for e in ungranted}),
-                    },
-                )
+            if len(ids) < threshold:
+                continue
+            yield _finding(
+                "REPEATED-SUBJECT",
+                actor,
+                s.dept(actor),
+                day,
+                f"{day.isoformat()} に同一人を {len(ids)} 回照会（基準 {threshold} 回）",
+                {
+                    "subject_id": subject,
+                    "records": len(ids),
+                    "threshold": threshold,
+                    "record_ids": sorted(ids)[:EVIDENCE_SAMPLE],
+                    "actions": sorted({records[i].action for i in ids if i in records}),
+                },
+                key=subject,
             )
 
-    # -- My Number reveals --------------------------------------------------------------------------
+
+def _no_grant(s: _Scope) -> Iterator[Finding]:
+    for (actor, day), entries in sorted(s.staff_days.items()):
+        facts = s.staff.get(actor)
+        ungranted_rows = [e for e in entries if not _had_grant(facts, e.at, s.policy)]
+        if not ungranted_rows:
+            continue
+        ungranted = sorted({e.record_id: e for e in ungranted_rows}.values(), key=lambda e: e.at)
+        yield _finding(
+            "NO-GRANT",
+            actor,
+            s.dept(actor),
+            day,
+            f"{day.isoformat()} に権限（有効な付与）のない状態で {len(ungranted)} 回照会"
+            + ("（職員登録なし）" if facts is None else ""),
+            {
+                "records": len(ungranted),
+                "enrolled": facts is not None,
+                "record_ids": [e.record_id for e in ungranted][:EVIDENCE_SAMPLE],
+                "sample_subject_ids": _sample(e.subject_id for e in ungranted_rows if e.subject_id),
+                "actions": sorted({e.action for e in ungranted}),
+            },
+        )
+
+
+def _individual_number(s: _Scope) -> Iterator[Finding]:
     reveals: dict[str, list[AccessEntry]] = defaultdict(list)
-    for e in rows:
+    for e in s.rows:
         if e.action in INDIVIDUAL_NUMBER_ACTIONS or INDIVIDUAL_NUMBER_ITEM in e.items.split("・"):
             reveals[e.record_id].append(e)
     for record_id, group in sorted(reveals.items(), key=lambda kv: kv[1][0].at):
         first = group[0]
         denied = first.action.endswith("_denied")
-        day = jst_day(first.at)
-        findings.append(
-            _finding(
-                "INDIVIDUAL-NUMBER",
-                first.actor,
-                dept(first.actor),
-                day,
-                f"{first.at.astimezone(JST):%Y-%m-%d %H:%M} 個人番号の"
-                + ("表示を試み拒否された" if denied else "表示")
-                + f"（利用目的 {first.purpose}）",
-                {
-                    "record_id": record_id,
-                    "action": first.action,
-                    "allowed": not denied,
-                    "purpose": first.purpose,
-                    "subject_ids": _sample(e.subject_id for e in group if e.subject_id),
-                    "at": first.at.isoformat(),
-                },
-                key=record_id,
-            )
+        yield _finding(
+            "INDIVIDUAL-NUMBER",
+            first.actor,
+            s.dept(first.actor),
+            jst_day(first.at),
+            f"{first.at.astimezone(JST):%Y-%m-%d %H:%M} 個人番号の"
+            + ("表示を試み拒否された" if denied else "表示")
+            + f"（利用目的 {first.purpose}）",
+            {
+                "record_id": record_id,
+                "action": first.action,
+                "allowed": not denied,
+                "purpose": first.purpose,
+                "subject_ids": _sample(e.subject_id for e in group if e.subject_id),
+                "at": first.at.isoformat(),
+            },
+            key=record_id,
         )
 
-    # -- break-glass --------------------------------------------------------------------------------
+
+def _break_glass(s: _Scope) -> Iterator[Finding]:
     by_actor: dict[str, list[AccessEntry]] = defaultdict(list)
-    for e in period:
+    for e in s.period:
         by_actor[e.actor].append(e)
-    for facts in sorted(staff.values(), key=lambda f: f.staff_id):
+    for facts in sorted(s.staff.values(), key=lambda f: f.staff_id):
         for b in facts.break_glass:
             day = jst_day(b.opened_at)
-            if not start <= day <= end:
-                continue
-            inside = [e for e in by_actor.get(facts.staff_id, ()) if b.opened_at <= e.at < b.expires_at]
-            findings.append(
-                _finding(
-                    "BREAK-GLASS",
-                    facts.staff_id,
-                    facts.department,
-                    day,
-                    f"緊急時アクセス（{b.role.value}）を {b.opened_at.astimezone(JST):%Y-%m-%d %H:%M} から"
-                    f" {b.expires_at.astimezone(JST):%H:%M} まで利用、期間中の照会 {len({e.record_id for e in inside})} 回"
-                    + ("（事後確認未了）" if b.awaiting_review else ""),
-                    {
-                        "break_glass_number": b.number,
-                        "role": b.role.value,
-                        "opened_at": b.opened_at.isoformat(),
-                        "expires_at": b.expires_at.isoformat(),
-                        "records_in_window": len({e.record_id for e in inside}),
-                        "distinct_residents_in_window": len({e.subject_id for e in inside if e.subject_id}),
-                        "post_hoc_review": (
-                            "未了"
-                            if b.awaiting_review
-                            else ("適正" if b.appropriate else "不適正") + f"（{b.reviewed_by}）"
-                        ),
-                    },
-                    key=str(b.number),
-                )
-            )
-    order = list(RULES)
-    findings.sort(key=lambda f: (f.day, order.index(f.rule), f.staff_id, f.finding_id))
-    return findings
+            if s.start <= day <= s.end:
+                inside = [e for e in by_actor.get(facts.staff_id, ()) if b.opened_at <= e.at < b.expires_at]
+                yield _break_glass_finding(facts, b, day, inside)
+
+
+def _break_glass_finding(facts: StaffFacts, b: BreakGlass, day: date, inside: list[AccessEntry]) -> Finding:
+    records = len({e.record_id for e in inside})
+    return _finding(
+        "BREAK-GLASS",
+        facts.staff_id,
+        facts.department,
+        day,
+        f"緊急時アクセス（{b.role.value}）を {b.opened_at.astimezone(JST):%Y-%m-%d %H:%M} から"
+        f" {b.expires_at.astimezone(JST):%H:%M} まで利用、期間中の照会 {records} 回"
+        + ("（事後確認未了）" if b.awaiting_review else ""),
+        {
+            "break_glass_number": b.number,
+            "role": b.role.value,
+            "opened_at": b.opened_at.isoformat(),
+            "expires_at": b.expires_at.isoformat(),
+            "records_in_window": records,
+            "distinct_residents_in_window": len({e.subject_id for e in inside if e.subject_id}),
+            "post_hoc_review": (
+                "未了"
+                if b.awaiting_review
+                else ("適正" if b.appropriate else "不適正") + f"（{b.reviewed_by}）"
+            ),
+        },
+        key=str(b.number),
+    )
+
+
+#: One check per rule of ``RULES`` (same keys, same order).
+RULE_CHECKS: Mapping[str, Callable[[_Scope], Iterable[Finding]]] = {
+    "VOLUME-ABSOLUTE": _volume_absolute,
+    "VOLUME-SELF": _volume_self,
+    "VOLUME-DEPARTMENT": _volume_department,
+    "OFF-HOURS": _off_hours,
+    "REPEATED-SUBJECT": _repeated_subject,
+    "INDIVIDUAL-NUMBER": _individual_number,
+    "BREAK-GLASS": _break_glass,
+    "NO-GRANT": _no_grant,
+}
 
 
 def _within_hours(at: datetime, t: AnomalyThresholds) -> bool:

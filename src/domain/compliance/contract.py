@@ -32,6 +32,21 @@ def contract_id(contract_no: str) -> UUID:
 
 
 @dataclass(frozen=True)
+class HandoverSlip:
+    """受渡しの記録事項 (III-4 「日付、枚数を記録した受渡しの確認」): what one handover records when made."""
+
+    direction: str  # TO_CONTRACTOR | TO_WARD
+    what: str
+    reference: str | None  # the batch or print run it concerns (取込バッチ・印刷回)
+    count: int  # 件数
+    sheets: int  # 枚数
+    medium: str
+    handed_by: str
+    received_by: str
+    on: date
+
+
+@dataclass(frozen=True)
 class Handover:
     """受渡し: one transfer of material between the ward and the contractor."""
 
@@ -257,35 +272,22 @@ class Contract(Aggregate):
         self.trigger_event(self.WorkerAssigned, staff_id=staff_id, **ctx.event_fields())
         return True
 
-    def hand_over(
-        self,
-        *,
-        direction: str,
-        what: str,
-        reference: str | None,
-        count: int,
-        sheets: int,
-        medium: str,
-        handed_by: str,
-        received_by: str,
-        on: date,
-        ctx: CommandContext,
-    ) -> int:
-        self._require_in_force(on, "受渡し")
-        if direction not in (TO_CONTRACTOR, TO_WARD):
-            raise DomainError(f"受渡しの方向 '{direction}' が不正です。", code="invalid_direction")
-        if medium not in MEDIA:
+    def hand_over(self, slip: HandoverSlip, *, ctx: CommandContext) -> int:
+        self._require_in_force(slip.on, "受渡し")
+        if slip.direction not in (TO_CONTRACTOR, TO_WARD):
+            raise DomainError(f"受渡しの方向 '{slip.direction}' が不正です。", code="invalid_direction")
+        if slip.medium not in MEDIA:
             raise DomainError(
-                f"媒体 '{medium}' は定義されていません。使用できる値: {'、'.join(MEDIA)}",
+                f"媒体 '{slip.medium}' は定義されていません。使用できる値: {'、'.join(MEDIA)}",
                 code="invalid_medium",
             )
-        if count < 0 or sheets < 0 or (count == 0 and sheets == 0):
+        if slip.count < 0 or slip.sheets < 0 or (slip.count == 0 and slip.sheets == 0):
             raise DomainError(
                 "件数・枚数を0以上（どちらかは1以上）で指定してください。", code="invalid_count"
             )
-        if not what.strip():
+        if not slip.what.strip():
             raise DomainError("受け渡すもの（--what）を指定してください。", code="missing_field")
-        contractor_side = received_by if direction == TO_CONTRACTOR else handed_by
+        contractor_side = slip.received_by if slip.direction == TO_CONTRACTOR else slip.handed_by
         if contractor_side not in self.workers:
             raise DomainError(
                 f"{contractor_side} はこの契約の従事者に指定されていません（contract assign-worker）。",
@@ -295,15 +297,15 @@ class Contract(Aggregate):
         self.trigger_event(
             self.HandedOver,
             number=number,
-            direction=direction,
-            what=what.strip(),
-            reference=(reference or "").strip() or None,
-            count=count,
-            sheets=sheets,
-            medium=medium,
-            handed_by=handed_by,
-            received_by=received_by,
-            on=on,
+            direction=slip.direction,
+            what=slip.what.strip(),
+            reference=(slip.reference or "").strip() or None,
+            count=slip.count,
+            sheets=slip.sheets,
+            medium=slip.medium,
+            handed_by=slip.handed_by,
+            received_by=slip.received_by,
+            on=slip.on,
             **ctx.event_fields(),
         )
         return number

@@ -28,6 +28,8 @@ from adapters.documents.signer import HmacCertificateSigner
 from adapters.formats.registry import FORMATS, PAYMENT_KINDS, read_file
 from adapters.formats.zengin import read_debit_result_file
 from adapters.jp_calendar import is_public_holiday_or_closed
+from adapters.migration.legacy_csv import LAYOUT as LEGACY_LAYOUT
+from adapters.migration.legacy_csv import read_legacy_file
 from adapters.persistence.batch_lock import FileBatchLock, PostgresBatchLock
 from adapters.persistence.bulk_events import binary_event_inserts, stored_event_reader
 from adapters.persistence.database import PostgresDatabase, SqliteDatabase, open_database
@@ -63,6 +65,7 @@ from application.intake.formats import FormatRegistry, ImportKind, RecordService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
+from application.migration import MigrationService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
 from application.staff import StaffService
@@ -71,10 +74,13 @@ from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
 from application.usecases import collection as collection_use_cases
 from application.usecases import compliance as compliance_use_cases
+from application.usecases import contracts as contract_use_cases
 from application.usecases import documents as document_use_cases
+from application.usecases import inquiries as inquiry_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
 from application.usecases import levy as levy_use_cases
+from application.usecases import migration as migration_use_cases
 from application.usecases import operations as operations_use_cases
 from application.usecases import provisions as provision_use_cases
 from application.usecases import registry as registry_use_cases
@@ -82,10 +88,13 @@ from application.usecases import reports as report_use_cases
 from application.usecases.assessments import AssessmentHandlers
 from application.usecases.collection import CollectionHandlers, DebitResultHandler
 from application.usecases.compliance import ComplianceHandlers
+from application.usecases.contracts import ContractHandlers
 from application.usecases.documents import DocumentHandlers
+from application.usecases.inquiries import InquiryHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
 from application.usecases.levy import LevyHandlers
+from application.usecases.migration import MigrationHandlers
 from application.usecases.provisions import ProvisionHandlers
 from application.usecases.registry import RegistryHandlers
 from application.usecases.reports import ReportHandlers
@@ -483,8 +492,11 @@ def wire_use_cases(c: Container) -> UseCases:
         bus, InspectionHandlers(c.inspection, c.disclosure, c.access_log, c.provision_log)
     )
     provision_use_cases.register(bus, ProvisionHandlers(c.provisions, c.exports, c.ledger, c.provision_log))
-    compliance_use_cases.register(
-        bus, ComplianceHandlers(c.anomalies, c.contracts, c.access_log, lambda: datetime.now(UTC))
+    compliance_use_cases.register(bus, ComplianceHandlers(c.anomalies, lambda: datetime.now(UTC)))
+    contract_use_cases.register(bus, ContractHandlers(c.contracts, c.access_log, lambda: datetime.now(UTC)))
+    inquiry_use_cases.register(bus, InquiryHandlers(c.inquiries, lambda: datetime.now(UTC)))
+    migration_use_cases.register(
+        bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)
     )
     report_use_cases.register(bus, ReportHandlers(c.ledger))
     levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))

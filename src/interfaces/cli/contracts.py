@@ -10,21 +10,27 @@ from datetime import UTC, date, datetime
 
 import typer
 
-from application.usecases.compliance import ContractReport
+from application.usecases.contracts import (
+    AssignContractWorker,
+    ConfirmErasure,
+    ContractReport,
+    HandOver,
+    OpenHandover,
+    RecordReturn,
+    RegisterContract,
+)
 from domain.compliance.contract import TO_CONTRACTOR, TO_WARD
 from domain.shared.purpose import Purpose
 from domain.staff.values import jst_date
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
     execute,
     fail,
     principal,
     print_json,
-    run_guarded,
     settings,
 )
 
@@ -59,23 +65,19 @@ def register(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """委託契約の登録 (所属長)."""
-    start, end = _day(valid_from, "--from"), _day(valid_to, "--to")
+    command = RegisterContract(
+        contract_no=contract_no,
+        contractor=contractor,
+        work=work,
+        valid_from=_day(valid_from, "--from"),
+        valid_to=_day(valid_to, "--to"),
+        scope=scope,
+        subcontracting=subcontracting,
+    )
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        contract = run_guarded(
-            lambda: c.contracts.register(
-                contract_no=contract_no,
-                contractor=contractor,
-                work=work,
-                scope=scope,
-                valid_from=start,
-                valid_to=end,
-                subcontracting=subcontracting,
-                ctx=ctx,
-                now=datetime.now(UTC),
-            )
-        )
+        contract = execute(c, command, who)
     if json_out:
         print_json({"contract_no": contract.contract_no, "contract_id": str(contract.id)})
     else:
@@ -95,11 +97,9 @@ def assign_worker(
 ) -> None:
     """従事者の指定 (所属長)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        changed = run_guarded(
-            lambda: c.contracts.assign_worker(contract_no, staff_id=staff_id, ctx=ctx, now=datetime.now(UTC))
-        )
+        changed = execute(c, AssignContractWorker(contract_no, staff_id), who)
     if json_out:
         print_json({"contract_no": contract_no, "staff_id": staff_id, "assigned": changed})
     else:
@@ -128,25 +128,22 @@ def handover(
 ) -> None:
     """受渡しの記録 (date, 件数, 枚数, handed by, received by); refused outside the contract period."""
     day = _day(on, "--on", default_today=True)
+    command = HandOver(
+        contract_no=contract_no,
+        what=what,
+        count=count,
+        sheets=sheets,
+        handed_by=handed_by,
+        received_by=received_by,
+        on=day,
+        direction=TO_WARD if to_ward else TO_CONTRACTOR,
+        medium=medium,
+        reference=reference,
+    )
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        number = run_guarded(
-            lambda: c.contracts.hand_over(
-                contract_no,
-                direction=TO_WARD if to_ward else TO_CONTRACTOR,
-                what=what,
-                reference=reference,
-                count=count,
-                sheets=sheets,
-                medium=medium,
-                handed_by=handed_by,
-                received_by=received_by,
-                on=day,
-                ctx=ctx,
-                now=datetime.now(UTC),
-            )
-        )
+        number = execute(c, command, who)
     if json_out:
         print_json({"contract_no": contract_no, "handover": number})
     else:
@@ -166,28 +163,24 @@ def return_(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """返却の記録 (the recording staff member received it); differing counts are reported, not corrected."""
-    day = _day(on, "--on", default_today=True)
+    command = RecordReturn(contract_no, number, count, sheets, _day(on, "--on", default_today=True))
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        changed = run_guarded(
-            lambda: c.contracts.record_return(
-                contract_no, number=number, count=count, sheets=sheets, on=day, ctx=ctx, now=datetime.now(UTC)
-            )
-        )
-        h = c.contracts.get(contract_no).handover(number)
+        outcome = execute(c, command, who)
+    h = outcome.handover
     if json_out:
         print_json(
             {
                 "contract_no": contract_no,
                 "handover": number,
-                "recorded": changed,
+                "recorded": outcome.recorded,
                 "discrepancy": h.discrepancy,
             }
         )
         return
     console.print(
-        f"受渡し {number} の返却を記録しました。" if changed else "返却は記録済みです（変更なし）。"
+        f"受渡し {number} の返却を記録しました。" if outcome.recorded else "返却は記録済みです（変更なし）。"
     )
     if h.discrepancy:
         console.print(
@@ -208,21 +201,11 @@ def erase(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """消去の確認 (所属長, after the return is recorded)."""
-    day = _day(on, "--on", default_today=True)
+    command = ConfirmErasure(contract_no, number, method, _day(on, "--on", default_today=True), certificate)
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        changed = run_guarded(
-            lambda: c.contracts.confirm_erasure(
-                contract_no,
-                number=number,
-                method=method,
-                certificate=certificate,
-                on=day,
-                ctx=ctx,
-                now=datetime.now(UTC),
-            )
-        )
+        changed = execute(c, command, who)
     if json_out:
         print_json({"contract_no": contract_no, "handover": number, "recorded": changed})
     else:
@@ -247,11 +230,9 @@ def open_(
     except ValueError as error:
         fail(str(error), 2)
     cfg = settings()
-    ctx = command_context(as_, declared, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        result = run_guarded(
-            lambda: c.contracts.open_handover(contract_no, number=number, ctx=ctx, now=datetime.now(UTC))
-        )
+        result = execute(c, OpenHandover(contract_no, number, declared), who)
     if json_out:
         print_json(result)
         return

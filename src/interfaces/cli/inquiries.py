@@ -6,22 +6,31 @@ See docs/compliance.md. Exit codes: 0 done, 1 refused (domain error), 2 usage er
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import typer
 from rich.table import Table
 
+from application.usecases.inquiries import (
+    AddInquiryStep,
+    CloseInquiry,
+    EscalateInquiry,
+    InquiryList,
+    InquiryReport,
+    RecordInquiry,
+    ShowInquiry,
+)
 from domain.compliance.inquiry import INFORMATION_POLICY_SECTION
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
 
@@ -68,19 +77,11 @@ def record(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """問合せの受付."""
+    command = RecordInquiry(channel, category, content, address_number, _purpose(purpose))
     cfg = settings()
-    ctx = command_context(as_, _purpose(purpose), cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        inquiry = run_guarded(
-            lambda: c.inquiries.record(
-                channel=channel,
-                category=category,
-                content=content,
-                address_number=address_number,
-                received_at=datetime.now(UTC),
-                ctx=ctx,
-            )
-        )
+        inquiry = execute(c, command, who)
     if json_out:
         print_json(inquiry.to_json(with_content=False))
         return
@@ -101,10 +102,11 @@ def step(
     as_: str | None = AS_OPTION,
 ) -> None:
     """対応の記録."""
+    command = AddInquiryStep(number, note, _purpose(purpose))
     cfg = settings()
-    ctx = command_context(as_, _purpose(purpose), cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        inquiry = run_guarded(lambda: c.inquiries.add_step(number, note=note, ctx=ctx, now=datetime.now(UTC)))
+        inquiry = execute(c, command, who)
     console.print(
         f"問合せ {inquiry.number} に対応を記録しました（{len(inquiry.steps)} 件目）。", highlight=False
     )
@@ -119,12 +121,11 @@ def escalate(
     as_: str | None = AS_OPTION,
 ) -> None:
     """報告（エスカレーション）: leak-related inquiries go to the information-policy section."""
+    command = EscalateInquiry(number, reason, to, _purpose(purpose))
     cfg = settings()
-    ctx = command_context(as_, _purpose(purpose), cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        inquiry = run_guarded(
-            lambda: c.inquiries.escalate(number, to=to, reason=reason, ctx=ctx, now=datetime.now(UTC))
-        )
+        inquiry = execute(c, command, who)
     console.print(f"問合せ {inquiry.number} を{to}へ報告しました。", highlight=False)
 
 
@@ -136,12 +137,11 @@ def close(
     as_: str | None = AS_OPTION,
 ) -> None:
     """対応完了 (a leak-related inquiry must have been escalated first)."""
+    command = CloseInquiry(number, resolution, _purpose(purpose))
     cfg = settings()
-    ctx = command_context(as_, _purpose(purpose), cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        inquiry = run_guarded(
-            lambda: c.inquiries.close(number, resolution=resolution, ctx=ctx, now=datetime.now(UTC))
-        )
+        inquiry = execute(c, command, who)
     console.print(f"問合せ {inquiry.number} を対応完了としました。", highlight=False)
 
 
@@ -153,10 +153,11 @@ def show(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """問合せの内容と対応記録 (journaled)."""
+    query = ShowInquiry(number, _purpose(purpose))
     cfg = settings()
-    ctx = command_context(as_, _purpose(purpose), cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        data = run_guarded(lambda: c.inquiries.show(number, ctx))
+        data = execute(c, query, who)
     if json_out:
         print_json(data)
         return
@@ -181,11 +182,11 @@ def list_(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """問合せの一覧 (no content; journaled)."""
-    start, end = _day(from_, "--from"), _day(to, "--to")
+    query = InquiryList(_day(from_, "--from"), _day(to, "--to"), open_only, _purpose(purpose))
     cfg = settings()
-    ctx = command_context(as_, _purpose(purpose), cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        rows = run_guarded(lambda: c.inquiries.listing(ctx, start=start, end=end, open_only=open_only))
+        rows = execute(c, query, who)
     if json_out:
         print_json({"inquiries": rows})
         return
@@ -209,11 +210,11 @@ def report(
 ) -> None:
     """問合せの集計 (counts only: channel, category, status; open leak-related inquiries)."""
     start, end = _day(from_, "--from"), _day(to, "--to")
-    assert start is not None and end is not None
+    assert start is not None and end is not None  # both options are required
     cfg = settings()
-    command_context(as_, Purpose.STATISTICS, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        data = run_guarded(lambda: c.inquiries.report(start=start, end=end))
+        data = execute(c, InquiryReport(start, end), who)
     if json_out:
         print_json(data)
         return

@@ -8,35 +8,30 @@ reconcile with the file's control totals (or records were rejected/quarantined �
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from adapters.migration.legacy_csv import LAYOUT, load_gaiji_map, parse
-from application.migration import MigrationService
-from domain.shared.purpose import Purpose
+from adapters.migration.legacy_csv import LAYOUT
+from application.usecases.migration import MigrateLegacy
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
-    command_context,
     console,
     container,
     err_console,
+    execute,
     fail,
+    principal,
     print_json,
-    run_guarded,
     settings,
 )
 
 app = typer.Typer(
     help="移行 (legacy migration): a predecessor system's export as events.", no_args_is_help=True
 )
-
-#: The exit code of an unreadable file (as ``import``, ADR 0021).
-UNREADABLE_EXIT = 7
 
 
 @app.command("legacy")
@@ -51,29 +46,13 @@ def legacy(
     """Import, normalise characters, account for every record, reconcile each 年度 against the control totals."""
     if not file.is_file():
         fail(f"ファイルがありません: {file}", 2)
-    mapping: dict[str, str] = {}
-    if gaiji_map is not None:
-        if not gaiji_map.is_file():
-            fail(f"外字対応表がありません: {gaiji_map}", 2)
-        try:
-            mapping = load_gaiji_map(gaiji_map)
-        except ValueError as error:
-            fail(str(error), 2)
-    parsed = parse(file.read_bytes(), file.name, mapping)
-    if gaiji_map is not None:
-        # The same file read with another 外字対応表 is another import (what was quarantined may now pass).
-        digest = hashlib.sha256(gaiji_map.read_bytes()).hexdigest()
-        parsed.sha256 = hashlib.sha256(f"{parsed.sha256}:{digest}".encode()).hexdigest()
-    if parsed.file_errors and not parsed.rows:
-        line, field, message = parsed.file_errors[0]
-        fail(f"{file}: {line}行目 {field}: {message}", UNREADABLE_EXIT)
+    if gaiji_map is not None and not gaiji_map.is_file():
+        fail(f"外字対応表がありません: {gaiji_map}", 2)
     cfg = settings()
-    ctx = command_context(as_, Purpose.REGISTRY, cfg)
+    who = principal(as_, cfg)
     with container(cfg=cfg) as c:
-        service = MigrationService(c.app, c.taxpayers)
-        report = run_guarded(
-            lambda: service.import_file(parsed, layout=LAYOUT, source_system=source_system, ctx=ctx)
-        )
+        # A file that cannot be read as the layout is refused with its line (exit 7), nothing stored.
+        report = execute(c, MigrateLegacy(file, gaiji_map, source_system), who)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "migration-report.json").write_text(

@@ -8,6 +8,8 @@ import pytest
 
 from domain.audit.anomalies import (
     JST,
+    RULE_CHECKS,
+    RULES,
     AccessEntry,
     AnomalyThresholds,
     StaffFacts,
@@ -201,3 +203,7 @@ def test_review_outcomes_and_self_review() -> None:
         )
     with pytest.raises(DomainError, match="5文字"):
         review.review(outcome="appropriate", note="可", now=at(DAY, 12), ctx=ctx)
+
+
+def test_every_rule_has_exactly_one_check() -> None:
+    assert list(RULE_CHECKS) == list(RULES)
