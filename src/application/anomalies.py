@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
+from application.read_rows import AccessRow
 from application.staff import StaffService
 from domain.audit.access import AccessRecord
 from domain.audit.anomalies import (
@@ -43,7 +44,7 @@ MAX_PERIOD_DAYS = 400
 class AccessJournalReader(Protocol):
     """The access journal read model by time (``projections.access_log.SqlAccessLog``)."""
 
-    def between(self, start_at: str, end_at: str) -> list[dict[str, Any]]: ...
+    def between(self, start_at: str, end_at: str) -> list[AccessRow]: ...
 
 
 def _instant(day: date) -> str:
@@ -51,7 +52,7 @@ def _instant(day: date) -> str:
     return datetime.combine(day, time(0), JST).astimezone(UTC).isoformat()
 
 
-def _entries(rows: list[dict[str, Any]]) -> list[AccessEntry]:
+def _entries(rows: list[AccessRow]) -> list[AccessEntry]:
     return [
         AccessEntry(
             record_id=str(r["record_id"]),

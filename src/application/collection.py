@@ -22,6 +22,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
 from application.assessment.documents import DocumentService, IssuedDocument
+from application.read_rows import SuspenseRow
 from domain.assessment.assessment import Assessment, assessment_id
 from domain.assessment.values import AssessmentStatus, CollectionMethod
 from domain.audit.access import AccessRecord
@@ -56,7 +57,7 @@ class CollectionIndex(Protocol):
 
     def with_held(self) -> list[UUID]: ...
 
-    def suspense(self, include_resolved: bool = False) -> list[dict[str, Any]]: ...
+    def suspense(self, include_resolved: bool = False) -> list[SuspenseRow]: ...
 
     def assessments(self, fiscal_year: int) -> list[UUID]: ...
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
+from application.read_rows import AccessRow
 from domain.assessment.assessment import Assessment
 from domain.audit.access import AccessRecord
 from domain.shared.events import CommandContext, DomainError
@@ -206,8 +207,8 @@ class InspectionService:
         )
 
     def access(
-        self, *, subject: str | None, staff: str | None, ctx: CommandContext, log: Any
-    ) -> list[dict[str, Any]]:
+        self, *, subject: str | None, staff: str | None, ctx: CommandContext, log: AccessLog
+    ) -> list[AccessRow]:
         """使用の記録の照会 (itself journaled: inspectors' reads are reads too)."""
         if subject is not None:
             try:
@@ -215,8 +216,7 @@ class InspectionService:
             except ValueError:
                 raise DomainError("対象者IDの形式が不正です。", code="invalid_id") from None
             self._journal("audit.access_by_subject", subject_id, ("使用の記録",), ctx)
-            rows: list[dict[str, Any]] = log.by_subject(subject)
-            return rows
+            return log.by_subject(subject)
         self.app.save(
             AccessRecord.record_view(
                 action="audit.access_by_staff",
@@ -226,8 +226,15 @@ class InspectionService:
                 ctx=ctx,
             )
         )
-        staff_rows: list[dict[str, Any]] = log.by_staff(staff or "")
-        return staff_rows
+        return log.by_staff(staff or "")
+
+
+class AccessLog(Protocol):
+    """The access-journal read model (使用の記録), by subject or by staff member."""
+
+    def by_subject(self, subject_id: str) -> list[AccessRow]: ...
+
+    def by_staff(self, actor: str) -> list[AccessRow]: ...
 
 
 def department_of(actor: str) -> str:

@@ -25,6 +25,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
+from application.read_rows import OutboxRow
 from domain.assessment.assessment import Assessment, assessment_id
 from domain.audit.export import ExportRequest
 from domain.audit.provision import (
@@ -135,7 +136,7 @@ class ProvisionService:
             raise DomainError(str(record.reason), code="provision_refused")
         return record
 
-    def deliver_outbox(self, rows: Sequence[dict[str, Any]], ctx: CommandContext) -> tuple[int, int]:
+    def deliver_outbox(self, rows: Sequence[OutboxRow], ctx: CommandContext) -> tuple[int, int]:
         """庁内移転: send pending transfer rows through the gate (idempotent per row).
 
         A row is delivered once: the delivery table says so, or (a crash after the records were stored but

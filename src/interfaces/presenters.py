@@ -11,6 +11,7 @@ from application.assessment.changes import trace_lines
 from application.inspection import Explanation, Replay, plain
 from application.intake.importer import ImportSummary
 from application.ports import TaxpayerSearchRow
+from application.read_rows import AssessmentHistoryRow
 from application.taxpayers import ResidenceAnswer
 from application.usecases.levy import LevyRunOutcome, ReassessmentOutcome
 from application.usecases.reports import SurveyResult
@@ -38,7 +39,9 @@ def reassessment_json(outcome: ReassessmentOutcome) -> dict[str, Any]:
     }
 
 
-def assessment_json(a: Assessment, address_number: str, ledger_rows: list[dict[str, Any]]) -> dict[str, Any]:
+def assessment_json(
+    a: Assessment, address_number: str, ledger_rows: list[AssessmentHistoryRow]
+) -> dict[str, Any]:
     """賦課の内容・内訳・履歴 (the assessment as shown to a clerk)."""
     return {
         "assessment_id": str(a.id),

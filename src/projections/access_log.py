@@ -8,8 +8,10 @@ from typing import Any
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase
+from application.read_rows import AccessRow
 from domain.audit.access import AccessRecord
 from projections.base import Projection
+from projections.rows import fetch_rows
 
 NO_SUBJECT = "-"
 
@@ -50,23 +52,22 @@ class SqlAccessLog:
     def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
-    def _rows(self, where: str, value: str) -> list[dict[str, Any]]:
+    def _rows(self, where: str, value: str) -> list[AccessRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT at, actor, terminal, purpose, action, items, subject_id, record_id FROM rm_access_log"
                 f" WHERE {where} = %s ORDER BY at, record_id",
                 (value,),
             )
-            keys = ("at", "actor", "terminal", "purpose", "action", "items", "subject_id", "record_id")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, AccessRow)
 
-    def by_subject(self, subject_id: str) -> list[dict[str, Any]]:
+    def by_subject(self, subject_id: str) -> list[AccessRow]:
         return self._rows("subject_id", subject_id)
 
-    def by_staff(self, actor: str) -> list[dict[str, Any]]:
+    def by_staff(self, actor: str) -> list[AccessRow]:
         return self._rows("actor", actor)
 
-    def between(self, start_at: str, end_at: str) -> list[dict[str, Any]]:
+    def between(self, start_at: str, end_at: str) -> list[AccessRow]:
         """Rows with ``start_at <= at < end_at`` (ISO 8601 UTC instants), for the 自己点検 analysis."""
         with self._db.transaction() as cur:
             cur.execute(
@@ -74,5 +75,4 @@ class SqlAccessLog:
                 " WHERE at >= %s AND at < %s ORDER BY at, record_id",
                 (start_at, end_at),
             )
-            keys = ("at", "actor", "terminal", "purpose", "action", "items", "subject_id", "record_id")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, AccessRow)

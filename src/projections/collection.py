@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -9,9 +10,18 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase
+from application.read_rows import (
+    ArrearsRow,
+    ChannelTotal,
+    DailyReceiptsRow,
+    LedgerPeriodRow,
+    SuspenseRow,
+    UnbalancedLedgerRow,
+)
 from domain.collection.ledger import TAX, PaymentLedger
 from domain.collection.suspense import SuspenseReceipt
 from projections.base import Projection
+from projections.rows import fetch_rows
 
 _L = PaymentLedger
 
@@ -219,7 +229,7 @@ class SqlCollection:
         totals["suspense_amount"] = int(amount)
         return totals
 
-    def suspense(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+    def suspense(self, include_resolved: bool = False) -> list[SuspenseRow]:
         """収納保留 still open (status 保留), or every one with its outcome (消込・還付)."""
         with self._db.transaction() as cur:
             cur.execute(
@@ -227,10 +237,9 @@ class SqlCollection:
                 " WHERE status = %s OR %s ORDER BY paid_on, suspense_id",
                 ("保留", include_resolved),
             )
-            keys = ("suspense_id", "receipt_key", "channel", "paid_on", "amount", "reason", "status")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, SuspenseRow)
 
-    def unbalanced_ledgers(self) -> tuple[int, list[dict[str, Any]]]:
+    def unbalanced_ledgers(self) -> tuple[int, list[UnbalancedLedgerRow]]:
         """Ledgers whose view breaks conservation (受入 = 充当済 + 保留 + 充当出 + 還付決定): (checked, broken)."""
         with self._db.transaction() as cur:
             cur.execute("SELECT COUNT(*) FROM rm_ledgers")
@@ -241,18 +250,16 @@ class SqlCollection:
                 " WHERE received + appropriated_in <> allocated + held + appropriated_out + refund_determined"
                 " ORDER BY ledger_id"
             )
-            keys = ("ledger_id", "fiscal_year", "notice_number", "in", "out")
-            return checked, [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return checked, fetch_rows(cur, UnbalancedLedgerRow)
 
-    def periods(self, ledger: UUID) -> list[dict[str, Any]]:
+    def periods(self, ledger: UUID) -> list[LedgerPeriodRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT period, label, due_date, amount, tax_paid, fee_due, fee_paid FROM rm_ledger_periods"
                 " WHERE ledger_id = %s ORDER BY period",
                 (str(ledger),),
             )
-            keys = ("period", "label", "due_date", "amount", "tax_paid", "fee_due", "fee_paid")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, LedgerPeriodRow)
 
     def installments_due(self, due_date: Any) -> list[tuple[UUID, int, int]]:
         with self._db.transaction() as cur:
@@ -286,7 +293,7 @@ class SqlCollection:
             cur.execute("SELECT ledger_id FROM rm_ledgers WHERE held > 0 ORDER BY ledger_id")
             return [UUID(r[0]) for r in cur.fetchall()]
 
-    def arrears(self, as_of: Any) -> list[dict[str, Any]]:
+    def arrears(self, as_of: date) -> list[ArrearsRow]:
         """滞納一覧: installments past their 納期限 with 本税 unpaid."""
         with self._db.transaction() as cur:
             cur.execute(
@@ -296,19 +303,9 @@ class SqlCollection:
                 " ORDER BY p.due_date, l.notice_number, p.period",
                 (as_of.isoformat(),),
             )
-            keys = (
-                "ledger_id",
-                "fiscal_year",
-                "notice_number",
-                "period",
-                "label",
-                "due_date",
-                "unpaid",
-                "fee_unpaid",
-            )
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, ArrearsRow)
 
-    def daily(self, day: Any) -> dict[str, Any]:
+    def daily(self, day: date) -> DailyReceiptsRow:
         """日計: receipts posted for ``day`` by channel, and suspense received that day."""
         with self._db.transaction() as cur:
             cur.execute(
@@ -316,7 +313,9 @@ class SqlCollection:
                 " ORDER BY channel",
                 (day.isoformat(),),
             )
-            channels = {r[0]: {"count": int(r[1]), "amount": int(r[2])} for r in cur.fetchall()}
+            channels: dict[str, ChannelTotal] = {
+                r[0]: {"count": int(r[1]), "amount": int(r[2])} for r in cur.fetchall()
+            }
             cur.execute(
                 "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM rm_suspense WHERE paid_on = %s",
                 (day.isoformat(),),

@@ -14,9 +14,11 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase
+from application.read_rows import ImportBatchRow, SubmitterRow
 from domain.filings.filing import Filing, FilingStatus
 from domain.imports.batch import ImportBatch
 from projections.base import Projection
+from projections.rows import fetch_rows, row_of
 
 
 class IntakeProjection(Projection):
@@ -223,42 +225,26 @@ class SqlIntakeIndex:
             row = cur.fetchone()
         return UUID(row[0]) if row else None
 
-    def batches(self) -> list[dict[str, Any]]:
+    def batches(self) -> list[ImportBatchRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT batch_id, kind, file_name, declared_count, received, accepted, rejected, quarantined,"
                 " duplicates, gap, reconciled, received_at FROM rm_import_batches ORDER BY received_at, batch_id"
             )
             rows = cur.fetchall()
-        keys = (
-            "batch_id",
-            "kind",
-            "file_name",
-            "declared",
-            "received",
-            "accepted",
-            "rejected",
-            "quarantined",
-            "duplicates",
-            "gap",
-            "reconciled",
-            "received_at",
-        )
-        result = [dict(zip(keys, row, strict=True)) for row in rows]
+        result = [row_of(row, ImportBatchRow) for row in rows]
         for r in result:
-            r["reconciled"] = bool(r["reconciled"])
+            r["reconciled"] = bool(r["reconciled"])  # stored as 0/1
         return result
 
-    def submitters(self, batch_id: str) -> list[dict[str, Any]]:
+    def submitters(self, batch_id: str) -> list[SubmitterRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT submitter, received, accepted, rejected, quarantined, duplicates FROM rm_import_submitters"
                 " WHERE batch_id = %s ORDER BY submitter",
                 (batch_id,),
             )
-            rows = cur.fetchall()
-        keys = ("submitter", "received", "accepted", "rejected", "quarantined", "duplicates")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+            return fetch_rows(cur, SubmitterRow)
 
     def queue(self, queue: str | None = None) -> list[QueueItem]:
         sql = "SELECT filing_id, kind, tax_year, queue, reason, batch_id, line FROM rm_filings WHERE status = %s"

@@ -16,10 +16,19 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase
+from application.read_rows import (
+    AssessmentHistoryRow,
+    DocumentRow,
+    EmployerListRow,
+    InstallmentRow,
+    NonTaxableRow,
+    OutboxRow,
+)
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import InstallmentLine, LevyAmounts
 from domain.audit.transfers import levy_transfer_recipients
 from projections.base import Projection
+from projections.rows import fetch_rows
 
 
 class LevyLedgerProjection(Projection):
@@ -404,27 +413,25 @@ class SqlLevyLedger:
             row = cur.fetchone()
         return LedgerTotals(*(int(v) for v in row))
 
-    def installments(self, assessment: UUID) -> list[dict[str, Any]]:
+    def installments(self, assessment: UUID) -> list[InstallmentRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT seq, label, due_date, amount, method, payer FROM rm_installments WHERE assessment_id = %s"
                 " ORDER BY seq",
                 (str(assessment),),
             )
-            keys = ("seq", "label", "due_date", "amount", "method", "payer")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, InstallmentRow)
 
-    def history(self, assessment: UUID) -> list[dict[str, Any]]:
+    def history(self, assessment: UUID) -> list[AssessmentHistoryRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT version, event, delta, reason, actor, at FROM rm_assessment_history WHERE assessment_id = %s"
                 " ORDER BY version",
                 (str(assessment),),
             )
-            keys = ("version", "event", "delta", "reason", "actor", "at")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, AssessmentHistoryRow)
 
-    def employer_list(self, fiscal_year: int) -> list[dict[str, Any]]:
+    def employer_list(self, fiscal_year: int) -> list[EmployerListRow]:
         """特別徴収義務者別一覧: employees and annual amounts per 指定番号."""
         with self._db.transaction() as cur:
             cur.execute(
@@ -451,16 +458,16 @@ class SqlLevyLedger:
             )
             return [UUID(r[0]) for r in cur.fetchall()]
 
-    def non_taxable(self, fiscal_year: int) -> list[dict[str, Any]]:
+    def non_taxable(self, fiscal_year: int) -> list[NonTaxableRow]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT assessment_id, taxpayer_id, non_taxable_reason FROM rm_assessments"
                 " WHERE fiscal_year = %s AND status = %s ORDER BY taxpayer_id",
                 (fiscal_year, "非課税"),
             )
-            return [{"assessment_id": r[0], "taxpayer_id": r[1], "reason": r[2]} for r in cur.fetchall()]
+            return fetch_rows(cur, NonTaxableRow)
 
-    def outbox(self, status: str | None = None) -> list[dict[str, Any]]:
+    def outbox(self, status: str | None = None) -> list[OutboxRow]:
         """The transfer outbox; ``status`` is 送付済 for a row delivered through the gate (the delivery
         table, ``transfer_deliveries``, which no rebuild touches), else the row's own 未送付."""
         state = "CASE WHEN d.record_id IS NULL THEN o.status ELSE '送付済' END"
@@ -475,10 +482,9 @@ class SqlLevyLedger:
             params.append(status)
         with self._db.transaction() as cur:
             cur.execute(sql + " ORDER BY o.assessment_id, o.version, o.department", params)
-            keys = ("assessment_id", "version", "department", "fiscal_year", "event", "items", "status")
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, OutboxRow)
 
-    def document_by_code(self, normalised_code: str) -> dict[str, Any] | None:
+    def document_by_code(self, normalised_code: str) -> DocumentRow | None:
         """The certificate whose code is (or, for the short form, starts with) ``normalised_code``."""
         if not normalised_code.isalnum():
             return None
@@ -494,7 +500,7 @@ class SqlLevyLedger:
             return None
         return {"document_id": row[0], "assessment_id": row[1], "kind": row[2], "event_version": int(row[3])}
 
-    def document(self, document_id: str) -> dict[str, Any] | None:
+    def document(self, document_id: str) -> DocumentRow | None:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT document_id, assessment_id, kind, event_version FROM rm_documents WHERE document_id = %s",

@@ -8,8 +8,10 @@ from typing import Any
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase
+from application.read_rows import ProvisionRow
 from domain.audit.provision import DisclosureRecord
 from projections.base import Projection
+from projections.rows import fetch_rows
 
 
 class ProvisionsProjection(Projection):
@@ -79,7 +81,7 @@ class SqlProvisions:
     def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
-    def query(self, *, recipient: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
+    def query(self, *, recipient: str | None = None, subject: str | None = None) -> list[ProvisionRow]:
         sql = (
             "SELECT record_id, subject_id, outcome, kind, recipient, legal_basis, items, requested_at, provided_at,"
             " requester, approver, terminal, reason FROM rm_provisions WHERE 1 = 1"
@@ -91,21 +93,6 @@ class SqlProvisions:
         if subject is not None:
             sql += " AND subject_id = %s"
             params.append(subject)
-        keys = (
-            "record_id",
-            "subject_id",
-            "outcome",
-            "kind",
-            "recipient",
-            "legal_basis",
-            "items",
-            "requested_at",
-            "provided_at",
-            "requester",
-            "approver",
-            "terminal",
-            "reason",
-        )
         with self._db.transaction() as cur:
             cur.execute(sql + " ORDER BY provided_at, record_id, subject_id", params)
-            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+            return fetch_rows(cur, ProvisionRow)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from application.assessment.changes import AssessmentQueries, AssessmentService
+from application.read_rows import AssessmentHistoryRow, EmployerListRow
 from application.usecases.base import Call, Command, InvalidCommandError, Query, StaleVersionError, UseCases
 from domain.assessment.assessment import Assessment
 from domain.shared.purpose import Purpose
@@ -21,11 +22,11 @@ from domain.shared.purpose import Purpose
 class AssessmentLedger(Protocol):
     """The 課税台帳 read model (``projections.levy_ledger``)."""
 
-    def history(self, assessment: UUID) -> list[dict[str, Any]]: ...
+    def history(self, assessment: UUID) -> list[AssessmentHistoryRow]: ...
 
     def totals(self, fiscal_year: int) -> Any: ...
 
-    def employer_list(self, fiscal_year: int) -> list[dict[str, Any]]: ...
+    def employer_list(self, fiscal_year: int) -> list[EmployerListRow]: ...
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class AssessmentView:
 
     assessment: Assessment
     address_number: str
-    history: list[dict[str, Any]]
+    history: list[AssessmentHistoryRow]
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class LevyTotalsQuery(Query[Any]):
 
 
 @dataclass(frozen=True)
-class EmployerListQuery(Query[list[dict[str, Any]]]):
+class EmployerListQuery(Query[list[EmployerListRow]]):
     """特別徴収義務者別一覧: employees and annual amounts per 指定番号."""
 
     purpose: ClassVar[Purpose] = Purpose.INITIAL_LEVY
@@ -179,7 +180,7 @@ class AssessmentHandlers:
     def levy_totals(self, query: LevyTotalsQuery, call: Call) -> Any:
         return self._ledger.totals(query.fiscal_year)
 
-    def employer_list(self, query: EmployerListQuery, call: Call) -> list[dict[str, Any]]:
+    def employer_list(self, query: EmployerListQuery, call: Call) -> list[EmployerListRow]:
         return self._ledger.employer_list(query.fiscal_year)
 
 

@@ -27,6 +27,13 @@ from application.collection import (
 from application.debit import DebitRequest, DebitService
 from application.intake.formats import ImportKind
 from application.intake.importer import IntakeService, ReceivedFile
+from application.read_rows import (
+    ArrearsRow,
+    DailyReceiptsRow,
+    ImportBatchRow,
+    SuspenseRow,
+    UnbalancedLedgerRow,
+)
 from application.usecases.base import Call, Command, InvalidCommandError, Query, UseCases
 from domain.collection.ledger import PaymentLedger
 from domain.collection.mandate import mandate_id
@@ -44,17 +51,17 @@ class CollectionReadModel(Protocol):
 
     def totals(self, fiscal_year: int) -> dict[str, int]: ...
 
-    def suspense(self, include_resolved: bool = False) -> list[dict[str, Any]]: ...
+    def suspense(self, include_resolved: bool = False) -> list[SuspenseRow]: ...
 
-    def unbalanced_ledgers(self) -> tuple[int, list[dict[str, Any]]]: ...
+    def unbalanced_ledgers(self) -> tuple[int, list[UnbalancedLedgerRow]]: ...
 
-    def arrears(self, as_of: Any) -> list[dict[str, Any]]: ...
+    def arrears(self, as_of: date) -> list[ArrearsRow]: ...
 
-    def daily(self, day: Any) -> dict[str, Any]: ...
+    def daily(self, day: date) -> DailyReceiptsRow: ...
 
 
 class ImportBatches(Protocol):
-    def batches(self) -> list[dict[str, Any]]: ...
+    def batches(self) -> list[ImportBatchRow]: ...
 
 
 class Repository(Protocol):
@@ -83,7 +90,7 @@ class CollectionTotals(Query[dict[str, int]]):
 
 
 @dataclass(frozen=True)
-class SuspenseList(Query[list[dict[str, Any]]]):
+class SuspenseList(Query[list[SuspenseRow]]):
     """収納保留: receipts that matched no ledger, with the reason."""
 
     purpose: ClassVar[Purpose] = Purpose.COLLECTION
@@ -105,11 +112,11 @@ class PaymentStatus(Query[dict[str, Any]]):
 class Reconciliation:
     rematch: RematchResult
     #: Every payment file with its counts (受付 = 消込 + 保留 + 不備 + 重複).
-    files: list[dict[str, Any]]
+    files: list[ImportBatchRow]
     files_not_reconciled: int
-    still_held: list[dict[str, Any]]
+    still_held: list[SuspenseRow]
     ledgers_checked: int
-    ledgers_unbalanced: list[dict[str, Any]]
+    ledgers_unbalanced: list[UnbalancedLedgerRow]
 
     @property
     def ok(self) -> bool:
@@ -170,7 +177,7 @@ class IssueDunning(Command[list[Dunning]]):
 
 
 @dataclass(frozen=True)
-class ArrearsList(Query[list[dict[str, Any]]]):
+class ArrearsList(Query[list[ArrearsRow]]):
     """滞納一覧: installments past their 納期限 with 本税 unpaid."""
 
     purpose: ClassVar[Purpose] = Purpose.COLLECTION
@@ -179,7 +186,7 @@ class ArrearsList(Query[list[dict[str, Any]]]):
 
 
 @dataclass(frozen=True)
-class DailyReceipts(Query[dict[str, Any]]):
+class DailyReceipts(Query[DailyReceiptsRow]):
     """収納日計: receipts by channel for one day."""
 
     purpose: ClassVar[Purpose] = Purpose.COLLECTION
@@ -380,7 +387,7 @@ class CollectionHandlers:
     def totals(self, query: CollectionTotals, call: Call) -> dict[str, int]:
         return self._read.totals(query.fiscal_year)
 
-    def suspense(self, query: SuspenseList, call: Call) -> list[dict[str, Any]]:
+    def suspense(self, query: SuspenseList, call: Call) -> list[SuspenseRow]:
         return self._read.suspense(include_resolved=query.include_resolved)
 
     def status(self, query: PaymentStatus, call: Call) -> dict[str, Any]:
@@ -424,10 +431,10 @@ class CollectionHandlers:
     def dunning(self, command: IssueDunning, call: Call) -> list[Dunning]:
         return self._arrears.dunning(command.as_of, call.context)
 
-    def arrears_list(self, query: ArrearsList, call: Call) -> list[dict[str, Any]]:
+    def arrears_list(self, query: ArrearsList, call: Call) -> list[ArrearsRow]:
         return self._read.arrears(query.as_of)
 
-    def daily(self, query: DailyReceipts, call: Call) -> dict[str, Any]:
+    def daily(self, query: DailyReceipts, call: Call) -> DailyReceiptsRow:
         return self._read.daily(query.day)
 
     def settle(self, command: SettleOverpayments, call: Call) -> SettlementResult:

@@ -12,19 +12,14 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
-from application.inspection import DisclosureService, Explanation, InspectionService, Replay
+from application.inspection import AccessLog, DisclosureService, Explanation, InspectionService, Replay
+from application.read_rows import AccessRow, ProvisionRow
 from application.usecases.base import Call, InvalidCommandError, Query, UseCases
 from domain.shared.purpose import Purpose
 
 
-class AccessLog(Protocol):
-    def by_subject(self, subject: str) -> list[dict[str, Any]]: ...
-
-    def by_staff(self, staff: str) -> list[dict[str, Any]]: ...
-
-
 class ProvisionLog(Protocol):
-    def query(self, *, recipient: str | None = None, subject: str | None = None) -> list[dict[str, Any]]: ...
+    def query(self, *, recipient: str | None = None, subject: str | None = None) -> list[ProvisionRow]: ...
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ class ExplainAssessment(Query[Explanation]):
 
 
 @dataclass(frozen=True)
-class AccessHistory(Query[list[dict[str, Any]]]):
+class AccessHistory(Query[list[AccessRow]]):
     """使用の記録: who viewed a person (``subject``), or what a staff member viewed (``staff``) — one of them."""
 
     purpose: ClassVar[Purpose] = Purpose.AUDIT
@@ -72,7 +67,7 @@ class AccessHistory(Query[list[dict[str, Any]]]):
 
 
 @dataclass(frozen=True)
-class ProvisionRecords(Query[list[dict[str, Any]]]):
+class ProvisionRecords(Query[list[ProvisionRow]]):
     """提供・移転の記録 by recipient and/or subject (a subject's records are a journaled read of that person)."""
 
     purpose: ClassVar[Purpose] = Purpose.AUDIT
@@ -113,14 +108,14 @@ class InspectionHandlers:
     def explain(self, query: ExplainAssessment, call: Call) -> Explanation:
         return self._inspection.explain(query.assessment_id, call.context)
 
-    def access(self, query: AccessHistory, call: Call) -> list[dict[str, Any]]:
+    def access(self, query: AccessHistory, call: Call) -> list[AccessRow]:
         if (query.subject is None) == (query.staff is None):
             raise InvalidCommandError("subject か staff のどちらか一方を指定してください。", field="subject")
         return self._inspection.access(
             subject=query.subject, staff=query.staff, ctx=call.context, log=self._access_log
         )
 
-    def provisions(self, query: ProvisionRecords, call: Call) -> list[dict[str, Any]]:
+    def provisions(self, query: ProvisionRecords, call: Call) -> list[ProvisionRow]:
         if query.subject is not None:
             self._inspection.access(subject=query.subject, staff=None, ctx=call.context, log=self._access_log)
         return self._provisions.query(recipient=query.recipient, subject=query.subject)

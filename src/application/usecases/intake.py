@@ -17,6 +17,7 @@ from uuid import UUID
 from application.intake.importer import ImportSummary, IntakeService, ReceivedFile
 from application.intake.queues import QueueService
 from application.intake.returns import EntryOutcome, ResidentReturnService
+from application.read_rows import ImportBatchRow, ImportBatchStatus, SubmitterRow
 from application.usecases.base import Call, Command, Query, StaleVersionError, UseCases
 from domain.filings.resident_return import ResidentReturn
 from domain.shared.events import DomainError
@@ -38,9 +39,9 @@ class IntakeIndex(Protocol):
 
     def forwarded(self) -> list[UUID]: ...
 
-    def batches(self) -> list[dict[str, Any]]: ...
+    def batches(self) -> list[ImportBatchRow]: ...
 
-    def submitters(self, batch_id: str) -> list[dict[str, Any]]: ...
+    def submitters(self, batch_id: str) -> list[SubmitterRow]: ...
 
     def queue_counts(self) -> dict[str, int]: ...
 
@@ -52,7 +53,7 @@ class IntakeIndex(Protocol):
 @dataclass(frozen=True)
 class IntakeStatusView:
     #: Every import batch with its counts per 提出者.
-    batches: list[dict[str, Any]]
+    batches: list[ImportBatchStatus]
     #: Filings waiting per queue (本人確認, 税務調査, 扶養重複).
     queues: dict[str, int]
 
@@ -220,9 +221,9 @@ class IntakeHandlers:
         return self._queues.forwarding_export(self._index.forwarded(), call.context)
 
     def status(self, query: IntakeStatus, call: Call) -> IntakeStatusView:
-        batches = self._index.batches()
-        for b in batches:
-            b["by_submitter"] = self._index.submitters(b["batch_id"])
+        batches: list[ImportBatchStatus] = [
+            {**b, "by_submitter": self._index.submitters(b["batch_id"])} for b in self._index.batches()
+        ]
         queues = dict(self._index.queue_counts())
         queues["扶養重複"] = len(self._index.dependent_overlaps())
         return IntakeStatusView(batches, queues)

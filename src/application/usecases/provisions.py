@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from application.provision import ExportService, ProvisionRequest, ProvisionService
+from application.read_rows import OutboxRow, ProvisionRow
 from application.usecases.base import Call, Command, InvalidCommandError, Query, UseCases
 from domain.audit.export import ExportRequest
 from domain.audit.provision import DisclosureRecord, ProvisionKind
@@ -19,15 +20,15 @@ from domain.taxpayer.model import taxpayer_id
 
 
 class TransferOutboxSource(Protocol):
-    def outbox(self, status: str | None = None) -> list[dict[str, Any]]: ...
+    def outbox(self, status: str | None = None) -> list[OutboxRow]: ...
 
 
 class ProvisionLog(Protocol):
-    def query(self, *, recipient: str | None = None, subject: str | None = None) -> list[dict[str, Any]]: ...
+    def query(self, *, recipient: str | None = None, subject: str | None = None) -> list[ProvisionRow]: ...
 
 
 @dataclass(frozen=True)
-class TransferOutbox(Query[list[dict[str, Any]]]):
+class TransferOutbox(Query[list[OutboxRow]]):
     """庁内移転の記録 (国保・介護・保育 …) with their delivery state."""
 
     purpose: ClassVar[Purpose] = Purpose.OPERATIONS
@@ -57,7 +58,7 @@ class Provide(Command[DisclosureRecord]):
 
 
 @dataclass(frozen=True)
-class ProvisionList(Query[list[dict[str, Any]]]):
+class ProvisionList(Query[list[ProvisionRow]]):
     """提供・移転の記録 by recipient."""
 
     purpose: ClassVar[Purpose] = Purpose.OPERATIONS
@@ -109,7 +110,7 @@ class ProvisionHandlers:
         self._outbox = outbox
         self._log = log
 
-    def outbox(self, query: TransferOutbox, call: Call) -> list[dict[str, Any]]:
+    def outbox(self, query: TransferOutbox, call: Call) -> list[OutboxRow]:
         return self._outbox.outbox()
 
     def deliver(self, command: DeliverTransfers, call: Call) -> tuple[int, int]:
@@ -131,7 +132,7 @@ class ProvisionHandlers:
         )
         return self._provisions.provide(request, call.context)
 
-    def records(self, query: ProvisionList, call: Call) -> list[dict[str, Any]]:
+    def records(self, query: ProvisionList, call: Call) -> list[ProvisionRow]:
         return self._log.query(recipient=query.recipient)
 
     def request_export(self, command: RequestExport, call: Call) -> ExportRequest:

@@ -266,11 +266,10 @@ def import_status(
     wait_for(st, c, min_position)
     batches = c.intake_index.batches()
     page, next_cursor = pagination.page_of(batches, cursor, limit, {"list": "imports"})
-    for b in page:
-        b["by_submitter"] = c.intake_index.submitters(b["batch_id"])
+    rows = [{**b, "by_submitter": c.intake_index.submitters(b["batch_id"])} for b in page]
     queues: dict[str, int] = dict(c.intake_index.queue_counts())
     queues["扶養重複"] = len(c.intake_index.dependent_overlaps())
-    return JSONResponse({"batches": page, "queues": queues, "next_cursor": next_cursor})
+    return JSONResponse({"batches": rows, "queues": queues, "next_cursor": next_cursor})
 
 
 # -- work queues --------------------------------------------------------------------------------
