@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
-from application.read_rows import AccessRow
+from application.read_rows import AccessRow, HeldAssessment, HeldFiling, HeldTransfer
 from domain.assessment.assessment import Assessment
 from domain.audit.access import AccessRecord
 from domain.shared.events import CommandContext, DomainError
@@ -247,12 +247,12 @@ def department_of(actor: str) -> str:
 class HeldRecords(Protocol):
     """What the read models hold about one person, for the 開示請求 pack (``projections.disclosure``)."""
 
-    def filings_of(self, taxpayer: UUID) -> list[dict[str, Any]]: ...
+    def filings_of(self, taxpayer: UUID) -> list[HeldFiling]: ...
 
     #: Each row carries ``assessment_id`` (UUID) besides the columns shown to the resident.
-    def assessments_of(self, taxpayer: UUID) -> list[dict[str, Any]]: ...
+    def assessments_of(self, taxpayer: UUID) -> list[HeldAssessment]: ...
 
-    def transfers_of(self, taxpayer: UUID) -> list[dict[str, Any]]: ...
+    def transfers_of(self, taxpayer: UUID) -> list[HeldTransfer]: ...
 
 
 class DisclosureService:
@@ -295,9 +295,9 @@ class DisclosureService:
         filings = self.held.filings_of(taxpayer)
         assessments = []
         for row in self.held.assessments_of(taxpayer):
-            assessment = row.pop("assessment_id")
-            assessments.append(row | {"history": self.ledger.history(assessment)})
-        provisions = self.held.transfers_of(taxpayer)
+            shown = {k: v for k, v in row.items() if k != "assessment_id"}
+            assessments.append(shown | {"history": self.ledger.history(row["assessment_id"])})
+        provisions: list[dict[str, Any]] = [dict(t) for t in self.held.transfers_of(taxpayer)]
         access = [
             {
                 "at": r["at"],

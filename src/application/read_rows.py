@@ -8,7 +8,9 @@ the read models store them; money is int yen. The projections build them with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypedDict
+from uuid import UUID
 
 
 class AccessRow(TypedDict):
@@ -190,3 +192,71 @@ class DocumentRow(TypedDict):
     assessment_id: str
     kind: str
     event_version: int
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One filing held in a work queue (保留キュー: 本人確認, 税務調査 …)."""
+
+    filing_id: UUID
+    kind: str
+    tax_year: int
+    queue: str
+    reason: str
+    batch_id: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class DependentOverlap:
+    """扶養重複: one dependent (by blind index) claimed on filings of several taxpayers in one 年度."""
+
+    fiscal_year: int
+    dependent_ref: str
+    taxpayer_ids: tuple[str, ...]
+    filing_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LevyTotals:
+    """課税総括: counts and sums over the 課税台帳 of one 年度 (int yen)."""
+
+    assessments: int
+    levied: int
+    non_taxable: int
+    total_tax: int
+    municipal_income_levy: int
+    prefectural_income_levy: int
+    per_capita_levy: int
+    forest_environment_tax: int
+
+
+class HeldFiling(TypedDict):
+    """A filing held about a person, as listed in the 開示請求 pack."""
+
+    kind: str
+    tax_year: int
+    status: str
+    submitter: str
+    submission: str
+
+
+class HeldAssessment(TypedDict):
+    """An assessment held about a person, as listed in the 開示請求 pack."""
+
+    assessment_id: UUID
+    fiscal_year: int
+    status: str
+    method: str
+    payable: int
+
+
+class HeldTransfer(TypedDict):
+    """A 庁内移転 of a person's records, as listed in the 開示請求 pack."""
+
+    recipient: str
+    fiscal_year: int
+    reason: str
+    items: str
+    status: str
+    at: str

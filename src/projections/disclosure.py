@@ -5,17 +5,17 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from application.ports import SqlDatabase
+from application.read_rows import HeldAssessment, HeldFiling, HeldTransfer
 
 
 class SqlHeldRecords:
     def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
-    def filings_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
+    def filings_of(self, taxpayer: UUID) -> list[HeldFiling]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
@@ -27,7 +27,7 @@ class SqlHeldRecords:
                 for r in cur.fetchall()
             ]
 
-    def assessments_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
+    def assessments_of(self, taxpayer: UUID) -> list[HeldAssessment]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
@@ -45,7 +45,7 @@ class SqlHeldRecords:
                 for r in cur.fetchall()
             ]
 
-    def transfers_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
+    def transfers_of(self, taxpayer: UUID) -> list[HeldTransfer]:
         with self._db.transaction() as cur:
             cur.execute(
                 "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"

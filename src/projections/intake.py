@@ -6,7 +6,6 @@ the importer's look-ups (duplicate fingerprints, the filing a 訂正/取消 supe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -14,7 +13,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from application.ports import Cursor, SqlDatabase
-from application.read_rows import ImportBatchRow, SubmitterRow
+from application.read_rows import DependentOverlap, ImportBatchRow, QueueItem, SubmitterRow
 from domain.filings.filing import Filing, FilingStatus
 from domain.imports.batch import ImportBatch
 from projections.base import Projection
@@ -171,27 +170,6 @@ class IntakeProjection(Projection):
             "UPDATE rm_filings SET status = %s, queue = NULL, forwarded_to = %s WHERE filing_id = %s",
             (FilingStatus.FORWARDED.value, e.municipality_code, str(e.originator_id)),
         )
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    filing_id: UUID
-    kind: str
-    tax_year: int
-    queue: str
-    reason: str
-    batch_id: str | None
-    line: int
-
-
-@dataclass(frozen=True)
-class DependentOverlap:
-    """扶養重複: one dependent (by blind index) claimed on filings of several taxpayers in one 年度."""
-
-    fiscal_year: int
-    dependent_ref: str
-    taxpayer_ids: tuple[str, ...]
-    filing_ids: tuple[str, ...]
 
 
 class SqlIntakeIndex:

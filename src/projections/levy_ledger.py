@@ -8,7 +8,6 @@ issue's allowlist gates delivery; this is the one outbox mechanism.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -21,6 +20,7 @@ from application.read_rows import (
     DocumentRow,
     EmployerListRow,
     InstallmentRow,
+    LevyTotals,
     NonTaxableRow,
     OutboxRow,
 )
@@ -319,18 +319,6 @@ class LevyLedgerProjection(Projection):
                 for recipient in levy_transfer_recipients()
             ],
         )
-
-
-@dataclass(frozen=True)
-class LevyTotals:
-    assessments: int
-    levied: int
-    non_taxable: int
-    total_tax: int
-    municipal_income_levy: int
-    prefectural_income_levy: int
-    per_capita_levy: int
-    forest_environment_tax: int
 
 
 class SqlLevyLedger:

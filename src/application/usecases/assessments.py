@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from application.assessment.changes import AssessmentQueries, AssessmentService
-from application.read_rows import AssessmentHistoryRow, EmployerListRow
+from application.read_rows import AssessmentHistoryRow, EmployerListRow, LevyTotals
 from application.usecases.base import Call, Command, InvalidCommandError, Query, StaleVersionError, UseCases
 from domain.assessment.assessment import Assessment
 from domain.shared.purpose import Purpose
@@ -24,7 +24,7 @@ class AssessmentLedger(Protocol):
 
     def history(self, assessment: UUID) -> list[AssessmentHistoryRow]: ...
 
-    def totals(self, fiscal_year: int) -> Any: ...
+    def totals(self, fiscal_year: int) -> LevyTotals: ...
 
     def employer_list(self, fiscal_year: int) -> list[EmployerListRow]: ...
 
@@ -107,7 +107,7 @@ class CancelAssessment(_AssessmentChange):
 
 
 @dataclass(frozen=True)
-class LevyTotalsQuery(Query[Any]):
+class LevyTotalsQuery(Query[LevyTotals]):
     """課税台帳の集計 (aggregates only; no personal data)."""
 
     purpose: ClassVar[Purpose] = Purpose.STATISTICS

@@ -17,7 +17,7 @@ from uuid import UUID
 from application.intake.importer import ImportSummary, IntakeService, ReceivedFile
 from application.intake.queues import QueueService
 from application.intake.returns import EntryOutcome, ResidentReturnService
-from application.read_rows import ImportBatchRow, ImportBatchStatus, SubmitterRow
+from application.read_rows import DependentOverlap, ImportBatchRow, ImportBatchStatus, QueueItem, SubmitterRow
 from application.usecases.base import Call, Command, Query, StaleVersionError, UseCases
 from domain.filings.resident_return import ResidentReturn
 from domain.shared.events import DomainError
@@ -45,9 +45,9 @@ class IntakeIndex(Protocol):
 
     def queue_counts(self) -> dict[str, int]: ...
 
-    def queue(self, queue: str | None = None) -> list[Any]: ...
+    def queue(self, queue: str | None = None) -> list[QueueItem]: ...
 
-    def dependent_overlaps(self, fiscal_year: int | None = None) -> list[Any]: ...
+    def dependent_overlaps(self, fiscal_year: int | None = None) -> list[DependentOverlap]: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class IntakeStatus(Query[IntakeStatusView]):
 
 
 @dataclass(frozen=True)
-class QueueItems(Query[list[Any]]):
+class QueueItems(Query[list[QueueItem]]):
     """保留中の課税資料 — ids, kinds and reasons only."""
 
     purpose: ClassVar[Purpose] = Purpose.INTAKE
@@ -75,7 +75,7 @@ class QueueItems(Query[list[Any]]):
 
 
 @dataclass(frozen=True)
-class DependentOverlaps(Query[list[Any]]):
+class DependentOverlaps(Query[list[DependentOverlap]]):
     """扶養重複: dependents claimed by more than one taxpayer in a 年度 (for 扶養是正)."""
 
     purpose: ClassVar[Purpose] = Purpose.INTAKE

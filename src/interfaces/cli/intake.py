@@ -240,9 +240,9 @@ def queue_dependents(
         print_json({"overlaps": rows})
         return
     console.print(f"扶養重複: {len(rows)} 件")
-    for r in rows:
+    for o in overlaps:
         console.print(
-            f"  {r['fiscal_year']}年度 扶養親族 {r['dependent_ref']}… 申告者 {', '.join(r['taxpayer_ids'])}"
+            f"  {o.fiscal_year}年度 扶養親族 {o.dependent_ref[:16]}… 申告者 {', '.join(o.taxpayer_ids)}"
         )
 
 
