@@ -11,6 +11,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from domain.documents.models import CertificateModel
+
 
 class PersonalDataCipher(Protocol):
     """Per-subject field encryption with crypto-shredding (DESIGN §6, ADR 0004)."""
@@ -144,10 +146,10 @@ def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 class CertificateSigner(Protocol):
     """Keyed verification codes for certificates (adapters.documents.verification)."""
 
-    def sign(self, model: Any) -> Any:
+    def sign(self, model: CertificateModel) -> CertificateModel:
         """The model with its verification code set."""
         ...
 
-    def verify(self, model: Any, code: str) -> bool: ...
+    def verify(self, model: CertificateModel, code: str) -> bool: ...
 
     def normalise(self, code: str) -> str: ...

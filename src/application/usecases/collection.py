@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from application.collection import (
     ArrearsService,
     CollectionQueries,
@@ -67,7 +69,7 @@ class ImportBatches(Protocol):
 class Repository(Protocol):
     def __contains__(self, item: UUID) -> bool: ...
 
-    def get(self, aggregate_id: UUID) -> Any: ...
+    def get(self, aggregate_id: UUID) -> Aggregate: ...
 
 
 @dataclass(frozen=True)
