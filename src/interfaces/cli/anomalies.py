@@ -19,13 +19,10 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
 )
+from interfaces.cli.usecase import run_as
 
 
 def _day(text: str | None, option: str) -> date:
@@ -59,8 +56,7 @@ def register(audit_app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         start, end = _day(from_, "--from"), _day(to, "--to")
-        with container(cfg=settings()) as c:
-            report = execute(c, AnomalyReport(start, end), principal(as_, c.settings))
+        report = run_as(as_, AnomalyReport(start, end))
         files: dict[str, str] = {}
         if out is not None:
             from adapters.reporting.anomalies import write_report
@@ -110,8 +106,7 @@ def register(audit_app: typer.Typer) -> None:
             code = parse_outcome(outcome)
         except ValueError as error:
             fail(str(error), 2)
-        with container(cfg=settings()) as c:
-            result = execute(c, ReviewFinding(finding_id, code, note), principal(as_, c.settings))
+        result = run_as(as_, ReviewFinding(finding_id, code, note))
         if json_out:
             print_json(result)
             return

@@ -26,13 +26,10 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
 )
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
     help="委託 (outsourcing): contracts, handovers, returns, erasure confirmations.", no_args_is_help=True
@@ -74,10 +71,7 @@ def register(
         scope=scope,
         subcontracting=subcontracting,
     )
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        contract = execute(c, command, who)
+    contract = run_as(as_, command)
     if json_out:
         print_json({"contract_no": contract.contract_no, "contract_id": str(contract.id)})
     else:
@@ -96,10 +90,7 @@ def assign_worker(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """従事者の指定 (所属長)."""
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        changed = execute(c, AssignContractWorker(contract_no, staff_id), who)
+    changed = run_as(as_, AssignContractWorker(contract_no, staff_id))
     if json_out:
         print_json({"contract_no": contract_no, "staff_id": staff_id, "assigned": changed})
     else:
@@ -140,10 +131,7 @@ def handover(
         medium=medium,
         reference=reference,
     )
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        number = execute(c, command, who)
+    number = run_as(as_, command)
     if json_out:
         print_json({"contract_no": contract_no, "handover": number})
     else:
@@ -164,10 +152,7 @@ def return_(
 ) -> None:
     """返却の記録 (the recording staff member received it); differing counts are reported, not corrected."""
     command = RecordReturn(contract_no, number, count, sheets, _day(on, "--on", default_today=True))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        outcome = execute(c, command, who)
+    outcome = run_as(as_, command)
     h = outcome.handover
     if json_out:
         print_json(
@@ -202,10 +187,7 @@ def erase(
 ) -> None:
     """消去の確認 (所属長, after the return is recorded)."""
     command = ConfirmErasure(contract_no, number, method, _day(on, "--on", default_today=True), certificate)
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        changed = execute(c, command, who)
+    changed = run_as(as_, command)
     if json_out:
         print_json({"contract_no": contract_no, "handover": number, "recorded": changed})
     else:
@@ -229,10 +211,7 @@ def open_(
         declared = Purpose.parse(purpose)
     except ValueError as error:
         fail(str(error), 2)
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        result = execute(c, OpenHandover(contract_no, number, declared), who)
+    result = run_as(as_, OpenHandover(contract_no, number, declared))
     if json_out:
         print_json(result)
         return
@@ -252,8 +231,7 @@ def report(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """委託先の取扱状況 (per-contract report for the 所属長): handovers, returns, erasure, open items."""
-    with container(cfg=settings()) as c:
-        data = execute(c, ContractReport(contract_no), principal(as_, c.settings))
+    data = run_as(as_, ContractReport(contract_no))
     if json_out:
         print_json(data)
         return

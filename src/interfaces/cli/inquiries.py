@@ -26,13 +26,10 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
 )
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
     help="問合せ (inquiries, V-2): record, handling steps, escalation, listing, report.", no_args_is_help=True
@@ -78,10 +75,7 @@ def record(
 ) -> None:
     """問合せの受付."""
     command = RecordInquiry(channel, category, content, address_number, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     if json_out:
         print_json(inquiry.to_json(with_content=False))
         return
@@ -103,10 +97,7 @@ def step(
 ) -> None:
     """対応の記録."""
     command = AddInquiryStep(number, note, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     console.print(
         f"問合せ {inquiry.number} に対応を記録しました（{len(inquiry.steps)} 件目）。", highlight=False
     )
@@ -122,10 +113,7 @@ def escalate(
 ) -> None:
     """報告（エスカレーション）: leak-related inquiries go to the information-policy section."""
     command = EscalateInquiry(number, reason, to, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     console.print(f"問合せ {inquiry.number} を{to}へ報告しました。", highlight=False)
 
 
@@ -138,10 +126,7 @@ def close(
 ) -> None:
     """対応完了 (a leak-related inquiry must have been escalated first)."""
     command = CloseInquiry(number, resolution, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     console.print(f"問合せ {inquiry.number} を対応完了としました。", highlight=False)
 
 
@@ -154,10 +139,7 @@ def show(
 ) -> None:
     """問合せの内容と対応記録 (journaled)."""
     query = ShowInquiry(number, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        data = execute(c, query, who)
+    data = run_as(as_, query)
     if json_out:
         print_json(data)
         return
@@ -183,10 +165,7 @@ def list_(
 ) -> None:
     """問合せの一覧 (no content; journaled)."""
     query = InquiryList(_day(from_, "--from"), _day(to, "--to"), open_only, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        rows = execute(c, query, who)
+    rows = run_as(as_, query)
     if json_out:
         print_json({"inquiries": rows})
         return
@@ -211,10 +190,7 @@ def report(
     """問合せの集計 (counts only: channel, category, status; open leak-related inquiries)."""
     start, end = _day(from_, "--from"), _day(to, "--to")
     assert start is not None and end is not None  # both options are required
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        data = execute(c, InquiryReport(start, end), who)
+    data = run_as(as_, InquiryReport(start, end))
     if json_out:
         print_json(data)
         return

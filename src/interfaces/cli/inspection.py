@@ -21,13 +21,10 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
 )
+from interfaces.cli.usecase import run_as
 from interfaces.presenters import explanation_json, replay_json
 
 
@@ -51,7 +48,6 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         json_out: bool = JSON_OPTION,
     ) -> None:
         """集約の再生: the state at a version or time, and every event with actor, purpose, source."""
-        cfg = settings()
         when = None
         if as_of is not None:
             try:
@@ -59,8 +55,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
             except ValueError:
                 fail("--as-of: ISO 8601 の日時で指定してください。", 2)
         query = ReplayAggregate(_uuid(aggregate_id), version, when)
-        with container(cfg=cfg) as c:
-            result = execute(c, query, principal(as_, cfg))
+        result = run_as(as_, query)
         data = replay_json(result)
         if json_out:
             print_json(data)
@@ -93,8 +88,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
     ) -> None:
         """賦課の再計算: re-run the engine with the recorded input and rule set; compare line by line."""
         query = ExplainAssessment(_uuid(assessment_id))
-        with container(cfg=settings()) as c:
-            result = execute(c, query, principal(as_, c.settings))
+        result = run_as(as_, query)
         data = explanation_json(result)
         if json_out:
             print_json(data)
@@ -122,8 +116,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         from adapters.documents.disclosure_pdf import render_disclosure
 
         query = CompileDisclosure(_uuid(taxpayer_id))
-        with container(cfg=settings()) as c:
-            data = execute(c, query, principal(as_, c.settings))
+        data = run_as(as_, query)
         out.mkdir(parents=True, exist_ok=True)
         (out / "disclosure.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "disclosure.pdf").write_bytes(render_disclosure(data))
@@ -146,8 +139,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         json_out: bool = JSON_OPTION,
     ) -> None:
         """提供・移転の記録 by recipient or by subject (inspectors; journaled)."""
-        with container(cfg=settings()) as c:
-            rows = execute(c, ProvisionRecords(recipient, subject), principal(as_, c.settings))
+        rows = run_as(as_, ProvisionRecords(recipient, subject))
         if json_out:
             print_json({"records": rows})
         else:
@@ -168,8 +160,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         """使用の記録: who viewed a person (--subject), or what a staff member viewed (--staff)."""
         if (subject is None) == (staff is None):
             fail("--subject か --staff のどちらか一方を指定してください。", 2)
-        with container(cfg=settings()) as c:
-            rows = execute(c, AccessHistory(subject, staff), principal(as_, c.settings))
+        rows = run_as(as_, AccessHistory(subject, staff))
         if json_out:
             print_json({"subject": subject, "staff": staff, "entries": rows})
             return

@@ -35,8 +35,8 @@ from interfaces.cli.common import (
     principal,
     print_json,
     settings,
-    system_principal,
 )
+from interfaces.cli.usecase import run_as, run_unattributed
 from interfaces.presenters import summary_json
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
@@ -125,8 +125,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _status(json_out: bool) -> None:
-    with container(cfg=settings()) as c:
-        view = execute(c, IntakeStatus(), system_principal(c.settings))
+    view = run_unattributed(IntakeStatus())
     batches, queues_out = view.batches, view.queues
     if json_out:
         print_json({"batches": batches, "queues": queues_out})
@@ -156,8 +155,7 @@ def queue_list(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """保留中の課税資料 (quarantined filings) — ids, kinds and reasons only."""
-    with container(cfg=settings()) as c:
-        items = execute(c, QueueItems(queue), system_principal(c.settings))
+    items = run_unattributed(QueueItems(queue))
     if json_out:
         print_json(
             {
@@ -191,18 +189,14 @@ def queue_match(
     as_: str | None = AS_OPTION,
 ) -> None:
     """既存の宛名に名寄せする (match to an existing taxpayer)."""
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        execute(c, MatchFiling(_uuid(filing_id), address_number), principal(as_, cfg))
+    run_as(as_, MatchFiling(_uuid(filing_id), address_number))
     console.print(f"名寄せしました: {filing_id} → 宛名番号 {address_number}")
 
 
 @queue_app.command("register-non-resident")
 def queue_register(filing_id: str = typer.Argument(...), as_: str | None = AS_OPTION) -> None:
     """住登外者として登録し名寄せする (register as 住登外 with a system-issued 宛名番号)."""
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        number = execute(c, RegisterNonResident(_uuid(filing_id)), principal(as_, cfg))
+    number = run_as(as_, RegisterNonResident(_uuid(filing_id)))
     console.print(f"住登外者として登録しました: 宛名番号 {number}")
 
 
@@ -214,9 +208,7 @@ def queue_forward(
     as_: str | None = AS_OPTION,
 ) -> None:
     """回送する (forward to the municipality of 1 January residence)."""
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        execute(c, ForwardFiling(_uuid(filing_id), to, reason), principal(as_, cfg))
+    run_as(as_, ForwardFiling(_uuid(filing_id), to, reason))
     console.print(f"回送しました: {filing_id} → {to}")
 
 
@@ -225,8 +217,7 @@ def queue_dependents(
     fiscal_year: int | None = typer.Option(None, "--fiscal-year"), json_out: bool = JSON_OPTION
 ) -> None:
     """扶養重複: dependents claimed by more than one taxpayer in a 年度 (for 扶養是正)."""
-    with container(cfg=settings()) as c:
-        overlaps = execute(c, DependentOverlaps(fiscal_year), system_principal(c.settings))
+    overlaps = run_unattributed(DependentOverlaps(fiscal_year))
     rows = [
         {
             "fiscal_year": o.fiscal_year,
@@ -254,9 +245,7 @@ def forwarding_file(
     """回送ファイルを作成する: forwarded filings for the municipalities of 1 January residence."""
     import csv
 
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        rows = execute(c, ForwardingExport(), principal(as_, cfg))
+    rows = run_as(as_, ForwardingExport())
     out.parent.mkdir(parents=True, exist_ok=True)
     header = ["回送先団体コード", "課税資料ID", "資料種別", "年分", "氏名", "カナ", "生年月日", "住所"]
     with out.open("w", encoding="utf-8", newline="") as handle:

@@ -34,8 +34,8 @@ from interfaces.cli.common import (
     principal,
     print_json,
     settings,
-    system_principal,
 )
+from interfaces.cli.usecase import run_as, run_unattributed
 from interfaces.presenters import (
     assessment_json,
     levy_run_json,
@@ -115,10 +115,7 @@ def levy_reassess(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """更正: recompute every assessment whose 課税資料 changed after the levy."""
-    with container(cfg=settings()) as c:
-        outcome = execute(
-            c, ReassessChanged(fiscal_year=fiscal_year, reason=reason), principal(as_, c.settings), wait=wait
-        )
+    outcome = run_as(as_, ReassessChanged(fiscal_year=fiscal_year, reason=reason), wait=wait)
     if json_out:
         print_json(without_year(reassessment_json(outcome)))
         return
@@ -136,13 +133,11 @@ def assessment_show(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """賦課の内容と算出の内訳 (journaled)."""
-    cfg = settings()
     try:
         declared = Purpose.parse(purpose)
     except ValueError as error:
         fail(f"--purpose: {error}", 2)
-    with container(cfg=cfg) as c:
-        view = execute(c, ShowAssessment(address_number, fiscal_year, declared), principal(as_, cfg))
+    view = run_as(as_, ShowAssessment(address_number, fiscal_year, declared))
     history = view.history
     data = assessment_json(view.assessment, address_number, history)
     if json_out:
@@ -202,8 +197,7 @@ def switch_method(
     """退職・異動届: remaining 特別徴収 months to 普通徴収 (Jan–Apr: 一括徴収)."""
     when = _parse_date(left_on, "--left-on")
     command = SwitchCollectionMethod(address_number, fiscal_year, when, reason)
-    with container(cfg=settings()) as c:
-        a = execute(c, command, principal(as_, c.settings))
+    a = run_as(as_, command)
     console.print(f"徴収方法を変更しました: {a.method.value}")
 
 
@@ -218,8 +212,7 @@ def reduction_apply(
 ) -> None:
     """減免申請を受け付ける."""
     command = ApplyReduction(address_number, fiscal_year, kind, amount, grounds)
-    with container(cfg=settings()) as c:
-        execute(c, command, principal(as_, c.settings))
+    run_as(as_, command)
     console.print("減免申請を受け付けました（所属長の決定待ち）")
 
 
@@ -234,8 +227,7 @@ def reduction_decide(
 ) -> None:
     """減免の決定 (by a supervisor other than the clerk who took the application)."""
     command = DecideReduction(address_number, fiscal_year, grant, reason, amount)
-    with container(cfg=settings()) as c:
-        a = execute(c, command, principal(as_, c.settings))
+    a = run_as(as_, command)
     console.print(f"減免を{'決定' if grant else '却下'}しました。納付額 {a.amounts.payable:,} 円")
 
 
@@ -249,16 +241,14 @@ def cancel(
 ) -> None:
     """賦課の取消 (e.g. no 住所 here on 1 January, discovered late)."""
     command = CancelAssessment(address_number, fiscal_year, reason, forward_to)
-    with container(cfg=settings()) as c:
-        execute(c, command, principal(as_, c.settings))
+    run_as(as_, command)
     console.print("賦課を取り消しました")
 
 
 @report_app.command("levy-totals")
 def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """課税台帳の集計 (from the read model)."""
-    with container(cfg=settings()) as c:
-        t = execute(c, LevyTotalsQuery(fiscal_year), system_principal(c.settings))
+    t = run_unattributed(LevyTotalsQuery(fiscal_year))
     data = without_year(levy_totals_json(fiscal_year, t))
     if json_out:
         print_json(data)
@@ -270,8 +260,7 @@ def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
 @levy_app.command("employers")
 def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """特別徴収義務者別一覧 (employees and annual amounts per 指定番号)."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, EmployerListQuery(fiscal_year), system_principal(c.settings))
+    rows = run_unattributed(EmployerListQuery(fiscal_year))
     if json_out:
         print_json({"employers": rows})
         return
@@ -282,8 +271,7 @@ def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
 @levy_app.command("outbox")
 def outbox(json_out: bool = JSON_OPTION) -> None:
     """庁内移転の記録 (transfer records to 国保・介護・保育 …) awaiting delivery."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, TransferOutbox(), system_principal(c.settings))
+    rows = run_unattributed(TransferOutbox())
     if json_out:
         print_json({"transfers": rows})
         return
@@ -299,8 +287,7 @@ def tax_status_survey(
     """市町村税課税状況等の調 (個人住民税): 第2表, 第11表, 課税標準額段階別, 寄附金税額控除 — from read models."""
     from adapters.reporting import write_survey
 
-    with container(cfg=settings()) as c:
-        found = execute(c, TaxStatusSurvey(fiscal_year), system_principal(c.settings))
+    found = run_unattributed(TaxStatusSurvey(fiscal_year))
     result, ledger = found.survey, found.ledger
     files = write_survey(result, out)
     ok = found.reconciled
@@ -332,8 +319,7 @@ def euc(
     from adapters.reporting import write_aggregate_csv
 
     query = EucAggregate(fiscal_year, tuple(by.split(",")), tuple(measures.split(",")), min_cell)
-    with container(cfg=settings()) as c:
-        table = execute(c, query, system_principal(c.settings))
+    table = run_unattributed(query)
     if out is not None:
         write_aggregate_csv(table, out)
     if json_out:

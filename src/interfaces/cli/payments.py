@@ -34,14 +34,12 @@ from interfaces.cli.common import (
     WAIT_OPTION,
     console,
     container,
-    execute,
     fail,
-    principal,
     print_json,
     settings,
-    system_principal,
 )
 from interfaces.cli.intake import import_one, print_summary
+from interfaces.cli.usecase import run_as, run_unattributed
 from interfaces.presenters import summary_json
 
 payments_app = typer.Typer(
@@ -58,8 +56,7 @@ def ledger_open(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Open a ledger per levied assessment; re-post charges of changed levies (idempotent)."""
-    with container(cfg=settings()) as c:
-        opened, reposted = execute(c, OpenLedgers(fiscal_year), principal(as_, c.settings), wait=wait)
+    opened, reposted = run_as(as_, OpenLedgers(fiscal_year), wait=wait)
     if json_out:
         print_json({"opened": opened, "reposted": reposted})
     else:
@@ -94,8 +91,7 @@ def payments_status(
     fiscal_year: int = typer.Option(..., "--fiscal-year"), json_out: bool = JSON_OPTION
 ) -> None:
     """収納状況: charged, received, allocated, held overpayment, refunds, suspense."""
-    with container(cfg=settings()) as c:
-        totals = execute(c, CollectionTotals(fiscal_year), system_principal(c.settings))
+    totals = run_unattributed(CollectionTotals(fiscal_year))
     if json_out:
         print_json(totals)
         return
@@ -109,8 +105,7 @@ def payments_suspense(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """収納保留: receipts that matched no ledger, with the reason (work queue)."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, SuspenseList(all_), system_principal(c.settings))
+    rows = run_unattributed(SuspenseList(all_))
     if json_out:
         print_json({"suspense": rows})
         return
@@ -139,8 +134,7 @@ def payments_show(
 ) -> None:
     """収納状況照会: per 期別 the charge, 本税 paid and outstanding, 延滞金, 督促; overpayment and refunds
     (journaled read)."""
-    with container(cfg=settings()) as c:
-        data = execute(c, PaymentStatus(address_number, fiscal_year), principal(as_, c.settings))
+    data = run_as(as_, PaymentStatus(address_number, fiscal_year))
     if json_out:
         print_json(data)
         return
@@ -171,8 +165,7 @@ def payments_show(
 def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """消込の照合: match every open 収納保留 again (posted if it now matches), then check every payment file
     is reconciled (件数) and every ledger conserves its money. Exit 3 if anything does not add up."""
-    with container(cfg=settings()) as c:
-        found = execute(c, ReconcilePayments(), principal(as_, c.settings))
+    found = run_as(as_, ReconcilePayments())
     rematch, files, totals_held = found.rematch, found.files, found.still_held
     checked, unbalanced = found.ledgers_checked, found.ledgers_unbalanced
     data: dict[str, Any] = {
@@ -253,8 +246,7 @@ def payments_resolve(
     if notice_number is not None and fiscal_year is None:
         fail("--fiscal-year: 振替先の年度を指定してください。", 2)
     command = ResolveSuspense(held, reason, refund, notice_number, fiscal_year, period)
-    with container(cfg=settings()) as c:
-        ledger = execute(c, command, principal(as_, c.settings))
+    ledger = run_as(as_, command)
     data: dict[str, Any] = {"suspense_id": str(held), "outcome": "還付"}
     if ledger is not None:
         data = {"suspense_id": str(held), "outcome": "消込", "ledger_id": str(ledger.id)}
@@ -290,23 +282,22 @@ def debit_export(
         when = date.fromisoformat(due_date)
     except ValueError:
         fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-    with container(cfg=settings()) as c:
-        requests = execute(c, DebitRequests(when), principal(as_, c.settings), wait=wait)
-        lines = []
-        for r in requests:
-            m = r.mandate
-            record = DebitMandate(
-                mandate_id=str(m.id),
-                address_number="",
-                action=MandateAction.REGISTER,
-                start_date=m.start_date,
-                bank_code=m.bank_code,
-                branch_code=m.branch_code,
-                account_type=AccountType(m.account_type),
-                account_number=str(m.account_number),
-                holder_kana=str(m.holder_kana),
-            )
-            lines.append(zengin.request_line(record, amount=r.amount, customer_number=r.customer_number))
+    requests = run_as(as_, DebitRequests(when), wait=wait)
+    lines = []
+    for r in requests:
+        m = r.mandate
+        record = DebitMandate(
+            mandate_id=str(m.id),
+            address_number="",
+            action=MandateAction.REGISTER,
+            start_date=m.start_date,
+            bank_code=m.bank_code,
+            branch_code=m.branch_code,
+            account_type=AccountType(m.account_type),
+            account_number=str(m.account_number),
+            holder_kana=str(m.holder_kana),
+        )
+        lines.append(zengin.request_line(record, amount=r.amount, customer_number=r.customer_number))
     header = ZenginHeader(
         kind=ZenginKind.DEBIT,
         originator_code=ORIGINATOR_CODE,
@@ -337,8 +328,7 @@ def debit_import_result(
     """振替結果の取込: code 0 → 収納 (消込); other codes → 振替不能 (督促へ). Trailer totals are checked."""
     if not file.is_file():
         fail(f"ファイルが見つかりません: {file}", 2)
-    with container(cfg=settings()) as c:
-        data = execute(c, ImportDebitResult(file), principal(as_, c.settings), wait=wait)
+    data = run_as(as_, ImportDebitResult(file), wait=wait)
     if json_out:
         print_json(data)
     else:
@@ -364,8 +354,7 @@ def late_fees(
 ) -> None:
     """延滞金の計算 (地方税法326条) for every overdue or late-paid installment, from the engine."""
     day = _day(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        assessed, total = execute(c, AssessLateFees(day), principal(as_, c.settings))
+    assessed, total = run_as(as_, AssessLateFees(day))
     if json_out:
         print_json({"assessed": assessed, "late_fee_total": total})
     else:
@@ -386,8 +375,7 @@ def dunning(
     cfg = settings()
     day = _day(as_of, "--as-of")
     folder = out or cfg.var_dir / "out" / f"dunning-{day.isoformat()}"
-    with container(cfg=cfg) as c:
-        issued = execute(c, IssueDunning(day), principal(as_, cfg))
+    issued = run_as(as_, IssueDunning(day))
     rows = []
     for d in issued:
         path = None
@@ -420,8 +408,7 @@ def dunning(
 def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPTION) -> None:
     """滞納一覧: installments past their 納期限 with 本税 unpaid."""
     day = _day(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        rows = execute(c, ArrearsList(day), system_principal(c.settings))
+    rows = run_unattributed(ArrearsList(day))
     if json_out:
         print_json({"arrears": rows})
     else:
@@ -432,8 +419,7 @@ def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPT
 def daily_report(date_: str = typer.Option(..., "--date"), json_out: bool = JSON_OPTION) -> None:
     """収納日計: receipts by channel for one day."""
     day = _day(date_, "--date")
-    with container(cfg=settings()) as c:
-        data = execute(c, DailyReceipts(day), system_principal(c.settings))
+    data = run_unattributed(DailyReceipts(day))
     if json_out:
         print_json(data)
     else:
@@ -452,8 +438,7 @@ def refunds_settle(
 ) -> None:
     """過誤納金の処理: 充当 to the same taxpayer's unpaid charges, else 還付の決定 with 還付加算金."""
     day = _day(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        result = execute(c, SettleOverpayments(day), principal(as_, c.settings))
+    result = run_as(as_, SettleOverpayments(day))
     data = {
         "appropriated": result.appropriated,
         "appropriated_amount": result.appropriated_amount,
@@ -485,8 +470,7 @@ def refunds_returned(
 ) -> None:
     """還付不能の受入: the amount is held again; the next `refunds settle` re-handles it (充当, else 還付)."""
     command = RefundReturned(fiscal_year, notice_number, amount, reason, withdrawn)
-    with container(cfg=settings()) as c:
-        ledger = execute(c, command, principal(as_, c.settings))
+    ledger = run_as(as_, command)
     data = {"notice_number": notice_number, "fiscal_year": fiscal_year, "held": ledger.held}
     if json_out:
         print_json(data)
@@ -506,28 +490,27 @@ def refunds_export(
     from domain.collection.records import AccountType, TransferLine, ZenginHeader, ZenginKind
 
     day = _day(paid_on, "--paid-on")
-    with container(cfg=settings()) as c:
-        paid = execute(c, PayRefunds(day), principal(as_, c.settings))
-        lines = []
-        counter = []
-        for payment in paid:
-            ledger, amount, m = payment.ledger, payment.amount, payment.mandate
-            if m is None:
-                counter.append({"notice_number": ledger.notice_number, "amount": amount})
-                continue
-            lines.append(
-                TransferLine(
-                    bank_code=m.bank_code,
-                    bank_name=zengin.bank_kana(m.bank_code),
-                    branch_code=m.branch_code,
-                    branch_name=zengin.branch_kana(m.bank_code, m.branch_code),
-                    account_type=AccountType(m.account_type),
-                    account_number=str(m.account_number),
-                    payee_kana=str(m.holder_kana),
-                    amount=amount,
-                    customer_code1=ledger.notice_number.zfill(10)[-10:],
-                )
+    paid = run_as(as_, PayRefunds(day))
+    lines = []
+    counter = []
+    for payment in paid:
+        ledger, amount, m = payment.ledger, payment.amount, payment.mandate
+        if m is None:
+            counter.append({"notice_number": ledger.notice_number, "amount": amount})
+            continue
+        lines.append(
+            TransferLine(
+                bank_code=m.bank_code,
+                bank_name=zengin.bank_kana(m.bank_code),
+                branch_code=m.branch_code,
+                branch_name=zengin.branch_kana(m.bank_code, m.branch_code),
+                account_type=AccountType(m.account_type),
+                account_number=str(m.account_number),
+                payee_kana=str(m.holder_kana),
+                amount=amount,
+                customer_code1=ledger.notice_number.zfill(10)[-10:],
             )
+        )
     header = ZenginHeader(
         kind=ZenginKind.TRANSFER,
         originator_code=ORIGINATOR_CODE,
@@ -565,8 +548,7 @@ def closing_run(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """決算: 調定額, 収入済額, 還付未済額, 滞納繰越額 per 年度, with carry-forward events."""
-    with container(cfg=settings()) as c:
-        totals = execute(c, CloseYear(fiscal_year), principal(as_, c.settings), wait=wait)
+    totals = run_as(as_, CloseYear(fiscal_year), wait=wait)
     if json_out:
         print_json({"fiscal_year": fiscal_year, **totals})
     else:

@@ -18,6 +18,7 @@ from interfaces.cli.common import (
     settings,
     system_principal,
 )
+from interfaces.cli.usecase import run_unattributed
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
 
@@ -93,8 +94,7 @@ def follow(
 @app.command("catch-up")
 def refresh_read_models(json_out: bool = JSON_OPTION) -> None:
     """Apply every event not yet applied to each projection."""
-    with container(cfg=settings()) as c:
-        applied = execute(c, CatchUpReadModels(), system_principal(c.settings))
+    applied = run_unattributed(CatchUpReadModels())
     if json_out:
         print_json({"applied": applied})
     else:

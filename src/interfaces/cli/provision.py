@@ -23,14 +23,10 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
-    system_principal,
 )
+from interfaces.cli.usecase import run_as, run_unattributed
 
 provision_app = typer.Typer(
     help="提供・移転 (provision and internal transfer) through the allowlist.", no_args_is_help=True
@@ -41,8 +37,7 @@ export_app = typer.Typer(help="データ抽出 (maker-checker exports).", no_arg
 @provision_app.command("deliver-outbox")
 def deliver_outbox(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """庁内移転: deliver pending transfer records (国保・介護・保育 …) through the allowlist gate."""
-    with container(cfg=settings()) as c:
-        delivered, skipped = execute(c, DeliverTransfers(), principal(as_, c.settings))
+    delivered, skipped = run_as(as_, DeliverTransfers())
     if json_out:
         print_json({"delivered": delivered, "already_delivered": skipped})
     else:
@@ -71,8 +66,7 @@ def provide(
         address_numbers=tuple(s.strip() for s in subjects.split(",") if s.strip()),
         requested_at=datetime.now(UTC),
     )
-    with container(cfg=settings()) as c:
-        execute(c, command, principal(as_, c.settings))
+    run_as(as_, command)
     console.print(f"{kind}を記録しました: {recipient}（{basis}）")
 
 
@@ -82,8 +76,7 @@ def provision_list(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """提供・移転の記録 (by recipient)."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, ProvisionList(recipient), system_principal(c.settings))
+    rows = run_unattributed(ProvisionList(recipient))
     if json_out:
         print_json({"records": rows})
         return
@@ -131,8 +124,7 @@ def export_request(
 ) -> None:
     """抽出依頼 (maker): the manifest's hash is what the approval binds to."""
     data = _manifest(manifest)
-    with container(cfg=settings()) as c:
-        export = execute(c, RequestExport(data), principal(as_, c.settings))
+    export = run_as(as_, RequestExport(data))
     if json_out:
         print_json({"request_id": str(export.id), "manifest_hash": export.manifest_hash})
     else:
@@ -144,8 +136,7 @@ def export_approve(
     request_id: str = typer.Argument(...), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """承認 (checker, a different supervisor): prints a single-use token bound to the manifest."""
-    with container(cfg=settings()) as c:
-        token = execute(c, ApproveExport(_uuid(request_id)), principal(as_, c.settings))
+    token = run_as(as_, ApproveExport(_uuid(request_id)))
     if json_out:
         print_json({"request_id": request_id, "token": token})
     else:
@@ -162,8 +153,7 @@ def export_run(
 ) -> None:
     """実行: the manifest must be the approved one and the token unused; the provision is recorded."""
     data = _manifest(manifest)
-    with container(cfg=settings()) as c:
-        rows = execute(c, RunExport(_uuid(request_id), data, token), principal(as_, c.settings))
+    rows = run_as(as_, RunExport(_uuid(request_id), data, token))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(

@@ -13,13 +13,10 @@ from interfaces.cli.common import (
     JSON_OPTION,
     WAIT_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
 )
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(help="保管・消去 (retention and erasure).", no_args_is_help=True)
 
@@ -43,8 +40,7 @@ def run(
 ) -> None:
     """Destroy the data keys whose retention ended; record a PII-free erasure event (rerun: no change)."""
     when = _date(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        result = execute(c, RunRetention(when, years), principal(as_, c.settings), wait=wait)
+    result = run_as(as_, RunRetention(when, years), wait=wait)
     data = describe(result)
     if json_out:
         print_json(data)
@@ -64,8 +60,7 @@ def hold(
     as_: str | None = AS_OPTION,
 ) -> None:
     """保存延長: keep a 年度 of a taxpayer past its period (until released); recorded as an event."""
-    with container(cfg=settings()) as c:
-        execute(c, PlaceRetentionHold(address_number, fiscal_year, reason), principal(as_, c.settings))
+    run_as(as_, PlaceRetentionHold(address_number, fiscal_year, reason))
     console.print(f"保存を延長しました: 宛名番号 {address_number} {fiscal_year}年度")
 
 
@@ -77,8 +72,5 @@ def release(
     as_: str | None = AS_OPTION,
 ) -> None:
     """保存延長の解除 (recorded as an event with the reason)."""
-    with container(cfg=settings()) as c:
-        released = execute(
-            c, ReleaseRetentionHold(address_number, fiscal_year, reason), principal(as_, c.settings)
-        )
+    released = run_as(as_, ReleaseRetentionHold(address_number, fiscal_year, reason))
     console.print(f"解除しました ({released} 件)")
