@@ -15,23 +15,15 @@ from rich.table import Table
 
 from application.usecases.compliance import AnomalyReport, ReviewFinding
 from domain.audit.anomalies import parse_outcome
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    fail,
-    print_json,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import iso_day
 from interfaces.cli.usecase import run_as
 
 
 def _day(text: str | None, option: str) -> date:
     if text is None:
         fail(f"{option} を指定してください（例 {option} 2026-12-07）。", 2)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+    return iso_day(text, option)
 
 
 def register(audit_app: typer.Typer) -> None:

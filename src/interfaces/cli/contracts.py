@@ -20,15 +20,9 @@ from application.usecases.contracts import (
     RegisterContract,
 )
 from domain.compliance.contract import TO_CONTRACTOR, TO_WARD
-from domain.shared.purpose import Purpose
 from domain.staff.values import jst_date
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    fail,
-    print_json,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import declared_purpose, iso_day
 from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
@@ -41,10 +35,7 @@ def _day(text: str | None, option: str, default_today: bool = False) -> date:
         if default_today:
             return jst_date(datetime.now(UTC))
         fail(f"{option} を指定してください（YYYY-MM-DD）。", 2)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+    return iso_day(text, option)
 
 
 @app.command("register")
@@ -207,10 +198,7 @@ def open_(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """委託先従事者: open the entry screen (data entry) or the print files (printing) of one handover."""
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(str(error), 2)
+    declared = declared_purpose(purpose, name_option=False)
     result = run_as(as_, OpenHandover(contract_no, number, declared))
     if json_out:
         print_json(result)

@@ -22,13 +22,8 @@ from application.usecases.inquiries import (
 )
 from domain.compliance.inquiry import INFORMATION_POLICY_SECTION
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    fail,
-    print_json,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, print_json
+from interfaces.cli.options import declared_purpose, iso_day
 from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
@@ -40,19 +35,11 @@ PURPOSE_OPTION = typer.Option("開示請求対応", "--purpose", help="利用目
 
 
 def _purpose(text: str) -> Purpose:
-    try:
-        return Purpose.parse(text)
-    except ValueError as error:
-        fail(str(error), 2)
+    return declared_purpose(text, name_option=False)
 
 
 def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+    return None if text is None else iso_day(text, option)
 
 
 @app.command("record")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from uuid import UUID
 
 import typer
 from rich.table import Table
@@ -17,22 +16,10 @@ from application.usecases.inspection import (
     ProvisionRecords,
     ReplayAggregate,
 )
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    fail,
-    print_json,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import parse_uuid
 from interfaces.cli.usecase import run_as
 from interfaces.presenters import explanation_json, replay_json
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"IDの形式が不正です: {text}", 2)
 
 
 # mccabe counts the commands defined inside register() into it; each command is short.
@@ -54,7 +41,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
                 when = datetime.fromisoformat(as_of)
             except ValueError:
                 fail("--as-of: ISO 8601 の日時で指定してください。", 2)
-        query = ReplayAggregate(_uuid(aggregate_id), version, when)
+        query = ReplayAggregate(parse_uuid(aggregate_id), version, when)
         result = run_as(as_, query)
         data = replay_json(result)
         if json_out:
@@ -87,7 +74,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         json_out: bool = JSON_OPTION,
     ) -> None:
         """賦課の再計算: re-run the engine with the recorded input and rule set; compare line by line."""
-        query = ExplainAssessment(_uuid(assessment_id))
+        query = ExplainAssessment(parse_uuid(assessment_id))
         result = run_as(as_, query)
         data = explanation_json(result)
         if json_out:
@@ -115,7 +102,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         """開示請求への回答: what is held, access history by department and purpose, provisions (JSON + PDF)."""
         from adapters.documents.disclosure_pdf import render_disclosure
 
-        query = CompileDisclosure(_uuid(taxpayer_id))
+        query = CompileDisclosure(parse_uuid(taxpayer_id))
         data = run_as(as_, query)
         out.mkdir(parents=True, exist_ok=True)
         (out / "disclosure.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import UUID
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from adapters.formats import debit_mandates
@@ -23,27 +21,22 @@ from application.usecases.intake import (
     RegisterNonResident,
 )
 from domain.shared.purpose import Purpose
-from interfaces.bootstrap import Container
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     NOTHING_TO_IMPORT_EXIT,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
 )
-from interfaces.cli.usecase import run_as, run_unattributed
+from interfaces.cli.options import parse_uuid
+from interfaces.cli.usecase import run_as, run_showing_progress, run_unattributed
 from interfaces.presenters import summary_json
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
 
 
 def import_one(
-    c: Container,
     kind: str,
     path: Path,
     as_: str | None,
@@ -53,14 +46,7 @@ def import_one(
     refuse_empty: bool = False,
 ) -> ImportSummary:
     command = ImportFile(kind, path, purpose, refuse_empty=refuse_empty)
-    who = principal(as_, c.settings)
-    if not show_progress:
-        return execute(c, command, who)
-    with Progress(transient=True, console=console) as bar:
-        task = bar.add_task(f"{kind} {path.name}", total=None)
-        return execute(
-            c, command, who, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+    return run_showing_progress(as_, command, f"{kind} {path.name}", show=show_progress)
 
 
 def print_summary(s: ImportSummary, path: Path) -> None:
@@ -94,9 +80,7 @@ def register(app: typer.Typer) -> None:
             fail("取込ファイルを指定してください。", 2)
         if not file.is_file():
             fail(f"ファイルが見つかりません: {file}", 2)
-        cfg = settings()
-        with container(cfg=cfg) as c:
-            summary = import_one(c, kind, file, as_, show_progress=not json_out, refuse_empty=True)
+        summary = import_one(kind, file, as_, show_progress=not json_out, refuse_empty=True)
         changes = debit_mandates.kana_changes(file) if kind == debit_mandates.KIND else []
         if json_out:
             print_json(
@@ -189,14 +173,14 @@ def queue_match(
     as_: str | None = AS_OPTION,
 ) -> None:
     """既存の宛名に名寄せする (match to an existing taxpayer)."""
-    run_as(as_, MatchFiling(_uuid(filing_id), address_number))
+    run_as(as_, MatchFiling(parse_uuid(filing_id), address_number))
     console.print(f"名寄せしました: {filing_id} → 宛名番号 {address_number}")
 
 
 @queue_app.command("register-non-resident")
 def queue_register(filing_id: str = typer.Argument(...), as_: str | None = AS_OPTION) -> None:
     """住登外者として登録し名寄せする (register as 住登外 with a system-issued 宛名番号)."""
-    number = run_as(as_, RegisterNonResident(_uuid(filing_id)))
+    number = run_as(as_, RegisterNonResident(parse_uuid(filing_id)))
     console.print(f"住登外者として登録しました: 宛名番号 {number}")
 
 
@@ -208,7 +192,7 @@ def queue_forward(
     as_: str | None = AS_OPTION,
 ) -> None:
     """回送する (forward to the municipality of 1 January residence)."""
-    run_as(as_, ForwardFiling(_uuid(filing_id), to, reason))
+    run_as(as_, ForwardFiling(parse_uuid(filing_id), to, reason))
     console.print(f"回送しました: {filing_id} → {to}")
 
 
@@ -253,10 +237,3 @@ def forwarding_file(
         writer.writeheader()
         writer.writerows(rows)
     console.print(f"回送ファイルを作成しました: {out} ({len(rows)} 件)")
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"IDの形式が不正です: {text}", 2)

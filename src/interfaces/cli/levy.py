@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from application.usecases.assessments import (
@@ -23,19 +21,9 @@ from application.usecases.levy import ReassessChanged, RunLevy
 from application.usecases.provisions import TransferOutbox
 from application.usecases.reports import EucAggregate, TaxStatusSurvey
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    WAIT_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
-from interfaces.cli.usecase import run_as, run_unattributed
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console, print_json
+from interfaces.cli.options import declared_purpose, iso_date
+from interfaces.cli.usecase import run_as, run_showing_progress, run_unattributed
 from interfaces.presenters import (
     assessment_json,
     levy_run_json,
@@ -80,20 +68,8 @@ def levy_run(
     ``--taxpayer``, 随時賦課 of just those taxpayers (e.g. after a 期限後申告 for an earlier 年度).
     ``--workers N`` shares the taxpayers among N processes on PostgreSQL (the same events as one)."""
     command = RunLevy(fiscal_year=fiscal_year, address_numbers=tuple(taxpayers), workers=workers)
-    with container(cfg=settings()) as c:
-        who = principal(as_, c.settings)
-        if json_out:
-            outcome = execute(c, command, who, wait=wait)
-        else:
-            with Progress(console=console, transient=True) as bar:
-                task = bar.add_task(f"{fiscal_year}年度 {'随時' if taxpayers else '当初'}賦課", total=None)
-                outcome = execute(
-                    c,
-                    command,
-                    who,
-                    wait=wait,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
+    label = f"{fiscal_year}年度 {'随時' if taxpayers else '当初'}賦課"
+    outcome = run_showing_progress(as_, command, label, show=not json_out, wait=wait)
     if json_out:
         print_json(without_year(levy_run_json(outcome)))
         return
@@ -133,10 +109,7 @@ def assessment_show(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """賦課の内容と算出の内訳 (journaled)."""
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
+    declared = declared_purpose(purpose)
     view = run_as(as_, ShowAssessment(address_number, fiscal_year, declared))
     history = view.history
     data = assessment_json(view.assessment, address_number, history)
@@ -179,13 +152,6 @@ def assessment_show(
         )
 
 
-def _parse_date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-
-
 @assessment_app.command("switch-method")
 def switch_method(
     address_number: str = ADDRESS,
@@ -195,7 +161,7 @@ def switch_method(
     as_: str | None = AS_OPTION,
 ) -> None:
     """退職・異動届: remaining 特別徴収 months to 普通徴収 (Jan–Apr: 一括徴収)."""
-    when = _parse_date(left_on, "--left-on")
+    when = iso_date(left_on, "--left-on")
     command = SwitchCollectionMethod(address_number, fiscal_year, when, reason)
     a = run_as(as_, command)
     console.print(f"徴収方法を変更しました: {a.method.value}")

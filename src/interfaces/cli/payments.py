@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -33,14 +33,19 @@ from interfaces.cli.common import (
     JSON_OPTION,
     WAIT_OPTION,
     console,
-    container,
     fail,
     print_json,
     settings,
 )
 from interfaces.cli.intake import import_one, print_summary
+from interfaces.cli.options import iso_date
 from interfaces.cli.usecase import run_as, run_unattributed
 from interfaces.presenters import summary_json
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from domain.collection.records import ZenginHeader, ZenginKind
 
 payments_app = typer.Typer(
     help="収納 (payments): import receipts (消込), status, suspense.", no_args_is_help=True
@@ -75,9 +80,7 @@ def payments_import(
         fail(f"収納データの種別 '{kind}' は扱えません。使用できる種別: {', '.join(PAYMENT_KINDS)}", 2)
     if not file.is_file():
         fail(f"ファイルが見つかりません: {file}", 2)
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        summary = import_one(c, kind, file, as_, show_progress=not json_out, purpose=Purpose.COLLECTION)
+    summary = import_one(kind, file, as_, show_progress=not json_out, purpose=Purpose.COLLECTION)
     if json_out:
         print_json(summary_json(summary))
     else:
@@ -264,6 +267,24 @@ ORIGINATOR_NAME = "ﾒｸﾞﾛｸ"
 WARD_BANK = ("0001", "001", "1234567")
 
 
+def _ward_header(kind: ZenginKind, day: date) -> ZenginHeader:
+    """The 全銀 header of a file the ward sends: its 委託者 code and its own account, for ``day``."""
+    from domain.collection.records import AccountType, ZenginHeader
+
+    return ZenginHeader(
+        kind=kind,
+        originator_code=ORIGINATOR_CODE,
+        originator_name=ORIGINATOR_NAME,
+        mmdd=day.strftime("%m%d"),
+        bank_code=WARD_BANK[0],
+        bank_name="",
+        branch_code=WARD_BANK[1],
+        branch_name="",
+        account_type=AccountType("1"),
+        account_number=WARD_BANK[2],
+    )
+
+
 @debit_app.command("export")
 def debit_export(
     due_date: str = typer.Option(..., "--due-date", help="引落日 (= 納期限) YYYY-MM-DD"),
@@ -273,15 +294,11 @@ def debit_export(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """口座振替依頼ファイル (Zengin 種別91, 120-byte records, cp932, CRLF) for one 納期."""
-    from datetime import date
 
     from adapters.formats import zengin
-    from domain.collection.records import AccountType, DebitMandate, MandateAction, ZenginHeader, ZenginKind
+    from domain.collection.records import AccountType, DebitMandate, MandateAction, ZenginKind
 
-    try:
-        when = date.fromisoformat(due_date)
-    except ValueError:
-        fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+    when = iso_date(due_date, "--due-date")
     requests = run_as(as_, DebitRequests(when), wait=wait)
     lines = []
     for r in requests:
@@ -298,18 +315,7 @@ def debit_export(
             holder_kana=str(m.holder_kana),
         )
         lines.append(zengin.request_line(record, amount=r.amount, customer_number=r.customer_number))
-    header = ZenginHeader(
-        kind=ZenginKind.DEBIT,
-        originator_code=ORIGINATOR_CODE,
-        originator_name=ORIGINATOR_NAME,
-        mmdd=when.strftime("%m%d"),
-        bank_code=WARD_BANK[0],
-        bank_name="",
-        branch_code=WARD_BANK[1],
-        branch_name="",
-        account_type=AccountType("1"),
-        account_number=WARD_BANK[2],
-    )
+    header = _ward_header(ZenginKind.DEBIT, when)
     out.parent.mkdir(parents=True, exist_ok=True)
     zengin.write_debit_request(out, header, lines)
     if json_out:
@@ -339,21 +345,12 @@ def debit_import_result(
         )
 
 
-def _day(value: str, option: str) -> Any:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-
-
 @payments_app.command("late-fees")
 def late_fees(
     as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """延滞金の計算 (地方税法326条) for every overdue or late-paid installment, from the engine."""
-    day = _day(as_of, "--as-of")
+    day = iso_date(as_of, "--as-of")
     assessed, total = run_as(as_, AssessLateFees(day))
     if json_out:
         print_json({"assessed": assessed, "late_fee_total": total})
@@ -373,7 +370,7 @@ def dunning(
     from adapters.documents.pdf import render
 
     cfg = settings()
-    day = _day(as_of, "--as-of")
+    day = iso_date(as_of, "--as-of")
     folder = out or cfg.var_dir / "out" / f"dunning-{day.isoformat()}"
     issued = run_as(as_, IssueDunning(day))
     rows = []
@@ -407,7 +404,7 @@ def dunning(
 @payments_app.command("arrears")
 def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPTION) -> None:
     """滞納一覧: installments past their 納期限 with 本税 unpaid."""
-    day = _day(as_of, "--as-of")
+    day = iso_date(as_of, "--as-of")
     rows = run_unattributed(ArrearsList(day))
     if json_out:
         print_json({"arrears": rows})
@@ -418,7 +415,7 @@ def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPT
 @payments_app.command("report")
 def daily_report(date_: str = typer.Option(..., "--date"), json_out: bool = JSON_OPTION) -> None:
     """収納日計: receipts by channel for one day."""
-    day = _day(date_, "--date")
+    day = iso_date(date_, "--date")
     data = run_unattributed(DailyReceipts(day))
     if json_out:
         print_json(data)
@@ -437,7 +434,7 @@ def refunds_settle(
     as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """過誤納金の処理: 充当 to the same taxpayer's unpaid charges, else 還付の決定 with 還付加算金."""
-    day = _day(as_of, "--as-of")
+    day = iso_date(as_of, "--as-of")
     result = run_as(as_, SettleOverpayments(day))
     data = {
         "appropriated": result.appropriated,
@@ -487,9 +484,9 @@ def refunds_export(
 ) -> None:
     """還付の支払: 総合振込 (種別21) to the registered account; the rest are listed for 窓口払い."""
     from adapters.formats import zengin
-    from domain.collection.records import AccountType, TransferLine, ZenginHeader, ZenginKind
+    from domain.collection.records import AccountType, TransferLine, ZenginKind
 
-    day = _day(paid_on, "--paid-on")
+    day = iso_date(paid_on, "--paid-on")
     paid = run_as(as_, PayRefunds(day))
     lines = []
     counter = []
@@ -511,18 +508,7 @@ def refunds_export(
                 customer_code1=ledger.notice_number.zfill(10)[-10:],
             )
         )
-    header = ZenginHeader(
-        kind=ZenginKind.TRANSFER,
-        originator_code=ORIGINATOR_CODE,
-        originator_name=ORIGINATOR_NAME,
-        mmdd=day.strftime("%m%d"),
-        bank_code=WARD_BANK[0],
-        bank_name="",
-        branch_code=WARD_BANK[1],
-        branch_name="",
-        account_type=AccountType("1"),
-        account_number=WARD_BANK[2],
-    )
+    header = _ward_header(ZenginKind.TRANSFER, day)
     out.parent.mkdir(parents=True, exist_ok=True)
     zengin.write_transfer(out, header, lines)
     data = {

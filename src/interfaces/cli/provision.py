@@ -26,6 +26,7 @@ from interfaces.cli.common import (
     fail,
     print_json,
 )
+from interfaces.cli.options import parse_uuid
 from interfaces.cli.usecase import run_as, run_unattributed
 
 provision_app = typer.Typer(
@@ -98,10 +99,7 @@ def provision_list(
 
 
 def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"依頼IDの形式が不正です: {text}", 2)
+    return parse_uuid(text, "依頼ID")
 
 
 def _manifest(path: Path) -> dict[str, Any]:

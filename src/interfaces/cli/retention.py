@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import typer
 
 from application.retention import describe
 from application.usecases.operations import PlaceRetentionHold, ReleaseRetentionHold, RunRetention
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    WAIT_OPTION,
-    console,
-    fail,
-    print_json,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console, print_json
+from interfaces.cli.options import iso_date
 from interfaces.cli.usecase import run_as
 
 app = typer.Typer(help="保管・消去 (retention and erasure).", no_args_is_help=True)
-
-
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
 
 
 @app.command("run")
@@ -39,7 +24,7 @@ def run(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Destroy the data keys whose retention ended; record a PII-free erasure event (rerun: no change)."""
-    when = _date(as_of, "--as-of")
+    when = iso_date(as_of, "--as-of")
     result = run_as(as_, RunRetention(when, years), wait=wait)
     data = describe(result)
     if json_out:

@@ -14,13 +14,8 @@ from application.usecases.registry import (
     SearchTaxpayers,
 )
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    fail,
-    print_json,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import declared_purpose
 from interfaces.cli.usecase import run_as
 from interfaces.presenters import residence_json, taxpayer_row_json
 
@@ -79,10 +74,7 @@ def search(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """宛名検索: search by kana prefix (and birth date). Every search is recorded in the access journal."""
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
+    declared = declared_purpose(purpose)
     born = _parse_date(birth_date, "--birth-date") if birth_date else None
     rows = run_as(as_, SearchTaxpayers(kana, born, limit, declared))
     if json_out:
@@ -109,10 +101,7 @@ def residence(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """賦課期日 (1月1日) に住所を有していたか (residence on 1 January of the 年度)."""
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
+    declared = declared_purpose(purpose)
     answer = run_as(as_, ResidenceOnLevyDate(address_number, fiscal_year, declared))
     if json_out:
         print_json(residence_json(answer))
@@ -130,9 +119,6 @@ def reveal_number(
     as_: str | None = AS_OPTION,
 ) -> None:
     """個人番号を表示する: 個人番号利用事務実施者のみ、利用事務のみ。表示の前に記録される。"""
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
+    declared = declared_purpose(purpose)
     number = run_as(as_, RevealIndividualNumber(address_number, declared))
     console.print(number)

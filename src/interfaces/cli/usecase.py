@@ -8,37 +8,54 @@ printed, exactly as ``with container(...)`` around :func:`~interfaces.cli.common
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from rich.progress import Progress
+
 from application.usecases.base import Message
-from interfaces.cli.common import (
-    console,
-    container,
-    execute,
-    principal,
-    print_json,
-    settings,
-    system_principal,
-)
+from interfaces.cli import common
 
 T = TypeVar("T")
 
 
-def run_as(as_: str | None, message: Message[T], *, wait: bool = False) -> T:
+def run_as(
+    as_: str | None,
+    message: Message[T],
+    *,
+    wait: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> T:
     """Run ``message`` as the operator ``as_`` (``principal(as_, cfg)``); refusals exit as ``execute`` says."""
-    with container(cfg=settings()) as c:
-        return execute(c, message, principal(as_, c.settings), wait=wait)
+    with common.container(cfg=common.settings()) as c:
+        return common.execute(c, message, common.principal(as_, c.settings), wait=wait, progress=progress)
+
+
+def run_showing_progress(
+    as_: str | None, message: Message[T], label: str, *, show: bool, wait: bool = False
+) -> T:
+    """:func:`run_as` behind a transient progress bar named ``label`` (none when not ``show``, e.g. ``--json``)."""
+    if not show:
+        return run_as(as_, message, wait=wait)
+    with Progress(console=common.console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        return run_as(
+            as_,
+            message,
+            wait=wait,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 def run_unattributed(message: Message[T]) -> T:
     """Run a read of aggregates (no personal data, nothing journaled) as ``system_principal(cfg)``."""
-    with container(cfg=settings()) as c:
-        return execute(c, message, system_principal(c.settings))
+    with common.container(cfg=common.settings()) as c:
+        return common.execute(c, message, common.system_principal(c.settings))
 
 
 def emit(json_out: bool, data: Any, text: str, **print_options: Any) -> None:
     """``--json``: print ``data`` as JSON; otherwise print the clerk's line ``text``."""
     if json_out:
-        print_json(data)
+        common.print_json(data)
     else:
-        console.print(text, **print_options)
+        common.console.print(text, **print_options)
