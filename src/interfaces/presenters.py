@@ -19,14 +19,14 @@ from application.usecases.reports import SurveyResult
 from domain.assessment.assessment import Assessment
 
 
-def _attrs(obj: Any, *names: str) -> dict[str, Any]:
+def fields_json(obj: Any, *names: str) -> dict[str, Any]:
     """``{name: obj.name}`` for each name, in order (the JSON keys are the result's own field names)."""
     return {name: getattr(obj, name) for name in names}
 
 
 def levy_run_json(outcome: LevyRunOutcome) -> dict[str, Any]:
     """当初賦課・随時賦課 の結果."""
-    return _attrs(outcome, "fiscal_year", "levied", "non_taxable", "skipped", "total_tax") | {
+    return fields_json(outcome, "fiscal_year", "levied", "non_taxable", "skipped", "total_tax") | {
         "skipped_reasons": dict(outcome.skipped_reasons)
     }
 
@@ -80,6 +80,13 @@ def assessment_json(a: Assessment, address_number: str, ledger_rows: list[dict[s
     }
 
 
+def queue_item_json(item: Any) -> dict[str, Any]:
+    """保留中の課税資料 1件: ids, kind, queue and reason only (no personal data)."""
+    return {"filing_id": str(item.filing_id)} | fields_json(
+        item, "kind", "tax_year", "queue", "reason", "batch_id", "line"
+    )
+
+
 def taxpayer_row_json(r: TaxpayerSearchRow) -> dict[str, Any]:
     """宛名検索の1件."""
     return {
@@ -112,7 +119,7 @@ def residence_json(answer: ResidenceAnswer) -> dict[str, Any]:
 
 def levy_totals_json(fiscal_year: int, t: Any) -> dict[str, Any]:
     """課税台帳の集計 (``projections.levy_ledger.LevyTotals``)."""
-    return {"fiscal_year": fiscal_year} | _attrs(
+    return {"fiscal_year": fiscal_year} | fields_json(
         t,
         "assessments",
         "levied",
@@ -167,7 +174,9 @@ def explanation_json(result: Explanation) -> dict[str, Any]:
     """賦課の再計算と比較."""
     return (
         {"assessment_id": str(result.assessment_id)}
-        | _attrs(result, "rule_set_id", "reproduces", "recorded_total", "recomputed_total", "lines_compared")
+        | fields_json(
+            result, "rule_set_id", "reproduces", "recorded_total", "recomputed_total", "lines_compared"
+        )
         | {"differences": [plain(d) for d in result.differences], "trace": list(result.trace)}
     )
 
@@ -180,17 +189,19 @@ def summary_json(s: ImportSummary) -> dict[str, Any]:
     """取込の結果: counts that reconcile (受付 = 受理 + 不備 + 保留 + 重複) and each error with line and field."""
     return (
         {"batch_id": str(s.batch_id), "kind": s.kind}
-        | _attrs(s, *IMPORT_COUNTS, "gap", "already_imported")
+        | fields_json(s, *IMPORT_COUNTS, "gap", "already_imported")
         | {
             "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in s.errors],
-            "by_submitter": [{"submitter": b.submitter} | _attrs(b, *IMPORT_COUNTS) for b in s.by_submitter],
+            "by_submitter": [
+                {"submitter": b.submitter} | fields_json(b, *IMPORT_COUNTS) for b in s.by_submitter
+            ],
         }
     )
 
 
 def certificate_check_json(result: Verification) -> dict[str, Any]:
     """証明書の確認コードの照合結果 (no personal data)."""
-    return _attrs(result, "valid", "reason", "document_id", "kind", "current")
+    return fields_json(result, "valid", "reason", "document_id", "kind", "current")
 
 
 def entry_outcome_json(outcome: EntryOutcome) -> dict[str, Any]:

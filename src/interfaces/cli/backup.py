@@ -18,14 +18,12 @@ from interfaces.cli.common import (
     JSON_OPTION,
     command_context,
     console,
-    container,
     err_console,
-    execute,
     fail,
-    principal,
     print_json,
     settings,
 )
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
     help="バックアップと復元 (backup and restore; erasures survive a restore).", no_args_is_help=True
@@ -41,11 +39,10 @@ def create(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Seal the log, take a consistent image of the whole store and write it with its manifest."""
-    with container(cfg=settings()) as c:
-        try:
-            result = execute(c, TakeBackup(out), principal(as_, c.settings))
-        except (BackupError, ShredListError, OSError) as error:
-            fail(f"バックアップを作成できません: {error}")
+    try:
+        result = run_as(as_, TakeBackup(out))
+    except (BackupError, ShredListError, OSError) as error:
+        fail(f"バックアップを作成できません: {error}")
     manifest = result.manifest
     if json_out:
         print_json({"out": str(result.path), "sha256": result.sha256, "manifest": manifest})

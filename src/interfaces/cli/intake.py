@@ -31,7 +31,7 @@ from interfaces.cli.common import (
 )
 from interfaces.cli.options import parse_uuid
 from interfaces.cli.usecase import run_as, run_showing_progress, run_unattributed
-from interfaces.presenters import summary_json
+from interfaces.presenters import queue_item_json, summary_json
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
 
@@ -141,22 +141,7 @@ def queue_list(
     """保留中の課税資料 (quarantined filings) — ids, kinds and reasons only."""
     items = run_unattributed(QueueItems(queue))
     if json_out:
-        print_json(
-            {
-                "items": [
-                    {
-                        "filing_id": str(i.filing_id),
-                        "kind": i.kind,
-                        "tax_year": i.tax_year,
-                        "queue": i.queue,
-                        "reason": i.reason,
-                        "batch_id": i.batch_id,
-                        "line": i.line,
-                    }
-                    for i in items
-                ]
-            }
-        )
+        print_json({"items": [queue_item_json(i) for i in items]})
         return
     table = Table(title=f"保留キュー {queue or '全件'}: {len(items)} 件")
     for column in ("filing_id", "kind", "年分", "queue", "reason", "line"):

@@ -16,18 +16,8 @@ from rich.table import Table
 
 from adapters.migration.legacy_csv import LAYOUT
 from application.usecases.migration import MigrateLegacy
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    err_console,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, err_console, fail, print_json
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
     help="移行 (legacy migration): a predecessor system's export as events.", no_args_is_help=True
@@ -48,11 +38,8 @@ def legacy(
         fail(f"ファイルがありません: {file}", 2)
     if gaiji_map is not None and not gaiji_map.is_file():
         fail(f"外字対応表がありません: {gaiji_map}", 2)
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        # A file that cannot be read as the layout is refused with its line (exit 7), nothing stored.
-        report = execute(c, MigrateLegacy(file, gaiji_map, source_system), who)
+    # A file that cannot be read as the layout is refused with its line (exit 7), nothing stored.
+    report = run_as(as_, MigrateLegacy(file, gaiji_map, source_system))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "migration-report.json").write_text(

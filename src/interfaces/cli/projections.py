@@ -19,6 +19,7 @@ from interfaces.cli.common import (
     system_principal,
 )
 from interfaces.cli.usecase import run_unattributed
+from interfaces.presenters import fields_json
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
 
@@ -29,22 +30,8 @@ def status(json_out: bool = JSON_OPTION) -> None:
     with container(cfg=settings()) as c:
         rows = c.runner.status()
     if json_out:
-        print_json(
-            {
-                "projections": [
-                    {
-                        "name": s.name,
-                        "position": s.position,
-                        "head": s.head,
-                        "lag": s.lag,
-                        "checksum": s.checksum,
-                        "rows": s.rows,
-                        "error": s.error,
-                    }
-                    for s in rows
-                ]
-            }
-        )
+        status_fields = ("name", "position", "head", "lag", "checksum", "rows", "error")
+        print_json({"projections": [fields_json(s, *status_fields) for s in rows]})
         return
     table = Table(title="Projections")
     for column in ("name", "position", "head", "lag", "rows", "checksum", "error"):
@@ -131,21 +118,8 @@ def rebuild(
                 progress=lambda view, done, total: bar.update(tasks[view], completed=done, total=total),
             )
     if json_out:
-        print_json(
-            {
-                "rebuilt": [
-                    {
-                        "name": r.name,
-                        "position": r.position,
-                        "rows": r.rows,
-                        "checksum": r.checksum,
-                        "previous_checksum": r.previous_checksum,
-                        "identical": r.identical,
-                    }
-                    for r in reports
-                ]
-            }
-        )
+        rebuilt_fields = ("name", "position", "rows", "checksum", "previous_checksum", "identical")
+        print_json({"rebuilt": [fields_json(r, *rebuilt_fields) for r in reports]})
         return
     for r in reports:
         verdict = "同一" if r.identical else f"差異あり（旧 {r.previous_rows} 行 → 新 {r.rows} 行）"
@@ -162,22 +136,8 @@ def verify_command(wait: bool = WAIT_OPTION, json_out: bool = JSON_OPTION) -> No
         reports = c.runner.rebuild_many(list(c.runner.projections))
     different = [r for r in reports if not r.identical]
     if json_out:
-        print_json(
-            {
-                "ok": not different,
-                "projections": [
-                    {
-                        "name": r.name,
-                        "identical": r.identical,
-                        "rows": r.rows,
-                        "previous_rows": r.previous_rows,
-                        "checksum": r.checksum,
-                        "previous_checksum": r.previous_checksum,
-                    }
-                    for r in reports
-                ],
-            }
-        )
+        compared = ("name", "identical", "rows", "previous_rows", "checksum", "previous_checksum")
+        print_json({"ok": not different, "projections": [fields_json(r, *compared) for r in reports]})
     else:
         for r in reports:
             verdict = "一致" if r.identical else f"不一致（{r.previous_rows} 行 → 再構築 {r.rows} 行）"

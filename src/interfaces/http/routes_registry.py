@@ -49,7 +49,13 @@ from interfaces.http.core import (
 from interfaces.http.problems import Problem
 from interfaces.http.routing import execute_once, read_view
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
-from interfaces.presenters import entry_outcome_json, residence_json, summary_json, taxpayer_row_json
+from interfaces.presenters import (
+    entry_outcome_json,
+    queue_item_json,
+    residence_json,
+    summary_json,
+    taxpayer_row_json,
+)
 from interfaces.schemas.resident_return import ResidentReturnIn
 
 #: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.
@@ -279,16 +285,7 @@ def aggregate_version(c: Container, aggregate_id: UUID) -> int | None:
 
 
 def _item_json(c: Container, item: Any) -> dict[str, Any]:
-    return {
-        "filing_id": str(item.filing_id),
-        "kind": item.kind,
-        "tax_year": item.tax_year,
-        "queue": item.queue,
-        "reason": item.reason,
-        "batch_id": item.batch_id,
-        "line": item.line,
-        "version": aggregate_version(c, item.filing_id),
-    }
+    return queue_item_json(item) | {"version": aggregate_version(c, item.filing_id)}
 
 
 @router.get("/queues/items", tags=["intake"], summary="保留中の課税資料 (ids, kinds, reasons only)")
