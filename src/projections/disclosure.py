@@ -15,51 +15,36 @@ class SqlHeldRecords:
     def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
-    def filings_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
+    def _rows_of(self, taxpayer: UUID, sql: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The rows ``sql`` selects for ``taxpayer`` (its one parameter), each as ``keys`` → columns."""
         with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
-                " ORDER BY tax_year, kind",
-                (str(taxpayer),),
-            )
-            return [
-                {"kind": r[0], "tax_year": r[1], "status": r[2], "submitter": r[3], "submission": r[4]}
-                for r in cur.fetchall()
-            ]
+            cur.execute(sql, (str(taxpayer),))
+            return [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
+
+    def filings_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
+        return self._rows_of(
+            taxpayer,
+            "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
+            " ORDER BY tax_year, kind",
+            ("kind", "tax_year", "status", "submitter", "submission"),
+        )
 
     def assessments_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
-        with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
-                " WHERE taxpayer_id = %s ORDER BY fiscal_year",
-                (str(taxpayer),),
-            )
-            return [
-                {
-                    "assessment_id": UUID(r[0]),
-                    "fiscal_year": r[1],
-                    "status": r[2],
-                    "method": r[3],
-                    "payable": int(r[4]),
-                }
-                for r in cur.fetchall()
-            ]
+        rows = self._rows_of(
+            taxpayer,
+            "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
+            " WHERE taxpayer_id = %s ORDER BY fiscal_year",
+            ("assessment_id", "fiscal_year", "status", "method", "payable"),
+        )
+        return [
+            row | {"assessment_id": UUID(row["assessment_id"]), "payable": int(row["payable"])}
+            for row in rows
+        ]
 
     def transfers_of(self, taxpayer: UUID) -> list[dict[str, Any]]:
-        with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"
-                " WHERE taxpayer_id = %s ORDER BY created_at, department",
-                (str(taxpayer),),
-            )
-            return [
-                {
-                    "recipient": r[0],
-                    "fiscal_year": r[1],
-                    "reason": r[2],
-                    "items": r[3],
-                    "status": r[4],
-                    "at": r[5],
-                }
-                for r in cur.fetchall()
-            ]
+        return self._rows_of(
+            taxpayer,
+            "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"
+            " WHERE taxpayer_id = %s ORDER BY created_at, department",
+            ("recipient", "fiscal_year", "reason", "items", "status", "at"),
+        )
