@@ -23,7 +23,7 @@ from domain.compliance.contract import TO_CONTRACTOR, TO_WARD
 from domain.staff.values import jst_date
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
 from interfaces.cli.options import declared_purpose, iso_day
-from interfaces.cli.usecase import run_as
+from interfaces.cli.usecase import emit, run_as
 
 app = typer.Typer(
     help="委託 (outsourcing): contracts, handovers, returns, erasure confirmations.", no_args_is_help=True
@@ -63,12 +63,12 @@ def register(
         subcontracting=subcontracting,
     )
     contract = run_as(as_, command)
-    if json_out:
-        print_json({"contract_no": contract.contract_no, "contract_id": str(contract.id)})
-    else:
-        console.print(
-            f"委託契約 {contract.contract_no}（{contract.contractor}）を登録しました。", highlight=False
-        )
+    emit(
+        json_out,
+        {"contract_no": contract.contract_no, "contract_id": str(contract.id)},
+        f"委託契約 {contract.contract_no}（{contract.contractor}）を登録しました。",
+        highlight=False,
+    )
 
 
 @app.command("assign-worker")
@@ -82,15 +82,14 @@ def assign_worker(
 ) -> None:
     """従事者の指定 (所属長)."""
     changed = run_as(as_, AssignContractWorker(contract_no, staff_id))
-    if json_out:
-        print_json({"contract_no": contract_no, "staff_id": staff_id, "assigned": changed})
-    else:
-        console.print(
-            f"{staff_id} を契約 {contract_no} の従事者に指定しました。"
-            if changed
-            else "指定済みです（変更なし）。",
-            highlight=False,
-        )
+    emit(
+        json_out,
+        {"contract_no": contract_no, "staff_id": staff_id, "assigned": changed},
+        f"{staff_id} を契約 {contract_no} の従事者に指定しました。"
+        if changed
+        else "指定済みです（変更なし）。",
+        highlight=False,
+    )
 
 
 @app.command("handover")
@@ -123,12 +122,12 @@ def handover(
         reference=reference,
     )
     number = run_as(as_, command)
-    if json_out:
-        print_json({"contract_no": contract_no, "handover": number})
-    else:
-        console.print(
-            f"受渡し {number} を記録しました（{count} 件・{sheets} 枚、{day.isoformat()}）。", highlight=False
-        )
+    emit(
+        json_out,
+        {"contract_no": contract_no, "handover": number},
+        f"受渡し {number} を記録しました（{count} 件・{sheets} 枚、{day.isoformat()}）。",
+        highlight=False,
+    )
 
 
 @app.command("return")
@@ -179,14 +178,11 @@ def erase(
     """消去の確認 (所属長, after the return is recorded)."""
     command = ConfirmErasure(contract_no, number, method, _day(on, "--on", default_today=True), certificate)
     changed = run_as(as_, command)
-    if json_out:
-        print_json({"contract_no": contract_no, "handover": number, "recorded": changed})
-    else:
-        console.print(
-            f"受渡し {number} の消去確認を記録しました。"
-            if changed
-            else "消去確認は記録済みです（変更なし）。"
-        )
+    emit(
+        json_out,
+        {"contract_no": contract_no, "handover": number, "recorded": changed},
+        f"受渡し {number} の消去確認を記録しました。" if changed else "消去確認は記録済みです（変更なし）。",
+    )
 
 
 @app.command("open")

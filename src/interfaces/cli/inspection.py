@@ -18,12 +18,12 @@ from application.usecases.inspection import (
 )
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
 from interfaces.cli.options import parse_uuid
-from interfaces.cli.usecase import run_as
+from interfaces.cli.usecase import emit, run_as
 from interfaces.presenters import explanation_json, replay_json
 
 
 # mccabe counts the commands defined inside register() into it; each command is short.
-def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
+def register(audit_app: typer.Typer) -> None:  # noqa: C901
     @audit_app.command("replay")
     def replay(
         aggregate_id: str = typer.Argument(..., help="集約ID (taxpayer, assessment, filing, batch …)"),
@@ -107,16 +107,15 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         out.mkdir(parents=True, exist_ok=True)
         (out / "disclosure.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "disclosure.pdf").write_bytes(render_disclosure(data))
-        if json_out:
-            print_json(
-                {
-                    "files": [str(out / "disclosure.json"), str(out / "disclosure.pdf")],
-                    "access_entries": len(data["access_history"]),
-                    "provisions": len(data["provisions"]),
-                }
-            )
-        else:
-            console.print(f"開示資料を出力しました: {out}")
+        emit(
+            json_out,
+            {
+                "files": [str(out / "disclosure.json"), str(out / "disclosure.pdf")],
+                "access_entries": len(data["access_history"]),
+                "provisions": len(data["provisions"]),
+            },
+            f"開示資料を出力しました: {out}",
+        )
 
     @audit_app.command("provisions")
     def provisions(

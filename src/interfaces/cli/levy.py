@@ -23,7 +23,7 @@ from application.usecases.reports import EucAggregate, TaxStatusSurvey
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console, print_json
 from interfaces.cli.options import declared_purpose, iso_date
-from interfaces.cli.usecase import run_as, run_showing_progress, run_unattributed
+from interfaces.cli.usecase import emit_totals, run_as, run_showing_progress, run_unattributed
 from interfaces.presenters import (
     assessment_json,
     levy_run_json,
@@ -216,11 +216,7 @@ def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """課税台帳の集計 (from the read model)."""
     t = run_unattributed(LevyTotalsQuery(fiscal_year))
     data = without_year(levy_totals_json(fiscal_year, t))
-    if json_out:
-        print_json(data)
-        return
-    for key, value in data.items():
-        console.print(f"{key}: {value:,}")
+    emit_totals(json_out, data)
 
 
 @levy_app.command("employers")

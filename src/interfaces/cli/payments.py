@@ -39,7 +39,7 @@ from interfaces.cli.common import (
 )
 from interfaces.cli.intake import import_one, print_summary
 from interfaces.cli.options import iso_date
-from interfaces.cli.usecase import run_as, run_unattributed
+from interfaces.cli.usecase import emit, emit_totals, run_as, run_unattributed
 from interfaces.presenters import summary_json
 
 if TYPE_CHECKING:
@@ -62,10 +62,7 @@ def ledger_open(
 ) -> None:
     """Open a ledger per levied assessment; re-post charges of changed levies (idempotent)."""
     opened, reposted = run_as(as_, OpenLedgers(fiscal_year), wait=wait)
-    if json_out:
-        print_json({"opened": opened, "reposted": reposted})
-    else:
-        console.print(f"調定: 新規 {opened} 件 / 更正 {reposted} 件")
+    emit(json_out, {"opened": opened, "reposted": reposted}, f"調定: 新規 {opened} 件 / 更正 {reposted} 件")
 
 
 @payments_app.command("import")
@@ -95,11 +92,7 @@ def payments_status(
 ) -> None:
     """収納状況: charged, received, allocated, held overpayment, refunds, suspense."""
     totals = run_unattributed(CollectionTotals(fiscal_year))
-    if json_out:
-        print_json(totals)
-        return
-    for key, value in totals.items():
-        console.print(f"{key}: {value:,}")
+    emit_totals(json_out, totals)
 
 
 @payments_app.command("suspense")
@@ -253,10 +246,7 @@ def payments_resolve(
     data: dict[str, Any] = {"suspense_id": str(held), "outcome": "還付"}
     if ledger is not None:
         data = {"suspense_id": str(held), "outcome": "消込", "ledger_id": str(ledger.id)}
-    if json_out:
-        print_json(data)
-    else:
-        console.print(f"収納保留 {held}: {data['outcome']}")
+    emit(json_out, data, f"収納保留 {held}: {data['outcome']}")
 
 
 debit_app = typer.Typer(help="口座振替 (direct debit): request file, result file.", no_args_is_help=True)
@@ -318,10 +308,11 @@ def debit_export(
     header = _ward_header(ZenginKind.DEBIT, when)
     out.parent.mkdir(parents=True, exist_ok=True)
     zengin.write_debit_request(out, header, lines)
-    if json_out:
-        print_json({"file": str(out), "records": len(lines), "amount": sum(line.amount for line in lines)})
-    else:
-        console.print(f"口座振替依頼 {len(lines)} 件 {sum(line.amount for line in lines):,} 円: {out}")
+    emit(
+        json_out,
+        {"file": str(out), "records": len(lines), "amount": sum(line.amount for line in lines)},
+        f"口座振替依頼 {len(lines)} 件 {sum(line.amount for line in lines):,} 円: {out}",
+    )
 
 
 @debit_app.command("import-result")
@@ -335,14 +326,13 @@ def debit_import_result(
     if not file.is_file():
         fail(f"ファイルが見つかりません: {file}", 2)
     data = run_as(as_, ImportDebitResult(file), wait=wait)
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"振替結果 {data['records']} 件: 振替済 {data['collected']} 件 {data['amount_collected']:,} 円 /"
-            f" 振替不能 {data['failed']} 件 {data['by_code']}",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        data,
+        f"振替結果 {data['records']} 件: 振替済 {data['collected']} 件 {data['amount_collected']:,} 円 /"
+        f" 振替不能 {data['failed']} 件 {data['by_code']}",
+        soft_wrap=True,
+    )
 
 
 @payments_app.command("late-fees")
@@ -352,10 +342,11 @@ def late_fees(
     """延滞金の計算 (地方税法326条) for every overdue or late-paid installment, from the engine."""
     day = iso_date(as_of, "--as-of")
     assessed, total = run_as(as_, AssessLateFees(day))
-    if json_out:
-        print_json({"assessed": assessed, "late_fee_total": total})
-    else:
-        console.print(f"延滞金: 更新 {assessed} 件 / 合計 {total:,} 円")
+    emit(
+        json_out,
+        {"assessed": assessed, "late_fee_total": total},
+        f"延滞金: 更新 {assessed} 件 / 合計 {total:,} 円",
+    )
 
 
 @payments_app.command("dunning")
@@ -392,13 +383,12 @@ def dunning(
                 "file": str(path) if path else None,
             }
         )
-    if json_out:
-        print_json({"issued": len(rows), "dunning": rows})
-    else:
-        console.print(
-            f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）"
-            + (f" 督促状: {folder}" if rows else "")
-        )
+    emit(
+        json_out,
+        {"issued": len(rows), "dunning": rows},
+        f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）"
+        + (f" 督促状: {folder}" if rows else ""),
+    )
 
 
 @payments_app.command("arrears")
@@ -406,10 +396,7 @@ def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPT
     """滞納一覧: installments past their 納期限 with 本税 unpaid."""
     day = iso_date(as_of, "--as-of")
     rows = run_unattributed(ArrearsList(day))
-    if json_out:
-        print_json({"arrears": rows})
-    else:
-        console.print(f"滞納 {len(rows)} 件 {sum(r['unpaid'] for r in rows):,} 円")
+    emit(json_out, {"arrears": rows}, f"滞納 {len(rows)} 件 {sum(r['unpaid'] for r in rows):,} 円")
 
 
 @payments_app.command("report")
@@ -417,13 +404,12 @@ def daily_report(date_: str = typer.Option(..., "--date"), json_out: bool = JSON
     """収納日計: receipts by channel for one day."""
     day = iso_date(date_, "--date")
     data = run_unattributed(DailyReceipts(day))
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"{data['date']} 収納 {data['total']:,} 円 {data['channels']} 保留 {data['suspense']}",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        data,
+        f"{data['date']} 収納 {data['total']:,} 円 {data['channels']} 保留 {data['suspense']}",
+        soft_wrap=True,
+    )
 
 
 refunds_app = typer.Typer(help="過誤納金: 充当・還付 and the 総合振込 file.", no_args_is_help=True)
@@ -443,14 +429,13 @@ def refunds_settle(
         "refund_amount": result.refund_amount,
         "refund_interest": result.refund_interest,
     }
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"充当 {result.appropriated} 件 {result.appropriated_amount:,} 円 / 還付決定 {result.refunded} 件"
-            f" {result.refund_amount:,} 円（還付加算金 {result.refund_interest:,} 円）",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        data,
+        f"充当 {result.appropriated} 件 {result.appropriated_amount:,} 円 / 還付決定 {result.refunded} 件"
+        f" {result.refund_amount:,} 円（還付加算金 {result.refund_interest:,} 円）",
+        soft_wrap=True,
+    )
 
 
 @refunds_app.command("returned")
@@ -469,10 +454,7 @@ def refunds_returned(
     command = RefundReturned(fiscal_year, notice_number, amount, reason, withdrawn)
     ledger = run_as(as_, command)
     data = {"notice_number": notice_number, "fiscal_year": fiscal_year, "held": ledger.held}
-    if json_out:
-        print_json(data)
-    else:
-        console.print(f"還付不能 {amount:,} 円を過誤納金に戻しました（保留 {ledger.held:,} 円）。")
+    emit(json_out, data, f"還付不能 {amount:,} 円を過誤納金に戻しました（保留 {ledger.held:,} 円）。")
 
 
 @refunds_app.command("export")
@@ -517,10 +499,9 @@ def refunds_export(
         "amount": sum(x.amount for x in lines),
         "counter": counter,
     }
-    if json_out:
-        print_json(data)
-    else:
-        console.print(f"総合振込 {len(lines)} 件 {data['amount']:,} 円 / 窓口払い {len(counter)} 件: {out}")
+    emit(
+        json_out, data, f"総合振込 {len(lines)} 件 {data['amount']:,} 円 / 窓口払い {len(counter)} 件: {out}"
+    )
 
 
 closing_app = typer.Typer(help="決算 (year-end closing).", no_args_is_help=True)
@@ -535,11 +516,10 @@ def closing_run(
 ) -> None:
     """決算: 調定額, 収入済額, 還付未済額, 滞納繰越額 per 年度, with carry-forward events."""
     totals = run_as(as_, CloseYear(fiscal_year), wait=wait)
-    if json_out:
-        print_json({"fiscal_year": fiscal_year, **totals})
-    else:
-        console.print(
-            f"{fiscal_year}年度 決算: 調定 {totals['charged']:,} / 収入済 {totals['collected']:,} /"
-            f" 還付未済 {totals['refund_unpaid']:,} / 滞納繰越 {totals['carried_forward']:,} 円",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        {"fiscal_year": fiscal_year, **totals},
+        f"{fiscal_year}年度 決算: 調定 {totals['charged']:,} / 収入済 {totals['collected']:,} /"
+        f" 還付未済 {totals['refund_unpaid']:,} / 滞納繰越 {totals['carried_forward']:,} 円",
+        soft_wrap=True,
+    )

@@ -18,7 +18,7 @@ from interfaces.cli.common import (
     settings,
     system_principal,
 )
-from interfaces.cli.usecase import run_unattributed
+from interfaces.cli.usecase import emit, run_unattributed
 from interfaces.presenters import fields_json
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
@@ -72,10 +72,7 @@ def follow(
                 max_iterations=max_iterations,
             )
             lag = max((s.lag for s in c.runner.status()), default=0)
-    if json_out:
-        print_json({"applied": total, "lag": lag})
-    else:
-        console.print(f"projections follow: {total} events applied, lag {lag}")
+    emit(json_out, {"applied": total, "lag": lag}, f"projections follow: {total} events applied, lag {lag}")
 
 
 @app.command("catch-up")

@@ -27,7 +27,7 @@ from interfaces.cli.common import (
     print_json,
 )
 from interfaces.cli.options import parse_uuid
-from interfaces.cli.usecase import run_as, run_unattributed
+from interfaces.cli.usecase import emit, run_as, run_unattributed
 
 provision_app = typer.Typer(
     help="提供・移転 (provision and internal transfer) through the allowlist.", no_args_is_help=True
@@ -39,10 +39,11 @@ export_app = typer.Typer(help="データ抽出 (maker-checker exports).", no_arg
 def deliver_outbox(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """庁内移転: deliver pending transfer records (国保・介護・保育 …) through the allowlist gate."""
     delivered, skipped = run_as(as_, DeliverTransfers())
-    if json_out:
-        print_json({"delivered": delivered, "already_delivered": skipped})
-    else:
-        console.print(f"移転 {delivered} 件（送付済み {skipped} 件）")
+    emit(
+        json_out,
+        {"delivered": delivered, "already_delivered": skipped},
+        f"移転 {delivered} 件（送付済み {skipped} 件）",
+    )
 
 
 @provision_app.command("provide")
@@ -123,10 +124,11 @@ def export_request(
     """抽出依頼 (maker): the manifest's hash is what the approval binds to."""
     data = _manifest(manifest)
     export = run_as(as_, RequestExport(data))
-    if json_out:
-        print_json({"request_id": str(export.id), "manifest_hash": export.manifest_hash})
-    else:
-        console.print(f"抽出依頼 {export.id}（マニフェスト {export.manifest_hash[:16]}…）: 所属長の承認待ち")
+    emit(
+        json_out,
+        {"request_id": str(export.id), "manifest_hash": export.manifest_hash},
+        f"抽出依頼 {export.id}（マニフェスト {export.manifest_hash[:16]}…）: 所属長の承認待ち",
+    )
 
 
 @export_app.command("approve")
@@ -135,10 +137,11 @@ def export_approve(
 ) -> None:
     """承認 (checker, a different supervisor): prints a single-use token bound to the manifest."""
     token = run_as(as_, ApproveExport(_uuid(request_id)))
-    if json_out:
-        print_json({"request_id": request_id, "token": token})
-    else:
-        console.print(f"承認しました。実行用トークン（1回限り）: {token}")
+    emit(
+        json_out,
+        {"request_id": request_id, "token": token},
+        f"承認しました。実行用トークン（1回限り）: {token}",
+    )
 
 
 @export_app.command("run")

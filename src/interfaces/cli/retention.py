@@ -6,9 +6,9 @@ import typer
 
 from application.retention import describe
 from application.usecases.operations import PlaceRetentionHold, ReleaseRetentionHold, RunRetention
-from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console, print_json
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console
 from interfaces.cli.options import iso_date
-from interfaces.cli.usecase import run_as
+from interfaces.cli.usecase import emit, run_as
 
 app = typer.Typer(help="保管・消去 (retention and erasure).", no_args_is_help=True)
 
@@ -27,14 +27,13 @@ def run(
     when = iso_date(as_of, "--as-of")
     result = run_as(as_, RunRetention(when, years), wait=wait)
     data = describe(result)
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
-            f" 保存継続 {data['kept']} 件",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        data,
+        f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
+        f" 保存継続 {data['kept']} 件",
+        soft_wrap=True,
+    )
 
 
 @app.command("hold")

@@ -59,3 +59,12 @@ def emit(json_out: bool, data: Any, text: str, **print_options: Any) -> None:
         common.print_json(data)
     else:
         common.console.print(text, **print_options)
+
+
+def emit_totals(json_out: bool, totals: dict[str, int]) -> None:
+    """``--json``: the totals as JSON; otherwise one ``name: 1,234`` line each."""
+    if json_out:
+        common.print_json(totals)
+        return
+    for key, value in totals.items():
+        common.console.print(f"{key}: {value:,}")
