@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from application.usecases.compliance import AnomalyReport, ReviewFinding
 from domain.audit.anomalies import parse_outcome
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
 from interfaces.cli.options import iso_day
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import run_as
 
 
@@ -64,20 +64,22 @@ def register(audit_app: typer.Typer) -> None:
             highlight=False,
             soft_wrap=True,
         )
-        table = Table(title="検出事項")
-        for column in ("点検項目ID", "日", "規則", "重要度", "職員", "内容", "確認"):
-            table.add_column(column)
-        for f in report["findings"]:
-            table.add_row(
-                f["finding_id"],
-                f["day"],
-                f["rule"],
-                f["severity"],
-                f["staff_id"],
-                f["summary"],
-                f["review_outcome"] or "未確認",
-            )
-        console.print(table)
+        print_table(
+            "検出事項",
+            ("点検項目ID", "日", "規則", "重要度", "職員", "内容", "確認"),
+            [
+                (
+                    f["finding_id"],
+                    f["day"],
+                    f["rule"],
+                    f["severity"],
+                    f["staff_id"],
+                    f["summary"],
+                    f["review_outcome"] or "未確認",
+                )
+                for f in report["findings"]
+            ],
+        )
         for kind, path in files.items():
             console.print(f"{kind}: {path}", highlight=False)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.table import Table
 
 from application.usecases.inquiries import (
     AddInquiryStep,
@@ -24,6 +23,7 @@ from domain.compliance.inquiry import INFORMATION_POLICY_SECTION
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, print_json
 from interfaces.cli.options import declared_purpose, iso_day
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
@@ -156,15 +156,22 @@ def list_(
     if json_out:
         print_json({"inquiries": rows})
         return
-    table = Table(title="問合せ")
-    for column in ("番号", "受付", "方法", "種別", "納税義務者", "状態", "報告先"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["number"], r["received_at"][:19], r["channel"], r["category_label"], r["taxpayer_id"] or "-",
-            r["status"], ", ".join(r["escalated_to"]) or "-",
-        )  # fmt: skip
-    console.print(table)
+    print_table(
+        "問合せ",
+        ("番号", "受付", "方法", "種別", "納税義務者", "状態", "報告先"),
+        [
+            (
+                r["number"],
+                r["received_at"][:19],
+                r["channel"],
+                r["category_label"],
+                r["taxpayer_id"] or "-",
+                r["status"],
+                ", ".join(r["escalated_to"]) or "-",
+            )
+            for r in rows
+        ],
+    )
 
 
 @app.command("report")

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from application.usecases.inspection import (
     AccessHistory,
@@ -18,6 +17,7 @@ from application.usecases.inspection import (
 )
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
 from interfaces.cli.options import parse_uuid
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import emit, run_as
 from interfaces.presenters import explanation_json, replay_json
 
@@ -52,20 +52,22 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901
         )
         for key, value in result.state.items():
             console.print(f"  {key}: {value}", soft_wrap=True, highlight=False)
-        table = Table(title="イベント履歴")
-        for column in ("版", "イベント", "日時", "操作者", "利用目的", "コマンドID", "資料"):
-            table.add_column(column)
-        for e in result.timeline:
-            table.add_row(
-                str(e.version),
-                e.event,
-                e.timestamp.isoformat(timespec="seconds"),
-                e.actor,
-                str(e.purpose),
-                e.command_id,
-                e.source_ref or "",
-            )
-        console.print(table)
+        print_table(
+            "イベント履歴",
+            ("版", "イベント", "日時", "操作者", "利用目的", "コマンドID", "資料"),
+            [
+                (
+                    str(e.version),
+                    e.event,
+                    e.timestamp.isoformat(timespec="seconds"),
+                    e.actor,
+                    str(e.purpose),
+                    e.command_id,
+                    e.source_ref or "",
+                )
+                for e in result.timeline
+            ],
+        )
 
     @audit_app.command("explain")
     def explain(
@@ -150,19 +152,19 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901
         if json_out:
             print_json({"subject": subject, "staff": staff, "entries": rows})
             return
-        table = Table(
-            title=f"使用の記録 {'対象者 ' + subject if subject else '職員 ' + str(staff)}: {len(rows)} 件"
+        print_table(
+            f"使用の記録 {'対象者 ' + subject if subject else '職員 ' + str(staff)}: {len(rows)} 件",
+            ("日時", "職員", "端末", "利用目的", "操作", "項目", "対象者"),
+            [
+                (
+                    r["at"],
+                    r["actor"],
+                    r["terminal"] or "",
+                    r["purpose"],
+                    r["action"],
+                    r["items"],
+                    r["subject_id"],
+                )
+                for r in rows
+            ],
         )
-        for column in ("日時", "職員", "端末", "利用目的", "操作", "項目", "対象者"):
-            table.add_column(column)
-        for r in rows:
-            table.add_row(
-                r["at"],
-                r["actor"],
-                r["terminal"] or "",
-                r["purpose"],
-                r["action"],
-                r["items"],
-                r["subject_id"],
-            )
-        console.print(table)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from adapters.formats import debit_mandates
 from adapters.formats.registry import FORMATS, IMPORT_KINDS
@@ -30,6 +29,7 @@ from interfaces.cli.common import (
     print_json,
 )
 from interfaces.cli.options import parse_uuid
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import run_as, run_showing_progress, run_unattributed
 from interfaces.presenters import queue_item_json, summary_json
 
@@ -114,22 +114,24 @@ def _status(json_out: bool) -> None:
     if json_out:
         print_json({"batches": batches, "queues": queues_out})
         return
-    table = Table(title="取込状況 (import batches)")
-    for column in ("kind", "file", "受付", "受理", "不備", "保留", "重複", "差異", "照合"):
-        table.add_column(column)
-    for b in batches:
-        table.add_row(
-            b["kind"],
-            b["file_name"],
-            str(b["received"]),
-            str(b["accepted"]),
-            str(b["rejected"]),
-            str(b["quarantined"]),
-            str(b["duplicates"]),
-            str(b["gap"]),
-            "済" if b["reconciled"] else "未",
-        )
-    console.print(table)
+    print_table(
+        "取込状況 (import batches)",
+        ("kind", "file", "受付", "受理", "不備", "保留", "重複", "差異", "照合"),
+        [
+            (
+                b["kind"],
+                b["file_name"],
+                str(b["received"]),
+                str(b["accepted"]),
+                str(b["rejected"]),
+                str(b["quarantined"]),
+                str(b["duplicates"]),
+                str(b["gap"]),
+                "済" if b["reconciled"] else "未",
+            )
+            for b in batches
+        ],
+    )
     console.print("保留キュー: " + (", ".join(f"{k} {v} 件" for k, v in queues_out.items()) or "なし"))
 
 
@@ -143,12 +145,11 @@ def queue_list(
     if json_out:
         print_json({"items": [queue_item_json(i) for i in items]})
         return
-    table = Table(title=f"保留キュー {queue or '全件'}: {len(items)} 件")
-    for column in ("filing_id", "kind", "年分", "queue", "reason", "line"):
-        table.add_column(column)
-    for i in items:
-        table.add_row(str(i.filing_id), i.kind, str(i.tax_year), i.queue, i.reason, str(i.line))
-    console.print(table)
+    print_table(
+        f"保留キュー {queue or '全件'}: {len(items)} 件",
+        ("filing_id", "kind", "年分", "queue", "reason", "line"),
+        [(str(i.filing_id), i.kind, str(i.tax_year), i.queue, i.reason, str(i.line)) for i in items],
+    )
 
 
 @queue_app.command("match")

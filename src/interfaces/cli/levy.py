@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from application.usecases.assessments import (
     ApplyReduction,
@@ -23,6 +22,7 @@ from application.usecases.reports import EucAggregate, TaxStatusSurvey
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console, print_json
 from interfaces.cli.options import declared_purpose, iso_date
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import emit_totals, run_as, run_showing_progress, run_unattributed
 from interfaces.presenters import (
     assessment_json,
@@ -128,22 +128,26 @@ def assessment_show(
         f" 減免 {amounts['reduction']:,} 円; 納付額 {amounts['payable']:,} 円",
         soft_wrap=True,
     )
-    table = Table(title="算出の内訳 (trace)")
-    for column in ("step", "value", "citation"):
-        table.add_column(column)
-    for line in data["trace"]:
-        table.add_row(
-            str(line.get("step")),
-            f"{line.get('value'):,}" if isinstance(line.get("value"), int) else "",
-            str(line.get("citation", "")),
-        )
-    console.print(table)
-    inst = Table(title="期別税額")
-    for column in ("期別", "納期限", "税額", "方法"):
-        inst.add_column(column)
-    for i in data["installments"]:
-        inst.add_row(i["label"], i["due_date"] or "（天引き）", f"{i['amount']:,}", i["method"])
-    console.print(inst)
+    print_table(
+        "算出の内訳 (trace)",
+        ("step", "value", "citation"),
+        [
+            (
+                str(line.get("step")),
+                f"{line.get('value'):,}" if isinstance(line.get("value"), int) else "",
+                str(line.get("citation", "")),
+            )
+            for line in data["trace"]
+        ],
+    )
+    print_table(
+        "期別税額",
+        ("期別", "納期限", "税額", "方法"),
+        [
+            (i["label"], i["due_date"] or "（天引き）", f"{i['amount']:,}", i["method"])
+            for i in data["installments"]
+        ],
+    )
     for note in data["notes"]:
         console.print(f"注記: {note}")
     for h in history:

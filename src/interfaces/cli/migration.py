@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from adapters.migration.legacy_csv import LAYOUT
 from application.usecases.migration import MigrateLegacy
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, err_console, fail, print_json
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
@@ -71,16 +71,23 @@ def _print(report: dict[str, object]) -> None:
         f" 保留 {report['quarantined']} 差異 {report['gap']}{note}",
         highlight=False,
     )
-    table = Table(title="年度別照合（件数・年税額・収入済額）")
-    for column in ("年度", "移行元 件数", "移行元 税額", "受理 件数", "受理 税額", "不備", "保留", "照合"):
-        table.add_column(column)
-    for y in report["years"]:  # type: ignore[attr-defined]
-        table.add_row(
-            str(y["fiscal_year"]), str(y["declared_count"]), f"{y['declared_tax']:,}" if y["declared_tax"] is not None else "-",
-            str(y["accepted_count"]), f"{y['accepted_tax']:,}", str(y["rejected_count"]), str(y["quarantined_count"]),
-            "一致" if y["reconciled"] else "不一致",
-        )  # fmt: skip
-    console.print(table)
+    print_table(
+        "年度別照合（件数・年税額・収入済額）",
+        ("年度", "移行元 件数", "移行元 税額", "受理 件数", "受理 税額", "不備", "保留", "照合"),
+        [
+            (
+                str(y["fiscal_year"]),
+                str(y["declared_count"]),
+                f"{y['declared_tax']:,}" if y["declared_tax"] is not None else "-",
+                str(y["accepted_count"]),
+                f"{y['accepted_tax']:,}",
+                str(y["rejected_count"]),
+                str(y["quarantined_count"]),
+                "一致" if y["reconciled"] else "不一致",
+            )
+            for y in report["years"]  # type: ignore[attr-defined]
+        ],
+    )
     for r in report.get("rejected_lines", []):  # type: ignore[attr-defined]
         err_console.print(f"  不備 {r['line']}行目 {r['field']}: {r['message']}", highlight=False)
     for q in report.get("quarantined_lines", []):  # type: ignore[attr-defined]

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from adapters.formats.registry import PAYMENT_KINDS
 from application.usecases.collection import (
@@ -39,6 +38,7 @@ from interfaces.cli.common import (
 )
 from interfaces.cli.intake import import_one, print_summary
 from interfaces.cli.options import iso_date
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import emit, emit_totals, run_as, run_unattributed
 from interfaces.presenters import summary_json
 
@@ -105,20 +105,22 @@ def payments_suspense(
     if json_out:
         print_json({"suspense": rows})
         return
-    table = Table(title=f"収納保留 {len(rows)} 件")
-    for column in ("id", "receipt", "channel", "paid_on", "amount", "reason", "status"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["suspense_id"],
-            r["receipt_key"],
-            r["channel"],
-            r["paid_on"],
-            f"{r['amount']:,}",
-            r["reason"],
-            r["status"],
-        )
-    console.print(table)
+    print_table(
+        f"収納保留 {len(rows)} 件",
+        ("id", "receipt", "channel", "paid_on", "amount", "reason", "status"),
+        [
+            (
+                r["suspense_id"],
+                r["receipt_key"],
+                r["channel"],
+                r["paid_on"],
+                f"{r['amount']:,}",
+                r["reason"],
+                r["status"],
+            )
+            for r in rows
+        ],
+    )
 
 
 @payments_app.command("show")
@@ -134,21 +136,23 @@ def payments_show(
     if json_out:
         print_json(data)
         return
-    table = Table(title=f"{fiscal_year}年度 収納状況 通知書番号 {data['notice_number']}")
-    for column in ("期別", "徴収方法", "納期限", "税額", "納付済", "未納", "延滞金", "督促"):
-        table.add_column(column)
-    for p in data["periods"]:
-        table.add_row(
-            p["label"],
-            p["method"],
-            p["due_date"] or "-",
-            f"{p['amount']:,}",
-            f"{p['tax_paid']:,}",
-            f"{p['tax_outstanding']:,}",
-            f"{p['late_fee_due']:,}",
-            "済" if p["dunned"] else "",
-        )
-    console.print(table)
+    print_table(
+        f"{fiscal_year}年度 収納状況 通知書番号 {data['notice_number']}",
+        ("期別", "徴収方法", "納期限", "税額", "納付済", "未納", "延滞金", "督促"),
+        [
+            (
+                p["label"],
+                p["method"],
+                p["due_date"] or "-",
+                f"{p['amount']:,}",
+                f"{p['tax_paid']:,}",
+                f"{p['tax_outstanding']:,}",
+                f"{p['late_fee_due']:,}",
+                "済" if p["dunned"] else "",
+            )
+            for p in data["periods"]
+        ],
+    )
     console.print(
         f"収納 {data['received']:,} 円 / 過誤納（保留）{data['held']:,} 円 / 充当 受 {data['appropriated_in']:,}"
         f" 出 {data['appropriated_out']:,} 円 / 還付決定 {data['refund_determined']:,} 円（支払済"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from application.usecases.operations import CatchUpReadModels
 from interfaces.cli.common import (
@@ -18,6 +17,7 @@ from interfaces.cli.common import (
     settings,
     system_principal,
 )
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import emit, run_unattributed
 from interfaces.presenters import fields_json
 
@@ -33,14 +33,14 @@ def status(json_out: bool = JSON_OPTION) -> None:
         status_fields = ("name", "position", "head", "lag", "checksum", "rows", "error")
         print_json({"projections": [fields_json(s, *status_fields) for s in rows]})
         return
-    table = Table(title="Projections")
-    for column in ("name", "position", "head", "lag", "rows", "checksum", "error"):
-        table.add_column(column)
-    for s in rows:
-        table.add_row(
-            s.name, str(s.position), str(s.head), str(s.lag), str(s.rows), s.checksum[:16], s.error or ""
-        )
-    console.print(table)
+    print_table(
+        "Projections",
+        ("name", "position", "head", "lag", "rows", "checksum", "error"),
+        [
+            (s.name, str(s.position), str(s.head), str(s.lag), str(s.rows), s.checksum[:16], s.error or "")
+            for s in rows
+        ],
+    )
 
 
 @app.command("follow")

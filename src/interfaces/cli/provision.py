@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 import typer
-from rich.table import Table
 
 from application.usecases.provisions import (
     ApproveExport,
@@ -27,6 +26,7 @@ from interfaces.cli.common import (
     print_json,
 )
 from interfaces.cli.options import parse_uuid
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import emit, run_as, run_unattributed
 
 provision_app = typer.Typer(
@@ -82,21 +82,23 @@ def provision_list(
     if json_out:
         print_json({"records": rows})
         return
-    table = Table(title=f"提供・移転の記録 {len(rows)} 件")
-    for column in ("区分", "結果", "提供先", "根拠", "項目", "提供日時", "依頼者", "承認者"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["kind"],
-            r["outcome"],
-            r["recipient"],
-            r["legal_basis"],
-            r["items"],
-            r["provided_at"] or "",
-            r["requester"],
-            r["approver"] or "",
-        )
-    console.print(table)
+    print_table(
+        f"提供・移転の記録 {len(rows)} 件",
+        ("区分", "結果", "提供先", "根拠", "項目", "提供日時", "依頼者", "承認者"),
+        [
+            (
+                r["kind"],
+                r["outcome"],
+                r["recipient"],
+                r["legal_basis"],
+                r["items"],
+                r["provided_at"] or "",
+                r["requester"],
+                r["approver"] or "",
+            )
+            for r in rows
+        ],
+    )
 
 
 def _uuid(text: str) -> UUID:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.table import Table
 
 from application.usecases.registry import (
     RegisterTaxpayerCommand,
@@ -16,6 +15,7 @@ from application.usecases.registry import (
 from domain.shared.purpose import Purpose
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
 from interfaces.cli.options import declared_purpose
+from interfaces.cli.render import print_table
 from interfaces.cli.usecase import run_as
 from interfaces.presenters import residence_json, taxpayer_row_json
 
@@ -82,14 +82,22 @@ def search(
             {"count": len(rows), "purpose": declared.value, "results": [taxpayer_row_json(r) for r in rows]}
         )
         return
-    table = Table(title=f"宛名検索 カナ「{kana}」 {len(rows)} 件（利用目的: {declared.value}）")
-    for column in ("宛名番号", "氏名", "カナ", "生年月日", "性別", "住所", "区分"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r.address_number, r.name, r.kana, r.birth_date.isoformat(), r.sex, r.address, r.registration_kind
-        )
-    console.print(table)
+    print_table(
+        f"宛名検索 カナ「{kana}」 {len(rows)} 件（利用目的: {declared.value}）",
+        ("宛名番号", "氏名", "カナ", "生年月日", "性別", "住所", "区分"),
+        [
+            (
+                r.address_number,
+                r.name,
+                r.kana,
+                r.birth_date.isoformat(),
+                r.sex,
+                r.address,
+                r.registration_kind,
+            )
+            for r in rows
+        ],
+    )
 
 
 @app.command("residence")
