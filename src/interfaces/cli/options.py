@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import typer
@@ -44,3 +47,13 @@ def parse_uuid(text: str, label: str = "ID") -> UUID:
         return UUID(text)
     except ValueError:
         fail(f"{label}の形式が不正です: {text}", 2)
+
+
+def read_json_file(path: Path) -> Any:
+    """The JSON document in ``path`` (UTF-8); a missing or unreadable file exits 2 naming it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"ファイルが見つかりません: {path}", 2)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"{path}: JSON として読めません ({error})", 2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -25,7 +24,7 @@ from interfaces.cli.common import (
     fail,
     print_json,
 )
-from interfaces.cli.options import parse_uuid
+from interfaces.cli.options import parse_uuid, read_json_file
 from interfaces.cli.render import print_table
 from interfaces.cli.usecase import emit, run_as, run_unattributed
 
@@ -106,12 +105,7 @@ def _uuid(text: str) -> UUID:
 
 
 def _manifest(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"ファイルが見つかりません: {path}", 2)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"{path}: JSON として読めません ({error})", 2)
+    data = read_json_file(path)
     if not isinstance(data, dict):
         fail(f"{path}: マニフェストは JSON オブジェクトです。", 2)
     return data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -12,6 +11,7 @@ from application.intake.returns import EntryOutcome
 from application.usecases.intake import KeyResidentReturn, ReturnAction
 from domain.filings.resident_return import ResidentReturn
 from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, err_console, fail, print_json
+from interfaces.cli.options import read_json_file
 from interfaces.cli.usecase import run_as
 from interfaces.schemas.resident_return import ResidentReturnIn
 
@@ -20,12 +20,7 @@ app = typer.Typer(help="住民税申告書: 窓口入力（二者確認）とマ
 
 def load_return(path: Path) -> ResidentReturn:
     """Read and validate a return; on bad input print every bad field (file and path) and exit 2."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"ファイルが見つかりません: {path}", 2)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"{path}: JSON として読めません ({error})", 2)
+    raw = read_json_file(path)
     try:
         return ResidentReturnIn.model_validate(raw).to_record()
     except ValidationError as error:
