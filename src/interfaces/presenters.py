@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from application.assessment.changes import trace_lines
+from application.assessment.documents import Verification
 from application.inspection import Explanation, Replay, plain
 from application.intake.importer import ImportSummary
+from application.intake.returns import EntryOutcome
 from application.ports import TaxpayerSearchRow
 from application.read_rows import AssessmentHistoryRow
 from application.taxpayers import ResidenceAnswer
@@ -18,15 +20,15 @@ from application.usecases.reports import SurveyResult
 from domain.assessment.assessment import Assessment
 
 
+def fields_json(obj: Any, *names: str) -> dict[str, Any]:
+    """``{name: obj.name}`` for each name, in order (the JSON keys are the result's own field names)."""
+    return {name: getattr(obj, name) for name in names}
+
+
 def levy_run_json(outcome: LevyRunOutcome) -> dict[str, Any]:
     """当初賦課・随時賦課 の結果."""
-    return {
-        "fiscal_year": outcome.fiscal_year,
-        "levied": outcome.levied,
-        "non_taxable": outcome.non_taxable,
-        "skipped": outcome.skipped,
-        "total_tax": outcome.total_tax,
-        "skipped_reasons": dict(outcome.skipped_reasons),
+    return fields_json(outcome, "fiscal_year", "levied", "non_taxable", "skipped", "total_tax") | {
+        "skipped_reasons": dict(outcome.skipped_reasons)
     }
 
 
@@ -81,6 +83,13 @@ def assessment_json(
     }
 
 
+def queue_item_json(item: Any) -> dict[str, Any]:
+    """保留中の課税資料 1件: ids, kind, queue and reason only (no personal data)."""
+    return {"filing_id": str(item.filing_id)} | fields_json(
+        item, "kind", "tax_year", "queue", "reason", "batch_id", "line"
+    )
+
+
 def taxpayer_row_json(r: TaxpayerSearchRow) -> dict[str, Any]:
     """宛名検索の1件."""
     return {
@@ -113,17 +122,17 @@ def residence_json(answer: ResidenceAnswer) -> dict[str, Any]:
 
 def levy_totals_json(fiscal_year: int, t: Any) -> dict[str, Any]:
     """課税台帳の集計 (``projections.levy_ledger.LevyTotals``)."""
-    return {
-        "fiscal_year": fiscal_year,
-        "assessments": t.assessments,
-        "levied": t.levied,
-        "non_taxable": t.non_taxable,
-        "total_tax": t.total_tax,
-        "municipal_income_levy": t.municipal_income_levy,
-        "prefectural_income_levy": t.prefectural_income_levy,
-        "per_capita_levy": t.per_capita_levy,
-        "forest_environment_tax": t.forest_environment_tax,
-    }
+    return {"fiscal_year": fiscal_year} | fields_json(
+        t,
+        "assessments",
+        "levied",
+        "non_taxable",
+        "total_tax",
+        "municipal_income_levy",
+        "prefectural_income_levy",
+        "per_capita_levy",
+        "forest_environment_tax",
+    )
 
 
 def survey_json(fiscal_year: int, found: SurveyResult) -> dict[str, Any]:
@@ -166,40 +175,44 @@ def replay_json(result: Replay) -> dict[str, Any]:
 
 def explanation_json(result: Explanation) -> dict[str, Any]:
     """賦課の再計算と比較."""
-    return {
-        "assessment_id": str(result.assessment_id),
-        "rule_set_id": result.rule_set_id,
-        "reproduces": result.reproduces,
-        "recorded_total": result.recorded_total,
-        "recomputed_total": result.recomputed_total,
-        "lines_compared": result.lines_compared,
-        "differences": [plain(d) for d in result.differences],
-        "trace": list(result.trace),
-    }
+    return (
+        {"assessment_id": str(result.assessment_id)}
+        | fields_json(
+            result, "rule_set_id", "reproduces", "recorded_total", "recomputed_total", "lines_compared"
+        )
+        | {"differences": [plain(d) for d in result.differences], "trace": list(result.trace)}
+    )
+
+
+#: The counts of an import that reconcile: 受付 = 受理 + 不備 + 保留 + 重複.
+IMPORT_COUNTS = ("received", "accepted", "rejected", "quarantined", "duplicates")
 
 
 def summary_json(s: ImportSummary) -> dict[str, Any]:
     """取込の結果: counts that reconcile (受付 = 受理 + 不備 + 保留 + 重複) and each error with line and field."""
+    return (
+        {"batch_id": str(s.batch_id), "kind": s.kind}
+        | fields_json(s, *IMPORT_COUNTS, "gap", "already_imported")
+        | {
+            "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in s.errors],
+            "by_submitter": [
+                {"submitter": b.submitter} | fields_json(b, *IMPORT_COUNTS) for b in s.by_submitter
+            ],
+        }
+    )
+
+
+def certificate_check_json(result: Verification) -> dict[str, Any]:
+    """証明書の確認コードの照合結果 (no personal data)."""
+    return fields_json(result, "valid", "reason", "document_id", "kind", "current")
+
+
+def entry_outcome_json(outcome: EntryOutcome) -> dict[str, Any]:
+    """住民税申告書の入力・確認入力・訂正・電子申告の結果."""
     return {
-        "batch_id": str(s.batch_id),
-        "kind": s.kind,
-        "received": s.received,
-        "accepted": s.accepted,
-        "rejected": s.rejected,
-        "quarantined": s.quarantined,
-        "duplicates": s.duplicates,
-        "gap": s.gap,
-        "already_imported": s.already_imported,
-        "errors": [{"line": e.line, "field": e.field, "message": e.message} for e in s.errors],
-        "by_submitter": [
-            {
-                "submitter": b.submitter,
-                "received": b.received,
-                "accepted": b.accepted,
-                "rejected": b.rejected,
-                "quarantined": b.quarantined,
-                "duplicates": b.duplicates,
-            }
-            for b in s.by_submitter
-        ],
+        "receipt_number": outcome.receipt_number,
+        "status": outcome.status,
+        "mismatched_items": list(outcome.mismatched_items),
+        "filing_id": str(outcome.filing_id) if outcome.filing_id else None,
+        "filing_outcome": outcome.filing_outcome,
     }

@@ -5,61 +5,51 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
 from uuid import UUID
 
 from application.ports import SqlDatabase
 from application.read_rows import HeldAssessment, HeldFiling, HeldTransfer
+from projections.rows import fetch_rows
+
+Row = TypeVar("Row")
 
 
 class SqlHeldRecords:
     def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
-    def filings_of(self, taxpayer: UUID) -> list[HeldFiling]:
+    def _rows_of(self, taxpayer: UUID, sql: str, row_type: type[Row]) -> list[Row]:
+        """The rows ``sql`` selects for ``taxpayer`` (its one parameter), keyed as ``row_type`` declares."""
         with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
-                " ORDER BY tax_year, kind",
-                (str(taxpayer),),
-            )
-            return [
-                {"kind": r[0], "tax_year": r[1], "status": r[2], "submitter": r[3], "submission": r[4]}
-                for r in cur.fetchall()
-            ]
+            cur.execute(sql, (str(taxpayer),))
+            return fetch_rows(cur, row_type)
+
+    def filings_of(self, taxpayer: UUID) -> list[HeldFiling]:
+        return self._rows_of(
+            taxpayer,
+            "SELECT kind, tax_year, status, submitter, submission FROM rm_filings WHERE taxpayer_id = %s"
+            " ORDER BY tax_year, kind",
+            HeldFiling,
+        )
 
     def assessments_of(self, taxpayer: UUID) -> list[HeldAssessment]:
-        with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
-                " WHERE taxpayer_id = %s ORDER BY fiscal_year",
-                (str(taxpayer),),
-            )
-            return [
-                {
-                    "assessment_id": UUID(r[0]),
-                    "fiscal_year": r[1],
-                    "status": r[2],
-                    "method": r[3],
-                    "payable": int(r[4]),
-                }
-                for r in cur.fetchall()
-            ]
+        rows = self._rows_of(
+            taxpayer,
+            "SELECT assessment_id, fiscal_year, status, method, payable FROM rm_assessments"
+            " WHERE taxpayer_id = %s ORDER BY fiscal_year",
+            HeldAssessment,
+        )
+        # The read model stores the id as text and the amount as a number column.
+        return [
+            row | {"assessment_id": UUID(str(row["assessment_id"])), "payable": int(row["payable"])}
+            for row in rows
+        ]
 
     def transfers_of(self, taxpayer: UUID) -> list[HeldTransfer]:
-        with self._db.transaction() as cur:
-            cur.execute(
-                "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"
-                " WHERE taxpayer_id = %s ORDER BY created_at, department",
-                (str(taxpayer),),
-            )
-            return [
-                {
-                    "recipient": r[0],
-                    "fiscal_year": r[1],
-                    "reason": r[2],
-                    "items": r[3],
-                    "status": r[4],
-                    "at": r[5],
-                }
-                for r in cur.fetchall()
-            ]
+        return self._rows_of(
+            taxpayer,
+            "SELECT department, fiscal_year, event, items, status, created_at FROM rm_transfer_outbox"
+            " WHERE taxpayer_id = %s ORDER BY created_at, department",
+            HeldTransfer,
+        )

@@ -96,32 +96,7 @@ class SqlTaxpayerDirectory:
         self._db = db
 
     def search(self, kana_prefix: str, birth_date: date | None, limit: int) -> list[TaxpayerSearchRow]:
-        sql = (
-            "SELECT taxpayer_id, address_number, name, kana, birth_date, sex, address, registration_kind"
-            " FROM rm_taxpayer_search WHERE kana LIKE %s"
-        )
-        params: list[Any] = [_escape_like(kana_prefix) + "%"]
-        if birth_date is not None:
-            sql += " AND birth_date = %s"
-            params.append(birth_date.isoformat())
-        sql += " ORDER BY kana, birth_date, address_number LIMIT %s"
-        params.append(limit)
-        with self._db.transaction() as cur:
-            cur.execute(sql.replace("LIKE %s", "LIKE %s ESCAPE '!'"), params)
-            rows = cur.fetchall()
-        return [
-            TaxpayerSearchRow(
-                taxpayer_id=UUID(r[0]),
-                address_number=r[1],
-                name=r[2],
-                kana=r[3],
-                birth_date=date.fromisoformat(r[4]),
-                sex=r[5],
-                address=r[6],
-                registration_kind=r[7],
-            )
-            for r in rows
-        ]
+        return self._select(kana_prefix, birth_date, limit)
 
     def search_after(
         self, kana_prefix: str, birth_date: date | None, limit: int, after: tuple[str, str, str] | None
@@ -129,6 +104,24 @@ class SqlTaxpayerDirectory:
         """``search``, continued after the row keyed ``(kana, birth_date, address_number)`` (HTTP paging)."""
         if after is None:
             return self.search(kana_prefix, birth_date, limit)
+        kana, born, number = after
+        continuation = (
+            " AND (kana > %s OR (kana = %s AND birth_date > %s)"
+            " OR (kana = %s AND birth_date = %s AND address_number > %s))"
+        )
+        return self._select(
+            kana_prefix, birth_date, limit, continuation, [kana, kana, born, kana, born, number]
+        )
+
+    def _select(
+        self,
+        kana_prefix: str,
+        birth_date: date | None,
+        limit: int,
+        continuation: str = "",
+        continuation_params: list[Any] | None = None,
+    ) -> list[TaxpayerSearchRow]:
+        """Rows whose kana starts with ``kana_prefix`` (and born on ``birth_date``), in search order."""
         sql = (
             "SELECT taxpayer_id, address_number, name, kana, birth_date, sex, address, registration_kind"
             " FROM rm_taxpayer_search WHERE kana LIKE %s ESCAPE '!'"
@@ -137,13 +130,8 @@ class SqlTaxpayerDirectory:
         if birth_date is not None:
             sql += " AND birth_date = %s"
             params.append(birth_date.isoformat())
-        sql += (
-            " AND (kana > %s OR (kana = %s AND birth_date > %s)"
-            " OR (kana = %s AND birth_date = %s AND address_number > %s))"
-            " ORDER BY kana, birth_date, address_number LIMIT %s"
-        )
-        kana, born, number = after
-        params += [kana, kana, born, kana, born, number, limit]
+        sql += continuation + " ORDER BY kana, birth_date, address_number LIMIT %s"
+        params += [*(continuation_params or []), limit]
         with self._db.transaction() as cur:
             cur.execute(sql, params)
             rows = cur.fetchall()

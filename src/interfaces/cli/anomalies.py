@@ -11,30 +11,19 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from application.usecases.compliance import AnomalyReport, ReviewFinding
 from domain.audit.anomalies import parse_outcome
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import iso_day
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import run_as
 
 
 def _day(text: str | None, option: str) -> date:
     if text is None:
         fail(f"{option} を指定してください（例 {option} 2026-12-07）。", 2)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+    return iso_day(text, option)
 
 
 def register(audit_app: typer.Typer) -> None:
@@ -59,8 +48,7 @@ def register(audit_app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         start, end = _day(from_, "--from"), _day(to, "--to")
-        with container(cfg=settings()) as c:
-            report = execute(c, AnomalyReport(start, end), principal(as_, c.settings))
+        report = run_as(as_, AnomalyReport(start, end))
         files: dict[str, str] = {}
         if out is not None:
             from adapters.reporting.anomalies import write_report
@@ -76,20 +64,22 @@ def register(audit_app: typer.Typer) -> None:
             highlight=False,
             soft_wrap=True,
         )
-        table = Table(title="検出事項")
-        for column in ("点検項目ID", "日", "規則", "重要度", "職員", "内容", "確認"):
-            table.add_column(column)
-        for f in report["findings"]:
-            table.add_row(
-                f["finding_id"],
-                f["day"],
-                f["rule"],
-                f["severity"],
-                f["staff_id"],
-                f["summary"],
-                f["review_outcome"] or "未確認",
-            )
-        console.print(table)
+        print_table(
+            "検出事項",
+            ("点検項目ID", "日", "規則", "重要度", "職員", "内容", "確認"),
+            [
+                (
+                    f["finding_id"],
+                    f["day"],
+                    f["rule"],
+                    f["severity"],
+                    f["staff_id"],
+                    f["summary"],
+                    f["review_outcome"] or "未確認",
+                )
+                for f in report["findings"]
+            ],
+        )
         for kind, path in files.items():
             console.print(f"{kind}: {path}", highlight=False)
 
@@ -110,8 +100,7 @@ def register(audit_app: typer.Typer) -> None:
             code = parse_outcome(outcome)
         except ValueError as error:
             fail(str(error), 2)
-        with container(cfg=settings()) as c:
-            result = execute(c, ReviewFinding(finding_id, code, note), principal(as_, c.settings))
+        result = run_as(as_, ReviewFinding(finding_id, code, note))
         if json_out:
             print_json(result)
             return

@@ -18,14 +18,12 @@ from interfaces.cli.common import (
     JSON_OPTION,
     command_context,
     console,
-    container,
     err_console,
-    execute,
     fail,
-    principal,
     print_json,
     settings,
 )
+from interfaces.cli.usecase import emit, run_as
 
 app = typer.Typer(
     help="バックアップと復元 (backup and restore; erasures survive a restore).", no_args_is_help=True
@@ -41,11 +39,10 @@ def create(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Seal the log, take a consistent image of the whole store and write it with its manifest."""
-    with container(cfg=settings()) as c:
-        try:
-            result = execute(c, TakeBackup(out), principal(as_, c.settings))
-        except (BackupError, ShredListError, OSError) as error:
-            fail(f"バックアップを作成できません: {error}")
+    try:
+        result = run_as(as_, TakeBackup(out))
+    except (BackupError, ShredListError, OSError) as error:
+        fail(f"バックアップを作成できません: {error}")
     manifest = result.manifest
     if json_out:
         print_json({"out": str(result.path), "sha256": result.sha256, "manifest": manifest})
@@ -79,16 +76,15 @@ def restore(
         fail(f"--to: {error}", 2)
     except (BackupError, ShredListError, OSError, DatabaseUnavailableError) as error:
         fail(f"復元できません: {error}")
-    if json_out:
-        print_json(result.to_json())
-    else:
-        console.print(
-            f"復元しました: {result.target} (backup id {result.backup_id}); 消去の再適用 {len(result.reapplied)} 件;"
-            f" 監査ログ検証 {'OK' if result.verify.get('ok') else 'NG'} (tree size {result.verify.get('tree_size')});"
-            f" マニフェストの root と一致: {'はい' if result.manifest_root_matches else 'いいえ'}",
-            highlight=False,
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        result.to_json(),
+        f"復元しました: {result.target} (backup id {result.backup_id}); 消去の再適用 {len(result.reapplied)} 件;"
+        f" 監査ログ検証 {'OK' if result.verify.get('ok') else 'NG'} (tree size {result.verify.get('tree_size')});"
+        f" マニフェストの root と一致: {'はい' if result.manifest_root_matches else 'いいえ'}",
+        highlight=False,
+        soft_wrap=True,
+    )
     if not result.ok:
         err_console.print(
             f"[bold red]復元後の検証に失敗しました[/]: {result.verify.get('reason') or 'マニフェストの root と一致しません'}",

@@ -11,6 +11,9 @@ from adapters.logging import configure_logging
 from interfaces.cli.common import JSON_OPTION, console, fail, print_json
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from interfaces.bootstrap import Container
     from tools.benchmarks.common import BenchResult
 
 # The benchmarks are tooling (package ``tools``, above this layer): each command imports its benchmark
@@ -61,6 +64,17 @@ def _check_backend(backend: str) -> None:
         fail(f"--backend は postgres か sqlite を指定してください（指定値: {backend}）。", 2)
 
 
+def _on_populated_ward(
+    taxpayers: int, backend: str, admin_url: str | None, bench: Callable[[Container], BenchResult]
+) -> BenchResult:
+    """Run ``bench`` on a synthetic ward of ``taxpayers`` in a throw-away store of ``backend``."""
+    _check_backend(backend)
+    from tools.benchmarks.workload import populated_container
+
+    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
+        return bench(c)
+
+
 @app.command("levy")
 def levy(
     taxpayers: int = typer.Option(20_000, "--taxpayers", min=1, help="合成区の納税義務者数の目安."),
@@ -100,13 +114,9 @@ def rebuild(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """全集計ビューの再構築 vs 同じログの読取り+復号のみ (events/s)."""
-    _check_backend(backend)
     from tools.benchmarks.rebuild import bench_rebuild
-    from tools.benchmarks.workload import populated_container
 
-    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
-        result = bench_rebuild(c)
-    _report(result, as_json)
+    _report(_on_populated_ward(taxpayers, backend, admin_url, bench_rebuild), as_json)
 
 
 @app.command("verify")
@@ -119,13 +129,9 @@ def verify(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """監査ログ (Merkle) の全体検証 vs 同じ葉データの SHA-256 のみ (events/s)."""
-    _check_backend(backend)
     from tools.benchmarks.verify import bench_verify
-    from tools.benchmarks.workload import populated_container
 
-    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
-        result = bench_verify(c)
-    _report(result, as_json)
+    _report(_on_populated_ward(taxpayers, backend, admin_url, bench_verify), as_json)
 
 
 @app.command("calc")
@@ -151,12 +157,11 @@ def api(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """HTTP API: 単一納税者の照会と登録コマンドの p50/p95/p99 とスループット vs /health (loopback)."""
-    _check_backend(backend)
     from tools.benchmarks.api import bench_api
-    from tools.benchmarks.workload import populated_container
 
-    with populated_container(taxpayers, backend=backend, admin_url=_admin_url(admin_url)) as (c, _):
-        result = bench_api(
+    def run(c: Container) -> BenchResult:
+        return bench_api(
             c, clients=clients, seconds=seconds, max_requests=max_requests, server_workers=server_workers
         )
-    _report(result, as_json)
+
+    _report(_on_populated_ward(taxpayers, backend, admin_url, run), as_json)

@@ -20,19 +20,10 @@ from application.usecases.contracts import (
     RegisterContract,
 )
 from domain.compliance.contract import TO_CONTRACTOR, TO_WARD
-from domain.shared.purpose import Purpose
 from domain.staff.values import jst_date
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import declared_purpose, iso_day
+from interfaces.cli.usecase import emit, run_as
 
 app = typer.Typer(
     help="委託 (outsourcing): contracts, handovers, returns, erasure confirmations.", no_args_is_help=True
@@ -44,10 +35,7 @@ def _day(text: str | None, option: str, default_today: bool = False) -> date:
         if default_today:
             return jst_date(datetime.now(UTC))
         fail(f"{option} を指定してください（YYYY-MM-DD）。", 2)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+    return iso_day(text, option)
 
 
 @app.command("register")
@@ -74,16 +62,13 @@ def register(
         scope=scope,
         subcontracting=subcontracting,
     )
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        contract = execute(c, command, who)
-    if json_out:
-        print_json({"contract_no": contract.contract_no, "contract_id": str(contract.id)})
-    else:
-        console.print(
-            f"委託契約 {contract.contract_no}（{contract.contractor}）を登録しました。", highlight=False
-        )
+    contract = run_as(as_, command)
+    emit(
+        json_out,
+        {"contract_no": contract.contract_no, "contract_id": str(contract.id)},
+        f"委託契約 {contract.contract_no}（{contract.contractor}）を登録しました。",
+        highlight=False,
+    )
 
 
 @app.command("assign-worker")
@@ -96,19 +81,15 @@ def assign_worker(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """従事者の指定 (所属長)."""
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        changed = execute(c, AssignContractWorker(contract_no, staff_id), who)
-    if json_out:
-        print_json({"contract_no": contract_no, "staff_id": staff_id, "assigned": changed})
-    else:
-        console.print(
-            f"{staff_id} を契約 {contract_no} の従事者に指定しました。"
-            if changed
-            else "指定済みです（変更なし）。",
-            highlight=False,
-        )
+    changed = run_as(as_, AssignContractWorker(contract_no, staff_id))
+    emit(
+        json_out,
+        {"contract_no": contract_no, "staff_id": staff_id, "assigned": changed},
+        f"{staff_id} を契約 {contract_no} の従事者に指定しました。"
+        if changed
+        else "指定済みです（変更なし）。",
+        highlight=False,
+    )
 
 
 @app.command("handover")
@@ -140,16 +121,13 @@ def handover(
         medium=medium,
         reference=reference,
     )
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        number = execute(c, command, who)
-    if json_out:
-        print_json({"contract_no": contract_no, "handover": number})
-    else:
-        console.print(
-            f"受渡し {number} を記録しました（{count} 件・{sheets} 枚、{day.isoformat()}）。", highlight=False
-        )
+    number = run_as(as_, command)
+    emit(
+        json_out,
+        {"contract_no": contract_no, "handover": number},
+        f"受渡し {number} を記録しました（{count} 件・{sheets} 枚、{day.isoformat()}）。",
+        highlight=False,
+    )
 
 
 @app.command("return")
@@ -164,10 +142,7 @@ def return_(
 ) -> None:
     """返却の記録 (the recording staff member received it); differing counts are reported, not corrected."""
     command = RecordReturn(contract_no, number, count, sheets, _day(on, "--on", default_today=True))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        outcome = execute(c, command, who)
+    outcome = run_as(as_, command)
     h = outcome.handover
     if json_out:
         print_json(
@@ -202,18 +177,12 @@ def erase(
 ) -> None:
     """消去の確認 (所属長, after the return is recorded)."""
     command = ConfirmErasure(contract_no, number, method, _day(on, "--on", default_today=True), certificate)
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        changed = execute(c, command, who)
-    if json_out:
-        print_json({"contract_no": contract_no, "handover": number, "recorded": changed})
-    else:
-        console.print(
-            f"受渡し {number} の消去確認を記録しました。"
-            if changed
-            else "消去確認は記録済みです（変更なし）。"
-        )
+    changed = run_as(as_, command)
+    emit(
+        json_out,
+        {"contract_no": contract_no, "handover": number, "recorded": changed},
+        f"受渡し {number} の消去確認を記録しました。" if changed else "消去確認は記録済みです（変更なし）。",
+    )
 
 
 @app.command("open")
@@ -225,14 +194,8 @@ def open_(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """委託先従事者: open the entry screen (data entry) or the print files (printing) of one handover."""
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(str(error), 2)
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        result = execute(c, OpenHandover(contract_no, number, declared), who)
+    declared = declared_purpose(purpose, name_option=False)
+    result = run_as(as_, OpenHandover(contract_no, number, declared))
     if json_out:
         print_json(result)
         return
@@ -252,8 +215,7 @@ def report(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """委託先の取扱状況 (per-contract report for the 所属長): handovers, returns, erasure, open items."""
-    with container(cfg=settings()) as c:
-        data = execute(c, ContractReport(contract_no), principal(as_, c.settings))
+    data = run_as(as_, ContractReport(contract_no))
     if json_out:
         print_json(data)
         return

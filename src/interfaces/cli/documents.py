@@ -22,18 +22,10 @@ from application.usecases.documents import (
     ReissueSlip,
     VerifyCertificate,
 )
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-    system_principal,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console
+from interfaces.cli.options import ADDRESS_NUMBER_OPTION, iso_date
+from interfaces.cli.usecase import emit, run_as, run_unattributed
+from interfaces.presenters import certificate_check_json
 
 certificate_app = typer.Typer(help="課税・非課税証明書 (issue and verify).", no_args_is_help=True)
 notice_app = typer.Typer(
@@ -51,12 +43,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _issue_date(value: str | None) -> date:
-    if value is None:
-        return today_jst()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail("--issue-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+    return today_jst() if value is None else iso_date(value, "--issue-date")
 
 
 ISSUE_DATE = typer.Option(None, "--issue-date", help="発行日 (default: today, JST)")
@@ -72,13 +59,8 @@ def _report(doc: IssuedDocument, out: Path, json_out: bool) -> None:
     }
     if doc.verification_code:
         data["code"] = doc.verification_code
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"{doc.kind} を出力しました: {out}"
-            + (f"（確認コード {doc.verification_code}）" if doc.verification_code else "")
-        )
+    code = f"（確認コード {doc.verification_code}）" if doc.verification_code else ""
+    emit(json_out, data, f"{doc.kind} を出力しました: {out}{code}")
 
 
 @certificate_app.command("issue")
@@ -93,9 +75,7 @@ def certificate_issue(
 ) -> None:
     """課税証明書 / 非課税証明書 を発行する (with a verification code)."""
     command = IssueCertificate(taxpayer, fiscal_year, _issue_date(issue_date), use)
-    with container(cfg=settings()) as c:
-        doc = execute(c, command, principal(as_, c.settings))
-    _report(doc, out, json_out)
+    _report(run_as(as_, command), out, json_out)
 
 
 @certificate_app.command("verify")
@@ -103,82 +83,41 @@ def certificate_verify(
     code: str = typer.Argument(..., help="確認コード"), json_out: bool = JSON_OPTION
 ) -> None:
     """証明書の確認コードを照合する (exit 0 valid, 1 otherwise)."""
-    with container(cfg=settings()) as c:
-        result = execute(c, VerifyCertificate(code), system_principal(c.settings))
-    if json_out:
-        print_json(
-            {
-                "valid": result.valid,
-                "reason": result.reason,
-                "document_id": result.document_id,
-                "kind": result.kind,
-                "current": result.current,
-            }
-        )
-    else:
-        console.print(result.reason)
+    result = run_unattributed(VerifyCertificate(code))
+    emit(json_out, certificate_check_json(result), result.reason)
     if not result.valid:
         raise typer.Exit(1)
 
 
-def _issue_notice(
-    kind: NoticeKind,
-    address_number: str,
-    fiscal_year: int,
-    out: Path,
-    issue_date: str | None,
-    as_: str | None,
-    json_out: bool,
-) -> None:
-    """Issue one per-taxpayer notice and write/report it."""
-    command = IssueNotice(kind, address_number, fiscal_year, _issue_date(issue_date))
-    with container(cfg=settings()) as c:
-        doc = execute(c, command, principal(as_, c.settings))
-    _report(doc, out, json_out)
+#: The per-taxpayer notices: command name (= the notice kind) and its help.
+NOTICE_COMMANDS: tuple[tuple[NoticeKind, str], ...] = (
+    ("tax", "納税通知書（普通徴収）with payment slips."),
+    ("change", "税額変更通知書 (after 更正)."),
+    ("employee", "特別徴収税額決定通知書（納税義務者用）."),
+)
 
 
-@notice_app.command("tax")
-def notice_tax(
-    address_number: str = typer.Option(..., "--address-number"),
-    fiscal_year: int = FY,
-    out: Path = OUT,
-    issue_date: str | None = ISSUE_DATE,
-    as_: str | None = AS_OPTION,
-    json_out: bool = JSON_OPTION,
-) -> None:
-    """納税通知書（普通徴収）with payment slips."""
-    _issue_notice("tax", address_number, fiscal_year, out, issue_date, as_, json_out)
+def _notice_command(kind: NoticeKind, help_text: str) -> None:
+    @notice_app.command(kind, help=help_text)
+    def notice(
+        address_number: str = ADDRESS_NUMBER_OPTION,
+        fiscal_year: int = FY,
+        out: Path = OUT,
+        issue_date: str | None = ISSUE_DATE,
+        as_: str | None = AS_OPTION,
+        json_out: bool = JSON_OPTION,
+    ) -> None:
+        command = IssueNotice(kind, address_number, fiscal_year, _issue_date(issue_date))
+        _report(run_as(as_, command), out, json_out)
 
 
-@notice_app.command("change")
-def notice_change(
-    address_number: str = typer.Option(..., "--address-number"),
-    fiscal_year: int = FY,
-    out: Path = OUT,
-    issue_date: str | None = ISSUE_DATE,
-    as_: str | None = AS_OPTION,
-    json_out: bool = JSON_OPTION,
-) -> None:
-    """税額変更通知書 (after 更正)."""
-    _issue_notice("change", address_number, fiscal_year, out, issue_date, as_, json_out)
-
-
-@notice_app.command("employee")
-def notice_employee(
-    address_number: str = typer.Option(..., "--address-number"),
-    fiscal_year: int = FY,
-    out: Path = OUT,
-    issue_date: str | None = ISSUE_DATE,
-    as_: str | None = AS_OPTION,
-    json_out: bool = JSON_OPTION,
-) -> None:
-    """特別徴収税額決定通知書（納税義務者用）."""
-    _issue_notice("employee", address_number, fiscal_year, out, issue_date, as_, json_out)
+for _kind, _help in NOTICE_COMMANDS:
+    _notice_command(_kind, _help)
 
 
 @notice_app.command("reissue")
 def notice_reissue(
-    address_number: str = typer.Option(..., "--address-number"),
+    address_number: str = ADDRESS_NUMBER_OPTION,
     fiscal_year: int = FY,
     period: int = typer.Option(..., "--period", min=1, help="期別"),
     due_date: str = typer.Option(..., "--due-date", help="新しい納期限 YYYY-MM-DD"),
@@ -189,19 +128,13 @@ def notice_reissue(
 ) -> None:
     """再発行納付書: unpaid amount, new due date, 再発行区分 incremented, 延滞金 to date shown separately."""
     when = _issue_date(issue_date)
-    try:
-        new_due = date.fromisoformat(due_date)
-    except ValueError:
-        fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-    command = ReissueSlip(address_number, fiscal_year, period, new_due, when)
-    with container(cfg=settings()) as c:
-        doc = execute(c, command, principal(as_, c.settings))
-    _report(doc, out, json_out)
+    command = ReissueSlip(address_number, fiscal_year, period, iso_date(due_date, "--due-date"), when)
+    _report(run_as(as_, command), out, json_out)
 
 
 @notice_app.command("non-resident")
 def notice_non_resident(
-    address_number: str = typer.Option(..., "--address-number"),
+    address_number: str = ADDRESS_NUMBER_OPTION,
     fiscal_year: int = FY,
     to_code: str = typer.Option(..., "--to", help="住民登録地の団体コード"),
     to_name: str = typer.Option(..., "--to-name", help="宛先 (e.g. 川崎市長)"),
@@ -215,9 +148,7 @@ def notice_non_resident(
     command = IssueNonResidentNotice(
         address_number, fiscal_year, _issue_date(issue_date), to_code, to_name, registered_address
     )
-    with container(cfg=settings()) as c:
-        doc = execute(c, command, principal(as_, c.settings))
-    _report(doc, out, json_out)
+    _report(run_as(as_, command), out, json_out)
 
 
 @notice_app.command("employers")
@@ -230,34 +161,26 @@ def notice_employers(
 ) -> None:
     """特別徴収税額決定通知書（特別徴収義務者用）PDF and the employer CSV, one per 指定番号."""
     written: list[dict[str, Any]] = []
-    with container(cfg=settings()) as c:
-        notices = execute(
-            c, IssueEmployerNotices(fiscal_year, _issue_date(issue_date)), principal(as_, c.settings)
+    for notice in run_as(as_, IssueEmployerNotices(fiscal_year, _issue_date(issue_date))):
+        number, doc = notice.designation_number, notice.document
+        pdf = out / f"special-collection-{number}.pdf"
+        csv_path = out / f"special-collection-{number}.csv"
+        _write(pdf, render(doc.model))
+        _write(csv_path, employer_csv.write(doc.model))
+        written.append(
+            {
+                "designation_number": number,
+                "pdf": str(pdf),
+                "csv": str(csv_path),
+                "employees": len(doc.model.rows),
+            }
         )
-        for notice in notices:
-            number, doc = notice.designation_number, notice.document
-            pdf = out / f"special-collection-{number}.pdf"
-            csv_path = out / f"special-collection-{number}.csv"
-            _write(pdf, render(doc.model))
-            _write(csv_path, employer_csv.write(doc.model))
-            written.append(
-                {
-                    "designation_number": number,
-                    "pdf": str(pdf),
-                    "csv": str(csv_path),
-                    "employees": len(doc.model.rows),
-                }
-            )
-    if json_out:
-        print_json({"employers": written})
-    else:
-        console.print(f"特別徴収義務者 {len(written)} 件の通知書を出力しました: {out}")
+    emit(json_out, {"employers": written}, f"特別徴収義務者 {len(written)} 件の通知書を出力しました: {out}")
 
 
 @document_app.command("render")
 def document_render(document_id: str = typer.Argument(...), out: Path = OUT) -> None:
     """Re-render an issued document from its record (byte-for-byte identical)."""
-    with container(cfg=settings()) as c:
-        model = execute(c, IssuedDocumentModel(document_id), system_principal(c.settings))
+    model = run_unattributed(IssuedDocumentModel(document_id))
     _write(out, render(model))
     console.print(f"再出力しました: {out}")

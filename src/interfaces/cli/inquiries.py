@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.table import Table
 
 from application.usecases.inquiries import (
     AddInquiryStep,
@@ -22,17 +21,10 @@ from application.usecases.inquiries import (
 )
 from domain.compliance.inquiry import INFORMATION_POLICY_SECTION
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, print_json
+from interfaces.cli.options import declared_purpose, iso_day
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
     help="問合せ (inquiries, V-2): record, handling steps, escalation, listing, report.", no_args_is_help=True
@@ -43,19 +35,11 @@ PURPOSE_OPTION = typer.Option("開示請求対応", "--purpose", help="利用目
 
 
 def _purpose(text: str) -> Purpose:
-    try:
-        return Purpose.parse(text)
-    except ValueError as error:
-        fail(str(error), 2)
+    return declared_purpose(text, name_option=False)
 
 
 def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD で指定してください（{text}）。", 2)
+    return None if text is None else iso_day(text, option)
 
 
 @app.command("record")
@@ -78,10 +62,7 @@ def record(
 ) -> None:
     """問合せの受付."""
     command = RecordInquiry(channel, category, content, address_number, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     if json_out:
         print_json(inquiry.to_json(with_content=False))
         return
@@ -103,10 +84,7 @@ def step(
 ) -> None:
     """対応の記録."""
     command = AddInquiryStep(number, note, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     console.print(
         f"問合せ {inquiry.number} に対応を記録しました（{len(inquiry.steps)} 件目）。", highlight=False
     )
@@ -122,10 +100,7 @@ def escalate(
 ) -> None:
     """報告（エスカレーション）: leak-related inquiries go to the information-policy section."""
     command = EscalateInquiry(number, reason, to, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     console.print(f"問合せ {inquiry.number} を{to}へ報告しました。", highlight=False)
 
 
@@ -138,10 +113,7 @@ def close(
 ) -> None:
     """対応完了 (a leak-related inquiry must have been escalated first)."""
     command = CloseInquiry(number, resolution, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        inquiry = execute(c, command, who)
+    inquiry = run_as(as_, command)
     console.print(f"問合せ {inquiry.number} を対応完了としました。", highlight=False)
 
 
@@ -154,10 +126,7 @@ def show(
 ) -> None:
     """問合せの内容と対応記録 (journaled)."""
     query = ShowInquiry(number, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        data = execute(c, query, who)
+    data = run_as(as_, query)
     if json_out:
         print_json(data)
         return
@@ -183,22 +152,26 @@ def list_(
 ) -> None:
     """問合せの一覧 (no content; journaled)."""
     query = InquiryList(_day(from_, "--from"), _day(to, "--to"), open_only, _purpose(purpose))
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        rows = execute(c, query, who)
+    rows = run_as(as_, query)
     if json_out:
         print_json({"inquiries": rows})
         return
-    table = Table(title="問合せ")
-    for column in ("番号", "受付", "方法", "種別", "納税義務者", "状態", "報告先"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["number"], r["received_at"][:19], r["channel"], r["category_label"], r["taxpayer_id"] or "-",
-            r["status"], ", ".join(r["escalated_to"]) or "-",
-        )  # fmt: skip
-    console.print(table)
+    print_table(
+        "問合せ",
+        ("番号", "受付", "方法", "種別", "納税義務者", "状態", "報告先"),
+        [
+            (
+                r["number"],
+                r["received_at"][:19],
+                r["channel"],
+                r["category_label"],
+                r["taxpayer_id"] or "-",
+                r["status"],
+                ", ".join(r["escalated_to"]) or "-",
+            )
+            for r in rows
+        ],
+    )
 
 
 @app.command("report")
@@ -211,10 +184,7 @@ def report(
     """問合せの集計 (counts only: channel, category, status; open leak-related inquiries)."""
     start, end = _day(from_, "--from"), _day(to, "--to")
     assert start is not None and end is not None  # both options are required
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        data = execute(c, InquiryReport(start, end), who)
+    data = run_as(as_, InquiryReport(start, end))
     if json_out:
         print_json(data)
         return

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from uuid import UUID
 
 import typer
-from rich.table import Table
 
 from application.usecases.inspection import (
     AccessHistory,
@@ -17,29 +15,15 @@ from application.usecases.inspection import (
     ProvisionRecords,
     ReplayAggregate,
 )
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import parse_uuid
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import emit, run_as
 from interfaces.presenters import explanation_json, replay_json
 
 
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"IDの形式が不正です: {text}", 2)
-
-
 # mccabe counts the commands defined inside register() into it; each command is short.
-def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
+def register(audit_app: typer.Typer) -> None:  # noqa: C901
     @audit_app.command("replay")
     def replay(
         aggregate_id: str = typer.Argument(..., help="集約ID (taxpayer, assessment, filing, batch …)"),
@@ -51,16 +35,14 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         json_out: bool = JSON_OPTION,
     ) -> None:
         """集約の再生: the state at a version or time, and every event with actor, purpose, source."""
-        cfg = settings()
         when = None
         if as_of is not None:
             try:
                 when = datetime.fromisoformat(as_of)
             except ValueError:
                 fail("--as-of: ISO 8601 の日時で指定してください。", 2)
-        query = ReplayAggregate(_uuid(aggregate_id), version, when)
-        with container(cfg=cfg) as c:
-            result = execute(c, query, principal(as_, cfg))
+        query = ReplayAggregate(parse_uuid(aggregate_id), version, when)
+        result = run_as(as_, query)
         data = replay_json(result)
         if json_out:
             print_json(data)
@@ -70,20 +52,22 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         )
         for key, value in result.state.items():
             console.print(f"  {key}: {value}", soft_wrap=True, highlight=False)
-        table = Table(title="イベント履歴")
-        for column in ("版", "イベント", "日時", "操作者", "利用目的", "コマンドID", "資料"):
-            table.add_column(column)
-        for e in result.timeline:
-            table.add_row(
-                str(e.version),
-                e.event,
-                e.timestamp.isoformat(timespec="seconds"),
-                e.actor,
-                str(e.purpose),
-                e.command_id,
-                e.source_ref or "",
-            )
-        console.print(table)
+        print_table(
+            "イベント履歴",
+            ("版", "イベント", "日時", "操作者", "利用目的", "コマンドID", "資料"),
+            [
+                (
+                    str(e.version),
+                    e.event,
+                    e.timestamp.isoformat(timespec="seconds"),
+                    e.actor,
+                    str(e.purpose),
+                    e.command_id,
+                    e.source_ref or "",
+                )
+                for e in result.timeline
+            ],
+        )
 
     @audit_app.command("explain")
     def explain(
@@ -92,9 +76,8 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         json_out: bool = JSON_OPTION,
     ) -> None:
         """賦課の再計算: re-run the engine with the recorded input and rule set; compare line by line."""
-        query = ExplainAssessment(_uuid(assessment_id))
-        with container(cfg=settings()) as c:
-            result = execute(c, query, principal(as_, c.settings))
+        query = ExplainAssessment(parse_uuid(assessment_id))
+        result = run_as(as_, query)
         data = explanation_json(result)
         if json_out:
             print_json(data)
@@ -121,22 +104,20 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         """開示請求への回答: what is held, access history by department and purpose, provisions (JSON + PDF)."""
         from adapters.documents.disclosure_pdf import render_disclosure
 
-        query = CompileDisclosure(_uuid(taxpayer_id))
-        with container(cfg=settings()) as c:
-            data = execute(c, query, principal(as_, c.settings))
+        query = CompileDisclosure(parse_uuid(taxpayer_id))
+        data = run_as(as_, query)
         out.mkdir(parents=True, exist_ok=True)
         (out / "disclosure.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "disclosure.pdf").write_bytes(render_disclosure(data))
-        if json_out:
-            print_json(
-                {
-                    "files": [str(out / "disclosure.json"), str(out / "disclosure.pdf")],
-                    "access_entries": len(data["access_history"]),
-                    "provisions": len(data["provisions"]),
-                }
-            )
-        else:
-            console.print(f"開示資料を出力しました: {out}")
+        emit(
+            json_out,
+            {
+                "files": [str(out / "disclosure.json"), str(out / "disclosure.pdf")],
+                "access_entries": len(data["access_history"]),
+                "provisions": len(data["provisions"]),
+            },
+            f"開示資料を出力しました: {out}",
+        )
 
     @audit_app.command("provisions")
     def provisions(
@@ -146,8 +127,7 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         json_out: bool = JSON_OPTION,
     ) -> None:
         """提供・移転の記録 by recipient or by subject (inspectors; journaled)."""
-        with container(cfg=settings()) as c:
-            rows = execute(c, ProvisionRecords(recipient, subject), principal(as_, c.settings))
+        rows = run_as(as_, ProvisionRecords(recipient, subject))
         if json_out:
             print_json({"records": rows})
         else:
@@ -168,24 +148,23 @@ def register(audit_app: typer.Typer) -> None:  # noqa: C901, PLR0915
         """使用の記録: who viewed a person (--subject), or what a staff member viewed (--staff)."""
         if (subject is None) == (staff is None):
             fail("--subject か --staff のどちらか一方を指定してください。", 2)
-        with container(cfg=settings()) as c:
-            rows = execute(c, AccessHistory(subject, staff), principal(as_, c.settings))
+        rows = run_as(as_, AccessHistory(subject, staff))
         if json_out:
             print_json({"subject": subject, "staff": staff, "entries": rows})
             return
-        table = Table(
-            title=f"使用の記録 {'対象者 ' + subject if subject else '職員 ' + str(staff)}: {len(rows)} 件"
+        print_table(
+            f"使用の記録 {'対象者 ' + subject if subject else '職員 ' + str(staff)}: {len(rows)} 件",
+            ("日時", "職員", "端末", "利用目的", "操作", "項目", "対象者"),
+            [
+                (
+                    r["at"],
+                    r["actor"],
+                    r["terminal"] or "",
+                    r["purpose"],
+                    r["action"],
+                    r["items"],
+                    r["subject_id"],
+                )
+                for r in rows
+            ],
         )
-        for column in ("日時", "職員", "端末", "利用目的", "操作", "項目", "対象者"):
-            table.add_column(column)
-        for r in rows:
-            table.add_row(
-                r["at"],
-                r["actor"],
-                r["terminal"] or "",
-                r["purpose"],
-                r["action"],
-                r["items"],
-                r["subject_id"],
-            )
-        console.print(table)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import UUID
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
 from adapters.formats import debit_mandates
 from adapters.formats.registry import FORMATS, IMPORT_KINDS
@@ -23,27 +20,23 @@ from application.usecases.intake import (
     RegisterNonResident,
 )
 from domain.shared.purpose import Purpose
-from interfaces.bootstrap import Container
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     NOTHING_TO_IMPORT_EXIT,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
-    system_principal,
 )
-from interfaces.presenters import summary_json
+from interfaces.cli.options import parse_uuid
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import run_as, run_showing_progress, run_unattributed
+from interfaces.presenters import queue_item_json, summary_json
 
 queue_app = typer.Typer(help="保留キュー (work queues): 本人確認, 税務調査, 扶養重複.", no_args_is_help=True)
 
 
 def import_one(
-    c: Container,
     kind: str,
     path: Path,
     as_: str | None,
@@ -53,14 +46,7 @@ def import_one(
     refuse_empty: bool = False,
 ) -> ImportSummary:
     command = ImportFile(kind, path, purpose, refuse_empty=refuse_empty)
-    who = principal(as_, c.settings)
-    if not show_progress:
-        return execute(c, command, who)
-    with Progress(transient=True, console=console) as bar:
-        task = bar.add_task(f"{kind} {path.name}", total=None)
-        return execute(
-            c, command, who, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+    return run_showing_progress(as_, command, f"{kind} {path.name}", show=show_progress)
 
 
 def print_summary(s: ImportSummary, path: Path) -> None:
@@ -94,9 +80,7 @@ def register(app: typer.Typer) -> None:
             fail("取込ファイルを指定してください。", 2)
         if not file.is_file():
             fail(f"ファイルが見つかりません: {file}", 2)
-        cfg = settings()
-        with container(cfg=cfg) as c:
-            summary = import_one(c, kind, file, as_, show_progress=not json_out, refuse_empty=True)
+        summary = import_one(kind, file, as_, show_progress=not json_out, refuse_empty=True)
         changes = debit_mandates.kana_changes(file) if kind == debit_mandates.KIND else []
         if json_out:
             print_json(
@@ -125,28 +109,29 @@ def register(app: typer.Typer) -> None:
 
 
 def _status(json_out: bool) -> None:
-    with container(cfg=settings()) as c:
-        view = execute(c, IntakeStatus(), system_principal(c.settings))
+    view = run_unattributed(IntakeStatus())
     batches, queues_out = view.batches, view.queues
     if json_out:
         print_json({"batches": batches, "queues": queues_out})
         return
-    table = Table(title="取込状況 (import batches)")
-    for column in ("kind", "file", "受付", "受理", "不備", "保留", "重複", "差異", "照合"):
-        table.add_column(column)
-    for b in batches:
-        table.add_row(
-            b["kind"],
-            b["file_name"],
-            str(b["received"]),
-            str(b["accepted"]),
-            str(b["rejected"]),
-            str(b["quarantined"]),
-            str(b["duplicates"]),
-            str(b["gap"]),
-            "済" if b["reconciled"] else "未",
-        )
-    console.print(table)
+    print_table(
+        "取込状況 (import batches)",
+        ("kind", "file", "受付", "受理", "不備", "保留", "重複", "差異", "照合"),
+        [
+            (
+                b["kind"],
+                b["file_name"],
+                str(b["received"]),
+                str(b["accepted"]),
+                str(b["rejected"]),
+                str(b["quarantined"]),
+                str(b["duplicates"]),
+                str(b["gap"]),
+                "済" if b["reconciled"] else "未",
+            )
+            for b in batches
+        ],
+    )
     console.print("保留キュー: " + (", ".join(f"{k} {v} 件" for k, v in queues_out.items()) or "なし"))
 
 
@@ -156,32 +141,15 @@ def queue_list(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """保留中の課税資料 (quarantined filings) — ids, kinds and reasons only."""
-    with container(cfg=settings()) as c:
-        items = execute(c, QueueItems(queue), system_principal(c.settings))
+    items = run_unattributed(QueueItems(queue))
     if json_out:
-        print_json(
-            {
-                "items": [
-                    {
-                        "filing_id": str(i.filing_id),
-                        "kind": i.kind,
-                        "tax_year": i.tax_year,
-                        "queue": i.queue,
-                        "reason": i.reason,
-                        "batch_id": i.batch_id,
-                        "line": i.line,
-                    }
-                    for i in items
-                ]
-            }
-        )
+        print_json({"items": [queue_item_json(i) for i in items]})
         return
-    table = Table(title=f"保留キュー {queue or '全件'}: {len(items)} 件")
-    for column in ("filing_id", "kind", "年分", "queue", "reason", "line"):
-        table.add_column(column)
-    for i in items:
-        table.add_row(str(i.filing_id), i.kind, str(i.tax_year), i.queue, i.reason, str(i.line))
-    console.print(table)
+    print_table(
+        f"保留キュー {queue or '全件'}: {len(items)} 件",
+        ("filing_id", "kind", "年分", "queue", "reason", "line"),
+        [(str(i.filing_id), i.kind, str(i.tax_year), i.queue, i.reason, str(i.line)) for i in items],
+    )
 
 
 @queue_app.command("match")
@@ -191,18 +159,14 @@ def queue_match(
     as_: str | None = AS_OPTION,
 ) -> None:
     """既存の宛名に名寄せする (match to an existing taxpayer)."""
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        execute(c, MatchFiling(_uuid(filing_id), address_number), principal(as_, cfg))
+    run_as(as_, MatchFiling(parse_uuid(filing_id), address_number))
     console.print(f"名寄せしました: {filing_id} → 宛名番号 {address_number}")
 
 
 @queue_app.command("register-non-resident")
 def queue_register(filing_id: str = typer.Argument(...), as_: str | None = AS_OPTION) -> None:
     """住登外者として登録し名寄せする (register as 住登外 with a system-issued 宛名番号)."""
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        number = execute(c, RegisterNonResident(_uuid(filing_id)), principal(as_, cfg))
+    number = run_as(as_, RegisterNonResident(parse_uuid(filing_id)))
     console.print(f"住登外者として登録しました: 宛名番号 {number}")
 
 
@@ -214,9 +178,7 @@ def queue_forward(
     as_: str | None = AS_OPTION,
 ) -> None:
     """回送する (forward to the municipality of 1 January residence)."""
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        execute(c, ForwardFiling(_uuid(filing_id), to, reason), principal(as_, cfg))
+    run_as(as_, ForwardFiling(parse_uuid(filing_id), to, reason))
     console.print(f"回送しました: {filing_id} → {to}")
 
 
@@ -225,8 +187,7 @@ def queue_dependents(
     fiscal_year: int | None = typer.Option(None, "--fiscal-year"), json_out: bool = JSON_OPTION
 ) -> None:
     """扶養重複: dependents claimed by more than one taxpayer in a 年度 (for 扶養是正)."""
-    with container(cfg=settings()) as c:
-        overlaps = execute(c, DependentOverlaps(fiscal_year), system_principal(c.settings))
+    overlaps = run_unattributed(DependentOverlaps(fiscal_year))
     rows = [
         {
             "fiscal_year": o.fiscal_year,
@@ -254,9 +215,7 @@ def forwarding_file(
     """回送ファイルを作成する: forwarded filings for the municipalities of 1 January residence."""
     import csv
 
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        rows = execute(c, ForwardingExport(), principal(as_, cfg))
+    rows = run_as(as_, ForwardingExport())
     out.parent.mkdir(parents=True, exist_ok=True)
     header = ["回送先団体コード", "課税資料ID", "資料種別", "年分", "氏名", "カナ", "生年月日", "住所"]
     with out.open("w", encoding="utf-8", newline="") as handle:
@@ -264,10 +223,3 @@ def forwarding_file(
         writer.writeheader()
         writer.writerows(rows)
     console.print(f"回送ファイルを作成しました: {out} ({len(rows)} 件)")
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"IDの形式が不正です: {text}", 2)

@@ -10,16 +10,8 @@ import typer
 from adapters.crypto.keystore import MasterKeyError, decode_master_key
 from domain.audit.backup import MasterKeyRotated
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    command_context,
-    console,
-    container,
-    fail,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, command_context, container, fail, settings
+from interfaces.cli.usecase import emit
 
 app = typer.Typer(help="鍵の管理 (master-key custody).", no_args_is_help=True)
 
@@ -51,12 +43,8 @@ def rotate_master(
         except MasterKeyError as error:
             fail(f"マスター鍵を更新できません: {error}")
         c.app.save_all(MasterKeyRotated.record(rewrapped=count, new_key_id=new_key_id, ctx=ctx))
-    if json_out:
-        print_json({"rewrapped": count, "new_key_id": new_key_id})
-        return
-    console.print(
+    text = (
         f"マスター鍵を更新しました: {count} 件を新しい鍵 ({new_key_id}) で包み直しました。"
-        " 次の起動の前に JUMINZEI_MASTER_KEY を新しい鍵に切り替えてください。",
-        highlight=False,
-        soft_wrap=True,
+        " 次の起動の前に JUMINZEI_MASTER_KEY を新しい鍵に切り替えてください。"
     )
+    emit(json_out, {"rewrapped": count, "new_key_id": new_key_id}, text, highlight=False, soft_wrap=True)

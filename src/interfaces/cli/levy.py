@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
 from application.usecases.assessments import (
     ApplyReduction,
@@ -23,19 +20,10 @@ from application.usecases.levy import ReassessChanged, RunLevy
 from application.usecases.provisions import TransferOutbox
 from application.usecases.reports import EucAggregate, TaxStatusSurvey
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    WAIT_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-    system_principal,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console, print_json
+from interfaces.cli.options import declared_purpose, iso_date
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import emit_totals, run_as, run_showing_progress, run_unattributed
 from interfaces.presenters import (
     assessment_json,
     levy_run_json,
@@ -80,20 +68,8 @@ def levy_run(
     ``--taxpayer``, 随時賦課 of just those taxpayers (e.g. after a 期限後申告 for an earlier 年度).
     ``--workers N`` shares the taxpayers among N processes on PostgreSQL (the same events as one)."""
     command = RunLevy(fiscal_year=fiscal_year, address_numbers=tuple(taxpayers), workers=workers)
-    with container(cfg=settings()) as c:
-        who = principal(as_, c.settings)
-        if json_out:
-            outcome = execute(c, command, who, wait=wait)
-        else:
-            with Progress(console=console, transient=True) as bar:
-                task = bar.add_task(f"{fiscal_year}年度 {'随時' if taxpayers else '当初'}賦課", total=None)
-                outcome = execute(
-                    c,
-                    command,
-                    who,
-                    wait=wait,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
+    label = f"{fiscal_year}年度 {'随時' if taxpayers else '当初'}賦課"
+    outcome = run_showing_progress(as_, command, label, show=not json_out, wait=wait)
     if json_out:
         print_json(without_year(levy_run_json(outcome)))
         return
@@ -115,10 +91,7 @@ def levy_reassess(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """更正: recompute every assessment whose 課税資料 changed after the levy."""
-    with container(cfg=settings()) as c:
-        outcome = execute(
-            c, ReassessChanged(fiscal_year=fiscal_year, reason=reason), principal(as_, c.settings), wait=wait
-        )
+    outcome = run_as(as_, ReassessChanged(fiscal_year=fiscal_year, reason=reason), wait=wait)
     if json_out:
         print_json(without_year(reassessment_json(outcome)))
         return
@@ -136,13 +109,8 @@ def assessment_show(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """賦課の内容と算出の内訳 (journaled)."""
-    cfg = settings()
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
-    with container(cfg=cfg) as c:
-        view = execute(c, ShowAssessment(address_number, fiscal_year, declared), principal(as_, cfg))
+    declared = declared_purpose(purpose)
+    view = run_as(as_, ShowAssessment(address_number, fiscal_year, declared))
     history = view.history
     data = assessment_json(view.assessment, address_number, history)
     if json_out:
@@ -160,35 +128,32 @@ def assessment_show(
         f" 減免 {amounts['reduction']:,} 円; 納付額 {amounts['payable']:,} 円",
         soft_wrap=True,
     )
-    table = Table(title="算出の内訳 (trace)")
-    for column in ("step", "value", "citation"):
-        table.add_column(column)
-    for line in data["trace"]:
-        table.add_row(
-            str(line.get("step")),
-            f"{line.get('value'):,}" if isinstance(line.get("value"), int) else "",
-            str(line.get("citation", "")),
-        )
-    console.print(table)
-    inst = Table(title="期別税額")
-    for column in ("期別", "納期限", "税額", "方法"):
-        inst.add_column(column)
-    for i in data["installments"]:
-        inst.add_row(i["label"], i["due_date"] or "（天引き）", f"{i['amount']:,}", i["method"])
-    console.print(inst)
+    print_table(
+        "算出の内訳 (trace)",
+        ("step", "value", "citation"),
+        [
+            (
+                str(line.get("step")),
+                f"{line.get('value'):,}" if isinstance(line.get("value"), int) else "",
+                str(line.get("citation", "")),
+            )
+            for line in data["trace"]
+        ],
+    )
+    print_table(
+        "期別税額",
+        ("期別", "納期限", "税額", "方法"),
+        [
+            (i["label"], i["due_date"] or "（天引き）", f"{i['amount']:,}", i["method"])
+            for i in data["installments"]
+        ],
+    )
     for note in data["notes"]:
         console.print(f"注記: {note}")
     for h in history:
         console.print(
             f"履歴 v{h['version']} {h['event']} 差額 {h['delta']:+,} {h['reason'] or ''} ({h['actor']})"
         )
-
-
-def _parse_date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
 
 
 @assessment_app.command("switch-method")
@@ -200,10 +165,9 @@ def switch_method(
     as_: str | None = AS_OPTION,
 ) -> None:
     """退職・異動届: remaining 特別徴収 months to 普通徴収 (Jan–Apr: 一括徴収)."""
-    when = _parse_date(left_on, "--left-on")
+    when = iso_date(left_on, "--left-on")
     command = SwitchCollectionMethod(address_number, fiscal_year, when, reason)
-    with container(cfg=settings()) as c:
-        a = execute(c, command, principal(as_, c.settings))
+    a = run_as(as_, command)
     console.print(f"徴収方法を変更しました: {a.method.value}")
 
 
@@ -218,8 +182,7 @@ def reduction_apply(
 ) -> None:
     """減免申請を受け付ける."""
     command = ApplyReduction(address_number, fiscal_year, kind, amount, grounds)
-    with container(cfg=settings()) as c:
-        execute(c, command, principal(as_, c.settings))
+    run_as(as_, command)
     console.print("減免申請を受け付けました（所属長の決定待ち）")
 
 
@@ -234,8 +197,7 @@ def reduction_decide(
 ) -> None:
     """減免の決定 (by a supervisor other than the clerk who took the application)."""
     command = DecideReduction(address_number, fiscal_year, grant, reason, amount)
-    with container(cfg=settings()) as c:
-        a = execute(c, command, principal(as_, c.settings))
+    a = run_as(as_, command)
     console.print(f"減免を{'決定' if grant else '却下'}しました。納付額 {a.amounts.payable:,} 円")
 
 
@@ -249,29 +211,22 @@ def cancel(
 ) -> None:
     """賦課の取消 (e.g. no 住所 here on 1 January, discovered late)."""
     command = CancelAssessment(address_number, fiscal_year, reason, forward_to)
-    with container(cfg=settings()) as c:
-        execute(c, command, principal(as_, c.settings))
+    run_as(as_, command)
     console.print("賦課を取り消しました")
 
 
 @report_app.command("levy-totals")
 def levy_totals(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """課税台帳の集計 (from the read model)."""
-    with container(cfg=settings()) as c:
-        t = execute(c, LevyTotalsQuery(fiscal_year), system_principal(c.settings))
+    t = run_unattributed(LevyTotalsQuery(fiscal_year))
     data = without_year(levy_totals_json(fiscal_year, t))
-    if json_out:
-        print_json(data)
-        return
-    for key, value in data.items():
-        console.print(f"{key}: {value:,}")
+    emit_totals(json_out, data)
 
 
 @levy_app.command("employers")
 def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
     """特別徴収義務者別一覧 (employees and annual amounts per 指定番号)."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, EmployerListQuery(fiscal_year), system_principal(c.settings))
+    rows = run_unattributed(EmployerListQuery(fiscal_year))
     if json_out:
         print_json({"employers": rows})
         return
@@ -282,8 +237,7 @@ def employers(fiscal_year: int = FY, json_out: bool = JSON_OPTION) -> None:
 @levy_app.command("outbox")
 def outbox(json_out: bool = JSON_OPTION) -> None:
     """庁内移転の記録 (transfer records to 国保・介護・保育 …) awaiting delivery."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, TransferOutbox(), system_principal(c.settings))
+    rows = run_unattributed(TransferOutbox())
     if json_out:
         print_json({"transfers": rows})
         return
@@ -299,8 +253,7 @@ def tax_status_survey(
     """市町村税課税状況等の調 (個人住民税): 第2表, 第11表, 課税標準額段階別, 寄附金税額控除 — from read models."""
     from adapters.reporting import write_survey
 
-    with container(cfg=settings()) as c:
-        found = execute(c, TaxStatusSurvey(fiscal_year), system_principal(c.settings))
+    found = run_unattributed(TaxStatusSurvey(fiscal_year))
     result, ledger = found.survey, found.ledger
     files = write_survey(result, out)
     ok = found.reconciled
@@ -332,8 +285,7 @@ def euc(
     from adapters.reporting import write_aggregate_csv
 
     query = EucAggregate(fiscal_year, tuple(by.split(",")), tuple(measures.split(",")), min_cell)
-    with container(cfg=settings()) as c:
-        table = execute(c, query, system_principal(c.settings))
+    table = run_unattributed(query)
     if out is not None:
         write_aggregate_csv(table, out)
     if json_out:

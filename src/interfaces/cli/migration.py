@@ -12,22 +12,12 @@ import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from adapters.migration.legacy_csv import LAYOUT
 from application.usecases.migration import MigrateLegacy
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    err_console,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, err_console, fail, print_json
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import run_as
 
 app = typer.Typer(
     help="移行 (legacy migration): a predecessor system's export as events.", no_args_is_help=True
@@ -48,11 +38,8 @@ def legacy(
         fail(f"ファイルがありません: {file}", 2)
     if gaiji_map is not None and not gaiji_map.is_file():
         fail(f"外字対応表がありません: {gaiji_map}", 2)
-    cfg = settings()
-    who = principal(as_, cfg)
-    with container(cfg=cfg) as c:
-        # A file that cannot be read as the layout is refused with its line (exit 7), nothing stored.
-        report = execute(c, MigrateLegacy(file, gaiji_map, source_system), who)
+    # A file that cannot be read as the layout is refused with its line (exit 7), nothing stored.
+    report = run_as(as_, MigrateLegacy(file, gaiji_map, source_system))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "migration-report.json").write_text(
@@ -84,16 +71,23 @@ def _print(report: dict[str, object]) -> None:
         f" 保留 {report['quarantined']} 差異 {report['gap']}{note}",
         highlight=False,
     )
-    table = Table(title="年度別照合（件数・年税額・収入済額）")
-    for column in ("年度", "移行元 件数", "移行元 税額", "受理 件数", "受理 税額", "不備", "保留", "照合"):
-        table.add_column(column)
-    for y in report["years"]:  # type: ignore[attr-defined]
-        table.add_row(
-            str(y["fiscal_year"]), str(y["declared_count"]), f"{y['declared_tax']:,}" if y["declared_tax"] is not None else "-",
-            str(y["accepted_count"]), f"{y['accepted_tax']:,}", str(y["rejected_count"]), str(y["quarantined_count"]),
-            "一致" if y["reconciled"] else "不一致",
-        )  # fmt: skip
-    console.print(table)
+    print_table(
+        "年度別照合（件数・年税額・収入済額）",
+        ("年度", "移行元 件数", "移行元 税額", "受理 件数", "受理 税額", "不備", "保留", "照合"),
+        [
+            (
+                str(y["fiscal_year"]),
+                str(y["declared_count"]),
+                f"{y['declared_tax']:,}" if y["declared_tax"] is not None else "-",
+                str(y["accepted_count"]),
+                f"{y['accepted_tax']:,}",
+                str(y["rejected_count"]),
+                str(y["quarantined_count"]),
+                "一致" if y["reconciled"] else "不一致",
+            )
+            for y in report["years"]  # type: ignore[attr-defined]
+        ],
+    )
     for r in report.get("rejected_lines", []):  # type: ignore[attr-defined]
         err_console.print(f"  不備 {r['line']}行目 {r['field']}: {r['message']}", highlight=False)
     for q in report.get("quarantined_lines", []):  # type: ignore[attr-defined]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from adapters.formats.registry import PAYMENT_KINDS
 from application.usecases.collection import (
@@ -33,16 +32,20 @@ from interfaces.cli.common import (
     JSON_OPTION,
     WAIT_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
     settings,
-    system_principal,
 )
 from interfaces.cli.intake import import_one, print_summary
+from interfaces.cli.options import iso_date
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import emit, emit_totals, run_as, run_unattributed
 from interfaces.presenters import summary_json
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from domain.collection.records import ZenginHeader, ZenginKind
 
 payments_app = typer.Typer(
     help="収納 (payments): import receipts (消込), status, suspense.", no_args_is_help=True
@@ -58,12 +61,8 @@ def ledger_open(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Open a ledger per levied assessment; re-post charges of changed levies (idempotent)."""
-    with container(cfg=settings()) as c:
-        opened, reposted = execute(c, OpenLedgers(fiscal_year), principal(as_, c.settings), wait=wait)
-    if json_out:
-        print_json({"opened": opened, "reposted": reposted})
-    else:
-        console.print(f"調定: 新規 {opened} 件 / 更正 {reposted} 件")
+    opened, reposted = run_as(as_, OpenLedgers(fiscal_year), wait=wait)
+    emit(json_out, {"opened": opened, "reposted": reposted}, f"調定: 新規 {opened} 件 / 更正 {reposted} 件")
 
 
 @payments_app.command("import")
@@ -78,9 +77,7 @@ def payments_import(
         fail(f"収納データの種別 '{kind}' は扱えません。使用できる種別: {', '.join(PAYMENT_KINDS)}", 2)
     if not file.is_file():
         fail(f"ファイルが見つかりません: {file}", 2)
-    cfg = settings()
-    with container(cfg=cfg) as c:
-        summary = import_one(c, kind, file, as_, show_progress=not json_out, purpose=Purpose.COLLECTION)
+    summary = import_one(kind, file, as_, show_progress=not json_out, purpose=Purpose.COLLECTION)
     if json_out:
         print_json(summary_json(summary))
     else:
@@ -94,13 +91,8 @@ def payments_status(
     fiscal_year: int = typer.Option(..., "--fiscal-year"), json_out: bool = JSON_OPTION
 ) -> None:
     """収納状況: charged, received, allocated, held overpayment, refunds, suspense."""
-    with container(cfg=settings()) as c:
-        totals = execute(c, CollectionTotals(fiscal_year), system_principal(c.settings))
-    if json_out:
-        print_json(totals)
-        return
-    for key, value in totals.items():
-        console.print(f"{key}: {value:,}")
+    totals = run_unattributed(CollectionTotals(fiscal_year))
+    emit_totals(json_out, totals)
 
 
 @payments_app.command("suspense")
@@ -109,25 +101,26 @@ def payments_suspense(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """収納保留: receipts that matched no ledger, with the reason (work queue)."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, SuspenseList(all_), system_principal(c.settings))
+    rows = run_unattributed(SuspenseList(all_))
     if json_out:
         print_json({"suspense": rows})
         return
-    table = Table(title=f"収納保留 {len(rows)} 件")
-    for column in ("id", "receipt", "channel", "paid_on", "amount", "reason", "status"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["suspense_id"],
-            r["receipt_key"],
-            r["channel"],
-            r["paid_on"],
-            f"{r['amount']:,}",
-            r["reason"],
-            r["status"],
-        )
-    console.print(table)
+    print_table(
+        f"収納保留 {len(rows)} 件",
+        ("id", "receipt", "channel", "paid_on", "amount", "reason", "status"),
+        [
+            (
+                r["suspense_id"],
+                r["receipt_key"],
+                r["channel"],
+                r["paid_on"],
+                f"{r['amount']:,}",
+                r["reason"],
+                r["status"],
+            )
+            for r in rows
+        ],
+    )
 
 
 @payments_app.command("show")
@@ -139,26 +132,27 @@ def payments_show(
 ) -> None:
     """収納状況照会: per 期別 the charge, 本税 paid and outstanding, 延滞金, 督促; overpayment and refunds
     (journaled read)."""
-    with container(cfg=settings()) as c:
-        data = execute(c, PaymentStatus(address_number, fiscal_year), principal(as_, c.settings))
+    data = run_as(as_, PaymentStatus(address_number, fiscal_year))
     if json_out:
         print_json(data)
         return
-    table = Table(title=f"{fiscal_year}年度 収納状況 通知書番号 {data['notice_number']}")
-    for column in ("期別", "徴収方法", "納期限", "税額", "納付済", "未納", "延滞金", "督促"):
-        table.add_column(column)
-    for p in data["periods"]:
-        table.add_row(
-            p["label"],
-            p["method"],
-            p["due_date"] or "-",
-            f"{p['amount']:,}",
-            f"{p['tax_paid']:,}",
-            f"{p['tax_outstanding']:,}",
-            f"{p['late_fee_due']:,}",
-            "済" if p["dunned"] else "",
-        )
-    console.print(table)
+    print_table(
+        f"{fiscal_year}年度 収納状況 通知書番号 {data['notice_number']}",
+        ("期別", "徴収方法", "納期限", "税額", "納付済", "未納", "延滞金", "督促"),
+        [
+            (
+                p["label"],
+                p["method"],
+                p["due_date"] or "-",
+                f"{p['amount']:,}",
+                f"{p['tax_paid']:,}",
+                f"{p['tax_outstanding']:,}",
+                f"{p['late_fee_due']:,}",
+                "済" if p["dunned"] else "",
+            )
+            for p in data["periods"]
+        ],
+    )
     console.print(
         f"収納 {data['received']:,} 円 / 過誤納（保留）{data['held']:,} 円 / 充当 受 {data['appropriated_in']:,}"
         f" 出 {data['appropriated_out']:,} 円 / 還付決定 {data['refund_determined']:,} 円（支払済"
@@ -171,8 +165,7 @@ def payments_show(
 def payments_reconcile(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """消込の照合: match every open 収納保留 again (posted if it now matches), then check every payment file
     is reconciled (件数) and every ledger conserves its money. Exit 3 if anything does not add up."""
-    with container(cfg=settings()) as c:
-        found = execute(c, ReconcilePayments(), principal(as_, c.settings))
+    found = run_as(as_, ReconcilePayments())
     rematch, files, totals_held = found.rematch, found.files, found.still_held
     checked, unbalanced = found.ledgers_checked, found.ledgers_unbalanced
     data: dict[str, Any] = {
@@ -253,15 +246,11 @@ def payments_resolve(
     if notice_number is not None and fiscal_year is None:
         fail("--fiscal-year: 振替先の年度を指定してください。", 2)
     command = ResolveSuspense(held, reason, refund, notice_number, fiscal_year, period)
-    with container(cfg=settings()) as c:
-        ledger = execute(c, command, principal(as_, c.settings))
+    ledger = run_as(as_, command)
     data: dict[str, Any] = {"suspense_id": str(held), "outcome": "還付"}
     if ledger is not None:
         data = {"suspense_id": str(held), "outcome": "消込", "ledger_id": str(ledger.id)}
-    if json_out:
-        print_json(data)
-    else:
-        console.print(f"収納保留 {held}: {data['outcome']}")
+    emit(json_out, data, f"収納保留 {held}: {data['outcome']}")
 
 
 debit_app = typer.Typer(help="口座振替 (direct debit): request file, result file.", no_args_is_help=True)
@@ -270,6 +259,24 @@ debit_app = typer.Typer(help="口座振替 (direct debit): request file, result 
 ORIGINATOR_CODE = "1311050001"
 ORIGINATOR_NAME = "ﾒｸﾞﾛｸ"
 WARD_BANK = ("0001", "001", "1234567")
+
+
+def _ward_header(kind: ZenginKind, day: date) -> ZenginHeader:
+    """The 全銀 header of a file the ward sends: its 委託者 code and its own account, for ``day``."""
+    from domain.collection.records import AccountType, ZenginHeader
+
+    return ZenginHeader(
+        kind=kind,
+        originator_code=ORIGINATOR_CODE,
+        originator_name=ORIGINATOR_NAME,
+        mmdd=day.strftime("%m%d"),
+        bank_code=WARD_BANK[0],
+        bank_name="",
+        branch_code=WARD_BANK[1],
+        branch_name="",
+        account_type=AccountType("1"),
+        account_number=WARD_BANK[2],
+    )
 
 
 @debit_app.command("export")
@@ -281,50 +288,35 @@ def debit_export(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """口座振替依頼ファイル (Zengin 種別91, 120-byte records, cp932, CRLF) for one 納期."""
-    from datetime import date
 
     from adapters.formats import zengin
-    from domain.collection.records import AccountType, DebitMandate, MandateAction, ZenginHeader, ZenginKind
+    from domain.collection.records import AccountType, DebitMandate, MandateAction, ZenginKind
 
-    try:
-        when = date.fromisoformat(due_date)
-    except ValueError:
-        fail("--due-date: 日付は YYYY-MM-DD 形式で指定してください。", 2)
-    with container(cfg=settings()) as c:
-        requests = execute(c, DebitRequests(when), principal(as_, c.settings), wait=wait)
-        lines = []
-        for r in requests:
-            m = r.mandate
-            record = DebitMandate(
-                mandate_id=str(m.id),
-                address_number="",
-                action=MandateAction.REGISTER,
-                start_date=m.start_date,
-                bank_code=m.bank_code,
-                branch_code=m.branch_code,
-                account_type=AccountType(m.account_type),
-                account_number=str(m.account_number),
-                holder_kana=str(m.holder_kana),
-            )
-            lines.append(zengin.request_line(record, amount=r.amount, customer_number=r.customer_number))
-    header = ZenginHeader(
-        kind=ZenginKind.DEBIT,
-        originator_code=ORIGINATOR_CODE,
-        originator_name=ORIGINATOR_NAME,
-        mmdd=when.strftime("%m%d"),
-        bank_code=WARD_BANK[0],
-        bank_name="",
-        branch_code=WARD_BANK[1],
-        branch_name="",
-        account_type=AccountType("1"),
-        account_number=WARD_BANK[2],
-    )
+    when = iso_date(due_date, "--due-date")
+    requests = run_as(as_, DebitRequests(when), wait=wait)
+    lines = []
+    for r in requests:
+        m = r.mandate
+        record = DebitMandate(
+            mandate_id=str(m.id),
+            address_number="",
+            action=MandateAction.REGISTER,
+            start_date=m.start_date,
+            bank_code=m.bank_code,
+            branch_code=m.branch_code,
+            account_type=AccountType(m.account_type),
+            account_number=str(m.account_number),
+            holder_kana=str(m.holder_kana),
+        )
+        lines.append(zengin.request_line(record, amount=r.amount, customer_number=r.customer_number))
+    header = _ward_header(ZenginKind.DEBIT, when)
     out.parent.mkdir(parents=True, exist_ok=True)
     zengin.write_debit_request(out, header, lines)
-    if json_out:
-        print_json({"file": str(out), "records": len(lines), "amount": sum(line.amount for line in lines)})
-    else:
-        console.print(f"口座振替依頼 {len(lines)} 件 {sum(line.amount for line in lines):,} 円: {out}")
+    emit(
+        json_out,
+        {"file": str(out), "records": len(lines), "amount": sum(line.amount for line in lines)},
+        f"口座振替依頼 {len(lines)} 件 {sum(line.amount for line in lines):,} 円: {out}",
+    )
 
 
 @debit_app.command("import-result")
@@ -337,25 +329,14 @@ def debit_import_result(
     """振替結果の取込: code 0 → 収納 (消込); other codes → 振替不能 (督促へ). Trailer totals are checked."""
     if not file.is_file():
         fail(f"ファイルが見つかりません: {file}", 2)
-    with container(cfg=settings()) as c:
-        data = execute(c, ImportDebitResult(file), principal(as_, c.settings), wait=wait)
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"振替結果 {data['records']} 件: 振替済 {data['collected']} 件 {data['amount_collected']:,} 円 /"
-            f" 振替不能 {data['failed']} 件 {data['by_code']}",
-            soft_wrap=True,
-        )
-
-
-def _day(value: str, option: str) -> Any:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
+    data = run_as(as_, ImportDebitResult(file), wait=wait)
+    emit(
+        json_out,
+        data,
+        f"振替結果 {data['records']} 件: 振替済 {data['collected']} 件 {data['amount_collected']:,} 円 /"
+        f" 振替不能 {data['failed']} 件 {data['by_code']}",
+        soft_wrap=True,
+    )
 
 
 @payments_app.command("late-fees")
@@ -363,13 +344,13 @@ def late_fees(
     as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """延滞金の計算 (地方税法326条) for every overdue or late-paid installment, from the engine."""
-    day = _day(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        assessed, total = execute(c, AssessLateFees(day), principal(as_, c.settings))
-    if json_out:
-        print_json({"assessed": assessed, "late_fee_total": total})
-    else:
-        console.print(f"延滞金: 更新 {assessed} 件 / 合計 {total:,} 円")
+    day = iso_date(as_of, "--as-of")
+    assessed, total = run_as(as_, AssessLateFees(day))
+    emit(
+        json_out,
+        {"assessed": assessed, "late_fee_total": total},
+        f"延滞金: 更新 {assessed} 件 / 合計 {total:,} 円",
+    )
 
 
 @payments_app.command("dunning")
@@ -384,10 +365,9 @@ def dunning(
     from adapters.documents.pdf import render
 
     cfg = settings()
-    day = _day(as_of, "--as-of")
+    day = iso_date(as_of, "--as-of")
     folder = out or cfg.var_dir / "out" / f"dunning-{day.isoformat()}"
-    with container(cfg=cfg) as c:
-        issued = execute(c, IssueDunning(day), principal(as_, cfg))
+    issued = run_as(as_, IssueDunning(day))
     rows = []
     for d in issued:
         path = None
@@ -407,40 +387,33 @@ def dunning(
                 "file": str(path) if path else None,
             }
         )
-    if json_out:
-        print_json({"issued": len(rows), "dunning": rows})
-    else:
-        console.print(
-            f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）"
-            + (f" 督促状: {folder}" if rows else "")
-        )
+    emit(
+        json_out,
+        {"issued": len(rows), "dunning": rows},
+        f"督促 {len(rows)} 件（20日経過後 {sum(1 for r in rows if r['after_20_days'])} 件）"
+        + (f" 督促状: {folder}" if rows else ""),
+    )
 
 
 @payments_app.command("arrears")
 def arrears(as_of: str = typer.Option(..., "--as-of"), json_out: bool = JSON_OPTION) -> None:
     """滞納一覧: installments past their 納期限 with 本税 unpaid."""
-    day = _day(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        rows = execute(c, ArrearsList(day), system_principal(c.settings))
-    if json_out:
-        print_json({"arrears": rows})
-    else:
-        console.print(f"滞納 {len(rows)} 件 {sum(r['unpaid'] for r in rows):,} 円")
+    day = iso_date(as_of, "--as-of")
+    rows = run_unattributed(ArrearsList(day))
+    emit(json_out, {"arrears": rows}, f"滞納 {len(rows)} 件 {sum(r['unpaid'] for r in rows):,} 円")
 
 
 @payments_app.command("report")
 def daily_report(date_: str = typer.Option(..., "--date"), json_out: bool = JSON_OPTION) -> None:
     """収納日計: receipts by channel for one day."""
-    day = _day(date_, "--date")
-    with container(cfg=settings()) as c:
-        data = execute(c, DailyReceipts(day), system_principal(c.settings))
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"{data['date']} 収納 {data['total']:,} 円 {data['channels']} 保留 {data['suspense']}",
-            soft_wrap=True,
-        )
+    day = iso_date(date_, "--date")
+    data = run_unattributed(DailyReceipts(day))
+    emit(
+        json_out,
+        data,
+        f"{data['date']} 収納 {data['total']:,} 円 {data['channels']} 保留 {data['suspense']}",
+        soft_wrap=True,
+    )
 
 
 refunds_app = typer.Typer(help="過誤納金: 充当・還付 and the 総合振込 file.", no_args_is_help=True)
@@ -451,9 +424,8 @@ def refunds_settle(
     as_of: str = typer.Option(..., "--as-of"), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """過誤納金の処理: 充当 to the same taxpayer's unpaid charges, else 還付の決定 with 還付加算金."""
-    day = _day(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        result = execute(c, SettleOverpayments(day), principal(as_, c.settings))
+    day = iso_date(as_of, "--as-of")
+    result = run_as(as_, SettleOverpayments(day))
     data = {
         "appropriated": result.appropriated,
         "appropriated_amount": result.appropriated_amount,
@@ -461,14 +433,13 @@ def refunds_settle(
         "refund_amount": result.refund_amount,
         "refund_interest": result.refund_interest,
     }
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"充当 {result.appropriated} 件 {result.appropriated_amount:,} 円 / 還付決定 {result.refunded} 件"
-            f" {result.refund_amount:,} 円（還付加算金 {result.refund_interest:,} 円）",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        data,
+        f"充当 {result.appropriated} 件 {result.appropriated_amount:,} 円 / 還付決定 {result.refunded} 件"
+        f" {result.refund_amount:,} 円（還付加算金 {result.refund_interest:,} 円）",
+        soft_wrap=True,
+    )
 
 
 @refunds_app.command("returned")
@@ -485,13 +456,9 @@ def refunds_returned(
 ) -> None:
     """還付不能の受入: the amount is held again; the next `refunds settle` re-handles it (充当, else 還付)."""
     command = RefundReturned(fiscal_year, notice_number, amount, reason, withdrawn)
-    with container(cfg=settings()) as c:
-        ledger = execute(c, command, principal(as_, c.settings))
+    ledger = run_as(as_, command)
     data = {"notice_number": notice_number, "fiscal_year": fiscal_year, "held": ledger.held}
-    if json_out:
-        print_json(data)
-    else:
-        console.print(f"還付不能 {amount:,} 円を過誤納金に戻しました（保留 {ledger.held:,} 円）。")
+    emit(json_out, data, f"還付不能 {amount:,} 円を過誤納金に戻しました（保留 {ledger.held:,} 円）。")
 
 
 @refunds_app.command("export")
@@ -503,43 +470,31 @@ def refunds_export(
 ) -> None:
     """還付の支払: 総合振込 (種別21) to the registered account; the rest are listed for 窓口払い."""
     from adapters.formats import zengin
-    from domain.collection.records import AccountType, TransferLine, ZenginHeader, ZenginKind
+    from domain.collection.records import AccountType, TransferLine, ZenginKind
 
-    day = _day(paid_on, "--paid-on")
-    with container(cfg=settings()) as c:
-        paid = execute(c, PayRefunds(day), principal(as_, c.settings))
-        lines = []
-        counter = []
-        for payment in paid:
-            ledger, amount, m = payment.ledger, payment.amount, payment.mandate
-            if m is None:
-                counter.append({"notice_number": ledger.notice_number, "amount": amount})
-                continue
-            lines.append(
-                TransferLine(
-                    bank_code=m.bank_code,
-                    bank_name=zengin.bank_kana(m.bank_code),
-                    branch_code=m.branch_code,
-                    branch_name=zengin.branch_kana(m.bank_code, m.branch_code),
-                    account_type=AccountType(m.account_type),
-                    account_number=str(m.account_number),
-                    payee_kana=str(m.holder_kana),
-                    amount=amount,
-                    customer_code1=ledger.notice_number.zfill(10)[-10:],
-                )
+    day = iso_date(paid_on, "--paid-on")
+    paid = run_as(as_, PayRefunds(day))
+    lines = []
+    counter = []
+    for payment in paid:
+        ledger, amount, m = payment.ledger, payment.amount, payment.mandate
+        if m is None:
+            counter.append({"notice_number": ledger.notice_number, "amount": amount})
+            continue
+        lines.append(
+            TransferLine(
+                bank_code=m.bank_code,
+                bank_name=zengin.bank_kana(m.bank_code),
+                branch_code=m.branch_code,
+                branch_name=zengin.branch_kana(m.bank_code, m.branch_code),
+                account_type=AccountType(m.account_type),
+                account_number=str(m.account_number),
+                payee_kana=str(m.holder_kana),
+                amount=amount,
+                customer_code1=ledger.notice_number.zfill(10)[-10:],
             )
-    header = ZenginHeader(
-        kind=ZenginKind.TRANSFER,
-        originator_code=ORIGINATOR_CODE,
-        originator_name=ORIGINATOR_NAME,
-        mmdd=day.strftime("%m%d"),
-        bank_code=WARD_BANK[0],
-        bank_name="",
-        branch_code=WARD_BANK[1],
-        branch_name="",
-        account_type=AccountType("1"),
-        account_number=WARD_BANK[2],
-    )
+        )
+    header = _ward_header(ZenginKind.TRANSFER, day)
     out.parent.mkdir(parents=True, exist_ok=True)
     zengin.write_transfer(out, header, lines)
     data = {
@@ -548,10 +503,9 @@ def refunds_export(
         "amount": sum(x.amount for x in lines),
         "counter": counter,
     }
-    if json_out:
-        print_json(data)
-    else:
-        console.print(f"総合振込 {len(lines)} 件 {data['amount']:,} 円 / 窓口払い {len(counter)} 件: {out}")
+    emit(
+        json_out, data, f"総合振込 {len(lines)} 件 {data['amount']:,} 円 / 窓口払い {len(counter)} 件: {out}"
+    )
 
 
 closing_app = typer.Typer(help="決算 (year-end closing).", no_args_is_help=True)
@@ -565,13 +519,11 @@ def closing_run(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """決算: 調定額, 収入済額, 還付未済額, 滞納繰越額 per 年度, with carry-forward events."""
-    with container(cfg=settings()) as c:
-        totals = execute(c, CloseYear(fiscal_year), principal(as_, c.settings), wait=wait)
-    if json_out:
-        print_json({"fiscal_year": fiscal_year, **totals})
-    else:
-        console.print(
-            f"{fiscal_year}年度 決算: 調定 {totals['charged']:,} / 収入済 {totals['collected']:,} /"
-            f" 還付未済 {totals['refund_unpaid']:,} / 滞納繰越 {totals['carried_forward']:,} 円",
-            soft_wrap=True,
-        )
+    totals = run_as(as_, CloseYear(fiscal_year), wait=wait)
+    emit(
+        json_out,
+        {"fiscal_year": fiscal_year, **totals},
+        f"{fiscal_year}年度 決算: 調定 {totals['charged']:,} / 収入済 {totals['collected']:,} /"
+        f" 還付未済 {totals['refund_unpaid']:,} / 滞納繰越 {totals['carried_forward']:,} 円",
+        soft_wrap=True,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from application.usecases.operations import CatchUpReadModels
 from interfaces.cli.common import (
@@ -18,6 +17,9 @@ from interfaces.cli.common import (
     settings,
     system_principal,
 )
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import emit, run_unattributed
+from interfaces.presenters import fields_json
 
 app = typer.Typer(help="Read models (projections): status and catch-up.", no_args_is_help=True)
 
@@ -28,31 +30,17 @@ def status(json_out: bool = JSON_OPTION) -> None:
     with container(cfg=settings()) as c:
         rows = c.runner.status()
     if json_out:
-        print_json(
-            {
-                "projections": [
-                    {
-                        "name": s.name,
-                        "position": s.position,
-                        "head": s.head,
-                        "lag": s.lag,
-                        "checksum": s.checksum,
-                        "rows": s.rows,
-                        "error": s.error,
-                    }
-                    for s in rows
-                ]
-            }
-        )
+        status_fields = ("name", "position", "head", "lag", "checksum", "rows", "error")
+        print_json({"projections": [fields_json(s, *status_fields) for s in rows]})
         return
-    table = Table(title="Projections")
-    for column in ("name", "position", "head", "lag", "rows", "checksum", "error"):
-        table.add_column(column)
-    for s in rows:
-        table.add_row(
-            s.name, str(s.position), str(s.head), str(s.lag), str(s.rows), s.checksum[:16], s.error or ""
-        )
-    console.print(table)
+    print_table(
+        "Projections",
+        ("name", "position", "head", "lag", "rows", "checksum", "error"),
+        [
+            (s.name, str(s.position), str(s.head), str(s.lag), str(s.rows), s.checksum[:16], s.error or "")
+            for s in rows
+        ],
+    )
 
 
 @app.command("follow")
@@ -84,17 +72,13 @@ def follow(
                 max_iterations=max_iterations,
             )
             lag = max((s.lag for s in c.runner.status()), default=0)
-    if json_out:
-        print_json({"applied": total, "lag": lag})
-    else:
-        console.print(f"projections follow: {total} events applied, lag {lag}")
+    emit(json_out, {"applied": total, "lag": lag}, f"projections follow: {total} events applied, lag {lag}")
 
 
 @app.command("catch-up")
 def refresh_read_models(json_out: bool = JSON_OPTION) -> None:
     """Apply every event not yet applied to each projection."""
-    with container(cfg=settings()) as c:
-        applied = execute(c, CatchUpReadModels(), system_principal(c.settings))
+    applied = run_unattributed(CatchUpReadModels())
     if json_out:
         print_json({"applied": applied})
     else:
@@ -131,21 +115,8 @@ def rebuild(
                 progress=lambda view, done, total: bar.update(tasks[view], completed=done, total=total),
             )
     if json_out:
-        print_json(
-            {
-                "rebuilt": [
-                    {
-                        "name": r.name,
-                        "position": r.position,
-                        "rows": r.rows,
-                        "checksum": r.checksum,
-                        "previous_checksum": r.previous_checksum,
-                        "identical": r.identical,
-                    }
-                    for r in reports
-                ]
-            }
-        )
+        rebuilt_fields = ("name", "position", "rows", "checksum", "previous_checksum", "identical")
+        print_json({"rebuilt": [fields_json(r, *rebuilt_fields) for r in reports]})
         return
     for r in reports:
         verdict = "同一" if r.identical else f"差異あり（旧 {r.previous_rows} 行 → 新 {r.rows} 行）"
@@ -162,22 +133,8 @@ def verify_command(wait: bool = WAIT_OPTION, json_out: bool = JSON_OPTION) -> No
         reports = c.runner.rebuild_many(list(c.runner.projections))
     different = [r for r in reports if not r.identical]
     if json_out:
-        print_json(
-            {
-                "ok": not different,
-                "projections": [
-                    {
-                        "name": r.name,
-                        "identical": r.identical,
-                        "rows": r.rows,
-                        "previous_rows": r.previous_rows,
-                        "checksum": r.checksum,
-                        "previous_checksum": r.previous_checksum,
-                    }
-                    for r in reports
-                ],
-            }
-        )
+        compared = ("name", "identical", "rows", "previous_rows", "checksum", "previous_checksum")
+        print_json({"ok": not different, "projections": [fields_json(r, *compared) for r in reports]})
     else:
         for r in reports:
             verdict = "一致" if r.identical else f"不一致（{r.previous_rows} 行 → 再構築 {r.rows} 行）"

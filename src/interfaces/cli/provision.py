@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import typer
-from rich.table import Table
 
 from application.usecases.provisions import (
     ApproveExport,
@@ -23,14 +21,12 @@ from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
     console,
-    container,
-    execute,
     fail,
-    principal,
     print_json,
-    settings,
-    system_principal,
 )
+from interfaces.cli.options import parse_uuid, read_json_file
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import emit, run_as, run_unattributed
 
 provision_app = typer.Typer(
     help="提供・移転 (provision and internal transfer) through the allowlist.", no_args_is_help=True
@@ -41,12 +37,12 @@ export_app = typer.Typer(help="データ抽出 (maker-checker exports).", no_arg
 @provision_app.command("deliver-outbox")
 def deliver_outbox(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     """庁内移転: deliver pending transfer records (国保・介護・保育 …) through the allowlist gate."""
-    with container(cfg=settings()) as c:
-        delivered, skipped = execute(c, DeliverTransfers(), principal(as_, c.settings))
-    if json_out:
-        print_json({"delivered": delivered, "already_delivered": skipped})
-    else:
-        console.print(f"移転 {delivered} 件（送付済み {skipped} 件）")
+    delivered, skipped = run_as(as_, DeliverTransfers())
+    emit(
+        json_out,
+        {"delivered": delivered, "already_delivered": skipped},
+        f"移転 {delivered} 件（送付済み {skipped} 件）",
+    )
 
 
 @provision_app.command("provide")
@@ -71,8 +67,7 @@ def provide(
         address_numbers=tuple(s.strip() for s in subjects.split(",") if s.strip()),
         requested_at=datetime.now(UTC),
     )
-    with container(cfg=settings()) as c:
-        execute(c, command, principal(as_, c.settings))
+    run_as(as_, command)
     console.print(f"{kind}を記録しました: {recipient}（{basis}）")
 
 
@@ -82,42 +77,35 @@ def provision_list(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """提供・移転の記録 (by recipient)."""
-    with container(cfg=settings()) as c:
-        rows = execute(c, ProvisionList(recipient), system_principal(c.settings))
+    rows = run_unattributed(ProvisionList(recipient))
     if json_out:
         print_json({"records": rows})
         return
-    table = Table(title=f"提供・移転の記録 {len(rows)} 件")
-    for column in ("区分", "結果", "提供先", "根拠", "項目", "提供日時", "依頼者", "承認者"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["kind"],
-            r["outcome"],
-            r["recipient"],
-            r["legal_basis"],
-            r["items"],
-            r["provided_at"] or "",
-            r["requester"],
-            r["approver"] or "",
-        )
-    console.print(table)
+    print_table(
+        f"提供・移転の記録 {len(rows)} 件",
+        ("区分", "結果", "提供先", "根拠", "項目", "提供日時", "依頼者", "承認者"),
+        [
+            (
+                r["kind"],
+                r["outcome"],
+                r["recipient"],
+                r["legal_basis"],
+                r["items"],
+                r["provided_at"] or "",
+                r["requester"],
+                r["approver"] or "",
+            )
+            for r in rows
+        ],
+    )
 
 
 def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"依頼IDの形式が不正です: {text}", 2)
+    return parse_uuid(text, "依頼ID")
 
 
 def _manifest(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"ファイルが見つかりません: {path}", 2)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"{path}: JSON として読めません ({error})", 2)
+    data = read_json_file(path)
     if not isinstance(data, dict):
         fail(f"{path}: マニフェストは JSON オブジェクトです。", 2)
     return data
@@ -131,12 +119,12 @@ def export_request(
 ) -> None:
     """抽出依頼 (maker): the manifest's hash is what the approval binds to."""
     data = _manifest(manifest)
-    with container(cfg=settings()) as c:
-        export = execute(c, RequestExport(data), principal(as_, c.settings))
-    if json_out:
-        print_json({"request_id": str(export.id), "manifest_hash": export.manifest_hash})
-    else:
-        console.print(f"抽出依頼 {export.id}（マニフェスト {export.manifest_hash[:16]}…）: 所属長の承認待ち")
+    export = run_as(as_, RequestExport(data))
+    emit(
+        json_out,
+        {"request_id": str(export.id), "manifest_hash": export.manifest_hash},
+        f"抽出依頼 {export.id}（マニフェスト {export.manifest_hash[:16]}…）: 所属長の承認待ち",
+    )
 
 
 @export_app.command("approve")
@@ -144,12 +132,12 @@ def export_approve(
     request_id: str = typer.Argument(...), as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """承認 (checker, a different supervisor): prints a single-use token bound to the manifest."""
-    with container(cfg=settings()) as c:
-        token = execute(c, ApproveExport(_uuid(request_id)), principal(as_, c.settings))
-    if json_out:
-        print_json({"request_id": request_id, "token": token})
-    else:
-        console.print(f"承認しました。実行用トークン（1回限り）: {token}")
+    token = run_as(as_, ApproveExport(_uuid(request_id)))
+    emit(
+        json_out,
+        {"request_id": request_id, "token": token},
+        f"承認しました。実行用トークン（1回限り）: {token}",
+    )
 
 
 @export_app.command("run")
@@ -162,8 +150,7 @@ def export_run(
 ) -> None:
     """実行: the manifest must be the approved one and the token unused; the provision is recorded."""
     data = _manifest(manifest)
-    with container(cfg=settings()) as c:
-        rows = execute(c, RunExport(_uuid(request_id), data, token), principal(as_, c.settings))
+    rows = run_as(as_, RunExport(_uuid(request_id), data, token))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(

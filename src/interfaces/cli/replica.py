@@ -6,16 +6,8 @@ import typer
 
 from adapters.persistence.degraded_journal import DegradedJournalError
 from application.usecases.operations import DrainReplicaJournal
-from interfaces.cli.common import (
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    print_json,
-    settings,
-    system_principal,
-)
+from interfaces.cli.common import JSON_OPTION, container, fail, settings
+from interfaces.cli.usecase import emit, run_unattributed
 
 app = typer.Typer(
     help="縮退運用 (read-only replica): status and drain of the local journal.", no_args_is_help=True
@@ -31,26 +23,19 @@ def status(json_out: bool = JSON_OPTION) -> None:
         except DegradedJournalError as error:
             fail(str(error))
         data = {"read_only": c.read_only, "pending": pending, "journal": str(c.degraded_journal.path)}
-    if json_out:
-        print_json(data)
-        return
     mode = "読み取り専用（縮退運用）" if data["read_only"] else "通常（書き込み可）"
-    console.print(f"{mode}; 主系へ未反映のジャーナル {pending} 件 ({data['journal']})", highlight=False)
+    emit(
+        json_out, data, f"{mode}; 主系へ未反映のジャーナル {pending} 件 ({data['journal']})", highlight=False
+    )
 
 
 @app.command("drain")
 def drain_command(json_out: bool = JSON_OPTION) -> None:
     """On the primary (writable), append the replica's buffered journal entries in order, exactly once."""
-    with container(cfg=settings()) as c:
-        try:
-            result = execute(c, DrainReplicaJournal(), system_principal(c.settings))
-        except DegradedJournalError as error:
-            fail(str(error))
+    try:
+        result = run_unattributed(DrainReplicaJournal())
+    except DegradedJournalError as error:
+        fail(str(error))
     data = {"entries": result.entries, "appended": result.appended, "already_present": result.already_present}
-    if json_out:
-        print_json(data)
-        return
-    console.print(
-        f"縮退運用中の記録を主系に反映しました: {result.appended} 件追加, {result.already_present} 件は反映済み",
-        highlight=False,
-    )
+    text = f"縮退運用中の記録を主系に反映しました: {result.appended} 件追加, {result.already_present} 件は反映済み"
+    emit(json_out, data, text, highlight=False)

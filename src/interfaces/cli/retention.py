@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import typer
 
 from application.retention import describe
 from application.usecases.operations import PlaceRetentionHold, ReleaseRetentionHold, RunRetention
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    WAIT_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, WAIT_OPTION, console
+from interfaces.cli.options import iso_date
+from interfaces.cli.usecase import emit, run_as
 
 app = typer.Typer(help="保管・消去 (retention and erasure).", no_args_is_help=True)
-
-
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: 日付は YYYY-MM-DD 形式で指定してください。", 2)
 
 
 @app.command("run")
@@ -42,18 +24,16 @@ def run(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Destroy the data keys whose retention ended; record a PII-free erasure event (rerun: no change)."""
-    when = _date(as_of, "--as-of")
-    with container(cfg=settings()) as c:
-        result = execute(c, RunRetention(when, years), principal(as_, c.settings), wait=wait)
+    when = iso_date(as_of, "--as-of")
+    result = run_as(as_, RunRetention(when, years), wait=wait)
     data = describe(result)
-    if json_out:
-        print_json(data)
-    else:
-        console.print(
-            f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
-            f" 保存継続 {data['kept']} 件",
-            soft_wrap=True,
-        )
+    emit(
+        json_out,
+        data,
+        f"基準日 {data['as_of']}: 消去 {data['erased']} 件 {data['erased_by_scope']} / 保留 {data['held']} 件 /"
+        f" 保存継続 {data['kept']} 件",
+        soft_wrap=True,
+    )
 
 
 @app.command("hold")
@@ -64,8 +44,7 @@ def hold(
     as_: str | None = AS_OPTION,
 ) -> None:
     """保存延長: keep a 年度 of a taxpayer past its period (until released); recorded as an event."""
-    with container(cfg=settings()) as c:
-        execute(c, PlaceRetentionHold(address_number, fiscal_year, reason), principal(as_, c.settings))
+    run_as(as_, PlaceRetentionHold(address_number, fiscal_year, reason))
     console.print(f"保存を延長しました: 宛名番号 {address_number} {fiscal_year}年度")
 
 
@@ -77,8 +56,5 @@ def release(
     as_: str | None = AS_OPTION,
 ) -> None:
     """保存延長の解除 (recorded as an event with the reason)."""
-    with container(cfg=settings()) as c:
-        released = execute(
-            c, ReleaseRetentionHold(address_number, fiscal_year, reason), principal(as_, c.settings)
-        )
+    released = run_as(as_, ReleaseRetentionHold(address_number, fiscal_year, reason))
     console.print(f"解除しました ({released} 件)")

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 
 from application.intake.returns import EntryOutcome
-from application.usecases.intake import KeyResidentReturn
+from application.usecases.intake import KeyResidentReturn, ReturnAction
 from domain.filings.resident_return import ResidentReturn
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    err_console,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, err_console, fail, print_json
+from interfaces.cli.options import read_json_file
+from interfaces.cli.usecase import run_as
 from interfaces.schemas.resident_return import ResidentReturnIn
 
 app = typer.Typer(help="住民税申告書: 窓口入力（二者確認）とマイナポータル受付.", no_args_is_help=True)
@@ -30,12 +20,7 @@ app = typer.Typer(help="住民税申告書: 窓口入力（二者確認）とマ
 
 def load_return(path: Path) -> ResidentReturn:
     """Read and validate a return; on bad input print every bad field (file and path) and exit 2."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"ファイルが見つかりません: {path}", 2)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"{path}: JSON として読めません ({error})", 2)
+    raw = read_json_file(path)
     try:
         return ResidentReturnIn.model_validate(raw).to_record()
     except ValidationError as error:
@@ -66,46 +51,23 @@ def _report(outcome: EntryOutcome, json_out: bool) -> None:
 RECEIPT = typer.Option(..., "--receipt", help="受付番号")
 FILE = typer.Option(..., "--file", help="申告書の内容 (JSON)")
 
-
-@app.command("enter")
-def enter(
-    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
-) -> None:
-    """入力 (first keying of a paper return)."""
-    record = load_return(file)
-    with container(cfg=settings()) as c:
-        outcome = execute(c, KeyResidentReturn("enter", receipt, record), principal(as_, c.settings))
-    _report(outcome, json_out)
+#: The four ways a return is keyed: command name (= the use case's action) and its help.
+ENTRY_COMMANDS: tuple[tuple[ReturnAction, str], ...] = (
+    ("enter", "入力 (first keying of a paper return)."),
+    ("verify", "確認入力 by a different clerk: equal → filing; different → returned for correction."),
+    ("correct", "訂正入力 after a mismatch."),
+    ("submit", "マイナポータル等の電子申告を受け付ける (no re-keying needed)."),
+)
 
 
-@app.command("verify")
-def verify(
-    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
-) -> None:
-    """確認入力 by a different clerk: equal → filing; different → returned for correction."""
-    record = load_return(file)
-    with container(cfg=settings()) as c:
-        outcome = execute(c, KeyResidentReturn("verify", receipt, record), principal(as_, c.settings))
-    _report(outcome, json_out)
+def _entry_command(action: ReturnAction, help_text: str) -> None:
+    @app.command(action, help=help_text)
+    def keyed(
+        receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
+    ) -> None:
+        record = load_return(file)
+        _report(run_as(as_, KeyResidentReturn(action, receipt, record)), json_out)
 
 
-@app.command("correct")
-def correct(
-    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
-) -> None:
-    """訂正入力 after a mismatch."""
-    record = load_return(file)
-    with container(cfg=settings()) as c:
-        outcome = execute(c, KeyResidentReturn("correct", receipt, record), principal(as_, c.settings))
-    _report(outcome, json_out)
-
-
-@app.command("submit")
-def submit(
-    receipt: str = RECEIPT, file: Path = FILE, as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION
-) -> None:
-    """マイナポータル等の電子申告を受け付ける (no re-keying needed)."""
-    record = load_return(file)
-    with container(cfg=settings()) as c:
-        outcome = execute(c, KeyResidentReturn("submit", receipt, record), principal(as_, c.settings))
-    _report(outcome, json_out)
+for _action, _help in ENTRY_COMMANDS:
+    _entry_command(_action, _help)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.table import Table
 
 from application.usecases.registry import (
     RegisterTaxpayerCommand,
@@ -14,17 +13,10 @@ from application.usecases.registry import (
     SearchTaxpayers,
 )
 from domain.shared.purpose import Purpose
-from interfaces.cli.common import (
-    AS_OPTION,
-    JSON_OPTION,
-    console,
-    container,
-    execute,
-    fail,
-    principal,
-    print_json,
-    settings,
-)
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail, print_json
+from interfaces.cli.options import declared_purpose
+from interfaces.cli.render import print_table
+from interfaces.cli.usecase import run_as
 from interfaces.presenters import residence_json, taxpayer_row_json
 
 app = typer.Typer(help="納税義務者 (taxpayers): register and search.", no_args_is_help=True)
@@ -54,8 +46,7 @@ def register(
     command = RegisterTaxpayerCommand(
         address_number, name, kana, born, sex, address, non_registered=non_registered
     )
-    with container(cfg=settings()) as c:
-        result = execute(c, command, principal(as_, c.settings))
+    result = run_as(as_, command)
     if json_out:
         print_json(
             {
@@ -83,27 +74,30 @@ def search(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """宛名検索: search by kana prefix (and birth date). Every search is recorded in the access journal."""
-    cfg = settings()
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
+    declared = declared_purpose(purpose)
     born = _parse_date(birth_date, "--birth-date") if birth_date else None
-    with container(cfg=cfg) as c:
-        rows = execute(c, SearchTaxpayers(kana, born, limit, declared), principal(as_, cfg))
+    rows = run_as(as_, SearchTaxpayers(kana, born, limit, declared))
     if json_out:
         print_json(
             {"count": len(rows), "purpose": declared.value, "results": [taxpayer_row_json(r) for r in rows]}
         )
         return
-    table = Table(title=f"宛名検索 カナ「{kana}」 {len(rows)} 件（利用目的: {declared.value}）")
-    for column in ("宛名番号", "氏名", "カナ", "生年月日", "性別", "住所", "区分"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r.address_number, r.name, r.kana, r.birth_date.isoformat(), r.sex, r.address, r.registration_kind
-        )
-    console.print(table)
+    print_table(
+        f"宛名検索 カナ「{kana}」 {len(rows)} 件（利用目的: {declared.value}）",
+        ("宛名番号", "氏名", "カナ", "生年月日", "性別", "住所", "区分"),
+        [
+            (
+                r.address_number,
+                r.name,
+                r.kana,
+                r.birth_date.isoformat(),
+                r.sex,
+                r.address,
+                r.registration_kind,
+            )
+            for r in rows
+        ],
+    )
 
 
 @app.command("residence")
@@ -115,13 +109,8 @@ def residence(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """賦課期日 (1月1日) に住所を有していたか (residence on 1 January of the 年度)."""
-    cfg = settings()
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
-    with container(cfg=cfg) as c:
-        answer = execute(c, ResidenceOnLevyDate(address_number, fiscal_year, declared), principal(as_, cfg))
+    declared = declared_purpose(purpose)
+    answer = run_as(as_, ResidenceOnLevyDate(address_number, fiscal_year, declared))
     if json_out:
         print_json(residence_json(answer))
         return
@@ -138,11 +127,6 @@ def reveal_number(
     as_: str | None = AS_OPTION,
 ) -> None:
     """個人番号を表示する: 個人番号利用事務実施者のみ、利用事務のみ。表示の前に記録される。"""
-    cfg = settings()
-    try:
-        declared = Purpose.parse(purpose)
-    except ValueError as error:
-        fail(f"--purpose: {error}", 2)
-    with container(cfg=cfg) as c:
-        number = execute(c, RevealIndividualNumber(address_number, declared), principal(as_, cfg))
+    declared = declared_purpose(purpose)
+    number = run_as(as_, RevealIndividualNumber(address_number, declared))
     console.print(number)

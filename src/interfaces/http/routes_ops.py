@@ -16,6 +16,7 @@ from adapters.persistence.jobs import FAILED, QUEUED, RUNNING, SUCCEEDED, JobSto
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container, pending_migrations
 from interfaces.http import pagination
+from interfaces.http.auth import Principal
 from interfaces.http.core import (
     IdempotencyKey,
     Outcome,
@@ -190,6 +191,23 @@ def _submit(
     return Outcome(job.to_json(), status=202, headers={"Location": f"/jobs/{job.job_id}"})
 
 
+def _submit_once(
+    request: Request,
+    who: Principal,
+    key: str | None,
+    payload: Any,
+    kind: str,
+    dedup: str,
+    job: dict[str, Any],
+) -> Response:
+    """Submit job ``kind`` (deduplicated by ``dedup``) once per ``Idempotency-Key``: 202 with its state."""
+
+    def run(c: Container) -> Outcome:
+        return _submit(request, c, kind, dedup, job, who.staff_id)
+
+    return run_command(request, who, key, payload, run)
+
+
 @router.post(
     "/jobs/imports",
     tags=["jobs"],
@@ -215,19 +233,10 @@ def submit_levy(
     request: Request, body: LevyJobIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
 ) -> Response:
     command_purpose(purpose, Purpose.INITIAL_LEVY)
-
-    def run(c: Container) -> Outcome:
-        # One job per 年度 and request key: the levy itself is idempotent per taxpayer × 年度.
-        return _submit(
-            request,
-            c,
-            "levy",
-            f"levy:{body.fiscal_year}:{who.staff_id}:{key}",
-            {"fiscal_year": body.fiscal_year, "taxpayers": body.taxpayers, "workers": body.workers},
-            who.staff_id,
-        )
-
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    # One job per 年度 and request key: the levy itself is idempotent per taxpayer × 年度.
+    job = {"fiscal_year": body.fiscal_year, "taxpayers": body.taxpayers, "workers": body.workers}
+    dedup = f"levy:{body.fiscal_year}:{who.staff_id}:{key}"
+    return _submit_once(request, who, key, body.model_dump(mode="json"), "levy", dedup, job)
 
 
 @router.post(
@@ -240,18 +249,10 @@ def submit_document(
     request: Request, body: DocumentJobIn, who: Who, key: IdempotencyKey, purpose: PurposeHeader
 ) -> Response:
     command_purpose(purpose, Purpose.CERTIFICATE)
-
-    def run(c: Container) -> Outcome:
-        return _submit(
-            request,
-            c,
-            "document",
-            f"document:{body.document_id}",
-            {"document_id": body.document_id},
-            who.staff_id,
-        )
-
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    job = {"document_id": body.document_id}
+    return _submit_once(
+        request, who, key, body.model_dump(mode="json"), "document", f"document:{body.document_id}", job
+    )
 
 
 @router.post(
@@ -261,10 +262,7 @@ def submit_document(
     status_code=202,
 )
 def submit_read_model_refresh(request: Request, who: Who, key: IdempotencyKey) -> Response:
-    def run(c: Container) -> Outcome:
-        return _submit(request, c, "read_models", f"read_models:{who.staff_id}:{key}", {}, who.staff_id)
-
-    return run_command(request, who, key, {}, run)
+    return _submit_once(request, who, key, {}, "read_models", f"read_models:{who.staff_id}:{key}", {})
 
 
 @router.get("/jobs", tags=["jobs"], summary="ジョブの一覧")

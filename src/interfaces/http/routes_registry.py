@@ -19,12 +19,14 @@ from fastapi.responses import JSONResponse, Response
 from adapters.formats.debit_mandates import KIND as DEBIT_MANDATES
 from adapters.formats.registry import IMPORT_KINDS as INTAKE_KINDS
 from adapters.formats.registry import read_file
+from application.taxpayers import CommandResult
 from application.usecases.intake import (
     ForwardFiling,
     ImportReceived,
     KeyResidentReturn,
     MatchFiling,
     RegisterNonResident,
+    ReturnAction,
 )
 from application.usecases.registry import RegisterTaxpayerCommand, ResidenceOnLevyDate, SearchTaxpayers
 from domain.shared.purpose import Purpose
@@ -43,12 +45,17 @@ from interfaces.http.core import (
     parse_purpose,
     principal_of,
     run_command,
-    state,
-    wait_for,
 )
 from interfaces.http.problems import Problem
+from interfaces.http.routing import execute_once, read_view
 from interfaces.http.schemas import ForwardIn, MatchIn, RegisterTaxpayerIn
-from interfaces.presenters import residence_json, summary_json, taxpayer_row_json
+from interfaces.presenters import (
+    entry_outcome_json,
+    queue_item_json,
+    residence_json,
+    summary_json,
+    taxpayer_row_json,
+)
 from interfaces.schemas.resident_return import ResidentReturnIn
 
 #: File kinds the /imports endpoint takes: the intake kinds and 口座振替 mandates.
@@ -82,8 +89,7 @@ def register_taxpayer(
         non_registered=body.non_registered,
     )
 
-    def run(c: Container) -> Outcome:
-        result = c.use_cases.execute(command, principal_of(who))
+    def present(result: CommandResult) -> Outcome:
         return Outcome(
             {
                 "taxpayer_id": str(result.aggregate_id),
@@ -93,7 +99,7 @@ def register_taxpayer(
             status=201 if result.changed else 200,
         )
 
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    return execute_once(request, who, key, body.model_dump(mode="json"), command, present)
 
 
 @router.get("/taxpayers", tags=["taxpayers"], summary="宛名検索 (journaled)")
@@ -108,9 +114,7 @@ def search_taxpayers(
     min_position: MinPosition = None,
 ) -> JSONResponse:
     declared = parse_purpose(purpose)
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     criteria = {"kana": kana, "birth_date": birth_date.isoformat() if birth_date else None}
     after = pagination.decode(cursor, criteria)
     if after is not None and not (
@@ -148,7 +152,7 @@ def residence(
     fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> JSONResponse:
     declared = parse_purpose(purpose)
-    c = state(request).container()
+    c = read_view(request)
     answer = ask(c, ResidenceOnLevyDate(address_number, fiscal_year, declared), who)
     return JSONResponse(residence_json(answer))
 
@@ -261,9 +265,7 @@ async def import_file(request: Request, who: Who, key: IdempotencyKey, purpose: 
 def import_status(
     request: Request, who: Who, limit: Limit = 50, cursor: Cursor = None, min_position: MinPosition = None
 ) -> JSONResponse:
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     batches = c.intake_index.batches()
     page, next_cursor = pagination.page_of(batches, cursor, limit, {"list": "imports"})
     rows = [{**b, "by_submitter": c.intake_index.submitters(b["batch_id"])} for b in page]
@@ -282,16 +284,7 @@ def aggregate_version(c: Container, aggregate_id: UUID) -> int | None:
 
 
 def _item_json(c: Container, item: Any) -> dict[str, Any]:
-    return {
-        "filing_id": str(item.filing_id),
-        "kind": item.kind,
-        "tax_year": item.tax_year,
-        "queue": item.queue,
-        "reason": item.reason,
-        "batch_id": item.batch_id,
-        "line": item.line,
-        "version": aggregate_version(c, item.filing_id),
-    }
+    return queue_item_json(item) | {"version": aggregate_version(c, item.filing_id)}
 
 
 @router.get("/queues/items", tags=["intake"], summary="保留中の課税資料 (ids, kinds, reasons only)")
@@ -303,9 +296,7 @@ def queue_items(
     cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> JSONResponse:
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     items = c.intake_index.queue(queue)
     page, next_cursor = pagination.page_of(items, cursor, limit, {"list": "queue", "queue": queue})
     return JSONResponse({"items": [_item_json(c, i) for i in page], "next_cursor": next_cursor})
@@ -320,9 +311,7 @@ def _queue_item(c: Container, filing_id: UUID) -> Any:
 
 @router.get("/queues/items/{filing_id}", tags=["intake"], summary="保留中の課税資料 1件 (ETag = version)")
 def queue_item(request: Request, who: Who, filing_id: UUID, min_position: MinPosition = None) -> JSONResponse:
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     data = _item_json(c, _queue_item(c, filing_id))
     return JSONResponse(data, headers={"ETag": etag(data["version"] or 0)})
 
@@ -340,13 +329,19 @@ def queue_match(
     command_purpose(purpose, Purpose.INTAKE)
     expected = parse_if_match(if_match)
 
-    def run(c: Container) -> Outcome:
-        tid = c.use_cases.execute(MatchFiling(filing_id, body.address_number, expected), principal_of(who))
-        return Outcome(
-            {"filing_id": str(filing_id), "taxpayer_id": str(tid), "address_number": body.address_number}
-        )
-
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    command = MatchFiling(filing_id, body.address_number, expected)
+    return execute_once(
+        request,
+        who,
+        key,
+        body.model_dump(mode="json"),
+        command,
+        lambda tid: {
+            "filing_id": str(filing_id),
+            "taxpayer_id": str(tid),
+            "address_number": body.address_number,
+        },
+    )
 
 
 @router.post(
@@ -365,11 +360,10 @@ def queue_register(
     command_purpose(purpose, Purpose.INTAKE)
     expected = parse_if_match(if_match)
 
-    def run(c: Container) -> Outcome:
-        number = c.use_cases.execute(RegisterNonResident(filing_id, expected), principal_of(who))
-        return Outcome({"filing_id": str(filing_id), "address_number": number})
-
-    return run_command(request, who, key, {}, run)
+    command = RegisterNonResident(filing_id, expected)
+    return execute_once(
+        request, who, key, {}, command, lambda number: {"filing_id": str(filing_id), "address_number": number}
+    )
 
 
 @router.post("/queues/items/{filing_id}/forward", tags=["intake"], summary="回送する")
@@ -385,11 +379,11 @@ def queue_forward(
     command_purpose(purpose, Purpose.INTAKE)
     expected = parse_if_match(if_match)
 
-    def run(c: Container) -> Outcome:
-        c.use_cases.execute(ForwardFiling(filing_id, body.to, body.reason, expected), principal_of(who))
-        return Outcome({"filing_id": str(filing_id), "forwarded_to": body.to})
-
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    command = ForwardFiling(filing_id, body.to, body.reason, expected)
+    payload = body.model_dump(mode="json")
+    return execute_once(
+        request, who, key, payload, command, lambda _: {"filing_id": str(filing_id), "forwarded_to": body.to}
+    )
 
 
 # -- 住民税申告書 --------------------------------------------------------------------------------
@@ -397,76 +391,26 @@ def queue_forward(
 Receipt = Annotated[str, PathParam(min_length=1, max_length=40, description="受付番号")]
 
 
-def _return_command(
-    request: Request,
-    who: Any,
-    key: str | None,
-    purpose: str | None,
-    receipt: str,
-    body: ResidentReturnIn,
-    action: str,
-) -> Response:
-    command_purpose(purpose, Purpose.INTAKE)
-    record = body.to_record()
+def _return_route(action: ReturnAction, path: str, summary: str, name: str) -> None:
+    """``POST /returns/{receipt}/…``: one way of keying a 住民税申告書 (``action`` of the use case)."""
 
-    def run(c: Container) -> Outcome:
-        outcome = c.use_cases.execute(KeyResidentReturn(action, receipt, record), principal_of(who))  # type: ignore[arg-type]
-        return Outcome(
-            {
-                "receipt_number": outcome.receipt_number,
-                "status": outcome.status,
-                "mismatched_items": list(outcome.mismatched_items),
-                "filing_id": str(outcome.filing_id) if outcome.filing_id else None,
-                "filing_outcome": outcome.filing_outcome,
-            }
-        )
+    def endpoint(
+        request: Request,
+        receipt: Receipt,
+        body: ResidentReturnIn,
+        who: Who,
+        key: IdempotencyKey,
+        purpose: PurposeHeader,
+    ) -> Response:
+        command_purpose(purpose, Purpose.INTAKE)
+        command = KeyResidentReturn(action, receipt, body.to_record())
+        payload = {"action": action, "return": body.model_dump(mode="json")}
+        return execute_once(request, who, key, payload, command, entry_outcome_json)
 
-    return run_command(request, who, key, {"action": action, "return": body.model_dump(mode="json")}, run)
+    router.post(path, tags=["returns"], summary=summary, name=name)(endpoint)
 
 
-@router.post("/returns/{receipt}/entry", tags=["returns"], summary="住民税申告書の入力 (1人目)")
-def return_enter(
-    request: Request,
-    receipt: Receipt,
-    body: ResidentReturnIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-) -> Response:
-    return _return_command(request, who, key, purpose, receipt, body, "enter")
-
-
-@router.post("/returns/{receipt}/verification", tags=["returns"], summary="確認入力 (別の職員)")
-def return_verify(
-    request: Request,
-    receipt: Receipt,
-    body: ResidentReturnIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-) -> Response:
-    return _return_command(request, who, key, purpose, receipt, body, "verify")
-
-
-@router.post("/returns/{receipt}/correction", tags=["returns"], summary="訂正入力 (不一致の後)")
-def return_correct(
-    request: Request,
-    receipt: Receipt,
-    body: ResidentReturnIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-) -> Response:
-    return _return_command(request, who, key, purpose, receipt, body, "correct")
-
-
-@router.post("/returns/{receipt}/electronic", tags=["returns"], summary="電子申告 (マイナポータル) の受付")
-def return_submit(
-    request: Request,
-    receipt: Receipt,
-    body: ResidentReturnIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-) -> Response:
-    return _return_command(request, who, key, purpose, receipt, body, "submit")
+_return_route("enter", "/returns/{receipt}/entry", "住民税申告書の入力 (1人目)", "return_enter")
+_return_route("verify", "/returns/{receipt}/verification", "確認入力 (別の職員)", "return_verify")
+_return_route("correct", "/returns/{receipt}/correction", "訂正入力 (不一致の後)", "return_correct")
+_return_route("submit", "/returns/{receipt}/electronic", "電子申告 (マイナポータル) の受付", "return_submit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -10,7 +11,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from application.assessment.documents import IssuedDocument
 from application.inspection import plain
 from application.taxpayers import today_jst
 from application.usecases.assessments import (
@@ -25,8 +28,8 @@ from application.usecases.documents import IssueCertificate, VerifyCertificate
 from application.usecases.inspection import AccessHistory, ExplainAssessment, ReplayAggregate
 from application.usecases.levy import ReassessChanged, RunLevy
 from application.usecases.reports import TaxStatusSurvey
+from domain.assessment.assessment import Assessment
 from domain.shared.purpose import Purpose
-from interfaces.bootstrap import Container
 from interfaces.http import pagination
 from interfaces.http.core import (
     IdempotencyKey,
@@ -39,13 +42,10 @@ from interfaces.http.core import (
     etag,
     parse_if_match,
     parse_purpose,
-    principal_of,
-    run_command,
-    state,
-    wait_for,
 )
 from interfaces.http.problems import Problem
 from interfaces.http.routes_registry import Cursor, Limit, MinPosition
+from interfaces.http.routing import execute_once, read_view
 from interfaces.http.schemas import (
     CancelIn,
     CertificateIn,
@@ -57,6 +57,7 @@ from interfaces.http.schemas import (
 )
 from interfaces.presenters import (
     assessment_json,
+    certificate_check_json,
     explanation_json,
     levy_run_json,
     levy_totals_json,
@@ -86,10 +87,7 @@ def levy_run(
         fiscal_year=body.fiscal_year, address_numbers=tuple(body.taxpayers), workers=body.workers
     )
 
-    def run(c: Container) -> Outcome:
-        return Outcome(levy_run_json(c.use_cases.execute(command, principal_of(who))))
-
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    return execute_once(request, who, key, body.model_dump(mode="json"), command, levy_run_json)
 
 
 @router.post("/levy/reassessments", tags=["levy"], summary="更正 (課税資料が変わった賦課を再計算)")
@@ -99,10 +97,7 @@ def levy_reassess(
     command_purpose(purpose, Purpose.CORRECTION)
     command = ReassessChanged(fiscal_year=body.fiscal_year, reason=body.reason)
 
-    def run(c: Container) -> Outcome:
-        return Outcome(reassessment_json(c.use_cases.execute(command, principal_of(who))))
-
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    return execute_once(request, who, key, body.model_dump(mode="json"), command, reassessment_json)
 
 
 # -- assessments --------------------------------------------------------------------------------
@@ -122,9 +117,7 @@ def assessment_show(
     min_position: MinPosition = None,
 ) -> JSONResponse:
     declared = parse_purpose(purpose)
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     view = ask(c, ShowAssessment(address_number, fiscal_year, declared), who)
     data = assessment_json(view.assessment, address_number, view.history)
     return JSONResponse(plain(data), headers={"ETag": etag(view.assessment.version)})
@@ -143,122 +136,73 @@ def _assessment_change(
     expected = parse_if_match(if_match)
     command = replace(command, expected_version=expected)
 
-    def run(c: Container) -> Outcome:
-        a = c.use_cases.execute(command, principal_of(who))
-        return Outcome(
-            {
-                "assessment_id": str(a.id),
-                "status": a.status.value,
-                "method": a.method.value,
-                "payable": a.amounts.payable,
-                "version": a.version,
-            },
-            headers={"ETag": etag(a.version)},
-        )
-
-    return run_command(request, who, key, payload, run)
+    return execute_once(request, who, key, payload, command, _changed_assessment)
 
 
-@router.post(
+def _changed_assessment(a: Assessment) -> Outcome:
+    return Outcome(
+        {
+            "assessment_id": str(a.id),
+            "status": a.status.value,
+            "method": a.method.value,
+            "payable": a.amounts.payable,
+            "version": a.version,
+        },
+        headers={"ETag": etag(a.version)},
+    )
+
+
+def _assessment_change_route(
+    path: str, summary: str, body_type: type[BaseModel], to_command: Callable[[str, int, Any], Any], name: str
+) -> None:
+    """``POST /assessments/{address_number}/{fiscal_year}/…``: one change of an assessment, body ``body_type``."""
+
+    def endpoint(
+        request: Request,
+        address_number: AddressNumber,
+        fiscal_year: FiscalYearPath,
+        body: BaseModel,
+        who: Who,
+        key: IdempotencyKey,
+        purpose: PurposeHeader,
+        if_match: IfMatch,
+    ) -> Response:
+        command = to_command(address_number, fiscal_year, body)
+        return _assessment_change(request, who, key, purpose, if_match, body.model_dump(mode="json"), command)
+
+    # FastAPI reads the request body's model from the annotation: each route has its own.
+    endpoint.__annotations__["body"] = body_type
+    router.post(path, tags=["assessments"], summary=summary, name=name)(endpoint)
+
+
+_assessment_change_route(
     "/assessments/{address_number}/{fiscal_year}/switch-method",
-    tags=["assessments"],
-    summary="退職による特別徴収から普通徴収への切替",
+    "退職による特別徴収から普通徴収への切替",
+    SwitchMethodIn,
+    lambda a, fy, body: SwitchCollectionMethod(a, fy, body.left_on, body.reason),
+    "switch_method",
 )
-def switch_method(
-    request: Request,
-    address_number: AddressNumber,
-    fiscal_year: FiscalYearPath,
-    body: SwitchMethodIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-    if_match: IfMatch,
-) -> Response:
-    return _assessment_change(
-        request,
-        who,
-        key,
-        purpose,
-        if_match,
-        body.model_dump(mode="json"),
-        SwitchCollectionMethod(address_number, fiscal_year, body.left_on, body.reason),
-    )
-
-
-@router.post(
+_assessment_change_route(
     "/assessments/{address_number}/{fiscal_year}/reductions",
-    tags=["assessments"],
-    summary="減免申請を受け付ける",
+    "減免申請を受け付ける",
+    ReductionApplyIn,
+    lambda a, fy, body: ApplyReduction(a, fy, body.kind, body.amount, body.grounds),
+    "reduction_apply",
 )
-def reduction_apply(
-    request: Request,
-    address_number: AddressNumber,
-    fiscal_year: FiscalYearPath,
-    body: ReductionApplyIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-    if_match: IfMatch,
-) -> Response:
-    return _assessment_change(
-        request,
-        who,
-        key,
-        purpose,
-        if_match,
-        body.model_dump(mode="json"),
-        ApplyReduction(address_number, fiscal_year, body.kind, body.amount, body.grounds),
-    )
-
-
-@router.post(
+_assessment_change_route(
     "/assessments/{address_number}/{fiscal_year}/reductions/decision",
-    tags=["assessments"],
-    summary="減免の決定 (申請を受けた職員以外)",
+    "減免の決定 (申請を受けた職員以外)",
+    ReductionDecideIn,
+    lambda a, fy, body: DecideReduction(a, fy, body.grant, body.reason, body.amount),
+    "reduction_decide",
 )
-def reduction_decide(
-    request: Request,
-    address_number: AddressNumber,
-    fiscal_year: FiscalYearPath,
-    body: ReductionDecideIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-    if_match: IfMatch,
-) -> Response:
-    return _assessment_change(
-        request,
-        who,
-        key,
-        purpose,
-        if_match,
-        body.model_dump(mode="json"),
-        DecideReduction(address_number, fiscal_year, body.grant, body.reason, body.amount),
-    )
-
-
-@router.post(
-    "/assessments/{address_number}/{fiscal_year}/cancellation", tags=["assessments"], summary="賦課の取消"
+_assessment_change_route(
+    "/assessments/{address_number}/{fiscal_year}/cancellation",
+    "賦課の取消",
+    CancelIn,
+    lambda a, fy, body: CancelAssessment(a, fy, body.reason, body.forward_to),
+    "cancel",
 )
-def cancel(
-    request: Request,
-    address_number: AddressNumber,
-    fiscal_year: FiscalYearPath,
-    body: CancelIn,
-    who: Who,
-    key: IdempotencyKey,
-    purpose: PurposeHeader,
-    if_match: IfMatch,
-) -> Response:
-    return _assessment_change(
-        request,
-        who,
-        key,
-        purpose,
-        if_match,
-        body.model_dump(mode="json"),
-        CancelAssessment(address_number, fiscal_year, body.reason, body.forward_to),
-    )
 
 
 # -- certificates -------------------------------------------------------------------------------
@@ -279,10 +223,9 @@ def certificate_issue(
         body.address_number, body.fiscal_year, body.issue_date or today_jst(), body.use
     )
 
-    def run(c: Container) -> Outcome:
+    def present(doc: IssuedDocument) -> Outcome | dict[str, Any]:
         from adapters.documents.pdf import render
 
-        doc = c.use_cases.execute(command, principal_of(who))
         meta: dict[str, Any] = {
             "document_id": doc.document_id,
             "kind": doc.kind,
@@ -299,9 +242,9 @@ def certificate_issue(
                     "Content-Disposition": f'attachment; filename="{doc.document_id}.pdf"',
                 },
             )
-        return Outcome(meta)
+        return meta
 
-    return run_command(request, who, key, body.model_dump(mode="json"), run)
+    return execute_once(request, who, key, body.model_dump(mode="json"), command, present)
 
 
 @router.get("/certificates/verification", tags=["certificates"], summary="証明書の確認コードを照合する")
@@ -311,19 +254,9 @@ def certificate_verify(
     code: Annotated[str, Query(min_length=1, max_length=64, description="確認コード")],
     min_position: MinPosition = None,
 ) -> JSONResponse:
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     result = ask(c, VerifyCertificate(code), who)
-    return JSONResponse(
-        {
-            "valid": result.valid,
-            "reason": result.reason,
-            "document_id": result.document_id,
-            "kind": result.kind,
-            "current": result.current,
-        }
-    )
+    return JSONResponse(certificate_check_json(result))
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -333,9 +266,7 @@ def certificate_verify(
 def levy_totals(
     request: Request, who: Who, fiscal_year: FiscalYearQuery, min_position: MinPosition = None
 ) -> JSONResponse:
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     return JSONResponse(levy_totals_json(fiscal_year, ask(c, LevyTotalsQuery(fiscal_year), who)))
 
 
@@ -343,9 +274,7 @@ def levy_totals(
 def tax_status_survey(
     request: Request, who: Who, fiscal_year: FiscalYearQuery, min_position: MinPosition = None
 ) -> JSONResponse:
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     found = ask(c, TaxStatusSurvey(fiscal_year), who)
     result = found.survey
     return JSONResponse(
@@ -383,7 +312,7 @@ def audit_replay(
             "as_of はタイムゾーン付きで指定してください（例 2026-06-01T00:00:00+09:00）。",
             errors=[{"field": "query.as_of", "message": "タイムゾーンを付けてください。"}],
         )
-    c = state(request).container()
+    c = read_view(request)
     result = ask(c, ReplayAggregate(aggregate_id, version, as_of, declared), who)
     return JSONResponse(plain(replay_json(result)))
 
@@ -391,7 +320,7 @@ def audit_replay(
 @router.get("/audit/explain/{assessment_id}", tags=["audit"], summary="賦課の再計算と比較 (journaled)")
 def audit_explain(request: Request, who: Who, purpose: PurposeHeader, assessment_id: UUID) -> JSONResponse:
     declared = parse_purpose(purpose)
-    c = state(request).container()
+    c = read_view(request)
     result = ask(c, ExplainAssessment(assessment_id, declared), who)
     return JSONResponse(plain(explanation_json(result)))
 
@@ -415,9 +344,7 @@ def audit_access(
             "subject か staff のどちらか一方を指定してください。",
             errors=[{"field": "query.subject", "message": "subject か staff の一方を指定してください。"}],
         )
-    st = state(request)
-    c = st.container()
-    wait_for(st, c, min_position)
+    c = read_view(request, min_position)
     criteria = {"subject": subject, "staff": staff}
     pagination.decode(cursor, criteria)  # refuse a foreign cursor before journaling
     rows = ask(c, AccessHistory(subject, staff, declared), who)
@@ -431,6 +358,6 @@ def audit_access(
 def audit_verify(request: Request, who: Who) -> JSONResponse:
     from adapters.audit.merkle_log import verify
 
-    c = state(request).container()
+    c = read_view(request)
     report = verify(c, witness=None, public_key=None)
     return JSONResponse(plain(report.to_json()), status_code=200)
