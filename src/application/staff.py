@@ -34,10 +34,12 @@ import application.staff_registration  # noqa: F401  (stored names of the staff 
 from application.app import JuminzeiApplication
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
+from domain.staff.credentials import JobCredential, job_credential_id
 from domain.staff.model import StaffMember, staff_member_id
 from domain.staff.policy import AccessRequest, Decision, Principal, Resource, decide
 from domain.staff.values import (
     BreakGlass,
+    Grant,
     GrantStatus,
     ReviewPolicy,
     Role,
@@ -52,6 +54,18 @@ from domain.staff.values import (
 log = structlog.get_logger(__name__)
 
 TOKEN_PREFIX = "jz1"
+JOB_TOKEN_PREFIX = "jzj1"
+
+#: The roles of the first 所属長 (``staff bootstrap``): every role a person can use together — not 監査
+#: (inspectors only read, so it would forbid every command) nor the contractors' roles.
+BOOTSTRAP_ROLES: tuple[Role, ...] = (
+    Role.SUPERVISOR,
+    Role.TAXATION,
+    Role.COLLECTION,
+    Role.COUNTER,
+    Role.OPERATIONS,
+    Role.INDIVIDUAL_NUMBER,
+)
 MIN_PASSWORD_LENGTH = 12
 
 _REFUSED = "職員ID、パスワードまたはワンタイムパスワードが正しくありません。"
@@ -108,6 +122,27 @@ class SignInResult:
 
 
 @dataclass(frozen=True)
+class Bootstrapped:
+    """The first 所属長: the TOTP enrolment URI is shown once and never again."""
+
+    staff_id: str
+    roles: tuple[Role, ...]
+    totp_uri: str
+
+
+@dataclass(frozen=True)
+class JobCredentialRow:
+    """One batch credential in the access review."""
+
+    job_id: str
+    roles: tuple[Role, ...]
+    valid_to: str
+    issued_by: str
+    status: str
+    revoked_by: str | None
+
+
+@dataclass(frozen=True)
 class GrantRow:
     """One grant in the access review (定期見直し) listing."""
 
@@ -147,6 +182,7 @@ class AccessReview:
     due_date: str
     grants: tuple[GrantRow, ...]
     break_glass_pending: tuple[BreakGlassRow, ...]
+    job_credentials: tuple[JobCredentialRow, ...] = ()
 
 
 def token_hash(token: str) -> str:
@@ -229,6 +265,57 @@ class StaffService:
         log.info("staff.enrolled", staff_id=staff_id, actor=ctx.actor)
         return member.id
 
+    def bootstrap(
+        self, *, staff_id: str, name: str, department: str, password: str, terminal: str, now: datetime
+    ) -> Bootstrapped:
+        """初回起動: on a store with no staff, enrol the first 所属長 with every role (``BOOTSTRAP_ROLES``).
+
+        Refused once any staff member exists. The grants are self-approved and marked ``bootstrap`` (the
+        access review shows them); the TOTP enrolment URI is returned once.
+        """
+        now = utc(now)
+        if next(iter(self.staff_ids()), None) is not None:
+            raise DomainError(
+                "職員は登録済みのため、初回登録（bootstrap）は行えません。所属長に職員登録を依頼してください。",
+                code="already_bootstrapped",
+            )
+        _check_password(password, staff_id)
+        ctx = CommandContext(
+            actor=staff_id,
+            purpose=Purpose.OPERATIONS,
+            command_id=f"bootstrap:{uuid.uuid4()}",
+            terminal=terminal,
+        )
+        member = StaffMember.enroll(
+            staff_id=staff_id,
+            name=name.strip(),
+            department=department.strip(),
+            password_hash=self.hasher.hash(password),
+            ctx=ctx,
+        )
+        secret = self.totp.new_secret()
+        member.enroll_second_factor(totp_secret=secret, ctx=ctx)
+        for role in BOOTSTRAP_ROLES:
+            member.grant_role(
+                role=role,
+                unit=None,
+                valid_from=jst_date(now),
+                valid_to=None,
+                temporary=False,
+                reason=None,
+                bootstrap=True,
+                first_start=True,
+                now=now,
+                ctx=ctx,
+            )
+        self.app.save(member)
+        log.warning("staff.bootstrapped", staff_id=staff_id, terminal=terminal)
+        return Bootstrapped(
+            staff_id=staff_id,
+            roles=BOOTSTRAP_ROLES,
+            totp_uri=self.totp.provisioning_uri(secret, account=staff_id, issuer=self.issuer),
+        )
+
     def enroll_second_factor(self, *, staff_id: str, ctx: CommandContext) -> str:
         """二要素認証の登録. Returns the ``otpauth://`` provisioning URI — once; it is never shown again."""
         member = self.get(staff_id)
@@ -256,6 +343,11 @@ class StaffService:
             raise DomainError(
                 f"操作者 {ctx.actor} は有効な所属長の権限を持っていません。", code="not_supervisor"
             )
+
+    def require_supervisor(self, actor: str, now: datetime) -> None:
+        """Refuse unless ``actor`` holds a 所属長 grant in force."""
+        if not self._is_supervisor(actor, utc(now)):
+            raise DomainError(f"操作者 {actor} は有効な所属長の権限を持っていません。", code="not_supervisor")
 
     def _any_supervisor(self, now: datetime) -> bool:
         return any(m.has_role(Role.SUPERVISOR, now, self.review_policy) for m in self.members())
@@ -464,18 +556,19 @@ class StaffService:
             terminal=terminal,
         )
 
-    def check_session(self, token: str, now: datetime) -> Principal:
+    def check_session(self, token: str, now: datetime, *, record: bool = True) -> Principal:
         """The principal of a live session, or ``DomainError`` (expired, idle, signed out, locked).
 
         An expired or idle session is recorded as ended (``SignedOut`` with the cause) the first time it
-        is presented. A live session's activity is touched.
+        is presented. A live session's activity is touched. ``record=False`` (a read-only replica,
+        縮退運用) checks without writing anything.
         """
         now = utc(now)
         member, session_id = self._session(token)
         session = member.sessions[session_id]
         ended = session_state(session, self.activity.last_seen(session_id), now, self.session_policy)
         if ended is not None:
-            if session.ended is None:
+            if session.ended is None and record:
                 member.end_session(
                     session_id=session_id,
                     cause=ended,
@@ -495,7 +588,8 @@ class StaffService:
             raise DomainError(messages[ended], code=f"session_{ended.value}")
         if member.locked:
             raise DomainError(_LOCKED, code="locked")
-        self.activity.touch(session_id, member.staff_id, now)
+        if record:
+            self.activity.touch(session_id, member.staff_id, now)
         return Principal(
             staff_id=member.staff_id,
             grants=member.grants,
@@ -586,6 +680,135 @@ class StaffService:
             )
         return changed
 
+    # -- job credentials (unattended batches) ----------------------------------------------------
+
+    def issue_job_credential(
+        self, *, job_id: str, roles: Sequence[Role], valid_to: date, ctx: CommandContext, now: datetime
+    ) -> str:
+        """バッチ用資格情報の発行 by a 所属長 in force. Returns the secret — once; only its hash is stored."""
+        now = utc(now)
+        self._require_supervisor(ctx, now)
+        job_id = job_id.strip()
+        if self._find(job_id) is not None:
+            raise DomainError(
+                f"{job_id} は職員IDとして登録済みです。別のジョブIDを指定してください。", code="job_id_taken"
+            )
+        secret = f"{JOB_TOKEN_PREFIX}.{job_id}.{secrets.token_urlsafe(32)}"
+        existing = self._find_job(job_id)
+        if existing is None:
+            credential = JobCredential.issue(
+                job_id=job_id,
+                roles=tuple(dict.fromkeys(roles)),
+                valid_to=valid_to,
+                secret_hash=token_hash(secret),
+                now=now,
+                ctx=ctx,
+            )
+        else:
+            credential = existing
+            credential.reissue(
+                roles=tuple(dict.fromkeys(roles)),
+                valid_to=valid_to,
+                secret_hash=token_hash(secret),
+                now=now,
+                ctx=ctx,
+            )
+        self.app.save(credential)
+        log.info("staff.job_credential_issued", job_id=job_id, actor=ctx.actor)
+        return secret
+
+    def revoke_job_credential(self, *, job_id: str, reason: str, ctx: CommandContext, now: datetime) -> bool:
+        self._require_supervisor(ctx, now)
+        credential = self._find_job(job_id.strip())
+        if credential is None:
+            raise DomainError(f"ジョブID {job_id} の資格情報はありません。", code="unknown_job")
+        changed = credential.revoke(reason=reason, now=now, ctx=ctx)
+        if changed:
+            self.app.save(credential)
+            log.info("staff.job_credential_revoked", job_id=credential.job_id, actor=ctx.actor)
+        return changed
+
+    def _find_job(self, job_id: str) -> JobCredential | None:
+        try:
+            credential: JobCredential = self.app.repository.get(job_credential_id(job_id))
+        except AggregateNotFoundError:
+            return None
+        return credential
+
+    def check_job_credential(self, secret: str, now: datetime) -> JobCredential:
+        """The credential of ``secret`` if it is in force, else ``DomainError`` (unknown, revoked, expired)."""
+        parts = secret.strip().split(".")
+        refused = DomainError(
+            "バッチ用資格情報が無効です（取消・期限切れ・不一致）。", code="invalid_job_credential"
+        )
+        if len(parts) != 3 or parts[0] != JOB_TOKEN_PREFIX:
+            raise refused
+        credential = self._find_job(parts[1])
+        if credential is None or not hmac.compare_digest(credential.secret_hash, token_hash(secret.strip())):
+            raise refused
+        if not credential.in_force(now):
+            log.warning(
+                "staff.job_credential_refused", job_id=credential.job_id, status=credential.status(now)
+            )
+            raise refused
+        return credential
+
+    def job_credentials(self) -> list[JobCredential]:
+        found: list[JobCredential] = []
+        start = 1
+        while True:
+            batch = self.app.recorder.select_notifications(
+                start=start, limit=500, topics=(JobCredential.Issued.TOPIC,)
+            )
+            for notification in batch:
+                originator = notification.originator_id
+                found.append(
+                    self.app.repository.get(
+                        originator if isinstance(originator, UUID) else UUID(str(originator))
+                    )
+                )
+            if len(batch) < 500:
+                return found
+            start = batch[-1].id + 1
+
+    def policy_principal(self, actor: str, kind: str, now: datetime, *, terminal: str | None) -> Principal:
+        """The policy's view of a verified bus principal: its grants as they are *now* (so a revoked or
+        expired grant or credential stops at the next request). Unknown kinds are unauthenticated."""
+        now = utc(now)
+        if kind == "staff":
+            member = self._find(actor)
+            if member is None:
+                return Principal(staff_id=actor, terminal=terminal)
+            return Principal(
+                staff_id=member.staff_id,
+                grants=member.grants,
+                break_glass=member.break_glass,
+                authenticated=True,
+                terminal=terminal,
+                locked=member.locked,
+            )
+        if kind == "job":
+            credential = self._find_job(actor)
+            if credential is None or not credential.in_force(now):
+                return Principal(staff_id=actor, terminal=terminal)
+            today = jst_date(now)
+            grants = tuple(
+                Grant(
+                    number=i + 1,
+                    role=role,
+                    unit=None,
+                    valid_from=today,
+                    valid_to=credential.valid_to,
+                    approved_by=credential.issued_by,
+                    approved_on=today,
+                    temporary=False,
+                    reason=None,
+                )
+                for i, role in enumerate(credential.roles)
+            )
+            return Principal(staff_id=actor, grants=grants, authenticated=True, terminal=terminal)
+        return Principal(staff_id=actor, terminal=terminal)
+
     # -- access review and authorization ---------------------------------------------------------
 
     def review(self, now: datetime) -> AccessReview:
@@ -631,6 +854,17 @@ class StaffService:
             due_date=self.review_policy.due_date(today).isoformat(),
             grants=tuple(rows),
             break_glass_pending=tuple(pending),
+            job_credentials=tuple(
+                JobCredentialRow(
+                    job_id=j.job_id,
+                    roles=j.roles,
+                    valid_to=j.valid_to.isoformat(),
+                    issued_by=j.issued_by,
+                    status=j.status(now),
+                    revoked_by=j.revoked_by,
+                )
+                for j in self.job_credentials()
+            ),
         )
 
     def is_designated(self, staff_id: str, now: datetime) -> bool:

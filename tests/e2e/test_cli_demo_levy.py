@@ -24,7 +24,7 @@ def test_demo_then_levy_contracts(cli_env: dict[str, str]) -> None:
     assert summary["levy"]["levied"] > 0
     assert all(p["lag"] == 0 for p in summary["projections"].values())
 
-    rerun = invoke("levy", "run", "--fiscal-year", "2026", "--as", "clerk", "--json")
+    rerun = invoke("levy", "run", "--fiscal-year", "2026", "--as", "demo01", "--json")
     body = json.loads(rerun.stdout)
     assert set(body) >= {"levied", "non_taxable", "skipped", "total_tax"}
     assert (
@@ -64,7 +64,7 @@ def test_assessment_show_is_journaled_and_has_the_trace(cli_env: dict[str, str])
     finally:
         c.close()
     result = invoke(
-        "assessment", "show", "--address-number", address, "--fiscal-year", "2026", "--as", "c", "--json"
+        "assessment", "show", "--address-number", address, "--fiscal-year", "2026", "--as", "demo01", "--json"
     )
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
@@ -75,17 +75,19 @@ def test_assessment_show_is_journaled_and_has_the_trace(cli_env: dict[str, str])
         )
     finally:
         c.close()
-    assert journal.action == "assessment.show" and journal.actor == "c"
+    assert journal.action == "assessment.show" and journal.actor == "demo01"
     assert shown["trace"] and shown["rule_set_id"].startswith("R8")
     assert sum(i["amount"] for i in shown["installments"]) == shown["amounts"]["payable"]
     missing = runner.invoke(
-        app, ["assessment", "show", "--address-number", "999999", "--fiscal-year", "2026", "--as", "c"]
+        app, ["assessment", "show", "--address-number", "999999", "--fiscal-year", "2026", "--as", "demo01"]
     )
     assert missing.exit_code == 1 and "999999" in missing.output
 
 
-def test_survey_explain_replay_and_certificate_cli(cli_env: dict[str, str], tmp_path: Any) -> None:
+def test_survey_explain_replay_and_certificate_cli(cli_staff: Any, tmp_path: Any) -> None:
     assert invoke("demo", "--taxpayers", "60", "--seed", "6", "--json").exit_code == 0
+    cli_staff.supervisor = "demo01"  # the demo's signed-in 所属長 enrols the inspector
+    cli_staff("inspector01", "監査")
     survey = runner.invoke(
         app, ["report", "tax-status-survey", "--fiscal-year", "2026", "--out", str(tmp_path / "s"), "--json"]
     )
@@ -102,10 +104,12 @@ def test_survey_explain_replay_and_certificate_cli(cli_env: dict[str, str], tmp_
         address = c.app.repository.get(c.app.repository.get(aid).taxpayer_id).address_number
     finally:
         c.close()
-    explained = runner.invoke(app, ["audit", "explain", str(aid), "--as", "inspector", "--json"])
+    explained = runner.invoke(app, ["audit", "explain", str(aid), "--as", "inspector01", "--json"])
     assert explained.exit_code == 0 and json.loads(explained.stdout)["reproduces"] is True
     replayed = json.loads(
-        runner.invoke(app, ["audit", "replay", str(aid), "--version", "1", "--as", "i", "--json"]).stdout
+        runner.invoke(
+            app, ["audit", "replay", str(aid), "--version", "1", "--as", "inspector01", "--json"]
+        ).stdout
     )
     assert replayed["version"] == 1 and replayed["timeline"][0]["purpose"] == "当初賦課"
 
@@ -121,7 +125,7 @@ def test_survey_explain_replay_and_certificate_cli(cli_env: dict[str, str], tmp_
             "--out",
             str(tmp_path / "c.pdf"),
             "--as",
-            "clerk",
+            "demo01",
             "--json",
         ],
     )

@@ -301,14 +301,14 @@ def test_interrupted_import_resumes_without_doubles(durable_container: Any, ward
     assert len(ids) == resumed.accepted + resumed.quarantined
 
 
-def test_import_cli_json_contract(cli_env: dict[str, str], ward: Any) -> None:
+def test_import_cli_json_contract(cli_staff: Any, ward: Any) -> None:
     from typer.testing import CliRunner
 
     from interfaces.cli.main import app
 
     out, _ = ward
     runner = CliRunner()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    cli_staff("c")
     result = runner.invoke(
         app, ["import", "resident-registry", str(out / "resident_registry.csv"), "--as", "c", "--json"]
     )

@@ -103,13 +103,16 @@ class UnitOfWork(Protocol):
 
 
 class Authorizer(Protocol):
-    def __call__(self, principal: Principal, message: Message[Any], /) -> None:
-        """Raise ``DomainError(code="forbidden")`` if ``principal`` may not run ``message``."""
+    def __call__(self, principal: Principal, message: Message[Any], /) -> str | None:
+        """Raise ``DomainError(code="forbidden")`` if ``principal`` may not run ``message`` (after journaling
+        the refusal); otherwise return the decision id (or None when no decision was needed)."""
         ...
 
 
-def allow_all(principal: Principal, message: Message[Any], /) -> None:
-    """The default policy: attribution only (the HTTP API checks staff grants before the route runs)."""
+def allow_all(principal: Principal, message: Message[Any], /) -> str | None:
+    """Attribution only — for unit tests of the bus itself; the composition root wires
+    ``application.access.AccessPolicy`` for every entry point."""
+    return None
 
 
 class UnknownUseCaseError(LookupError):
@@ -147,11 +150,20 @@ class UseCases:
         handler = self._handlers.get(type(message))
         if handler is None:
             raise UnknownUseCaseError(type(message).__name__)
-        self.authorize(principal, message)
+        head_before = self._uow.head()
+        try:
+            decision_id = self.authorize(principal, message)
+        except DomainError:
+            # The refusal was journaled: project and seal it like any other event.
+            if self._uow.head() != head_before:
+                self._uow.committed(head_before)
+            raise
+        if source_ref is None and principal.issued_by:
+            source_ref = f"issued-by:{principal.issued_by}"
         context = CommandContext(
             actor=principal.actor,
             purpose=message.declared_purpose(),
-            command_id=command_id or f"{principal.terminal}:{uuid.uuid4()}",
+            command_id=command_id or f"{principal.terminal}:{decision_id or uuid.uuid4()}",
             source_ref=source_ref,
             terminal=principal.terminal,
         )

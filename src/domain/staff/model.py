@@ -355,14 +355,18 @@ class StaffMember(Aggregate):
         bootstrap: bool,
         now: datetime,
         ctx: CommandContext,
+        first_start: bool = False,
     ) -> int:
         """Grant ``role`` approved by ``ctx.actor`` (≠ this staff member); returns the grant number.
+
+        ``first_start``: the grants of ``staff bootstrap`` (the first 所属長 on a store with no staff), the
+        one case where nobody else exists to approve; such grants are also marked ``bootstrap``.
 
         Default validity ends on 3/31 of the 年度 of ``valid_from`` (人事異動); a grant never crosses it.
         An identical live grant is not granted twice (the existing number is returned).
         """
         now = utc(now)
-        if ctx.actor == self.staff_id:
+        if ctx.actor == self.staff_id and not (first_start and bootstrap):
             raise DomainError(
                 "自分自身への権限付与は承認できません（承認者は本人以外の所属長）。", code="self_grant"
             )

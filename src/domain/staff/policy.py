@@ -117,10 +117,41 @@ ACTIONS: Mapping[str, ActionSpec] = {
     "contract.print_files": _a("委託印刷（受渡し分の印刷ファイル）", R, {Role.CONTRACTOR_PRINT}),
     "contract.manage": _a("委託契約の管理", C, {Role.SUPERVISOR}, {Purpose.OPERATIONS}),
     "contract.handover": _a("委託先との受渡しの記録", C, {Role.TAXATION, Role.COLLECTION, Role.SUPERVISOR}),
+    "contract.open_handover": _a(
+        "委託先従事者による受渡し分の表示",
+        R,
+        {Role.CONTRACTOR_DATA_ENTRY, Role.CONTRACTOR_PRINT},
+    ),
+    "contract.report": _a("委託の状況報告", R, {Role.SUPERVISOR, Role.INSPECTOR}),
+    # The use-case bus (application.access maps every message to one of these).
+    "registry.migrate": _a("旧システムからの移行", C, {Role.TAXATION, Role.OPERATIONS}, {Purpose.REGISTRY}),
+    "intake.view": _a("課税資料の取込状況・保留キュー", R, _READERS),
+    "file.import": _a("ファイル取込（課税資料・収納データ）", C, {Role.TAXATION, Role.COLLECTION}),
+    "collection.view": _a("収納状況照会", R, _READERS),
+    "notice.issue": _a("通知書・納付書の発行", C, {Role.TAXATION, Role.COLLECTION}),
+    "document.render": _a("発行済み帳票の表示", R, _CLERKS | {Role.OPERATIONS}),
+    "inquiry.record": _a("問合せ・苦情の記録", C, _CLERKS),
+    "inquiry.view": _a("問合せ・苦情の照会", R, _READERS),
+    "audit.access": _a(
+        "使用の記録の照会", R, {Role.INSPECTOR, Role.SUPERVISOR}, {Purpose.AUDIT, Purpose.DISCLOSURE_REQUEST}
+    ),
+    "audit.anomalies": _a("自己点検（異常な利用の検知）", R, {Role.INSPECTOR, Role.SUPERVISOR}),
+    "audit.review_finding": _a("自己点検の所見の記録", C, {Role.SUPERVISOR}),
+    "provision.view": _a(
+        "提供・移転の状況", R, {Role.TAXATION, Role.COLLECTION, Role.INSPECTOR, Role.OPERATIONS}
+    ),
+    "provision.provide": _a("情報提供（提供許可リストによる）", C, {Role.TAXATION, Role.COLLECTION}),
+    "provision.deliver": _a("移転データの送付", C, {Role.TAXATION, Role.OPERATIONS}),
+    "export.request": _a("データ出力の申請", C, {Role.TAXATION, Role.COLLECTION}),
+    "export.approve": _a("データ出力の承認", C, {Role.SUPERVISOR}),
+    "export.run": _a("データ出力の実行", C, {Role.TAXATION, Role.COLLECTION}),
+    "operations.retention": _a("保存期間の管理（消去・保留）", C, {Role.OPERATIONS, Role.SUPERVISOR}),
+    "operations.backup": _a("バックアップ", C, {Role.OPERATIONS}),
+    "operations.replica": _a("縮退運用の記録の反映", C, {Role.OPERATIONS}),
 }
 
 #: The actions a contractor's staff member may ever be permitted (rule F-CONTRACTOR-SCOPE).
-CONTRACTOR_ACTIONS = frozenset({"contract.data_entry", "contract.print_files"})
+CONTRACTOR_ACTIONS = frozenset({"contract.data_entry", "contract.print_files", "contract.open_handover"})
 
 
 @dataclass(frozen=True)

@@ -335,12 +335,9 @@ def build(
         runner.read_only = True
     intake_index = SqlIntakeIndex(db)
     staff = StaffService(app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db))
-    configured_designation = settings.designated_staff()
 
     def designated(actor: str) -> bool:
-        """個人番号利用事務実施者: a grant in force (staff registry), or listed in configuration."""
-        if actor in configured_designation:
-            return True
+        """個人番号利用事務実施者: a grant in force in the staff registry (nothing else designates)."""
         return staff.is_designated(actor, datetime.now(UTC))
 
     collection_index = SqlCollection(db, ledger)
@@ -421,9 +418,10 @@ def _aggregate_version(c: Container, aggregate: UUID) -> int | None:
 
 def wire_use_cases(c: Container) -> UseCases:
     """Register every handler with its dependencies; the unit of work wraps each call (issue 21)."""
+    from application.access import AccessPolicy
     from interfaces.bootstrap.unit_of_work import ContainerUnitOfWork, catch_up
 
-    bus = UseCases(ContainerUnitOfWork(c))
+    bus = UseCases(ContainerUnitOfWork(c), AccessPolicy(c.staff, lambda: datetime.now(UTC)))
 
     def levy_executor(
         fiscal_year: int,

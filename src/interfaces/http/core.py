@@ -191,7 +191,9 @@ def command_purpose(value: str | None, expected: Purpose) -> Purpose:
 
 def principal_of(who: Principal) -> UseCasePrincipal:
     """The use-case principal of an authenticated request."""
-    roles = frozenset(getattr(who.session, "roles", ()) or ()) if who.session is not None else frozenset()
+    if who.session is None:  # a development token (JUMINZEI_API_TOKENS): never in production
+        return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="development")
+    roles = frozenset(getattr(who.session, "roles", ()) or ())
     return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)
 
 
@@ -267,8 +269,6 @@ class Outcome:
 
 
 DOCUMENT_REF = "document-ref:"
-#: Re-rendering a replayed response reads only the issuance record the original request made.
-REPLAY_PRINCIPAL = UseCasePrincipal(actor="api-replay", terminal="api", kind="unattributed")
 
 
 def _to_stored(outcome: Outcome, position: int) -> tuple[StoredResponse, StoredResponse]:
@@ -290,8 +290,9 @@ def _to_stored(outcome: Outcome, position: int) -> tuple[StoredResponse, StoredR
     return stored, stored
 
 
-def _rehydrate(c: Container, stored: StoredResponse) -> StoredResponse:
-    """Re-render a document kept by reference (deterministic rendering: identical bytes)."""
+def _rehydrate(c: Container, stored: StoredResponse, who: Principal) -> StoredResponse:
+    """Re-render a document kept by reference (deterministic rendering: identical bytes), as the caller
+    replaying their own request (the policy decides again: a revoked grant stops the replay too)."""
     if not stored.content_type.startswith(DOCUMENT_REF):
         return stored
     from adapters.documents.pdf import render
@@ -299,7 +300,7 @@ def _rehydrate(c: Container, stored: StoredResponse) -> StoredResponse:
 
     document_id = stored.body.decode("utf-8")
     try:
-        model = c.use_cases.execute(IssuedDocumentModel(document_id), REPLAY_PRINCIPAL)
+        model = c.use_cases.execute(IssuedDocumentModel(document_id), principal_of(who))
     except DomainError:
         raise Problem(409, "document-missing", f"文書 {document_id} の発行記録が見つかりません。") from None
     data = render(model)
@@ -360,7 +361,7 @@ def run_command(
     begun = store.begin(who.staff_id, key, route, digest)
     if begun.outcome == "replay":
         assert begun.stored is not None
-        return _response(_rehydrate(c, begun.stored), replayed=True)
+        return _response(_rehydrate(c, begun.stored, who), replayed=True)
     if begun.outcome == "mismatch":
         raise Problem(
             422,

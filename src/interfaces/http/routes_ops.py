@@ -181,10 +181,12 @@ def metrics(request: Request) -> PlainTextResponse:
 
 
 def _submit(
-    request: Request, c: Container, kind: str, dedup: str, payload: dict[str, Any], actor: str
+    request: Request, c: Container, kind: str, dedup: str, payload: dict[str, Any], who: Principal
 ) -> Outcome:
+    """Queue a job run later as its submitter: the worker re-checks the submitter's grants when it runs."""
     store = JobStore(c.db)
-    job, dispatch = store.submit(kind, dedup, payload, actor)
+    submitted_as = {"principal_kind": "staff" if who.session is not None else "development"}
+    job, dispatch = store.submit(kind, dedup, payload | submitted_as, who.staff_id)
     if dispatch:
         state(request).dispatch(job.job_id)
         job = store.get(job.job_id) or job
@@ -203,7 +205,7 @@ def _submit_once(
     """Submit job ``kind`` (deduplicated by ``dedup``) once per ``Idempotency-Key``: 202 with its state."""
 
     def run(c: Container) -> Outcome:
-        return _submit(request, c, kind, dedup, job, who.staff_id)
+        return _submit(request, c, kind, dedup, job, who)
 
     return run_command(request, who, key, payload, run)
 
@@ -222,7 +224,7 @@ async def submit_import(request: Request, who: Who, key: IdempotencyKey, purpose
     def run(c: Container) -> Outcome:
         path = store_upload(c, upload)
         payload = {"kind": upload.kind, "path": str(path), "sha256": upload.sha256}
-        return _submit(request, c, "import", f"import:{upload.kind}:{upload.sha256}", payload, who.staff_id)
+        return _submit(request, c, "import", f"import:{upload.kind}:{upload.sha256}", payload, who)
 
     payload = {"kind": upload.kind, "sha256": upload.sha256}
     return await run_in_threadpool(run_command, request, who, key, payload, run)
