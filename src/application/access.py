@@ -42,6 +42,7 @@ from application.usecases import reports as rep
 from application.usecases.base import Message, Principal
 from domain.audit.access import AccessRecord
 from domain.shared.events import CommandContext, DomainError
+from domain.shared.purpose import Purpose
 from domain.staff.policy import ACTIONS, Decision, Resource
 
 log = structlog.get_logger(__name__)
@@ -168,10 +169,14 @@ class AccessPolicy:
             log.warning("access.development_principal", actor=principal.actor, message=kind.__name__)
             return None
         action = MESSAGE_ACTIONS.get(kind)
-        purpose = message.declared_purpose()
-        if action is None or action not in ACTIONS:
+        return self.check(principal, action or kind.__name__, message.declared_purpose())
+
+    def check(self, principal: Principal, action: str, purpose: Purpose) -> str:
+        """Decide ``action`` for ``principal`` (also for commands outside the bus, e.g. key rotation);
+        journal a refusal and raise, or return the decision id."""
+        if action not in ACTIONS:
             decision_id = str(uuid.uuid4())
-            self._refuse(principal, message, action or kind.__name__, decision_id, ("F-UNKNOWN-ACTION",))
+            self._refuse(principal, purpose, action, decision_id, ("F-UNKNOWN-ACTION",))
             raise DomainError("定義されていない操作です。", code="forbidden")
         now = self._clock()
         who = self._staff.policy_principal(principal.actor, principal.kind, now, terminal=principal.terminal)
@@ -180,7 +185,7 @@ class AccessPolicy:
         )
         if decision.allowed:
             return decision.decision_id
-        self._refuse(principal, message, action, decision.decision_id, decision.matched_rules)
+        self._refuse(principal, purpose, action, decision.decision_id, decision.matched_rules)
         needed = "・".join(sorted(r.value for r in ACTIONS[action].roles))
         raise DomainError(
             f"この操作は許可されていません（判断ID {decision.decision_id}）: {decision.reason}"
@@ -191,14 +196,14 @@ class AccessPolicy:
     def _refuse(
         self,
         principal: Principal,
-        message: Message[Any],
+        purpose: Purpose,
         action: str,
         decision_id: str,
         rules: tuple[str, ...],
     ) -> None:
         ctx = CommandContext(
             actor=principal.actor,
-            purpose=message.declared_purpose(),
+            purpose=purpose,
             command_id=f"{principal.terminal}:{decision_id}",
             source_ref=f"issued-by:{principal.issued_by}" if principal.issued_by else None,
             terminal=principal.terminal,

@@ -38,6 +38,7 @@ from domain.staff.credentials import JobCredential, job_credential_id
 from domain.staff.model import StaffMember, staff_member_id
 from domain.staff.policy import AccessRequest, Decision, Principal, Resource, decide
 from domain.staff.values import (
+    CONTRACTOR_ROLES,
     BreakGlass,
     Grant,
     GrantStatus,
@@ -108,6 +109,22 @@ class SessionActivity(Protocol):
     def forget(self, session_id: str) -> None: ...
 
 
+class SignInAttempts(Protocol):
+    """Sign-in attempts per key (the SHA-256 of the typed 職員ID), for the rate limit (``adapters.auth``)."""
+
+    def record(self, key_hash: str, at: datetime) -> None: ...
+
+    def count_since(self, key_hash: str, since: datetime) -> int: ...
+
+
+class _NoAttempts:
+    def record(self, key_hash: str, at: datetime) -> None:
+        return None
+
+    def count_since(self, key_hash: str, since: datetime) -> int:
+        return 0
+
+
 # -- results -----------------------------------------------------------------------------------------
 
 
@@ -158,6 +175,8 @@ class GrantRow:
     bootstrap: bool
     last_attested_on: str | None
     status: GrantStatus
+    hours: str | None = None
+    terminals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,11 +222,13 @@ class StaffService:
         session_policy: SessionPolicy | None = None,
         review_policy: ReviewPolicy | None = None,
         issuer: str = "juminzei",
+        attempts: SignInAttempts | None = None,
     ) -> None:
         self.app = app
         self.hasher = hasher
         self.totp = totp
         self.activity = activity
+        self.attempts: SignInAttempts = attempts or _NoAttempts()
         self.session_policy = session_policy or SessionPolicy()
         self.review_policy = review_policy or ReviewPolicy()
         self.issuer = issuer
@@ -362,10 +383,15 @@ class StaffService:
         unit: str | None = None,
         temporary: bool = False,
         reason: str | None = None,
+        hours: str | None = None,
+        terminals: Sequence[str] = (),
         ctx: CommandContext,
         now: datetime,
     ) -> int:
-        """権限付与, approved by ``ctx.actor``: a supervisor in force who is not the grantee.
+        """権限付与, approved by ``ctx.actor``: a supervisor in force who is not the grantee, within their own
+        課 (the grantee's department) and, when their 所属長 grant names a 係, that 係 (contractors' roles,
+        granted to a contractor's 従事者, are exempt from the 課 check). ``hours`` (``HH:MM-HH:MM`` JST) and
+        ``terminals`` restrict where and when the grant permits; the policy checks them at each request.
 
         ``valid_from``/``valid_to`` are Japan dates (default: today, and 3/31 of that 年度).
         Bootstrap: while no staff member holds a 所属長 grant in force, the first 所属長 grant may be
@@ -383,7 +409,10 @@ class StaffService:
                 bootstrap = True
             else:
                 self._require_supervisor(ctx, now)
+        if not bootstrap:
+            self._check_scope(ctx.actor, member, role, (unit or "").strip() or None, now)
         start = valid_from or jst_date(now)
+        before = len(member.grants)
         number = member.grant_role(
             role=role,
             unit=(unit or "").strip() or None,
@@ -394,7 +423,11 @@ class StaffService:
             bootstrap=bootstrap,
             now=now,
             ctx=ctx,
+            hours=(hours or "").strip() or None,
+            terminals=tuple(t.strip() for t in terminals if t.strip()),
         )
+        if len(member.grants) != before:
+            self._end_sessions_after_grant_change(member, ctx, now)
         self.app.save(member)
         log.info(
             "staff.role_granted",
@@ -406,12 +439,52 @@ class StaffService:
         )
         return number
 
+    def _check_scope(
+        self, approver_id: str, member: StaffMember, role: Role, unit: str | None, now: datetime
+    ) -> None:
+        """A 所属長 grants only within their own 課 and, if their 所属長 grant names a 係, that 係."""
+        approver = self.get(approver_id)
+        if role not in CONTRACTOR_ROLES and approver.department != member.department:
+            raise DomainError(
+                f"所属長 {approver_id}（{approver.department}）は他の課（{member.department}）の職員に権限を付与できません。",
+                code="out_of_scope",
+            )
+        units = {
+            g.unit
+            for g in approver.grants
+            if g.role is Role.SUPERVISOR and g.in_force(utc(now), self.review_policy)
+        }
+        if None not in units and unit not in units:
+            raise DomainError(
+                f"所属長 {approver_id} が権限を付与できるのは {'・'.join(sorted(u for u in units if u))} の範囲のみです"
+                "（--unit で係を指定してください）。",
+                code="out_of_scope",
+            )
+
+    def _end_sessions_after_grant_change(
+        self, member: StaffMember, ctx: CommandContext, now: datetime
+    ) -> None:
+        """A grant given or revoked ends the grantee's open sessions: they sign in again under the new grants."""
+        for session_id, session in list(member.sessions.items()):
+            if session.ended is None and member.end_session(
+                session_id=session_id, cause=SessionEnd.GRANT_CHANGED, now=now, ctx=ctx
+            ):
+                self.activity.forget(session_id)
+                log.info(
+                    "staff.session_ended",
+                    staff_id=member.staff_id,
+                    session_id=session_id,
+                    cause="grant_changed",
+                )
+
     def revoke(
         self, *, staff_id: str, grant_number: int, reason: str, ctx: CommandContext, now: datetime
     ) -> bool:
         self._require_supervisor(ctx, now)
         member = self.get(staff_id)
         changed = member.revoke(number=grant_number, reason=reason, now=now, ctx=ctx)
+        if changed:
+            self._end_sessions_after_grant_change(member, ctx, now)
         self.app.save(member)
         if changed:
             log.info("staff.role_revoked", staff_id=staff_id, grant_number=grant_number, actor=ctx.actor)
@@ -463,6 +536,16 @@ class StaffService:
         The clerk sees one message for a wrong password or code (the event records which).
         """
         now = utc(now)
+        key = token_hash(f"sign-in:{staff_id}")
+        if (
+            self.attempts.count_since(key, now - self.session_policy.attempt_window)
+            >= self.session_policy.max_attempts
+        ):
+            log.warning("staff.sign_in_rate_limited", terminal=terminal)
+            raise DomainError(
+                "サインインの試行が多すぎます。しばらく待ってから再度お試しください。", code="rate_limited"
+            )
+        self.attempts.record(key, now)
         member = self._find(staff_id) if _plausible_staff_id(staff_id) else None
         if member is None:
             # No account to record on; the typed id is not logged (it may be a mistyped password).
@@ -584,6 +667,7 @@ class StaffService:
                 SessionEnd.EXPIRED: "セッションの有効期限が切れました。再度サインインしてください。",
                 SessionEnd.IDLE: "一定時間操作がなかったため、セッションが終了しました。再度サインインしてください。",
                 SessionEnd.SIGNED_OUT: "このセッションはサインアウト済みです。",
+                SessionEnd.GRANT_CHANGED: "権限が変更されたため、セッションが終了しました。再度サインインしてください。",
             }
             raise DomainError(messages[ended], code=f"session_{ended.value}")
         if member.locked:
@@ -833,6 +917,8 @@ class StaffService:
                         bootstrap=g.bootstrap,
                         last_attested_on=g.last_attested_on.isoformat() if g.last_attested_on else None,
                         status=g.status(now, self.review_policy),
+                        hours=g.hours,
+                        terminals=g.terminals,
                     )
                 )
             for b in member.break_glass:

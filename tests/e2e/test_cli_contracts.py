@@ -105,6 +105,9 @@ def test_handovers_are_recorded_by_the_ward_side_within_the_period(cli_staff: An
     not_party = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
                     "--handed-by", "k-01", "--received-by", "ent-01", "--as", "sup-01")  # fmt: skip
     assert not_party.exit_code == 1 and "本人" in not_party.output
+    unverified = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
+                     "--handed-by", "k-01", "--received-by", "ent-09", "--as", "k-01")  # fmt: skip
+    assert unverified.exit_code == 2 and "ent-09 のサインインが確認できません" in unverified.output
     _handovers()
 
 

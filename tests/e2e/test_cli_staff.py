@@ -12,6 +12,7 @@ import pyotp
 from typer.testing import CliRunner
 
 from interfaces.cli import staff
+from interfaces.cli.main import app as main_app
 
 runner = CliRunner()
 PASSWORD = "correct horse battery staple"
@@ -123,10 +124,13 @@ def test_staff_lifecycle_through_the_cli(cli_staff: Any) -> None:
     assert reviewed.exit_code == 0, reviewed.output
     assert _review()["break_glass_awaiting_review"] == []
 
-    out = staff_cli("sign-out", "--token", token)
-    assert out.exit_code == 0 and "サインアウトしました" in out.output
+    # Revoking clerk-01's grant ended clerk-01's session: a new sign-in is needed.
     again = staff_cli("break-glass", "--role", "窓口", "--reason", "再度の緊急対応が必要", "--token", token)
-    assert again.exit_code == 1 and "サインアウト済み" in again.output
+    assert again.exit_code == 1 and "権限が変更" in again.output
+    assert "終了済み" in staff_cli("sign-out", "--token", token).output
+    out = staff_cli("sign-out", "--as", "sup-02")
+    assert out.exit_code == 0 and "サインアウトしました" in out.output
+    assert runner.invoke(main_app, ["staff", "whoami", "--as", "sup-02"]).exit_code == 2
 
 
 def test_lockout_and_anonymous_refusal(cli_staff: Any, cli_env: dict[str, str]) -> None:

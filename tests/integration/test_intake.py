@@ -308,9 +308,9 @@ def test_import_cli_json_contract(cli_staff: Any, ward: Any) -> None:
 
     out, _ = ward
     runner = CliRunner()
-    cli_staff("c")
+    cli_staff("clerk-c")
     result = runner.invoke(
-        app, ["import", "resident-registry", str(out / "resident_registry.csv"), "--as", "c", "--json"]
+        app, ["import", "resident-registry", str(out / "resident_registry.csv"), "--as", "clerk-c", "--json"]
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
@@ -327,5 +327,7 @@ def test_import_cli_json_contract(cli_staff: Any, ward: Any) -> None:
     status = runner.invoke(app, ["import", "status", "--json"])
     payload = json.loads(status.stdout)
     assert payload["batches"][0]["reconciled"] is True and "queues" in payload
-    bad = runner.invoke(app, ["import", "no-such-kind", str(out / "resident_registry.csv"), "--as", "c"])
+    bad = runner.invoke(
+        app, ["import", "no-such-kind", str(out / "resident_registry.csv"), "--as", "clerk-c"]
+    )
     assert bad.exit_code == 2 and "resident-registry" in bad.output

@@ -33,6 +33,7 @@ from domain.staff.values import (
     SignInFailure,
     fiscal_year_end,
     jst_date,
+    parse_hours,
     utc,
 )
 
@@ -111,6 +112,8 @@ class StaffMember(Aggregate):
 
         TOPIC = "juminzei.staff.RoleGranted"
         PERSONAL_FIELDS = ("reason",)
+        #: v2 adds hours of use and terminal binding (ADR 0023); v1 events had neither.
+        class_version = 2
         grant_number: int
         role: Role
         unit: str | None
@@ -121,6 +124,13 @@ class StaffMember(Aggregate):
         temporary: bool
         reason: str | None
         bootstrap: bool
+        hours: str | None
+        terminals: tuple[str, ...]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["hours"] = None
+            state["terminals"] = ()
 
         def apply(self, aggregate: StaffMember) -> None:
             aggregate.grants = (
@@ -136,6 +146,8 @@ class StaffMember(Aggregate):
                     temporary=self.temporary,
                     reason=self.reason,
                     bootstrap=self.bootstrap,
+                    hours=self.hours,
+                    terminals=tuple(self.terminals),
                 ),
             )
 
@@ -356,6 +368,8 @@ class StaffMember(Aggregate):
         now: datetime,
         ctx: CommandContext,
         first_start: bool = False,
+        hours: str | None = None,
+        terminals: tuple[str, ...] = (),
     ) -> int:
         """Grant ``role`` approved by ``ctx.actor`` (≠ this staff member); returns the grant number.
 
@@ -380,6 +394,11 @@ class StaffMember(Aggregate):
                 code="beyond_fiscal_year",
             )
         cleaned_reason = (reason or "").strip() or None
+        if hours is not None:
+            try:
+                parse_hours(hours)
+            except ValueError as error:
+                raise DomainError(str(error), code="invalid_hours") from None
         if temporary and cleaned_reason is None:
             raise DomainError("臨時の権限付与には理由が必要です。", code="missing_reason")
         today = jst_date(now)
@@ -389,6 +408,8 @@ class StaffMember(Aggregate):
                 and g.unit == unit
                 and g.valid_from == valid_from
                 and g.valid_to == until
+                and g.hours == hours
+                and g.terminals == tuple(terminals)
                 and g.revoked_at is None
                 and today <= g.valid_to
             ):
@@ -407,6 +428,8 @@ class StaffMember(Aggregate):
             temporary=temporary,
             reason=cleaned_reason,
             bootstrap=bootstrap,
+            hours=hours,
+            terminals=tuple(terminals),
             **ctx.event_fields(),
         )
         return number

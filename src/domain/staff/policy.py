@@ -146,7 +146,8 @@ ACTIONS: Mapping[str, ActionSpec] = {
     "export.approve": _a("データ出力の承認", C, {Role.SUPERVISOR}),
     "export.run": _a("データ出力の実行", C, {Role.TAXATION, Role.COLLECTION}),
     "operations.retention": _a("保存期間の管理（消去・保留）", C, {Role.OPERATIONS, Role.SUPERVISOR}),
-    "operations.backup": _a("バックアップ", C, {Role.OPERATIONS}),
+    "operations.backup": _a("バックアップ・復元", C, {Role.OPERATIONS}),
+    "operations.keys": _a("マスター鍵の更新", C, {Role.OPERATIONS}, {Purpose.OPERATIONS}),
     "operations.replica": _a("縮退運用の記録の反映", C, {Role.OPERATIONS}),
 }
 
@@ -229,7 +230,12 @@ class Rule:
 def _facts(request: AccessRequest) -> Facts:
     now = utc(request.now)
     spec = ACTIONS.get(request.action)
-    roles = frozenset(g.role for g in request.principal.grants if g.in_force(now, request.review))
+    terminal = request.principal.terminal
+    roles = frozenset(
+        g.role
+        for g in request.principal.grants
+        if g.in_force(now, request.review) and g.usable(now, terminal)
+    )
     bg_roles = frozenset(b.role for b in request.principal.break_glass if b.in_force(now))
     touches = INDIVIDUAL_NUMBER_ITEM in request.resource.items or bool(spec and spec.individual_number)
     return Facts(

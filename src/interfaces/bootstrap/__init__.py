@@ -14,7 +14,7 @@ from pathlib import Path
 from uuid import UUID
 
 from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.sessions import SqlSessionActivity
+from adapters.auth.sessions import SqlSessionActivity, SqlSignInAttempts
 from adapters.auth.totp import PyotpTotp
 from adapters.crypto.keystore import (
     SqlKeyInventory,
@@ -334,7 +334,9 @@ def build(
         app.degraded_journal = degraded_journal
         runner.read_only = True
     intake_index = SqlIntakeIndex(db)
-    staff = StaffService(app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db))
+    staff = StaffService(
+        app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db), attempts=SqlSignInAttempts(db)
+    )
 
     def designated(actor: str) -> bool:
         """個人番号利用事務実施者: a grant in force in the staff registry (nothing else designates)."""

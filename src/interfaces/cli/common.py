@@ -120,13 +120,33 @@ def resolve_principal(c: Container, as_: str | None) -> Principal:
     )
 
 
-def command_context(as_: str | None, purpose: Purpose, cfg: Settings) -> CommandContext:
-    """The context of a command run outside the use cases, attributed to the verified principal."""
+def command_context(
+    as_: str | None, purpose: Purpose, cfg: Settings, *, action: str | None = None
+) -> CommandContext:
+    """The context of a command run outside the use cases, attributed to the verified principal; with
+    ``action``, the access policy decides it first (a refusal is journaled and exits 1)."""
     with container(cfg=cfg) as c:
         who = resolve_principal(c, as_)
+        decision_id = authorize_action(c, who, action, purpose) if action else None
     return CommandContext(
-        actor=who.actor, purpose=purpose, command_id=f"cli:{uuid.uuid4()}", terminal=who.terminal
+        actor=who.actor,
+        purpose=purpose,
+        command_id=f"cli:{decision_id or uuid.uuid4()}",
+        terminal=who.terminal,
     )
+
+
+def authorize_action(c: Container, who: Principal, action: str, purpose: Purpose) -> str:
+    """The access policy's decision for a command outside the bus (same rules, same journal)."""
+    from application.access import AccessPolicy
+
+    head_before = c.app.head()
+    try:
+        return AccessPolicy(c.staff, lambda: datetime.now(UTC)).check(who, action, purpose)
+    except DomainError as error:
+        if c.app.head() != head_before:
+            seal_log(c)
+        fail(error.message, 1)
 
 
 def principal(as_: str | None, c: Container) -> Principal:

@@ -18,20 +18,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.sessions import SqlSessionActivity
-from adapters.auth.totp import PyotpTotp
 from adapters.settings import Settings
-from application.staff import AccessReview, StaffService
-from domain.shared.events import CommandContext, DomainError
+from application.staff import StaffService
+from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
-from domain.staff.policy import Resource
 from domain.staff.values import JST, BreakGlass, GrantStatus, Role
 from interfaces.bootstrap import Container
 from interfaces.cli import session
 from interfaces.cli.common import (
     AS_OPTION,
     JSON_OPTION,
+    authorize_action,
     command_context,
     console,
     container,
@@ -66,8 +63,8 @@ STATUS_LABELS = {
 
 
 def staff_service(c: Container) -> StaffService:
-    """The staff service over the container's application and database."""
-    return StaffService(c.app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(c.db))
+    """The container's staff service (argon2id, TOTP, session activity, sign-in rate limit)."""
+    return c.staff
 
 
 def _now() -> datetime:
@@ -200,10 +197,12 @@ def grant(
     valid_to: str | None = typer.Option(None, "--to", help="有効期間終了 YYYY-MM-DD (default: 3/31)"),
     temporary: bool = typer.Option(False, "--temporary", help="臨時の付与 (requires --reason)"),
     reason: str | None = typer.Option(None, "--reason", help="付与理由"),
+    hours: str | None = typer.Option(None, "--hours", help="利用時間帯 HH:MM-HH:MM (Japan time)"),
+    terminals: list[str] | None = typer.Option(None, "--terminal", help="利用できる端末ID (repeatable)"),
     as_: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
-    """権限を付与する (approved by the signed-in 所属長 --as, other than the grantee)."""
+    """権限を付与する (approved by the signed-in 所属長 --as, other than the grantee, within their 課/係)."""
     cfg = settings()
     ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     chosen = [_role(r) for r in roles]
@@ -221,6 +220,8 @@ def grant(
                     unit=unit,
                     temporary=temporary,
                     reason=reason,
+                    hours=hours,
+                    terminals=terminals or (),
                     ctx=ctx,
                     now=_now(),
                 )
@@ -536,21 +537,8 @@ def review(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
     cfg = settings()
     with container(cfg=cfg) as c:
         who = resolve_principal(c, as_)
-
-        def run() -> AccessReview:
-            now = _now()
-            decision = c.staff.authorize(
-                c.staff.policy_principal(who.actor, who.kind, now, terminal=who.terminal),
-                "staff.review",
-                Resource(kind="staff"),
-                Purpose.OPERATIONS,
-                now,
-            )
-            if not decision.allowed:
-                raise DomainError(f"{decision.reason}（判断ID {decision.decision_id}）", code="forbidden")
-            return staff_service(c).review(now)
-
-        result = run_guarded(run)
+        authorize_action(c, who, "staff.review", Purpose.OPERATIONS)
+        result = run_guarded(lambda: staff_service(c).review(_now()))
     if json_out:
         print_json(
             {
@@ -571,6 +559,8 @@ def review(as_: str | None = AS_OPTION, json_out: bool = JSON_OPTION) -> None:
                         "bootstrap": g.bootstrap,
                         "last_attested_on": g.last_attested_on,
                         "status": g.status.value,
+                        "hours": g.hours,
+                        "terminals": list(g.terminals),
                     }
                     for g in result.grants
                 ],
