@@ -15,11 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
+from application.assessment import load_assessment
 from application.ports import CertificateSigner
-from domain.assessment.assessment import Assessment, assessment_id
+from domain.assessment.assessment import Assessment
 from domain.assessment.values import AssessmentStatus, CollectionMethod, LevyAmounts
 from domain.documents import barcode
 from domain.documents.models import (
@@ -44,7 +43,7 @@ from domain.documents.models import (
 from domain.employers.employer import Employer, employer_id
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.ids import deterministic_id
-from domain.taxpayer.model import Taxpayer, taxpayer_id
+from domain.taxpayer.model import Taxpayer
 
 #: The issuing ward (configuration; Meguro ward from the seed document).
 DEFAULT_ISSUER = Issuer(
@@ -200,14 +199,10 @@ class DocumentService:
 
     # -- helpers --------------------------------------------------------------------------------
     def _load(self, address_number: str, fiscal_year: int) -> tuple[Assessment, Taxpayer]:
-        tid = taxpayer_id(address_number)
-        try:
-            assessment: Assessment = self.app.repository.get(assessment_id(tid, fiscal_year))
-            taxpayer: Taxpayer = self.app.repository.get(tid)
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。", code="not_found"
-            ) from None
+        assessment = load_assessment(self.app, address_number, fiscal_year)
+        taxpayer: Taxpayer = self.app.require(
+            assessment.taxpayer_id, f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。"
+        )
         return assessment, taxpayer
 
     @staticmethod
@@ -496,12 +491,9 @@ class DocumentService:
         ctx: CommandContext,
     ) -> IssuedDocument:
         """特別徴収税額決定通知書（特別徴収義務者用）: one row per employee, the June–May table."""
-        try:
-            employer: Employer = self.app.repository.get(employer_id(designation_number))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"特別徴収義務者 {designation_number} は登録されていません。", code="not_found"
-            ) from None
+        employer: Employer = self.app.require(
+            employer_id(designation_number), f"特別徴収義務者 {designation_number} は登録されていません。"
+        )
         rows = []
         refs = []
         for aid in sorted(assessment_ids):
