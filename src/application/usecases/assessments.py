@@ -185,10 +185,4 @@ class AssessmentHandlers:
 
 
 def register(bus: UseCases, handlers: AssessmentHandlers) -> None:
-    bus.register(ShowAssessment, handlers.show)
-    bus.register(SwitchCollectionMethod, handlers.switch_method)
-    bus.register(ApplyReduction, handlers.apply_reduction)
-    bus.register(DecideReduction, handlers.decide_reduction)
-    bus.register(CancelAssessment, handlers.cancel)
-    bus.register(LevyTotalsQuery, handlers.levy_totals)
-    bus.register(EmployerListQuery, handlers.employer_list)
+    bus.register_handlers(handlers)

@@ -14,6 +14,8 @@ Steps 3 and 4 are the unit of work's (``UnitOfWork``), implemented in the compos
 
 from __future__ import annotations
 
+import inspect
+import typing
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -128,6 +130,18 @@ class UseCases:
         if message_type in self._handlers:
             raise ValueError(f"a handler for {message_type.__name__} is already registered")
         self._handlers[message_type] = handler
+
+    def register_handlers(self, handlers: object) -> None:
+        """Register every public method of ``handlers`` whose first parameter is typed with a message
+        class (``def show(self, query: ShowAssessment, call: Call)``) as the handler of that message."""
+        for name in dir(handlers):
+            method = getattr(handlers, name)
+            if name.startswith("_") or not inspect.ismethod(method):
+                continue
+            first = next(iter(inspect.signature(method).parameters), None)
+            message_type = typing.get_type_hints(method).get(first) if first else None
+            if isinstance(message_type, type) and issubclass(message_type, Message):
+                self.register(message_type, method)
 
     def registered(self) -> list[type[Message[Any]]]:
         return list(self._handlers)

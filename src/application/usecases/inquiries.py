@@ -165,10 +165,4 @@ class InquiryHandlers:
 
 
 def register(bus: UseCases, handlers: InquiryHandlers) -> None:
-    bus.register(RecordInquiry, handlers.record)
-    bus.register(AddInquiryStep, handlers.add_step)
-    bus.register(EscalateInquiry, handlers.escalate)
-    bus.register(CloseInquiry, handlers.close)
-    bus.register(ShowInquiry, handlers.show)
-    bus.register(InquiryList, handlers.listing)
-    bus.register(InquiryReport, handlers.report)
+    bus.register_handlers(handlers)

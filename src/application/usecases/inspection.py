@@ -125,8 +125,4 @@ class InspectionHandlers:
 
 
 def register(bus: UseCases, handlers: InspectionHandlers) -> None:
-    bus.register(ReplayAggregate, handlers.replay)
-    bus.register(ExplainAssessment, handlers.explain)
-    bus.register(AccessHistory, handlers.access)
-    bus.register(ProvisionRecords, handlers.provisions)
-    bus.register(CompileDisclosure, handlers.disclosure)
+    bus.register_handlers(handlers)

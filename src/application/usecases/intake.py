@@ -245,13 +245,4 @@ class IntakeHandlers:
 
 
 def register(bus: UseCases, handlers: IntakeHandlers) -> None:
-    bus.register(ImportFile, handlers.import_file)
-    bus.register(ImportReceived, handlers.import_received)
-    bus.register(MatchFiling, handlers.match)
-    bus.register(RegisterNonResident, handlers.register_non_resident)
-    bus.register(ForwardFiling, handlers.forward)
-    bus.register(ForwardingExport, handlers.forwarding_export)
-    bus.register(KeyResidentReturn, handlers.key_return)
-    bus.register(IntakeStatus, handlers.status)
-    bus.register(QueueItems, handlers.queue_items)
-    bus.register(DependentOverlaps, handlers.dependent_overlaps)
+    bus.register_handlers(handlers)

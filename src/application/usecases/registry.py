@@ -167,7 +167,4 @@ class RegistryHandlers:
 
 
 def register(bus: UseCases, handlers: RegistryHandlers) -> None:
-    bus.register(RegisterTaxpayerCommand, handlers.register)
-    bus.register(SearchTaxpayers, handlers.search)
-    bus.register(ResidenceOnLevyDate, handlers.residence)
-    bus.register(RevealIndividualNumber, handlers.reveal)
+    bus.register_handlers(handlers)
