@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from adapters.formats._base import FieldError, Row, to_halfwidth_kana, to_wareki
+from adapters.formats._base import FieldError, Row, check_column_count, to_halfwidth_kana, to_wareki
 from adapters.formats.csv_format import LineFormat
 from adapters.formats.layouts import Layout, pick
 from domain.intake import Dependent, DependentKind, DisabilitySelf, SubmissionKind
@@ -65,6 +65,20 @@ class LayoutRow(Row):
 
     def i(self, key: str) -> int:
         return self.layout.index[key]
+
+
+def layout_row(
+    cells: Sequence[str], layouts: tuple[Layout, ...], year_index: int, form: str, form_name: str
+) -> tuple[int, LayoutRow]:
+    """(年分, the row read with its 年分's layout); refused unless the row has that layout's column count
+    and 法定資料の種類 ``form`` (``form_name``: the 源泉徴収票 it is)."""
+    year = year_from_cell(cells, year_index)
+    layout = layout_for(layouts, year)
+    check_column_count(cells, len(layout))
+    r = LayoutRow(cells, layout)
+    if r.raw(r.i("form")) != form:
+        raise FieldError("法定資料の種類", f"法定資料の種類が「{form}」（{form_name}）ではありません。")
+    return year, r
 
 
 def submission_kind(r: LayoutRow) -> SubmissionKind:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from adapters.formats import _statutory as st
 from adapters.formats._base import (
     FieldError,
-    check_column_count,
 )
 from adapters.formats.layouts.eltax_pension import PENSION_LAYOUTS, YEAR_INDEX
 from application.intake.formats import ImportKind
@@ -24,14 +23,8 @@ ENCODING = st.ENCODING
 
 
 def _parse_row(cells: list[str], line: int) -> PensionReport:
-    year = st.year_from_cell(cells, YEAR_INDEX)
-    layout = st.layout_for(PENSION_LAYOUTS, year)
-    check_column_count(cells, len(layout))
-    r = st.LayoutRow(cells, layout)
-    if r.raw(r.i("form")) != "331":
-        raise FieldError(
-            "法定資料の種類", "法定資料の種類が「331」（公的年金等の源泉徴収票）ではありません。"
-        )
+    year, r = st.layout_row(cells, PENSION_LAYOUTS, YEAR_INDEX, "331", "公的年金等の源泉徴収票")
+    layout = r.layout
     disability = st.self_disability(r, "本人（特別障害者）")
     spouse_flag = r.raw(r.i("spouse_flag"))
     if spouse_flag not in ("", "1", "2", "3"):

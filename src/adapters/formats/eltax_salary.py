@@ -19,7 +19,6 @@ from datetime import date
 from adapters.formats import _statutory as st
 from adapters.formats._base import (
     FieldError,
-    check_column_count,
     num,
 )
 from adapters.formats.layouts.eltax_salary import SALARY_LAYOUTS, YEAR_INDEX
@@ -53,12 +52,8 @@ def _job_change(r: st.LayoutRow, year: int) -> tuple[date | None, date | None]:
 
 
 def _parse_row(cells: list[str], line: int) -> SalaryReport:
-    year = st.year_from_cell(cells, YEAR_INDEX)
-    layout = st.layout_for(SALARY_LAYOUTS, year)
-    check_column_count(cells, len(layout))
-    r = st.LayoutRow(cells, layout)
-    if r.raw(r.i("form")) != "315":
-        raise FieldError("法定資料の種類", "法定資料の種類が「315」（給与所得の源泉徴収票）ではありません。")
+    year, r = st.layout_row(cells, SALARY_LAYOUTS, YEAR_INDEX, "315", "給与所得の源泉徴収票")
+    layout = r.layout
     spouse_income = r.opt_amount(r.i("spouse_income"))
     joined, left = _job_change(r, year)
     disability = st.self_disability(r, "本人が特別障害者")
