@@ -48,9 +48,6 @@ class ShowAssessment(Query[AssessmentView]):
     fiscal_year: int
     as_purpose: Purpose = Purpose.INITIAL_LEVY
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class _AssessmentChange(Command[Assessment]):

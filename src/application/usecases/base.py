@@ -55,8 +55,10 @@ class Message(Generic[R]):
     reads_read_models: ClassVar[bool] = True
 
     def declared_purpose(self) -> Purpose:
-        """The purpose this call runs under: the use case's own, unless a query lets the caller declare one."""
-        return self.purpose
+        """The purpose this call runs under: the use case's own, unless the message lets the caller declare
+        one in an ``as_purpose`` field (問合せ, 監査 queries, 宛名検索 …)."""
+        declared = getattr(self, "as_purpose", None)
+        return declared if isinstance(declared, Purpose) else self.purpose
 
     def batch_scope(self) -> str:
         """The batch lock's scope: the 年度 where the command has one."""

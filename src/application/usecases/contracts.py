@@ -143,9 +143,6 @@ class OpenHandover(Query[dict[str, Any]]):
     number: int
     as_purpose: Purpose = Purpose.INTAKE
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ContractReport(Query[dict[str, Any]]):

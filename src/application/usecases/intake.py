@@ -96,9 +96,6 @@ class ImportFile(Command[ImportSummary]):
     #: Refuse a file without any record (``juminzei import``): nothing is stored.
     refuse_empty: bool = False
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ImportReceived(Command[ImportSummary]):
@@ -108,9 +105,6 @@ class ImportReceived(Command[ImportSummary]):
 
     received: ReceivedFile
     as_purpose: Purpose = Purpose.INTAKE
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 @dataclass(frozen=True)
