@@ -261,28 +261,14 @@ class DocumentService:
         ]
         for period, line in enumerate(ordinary, start=1):
             assert line.due_date is not None
-            code = None
-            if 0 < line.amount <= barcode.MAX_AMOUNT:
-                code = barcode.compose(
-                    company_code=self.cvs_company_code,
-                    fiscal_year=fiscal_year,
-                    notice_number=number,
-                    period=period,
-                    payment_deadline=line.due_date,
-                    amount=line.amount,
-                )
+            code = (
+                self._slip_code(number, fiscal_year, period, line.due_date, line.amount)
+                if line.amount > 0
+                else None
+            )
             slips.append(InstallmentSlip(period, line.label, line.amount, line.due_date, code))
-        model = TaxNoticeModel(
-            fiscal_year=fiscal_year,
-            issue_date=issue_date,
-            notice_number=number,
-            taxpayer_number=address_number,
-            addressee=self._addressee(taxpayer),
-            issuer=self.issuer,
-            taxes=taxes_from(assessment.amounts),
-            basis=basis_from(assessment.computation, assessment.tax_input),
-            installments=tuple(slips),
-            notes=tuple(assessment.notes),
+        model = self._tax_notice(
+            assessment, taxpayer, address_number, issue_date, tuple(slips), tuple(assessment.notes)
         )
         return self._record(assessment, TAX_NOTICE, model, "納税義務者", ctx)
 
@@ -305,19 +291,13 @@ class DocumentService:
         reissue = self._next_reissue(assessment, period)
         number = notice_number(address_number, fiscal_year)
         code = self._slip_code(number, fiscal_year, period, new_due_date, outstanding, reissue)
-        model = TaxNoticeModel(
-            fiscal_year=fiscal_year,
-            issue_date=issue_date,
-            notice_number=number,
-            taxpayer_number=address_number,
-            addressee=self._addressee(taxpayer),
-            issuer=self.issuer,
-            taxes=taxes_from(assessment.amounts),
-            basis=basis_from(assessment.computation, assessment.tax_input),
-            installments=(
-                InstallmentSlip(period, f"第{period}期（再発行{reissue}）", outstanding, new_due_date, code),
-            ),
-            notes=(
+        model = self._tax_notice(
+            assessment,
+            taxpayer,
+            address_number,
+            issue_date,
+            (InstallmentSlip(period, f"第{period}期（再発行{reissue}）", outstanding, new_due_date, code),),
+            (
                 f"再発行納付書（第{reissue}回）: 新しい納期限 {new_due_date.isoformat()}",
                 f"延滞金 {late_fee:,}円（{new_due_date.isoformat()}まで。本税とは別に納付してください）",
             ),
@@ -329,10 +309,33 @@ class DocumentService:
         self.app.save(assessment)
         return IssuedDocument(document_id, REISSUED_SLIP, model)
 
+    def _tax_notice(
+        self,
+        assessment: Assessment,
+        taxpayer: Taxpayer,
+        address_number: str,
+        issue_date: date,
+        slips: tuple[InstallmentSlip, ...],
+        notes: tuple[str, ...],
+    ) -> TaxNoticeModel:
+        """納税通知書 (or 再発行納付書) of ``assessment`` with these 納付書 and notes."""
+        return TaxNoticeModel(
+            fiscal_year=assessment.fiscal_year,
+            issue_date=issue_date,
+            notice_number=notice_number(address_number, assessment.fiscal_year),
+            taxpayer_number=address_number,
+            addressee=self._addressee(taxpayer),
+            issuer=self.issuer,
+            taxes=taxes_from(assessment.amounts),
+            basis=basis_from(assessment.computation, assessment.tax_input),
+            installments=slips,
+            notes=notes,
+        )
+
     def _slip_code(
-        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int
+        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int = 0
     ) -> str | None:
-        """The コンビニ barcode of a reissued slip, or None above the CVS amount limit."""
+        """The コンビニ barcode of a slip (``reissue``: its 再発行区分), or None above the CVS amount limit."""
         if amount > barcode.MAX_AMOUNT:
             return None
         return barcode.compose(
