@@ -23,6 +23,7 @@ from domain.collection.ledger import Allocation, Charge
 from domain.filings.filing import FilingKind, Submission, WorkQueue
 from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
 from domain.retention.policy import ErasedKey
+from domain.shared.events import DomainError
 from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
 from domain.taxpayer.values import AssistancePeriod, DisabilityStatus, ResidenceChange
@@ -115,6 +116,20 @@ class JuminzeiApplication(Application[UUID]):
         """Save aggregates atomically; return the notification position of the last stored event."""
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else self.head()
+
+    def find(self, aggregate_id: UUID) -> Any | None:
+        """The aggregate with this id as ``repository.get`` returns it, or None when none was stored."""
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def require(self, aggregate_id: UUID, message: str, code: str = "not_found") -> Any:
+        """The aggregate with this id; a ``DomainError(message, code)`` when none was stored."""
+        found = self.find(aggregate_id)
+        if found is None:
+            raise DomainError(message, code=code)
+        return found
 
     def get_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]:
         """The aggregates with these ids, each exactly as ``repository.get`` returns it; ids that do not

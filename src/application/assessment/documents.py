@@ -15,11 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
+from application.assessment import load_assessment
 from application.ports import CertificateSigner
-from domain.assessment.assessment import Assessment, assessment_id
+from domain.assessment.assessment import Assessment
 from domain.assessment.values import AssessmentStatus, CollectionMethod, LevyAmounts
 from domain.documents import barcode
 from domain.documents.models import (
@@ -44,7 +43,7 @@ from domain.documents.models import (
 from domain.employers.employer import Employer, employer_id
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.ids import deterministic_id
-from domain.taxpayer.model import Taxpayer, taxpayer_id
+from domain.taxpayer.model import Taxpayer
 
 #: The issuing ward (configuration; Meguro ward from the seed document).
 DEFAULT_ISSUER = Issuer(
@@ -200,14 +199,10 @@ class DocumentService:
 
     # -- helpers --------------------------------------------------------------------------------
     def _load(self, address_number: str, fiscal_year: int) -> tuple[Assessment, Taxpayer]:
-        tid = taxpayer_id(address_number)
-        try:
-            assessment: Assessment = self.app.repository.get(assessment_id(tid, fiscal_year))
-            taxpayer: Taxpayer = self.app.repository.get(tid)
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。", code="not_found"
-            ) from None
+        assessment = load_assessment(self.app, address_number, fiscal_year)
+        taxpayer: Taxpayer = self.app.require(
+            assessment.taxpayer_id, f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。"
+        )
         return assessment, taxpayer
 
     @staticmethod
@@ -266,28 +261,14 @@ class DocumentService:
         ]
         for period, line in enumerate(ordinary, start=1):
             assert line.due_date is not None
-            code = None
-            if 0 < line.amount <= barcode.MAX_AMOUNT:
-                code = barcode.compose(
-                    company_code=self.cvs_company_code,
-                    fiscal_year=fiscal_year,
-                    notice_number=number,
-                    period=period,
-                    payment_deadline=line.due_date,
-                    amount=line.amount,
-                )
+            code = (
+                self._slip_code(number, fiscal_year, period, line.due_date, line.amount)
+                if line.amount > 0
+                else None
+            )
             slips.append(InstallmentSlip(period, line.label, line.amount, line.due_date, code))
-        model = TaxNoticeModel(
-            fiscal_year=fiscal_year,
-            issue_date=issue_date,
-            notice_number=number,
-            taxpayer_number=address_number,
-            addressee=self._addressee(taxpayer),
-            issuer=self.issuer,
-            taxes=taxes_from(assessment.amounts),
-            basis=basis_from(assessment.computation, assessment.tax_input),
-            installments=tuple(slips),
-            notes=tuple(assessment.notes),
+        model = self._tax_notice(
+            assessment, taxpayer, address_number, issue_date, tuple(slips), tuple(assessment.notes)
         )
         return self._record(assessment, TAX_NOTICE, model, "納税義務者", ctx)
 
@@ -310,19 +291,13 @@ class DocumentService:
         reissue = self._next_reissue(assessment, period)
         number = notice_number(address_number, fiscal_year)
         code = self._slip_code(number, fiscal_year, period, new_due_date, outstanding, reissue)
-        model = TaxNoticeModel(
-            fiscal_year=fiscal_year,
-            issue_date=issue_date,
-            notice_number=number,
-            taxpayer_number=address_number,
-            addressee=self._addressee(taxpayer),
-            issuer=self.issuer,
-            taxes=taxes_from(assessment.amounts),
-            basis=basis_from(assessment.computation, assessment.tax_input),
-            installments=(
-                InstallmentSlip(period, f"第{period}期（再発行{reissue}）", outstanding, new_due_date, code),
-            ),
-            notes=(
+        model = self._tax_notice(
+            assessment,
+            taxpayer,
+            address_number,
+            issue_date,
+            (InstallmentSlip(period, f"第{period}期（再発行{reissue}）", outstanding, new_due_date, code),),
+            (
                 f"再発行納付書（第{reissue}回）: 新しい納期限 {new_due_date.isoformat()}",
                 f"延滞金 {late_fee:,}円（{new_due_date.isoformat()}まで。本税とは別に納付してください）",
             ),
@@ -334,10 +309,33 @@ class DocumentService:
         self.app.save(assessment)
         return IssuedDocument(document_id, REISSUED_SLIP, model)
 
+    def _tax_notice(
+        self,
+        assessment: Assessment,
+        taxpayer: Taxpayer,
+        address_number: str,
+        issue_date: date,
+        slips: tuple[InstallmentSlip, ...],
+        notes: tuple[str, ...],
+    ) -> TaxNoticeModel:
+        """納税通知書 (or 再発行納付書) of ``assessment`` with these 納付書 and notes."""
+        return TaxNoticeModel(
+            fiscal_year=assessment.fiscal_year,
+            issue_date=issue_date,
+            notice_number=notice_number(address_number, assessment.fiscal_year),
+            taxpayer_number=address_number,
+            addressee=self._addressee(taxpayer),
+            issuer=self.issuer,
+            taxes=taxes_from(assessment.amounts),
+            basis=basis_from(assessment.computation, assessment.tax_input),
+            installments=slips,
+            notes=notes,
+        )
+
     def _slip_code(
-        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int
+        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int = 0
     ) -> str | None:
-        """The コンビニ barcode of a reissued slip, or None above the CVS amount limit."""
+        """The コンビニ barcode of a slip (``reissue``: its 再発行区分), or None above the CVS amount limit."""
         if amount > barcode.MAX_AMOUNT:
             return None
         return barcode.compose(
@@ -496,12 +494,9 @@ class DocumentService:
         ctx: CommandContext,
     ) -> IssuedDocument:
         """特別徴収税額決定通知書（特別徴収義務者用）: one row per employee, the June–May table."""
-        try:
-            employer: Employer = self.app.repository.get(employer_id(designation_number))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"特別徴収義務者 {designation_number} は登録されていません。", code="not_found"
-            ) from None
+        employer: Employer = self.app.require(
+            employer_id(designation_number), f"特別徴収義務者 {designation_number} は登録されていません。"
+        )
         rows = []
         refs = []
         for aid in sorted(assessment_ids):

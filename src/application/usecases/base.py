@@ -14,6 +14,8 @@ Steps 3 and 4 are the unit of work's (``UnitOfWork``), implemented in the compos
 
 from __future__ import annotations
 
+import inspect
+import typing
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -53,8 +55,10 @@ class Message(Generic[R]):
     reads_read_models: ClassVar[bool] = True
 
     def declared_purpose(self) -> Purpose:
-        """The purpose this call runs under: the use case's own, unless a query lets the caller declare one."""
-        return self.purpose
+        """The purpose this call runs under: the use case's own, unless the message lets the caller declare
+        one in an ``as_purpose`` field (問合せ, 監査 queries, 宛名検索 …)."""
+        declared = getattr(self, "as_purpose", None)
+        return declared if isinstance(declared, Purpose) else self.purpose
 
     def batch_scope(self) -> str:
         """The batch lock's scope: the 年度 where the command has one."""
@@ -131,6 +135,18 @@ class UseCases:
         if message_type in self._handlers:
             raise ValueError(f"a handler for {message_type.__name__} is already registered")
         self._handlers[message_type] = handler
+
+    def register_handlers(self, handlers: object) -> None:
+        """Register every public method of ``handlers`` whose first parameter is typed with a message
+        class (``def show(self, query: ShowAssessment, call: Call)``) as the handler of that message."""
+        for name in dir(handlers):
+            method = getattr(handlers, name)
+            if name.startswith("_") or not inspect.ismethod(method):
+                continue
+            first = next(iter(inspect.signature(method).parameters), None)
+            message_type = typing.get_type_hints(method).get(first) if first else None
+            if isinstance(message_type, type) and issubclass(message_type, Message):
+                self.register(message_type, method)
 
     def registered(self) -> list[type[Message[Any]]]:
         return list(self._handlers)

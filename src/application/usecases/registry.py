@@ -72,9 +72,6 @@ class SearchTaxpayers(Query[list[TaxpayerSearchRow]]):
     #: (kana, birth_date ISO, 宛名番号) of the last row of the previous page.
     after: tuple[str, str, str] | None = None
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ResidenceOnLevyDate(Query[ResidenceAnswer]):
@@ -87,9 +84,6 @@ class ResidenceOnLevyDate(Query[ResidenceAnswer]):
     fiscal_year: int
     as_purpose: Purpose = Purpose.REGISTRY
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class RevealIndividualNumber(Query[str]):
@@ -100,9 +94,6 @@ class RevealIndividualNumber(Query[str]):
 
     address_number: str
     as_purpose: Purpose
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 class PagedTaxpayerDirectory(Protocol):
@@ -167,7 +158,4 @@ class RegistryHandlers:
 
 
 def register(bus: UseCases, handlers: RegistryHandlers) -> None:
-    bus.register(RegisterTaxpayerCommand, handlers.register)
-    bus.register(SearchTaxpayers, handlers.search)
-    bus.register(ResidenceOnLevyDate, handlers.residence)
-    bus.register(RevealIndividualNumber, handlers.reveal)
+    bus.register_handlers(handlers)

@@ -244,22 +244,13 @@ def _events_table_exists(db: SqliteDatabase | PostgresDatabase, app: JuminzeiApp
     return bool(row and row[0])
 
 
-def build(
-    settings: Settings | None = None,
-    *,
-    upgrade: bool = False,
-    create_tables: bool = True,
-    formats: FormatRegistry = FORMATS,
-) -> Container:
-    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
+def _open_store(
+    settings: Settings, upgrade: bool
+) -> tuple[StoreConfig, SqliteDatabase | PostgresDatabase, bool, list[str]]:
+    """Open the configured store and check its schema: (store, database, read-only?, migrations applied).
 
-    ``formats``: the import kinds this process knows (``adapters.formats.registry.FORMATS``; a test may pass
-    one with a toy kind added).
-
-    ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
-    NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
-    concurrently updated")."""
-    settings = settings or Settings()
+    A read-only store (縮退運用・副系) is never migrated; any other store must be at the latest schema
+    (``upgrade=True`` and the in-memory store migrate it first)."""
     store = parse_database_url(settings.database_url)
     if store.kind == "sqlite" and store.sqlite_path is not None:
         store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -272,8 +263,6 @@ def build(
         raise SchemaNotReadyError(
             "読み取り専用（縮退運用・副系）のデータベースではマイグレーションできません。主系で実行してください。"
         )
-    if read_only:
-        create_tables = False
     applied: list[str] = []
     if (store.kind == "memory" and not read_only) or upgrade:
         applied = apply_migrations(db)
@@ -290,16 +279,54 @@ def build(
             "データベースのスキーマが最新ではありません。先に `juminzei db upgrade` を実行してください。"
             f" ({store.describe()})"
         )
-    warnings: list[str] = []
+    return store, db, read_only, applied
+
+
+def _master_key(settings: Settings, warnings: list[str]) -> bytes:
+    """The configured master key, or (development only) one generated under ``var_dir``, with a warning."""
     if settings.master_key:
-        master_key = decode_master_key(settings.master_key)
-    else:
-        master_key, created = load_or_create_dev_master_key(settings.var_dir)
-        if created:
-            warnings.append(
-                f"WARNING: JUMINZEI_MASTER_KEY is not set; generated a development master key in "
-                f"{settings.var_dir / 'master.key'}. Never use it for real data."
-            )
+        return decode_master_key(settings.master_key)
+    master_key, created = load_or_create_dev_master_key(settings.var_dir)
+    if created:
+        warnings.append(
+            f"WARNING: JUMINZEI_MASTER_KEY is not set; generated a development master key in "
+            f"{settings.var_dir / 'master.key'}. Never use it for real data."
+        )
+    return master_key
+
+
+def _batch_lock(settings: Settings, store: StoreConfig) -> PostgresBatchLock | FileBatchLock:
+    """One run at a time per batch (ADR 0021): advisory locks on PostgreSQL, lock files beside SQLite."""
+    if store.kind == "postgres":
+        return PostgresBatchLock(settings.database_url)
+    return FileBatchLock(
+        store.sqlite_path.with_name(store.sqlite_path.name + ".locks")
+        if store.sqlite_path is not None
+        else settings.var_dir / "locks"
+    )
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    upgrade: bool = False,
+    create_tables: bool = True,
+    formats: FormatRegistry = FORMATS,
+) -> Container:
+    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
+
+    ``formats``: the import kinds this process knows (``adapters.formats.registry.FORMATS``; a test may pass
+    one with a toy kind added).
+
+    ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
+    NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
+    concurrently updated")."""
+    settings = settings or Settings()
+    store, db, read_only, applied = _open_store(settings, upgrade)
+    if read_only:
+        create_tables = False
+    warnings: list[str] = []
+    master_key = _master_key(settings, warnings)
     shred_list = ShredList(settings.shred_list_file())
     keystore = SqlKeyStore(db, master_key, on_destroyed=shred_list.append)
     # Once the event store's tables exist, processes starting together must not each issue ``CREATE TABLE
@@ -356,15 +383,7 @@ def build(
         db=db,
         keystore=keystore,
         shred_list=shred_list,
-        batch_lock=(
-            PostgresBatchLock(settings.database_url)
-            if store.kind == "postgres"
-            else FileBatchLock(
-                store.sqlite_path.with_name(store.sqlite_path.name + ".locks")
-                if store.sqlite_path is not None
-                else settings.var_dir / "locks"
-            )
-        ),
+        batch_lock=_batch_lock(settings, store),
         degraded_journal=degraded_journal,
         read_only=read_only,
         app=app,

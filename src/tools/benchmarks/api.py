@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from interfaces.bootstrap import Container
-from tools.benchmarks.common import BenchResult, ratio
+from tools.benchmarks.common import BenchResult
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -206,12 +206,11 @@ def bench_api(
         commands = load(command, seconds)
     value = float(queries["throughput_rps"])
     base_rate = float(baseline["throughput_rps"])
-    return BenchResult(
-        name="api",
-        value=value,
-        unit="requests/s",
+    return BenchResult.compared(
+        "api",
+        value,
+        "requests/s",
         baseline=base_rate,
-        ratio=ratio(value, base_rate),
         details={
             "clients": clients,
             "server_workers": server_workers,
