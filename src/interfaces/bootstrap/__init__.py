@@ -65,6 +65,7 @@ from application.intake.formats import FormatRegistry, ImportKind, RecordService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
+from application.integrated_address import IntegratedAddressService
 from application.migration import MigrationService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
@@ -79,6 +80,7 @@ from application.usecases import documents as document_use_cases
 from application.usecases import inquiries as inquiry_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
+from application.usecases import integrated_address as integrated_address_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import migration as migration_use_cases
 from application.usecases import operations as operations_use_cases
@@ -93,6 +95,7 @@ from application.usecases.documents import DocumentHandlers
 from application.usecases.inquiries import InquiryHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
+from application.usecases.integrated_address import IntegratedAddressHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.migration import MigrationHandlers
 from application.usecases.provisions import ProvisionHandlers
@@ -171,6 +174,7 @@ class Container:
     anomalies: AnomalyService
     contracts: ContractService
     inquiries: InquiryService
+    integrated_addresses: IntegratedAddressService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     #: The use cases every entry point calls (``application.usecases``), each in the unit of work.
@@ -406,6 +410,7 @@ def build(
         anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
         contracts=ContractService(app, staff),
         inquiries=InquiryService(app),
+        integrated_addresses=IntegratedAddressService(app, documents.issuer.municipality_code),
         warnings=warnings,
         applied_migrations=applied,
     )
@@ -495,6 +500,7 @@ def wire_use_cases(c: Container) -> UseCases:
     compliance_use_cases.register(bus, ComplianceHandlers(c.anomalies, lambda: datetime.now(UTC)))
     contract_use_cases.register(bus, ContractHandlers(c.contracts, c.access_log, lambda: datetime.now(UTC)))
     inquiry_use_cases.register(bus, InquiryHandlers(c.inquiries, lambda: datetime.now(UTC)))
+    integrated_address_use_cases.register(bus, IntegratedAddressHandlers(c.integrated_addresses))
     migration_use_cases.register(
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)
     )
