@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def reset_postgres(url: str) -> None:
     """Drop every table in the public schema of a throw-away test database."""
@@ -46,3 +48,25 @@ def decode_qr_codes(pdf: bytes, *, dpi: int = 150) -> list[list[str]]:
                 raise RuntimeError(f"zbarimg failed on {image.name}: {result.returncode}")
             pages.append([line for line in result.stdout.splitlines() if line])
         return pages
+
+
+def write_corrected_salary_report(
+    c: Any, ward_dir: Any, target: Any, path: Any, raise_by: int = 1_200_000
+) -> None:
+    """A 訂正 給与支払報告書 (eLTAX 315) for the filing behind ``target`` (an assessment based on one), with the
+    支払金額 raised by ``raise_by``, written to ``path`` — importing it and running 一括更正 gives a 更正."""
+    import dataclasses
+    from uuid import UUID
+
+    from adapters.formats import eltax_salary
+    from domain.intake import ParsedRecord, SubmissionKind
+
+    outcome = eltax_salary.parse(ward_dir / "eltax_salary_315.csv")
+    filing = c.app.repository.get(UUID(target.source_filing_ids[0]))
+    original = next(i.record for i in outcome.items if isinstance(i, ParsedRecord) and i.line == filing.line)
+    corrected = dataclasses.replace(
+        original,
+        submission_kind=SubmissionKind.CORRECTION,
+        payment_amount=original.payment_amount + raise_by,
+    )
+    eltax_salary.write(path, [corrected])
