@@ -46,6 +46,8 @@ def test_demo_then_levy_contracts(cli_env: dict[str, str]) -> None:
     }
     assert totals["total_tax"] == summary["levy"]["total_tax"]
 
+    _every_slip_in_the_demo_pdfs_has_one_qr(summary)
+
     again = json.loads(invoke("demo", "--taxpayers", "40", "--seed", "4", "--json").stdout)
     assert all(i["already_imported"] for i in again["imports"]), "the same demo twice changes nothing"
     assert again["levy"]["levied"] == 0 and again["levy_totals"] == summary["levy_totals"]
@@ -157,3 +159,29 @@ def test_projections_rebuild_all_matches_incremental(cli_env: dict[str, str]) ->
         assert set(p) >= {"name", "position", "head", "lag", "checksum", "error"}
         assert p["lag"] == 0 and p["checksum"] == before[p["name"]]["checksum"]
     assert runner.invoke(app, ["projections", "rebuild", "nope"]).exit_code == 2
+
+
+def _every_slip_in_the_demo_pdfs_has_one_qr(summary: dict[str, Any]) -> None:
+    """`zbarimg` on the demo's 納付書 PDFs (納税通知書, 督促状) finds exactly one eL-QR per slip (ADR 0025)."""
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+
+    from domain.documents import el_qr
+    from tests_support import decode_qr_codes
+
+    files = [*summary["documents"], *summary["collection"]["dunning"]["files"]]
+    slips_pdfs = [Path(f) for f in files if Path(f).name.startswith(("tax-notice-", "dunning-"))]
+    assert any(p.name.startswith("tax-notice-") for p in slips_pdfs)
+    assert any(p.name.startswith("dunning-") for p in slips_pdfs)
+    slips = 0
+    for path in slips_pdfs:
+        data = path.read_bytes()
+        doc = pdfium.PdfDocument(data)
+        titles = [doc[i].get_textpage().get_text_range().count("納付書（") for i in range(len(doc))]
+        pages = decode_qr_codes(data)
+        assert [len(p) for p in pages] == titles, path.name
+        for payload in (p for page in pages for p in page):
+            el_qr.parse(payload)
+        slips += sum(titles)
+    assert slips > 0

@@ -86,6 +86,11 @@ ACTIONS: Mapping[str, ActionSpec] = {
         "個人番号の紐付け", C, {Role.TAXATION}, {Purpose.REGISTRY, Purpose.INTAKE}, individual_number=True
     ),
     "intake.import": _a("課税資料取込", C, {Role.TAXATION}, {Purpose.INTAKE}),
+    # 団体内統合宛名番号 (Sys4-4; application.usecases.integrated_address): 付番・追加・統合・分割, and 照会.
+    "integrated_address.manage": _a(
+        "団体内統合宛名番号の付番・統合・分割", C, {Role.TAXATION}, {Purpose.REGISTRY}
+    ),
+    "integrated_address.view": _a("団体内統合宛名番号の照会", R, _READERS),
     "levy.run": _a("当初賦課", C, {Role.TAXATION}, {Purpose.INITIAL_LEVY}),
     "assessment.view": _a("課税情報照会", R, _READERS),
     "assessment.correct": _a("更正", C, {Role.TAXATION}, {Purpose.CORRECTION}),

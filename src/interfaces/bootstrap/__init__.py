@@ -65,6 +65,8 @@ from application.intake.formats import FormatRegistry, ImportKind, RecordService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
+from application.integrated_address import IntegratedAddressService
+from application.intermediate import IntermediateServer, IntermediateService
 from application.migration import MigrationService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
@@ -79,6 +81,8 @@ from application.usecases import documents as document_use_cases
 from application.usecases import inquiries as inquiry_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
+from application.usecases import integrated_address as integrated_address_use_cases
+from application.usecases import intermediate as intermediate_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import migration as migration_use_cases
 from application.usecases import operations as operations_use_cases
@@ -93,6 +97,8 @@ from application.usecases.documents import DocumentHandlers
 from application.usecases.inquiries import InquiryHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
+from application.usecases.integrated_address import IntegratedAddressHandlers
+from application.usecases.intermediate import IntermediateHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.migration import MigrationHandlers
 from application.usecases.provisions import ProvisionHandlers
@@ -171,6 +177,8 @@ class Container:
     anomalies: AnomalyService
     contracts: ContractService
     inquiries: InquiryService
+    integrated_addresses: IntegratedAddressService
+    intermediate: IntermediateService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     #: The use cases every entry point calls (``application.usecases``), each in the unit of work.
@@ -312,11 +320,16 @@ def build(
     upgrade: bool = False,
     create_tables: bool = True,
     formats: FormatRegistry = FORMATS,
+    intermediate_server: IntermediateServer | None = None,
 ) -> Container:
     """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
 
     ``formats``: the import kinds this process knows (``adapters.formats.registry.FORMATS``; a test may pass
     one with a toy kind added).
+
+    ``intermediate_server``: the 中間サーバー peer (``application.intermediate.IntermediateServer``); none is
+    configured by default (its commands then refuse: not connected); tests pass
+    ``adapters.intermediate.fake.FakeIntermediateServer``.
 
     ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
     NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
@@ -372,6 +385,7 @@ def build(
     collection_index = SqlCollection(db, ledger)
     collection = CollectionService(app, collection_index, notice_number)
     documents = DocumentService(app, HmacCertificateSigner(certificate_key(settings, derivation_root)))
+    integrated_addresses = IntegratedAddressService(app, documents.issuer.municipality_code)
     debit = DebitService(app, collection_index)
     intake = IntakeService(app, vault, intake_index, formats=formats)
     intake.bind(RecordServices(intake=intake, collection=collection, debit=debit))
@@ -424,6 +438,10 @@ def build(
         anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
         contracts=ContractService(app, staff),
         inquiries=InquiryService(app),
+        integrated_addresses=integrated_addresses,
+        intermediate=IntermediateService(
+            app, intermediate_server, integrated_addresses, ledger.assessments, lambda: datetime.now(UTC)
+        ),
         warnings=warnings,
         applied_migrations=applied,
     )
@@ -514,6 +532,8 @@ def wire_use_cases(c: Container) -> UseCases:
     compliance_use_cases.register(bus, ComplianceHandlers(c.anomalies, lambda: datetime.now(UTC)))
     contract_use_cases.register(bus, ContractHandlers(c.contracts, c.access_log, lambda: datetime.now(UTC)))
     inquiry_use_cases.register(bus, InquiryHandlers(c.inquiries, lambda: datetime.now(UTC)))
+    integrated_address_use_cases.register(bus, IntegratedAddressHandlers(c.integrated_addresses))
+    intermediate_use_cases.register(bus, IntermediateHandlers(c.intermediate))
     migration_use_cases.register(
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)
     )
