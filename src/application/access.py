@@ -33,6 +33,8 @@ from application.usecases import documents as doc
 from application.usecases import inquiries as inq
 from application.usecases import inspection as insp
 from application.usecases import intake as ink
+from application.usecases import integrated_address as ia
+from application.usecases import intermediate as mid
 from application.usecases import levy as lev
 from application.usecases import migration as mig
 from application.usecases import operations as ops
@@ -58,6 +60,15 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     reg.ResidenceOnLevyDate: "taxpayer.view",
     reg.RevealIndividualNumber: "individual_number.reveal",
     mig.MigrateLegacy: "registry.migrate",
+    # 団体内統合宛名番号 and the 中間サーバー
+    ia.IssueIntegratedAddress: "integrated_address.manage",
+    ia.AttachAddressNumber: "integrated_address.manage",
+    ia.MergeIntegratedAddresses: "integrated_address.manage",
+    ia.SplitIntegratedAddress: "integrated_address.manage",
+    ia.ShowIntegratedAddress: "integrated_address.view",
+    mid.SyncIntermediateCopies: "intermediate.sync",
+    mid.ProvideFromCopies: "intermediate.provide",
+    mid.InquireIntermediate: "intermediate.inquire",
     # 課税資料 (intake)
     ink.IntakeStatus: "intake.view",
     ink.QueueItems: "intake.view",

@@ -618,10 +618,9 @@ def test_el_qr_on_the_slips_reads_back_and_its_payment_reconciles(ledgers: Any, 
     eLTAX 共通納税 carrying only the eL番号 read from it is posted to that installment, and the 照合 holds."""
     from adapters.documents.pdf import render
     from adapters.formats import eltax_payments
-    from application.usecases.base import Principal
     from application.usecases.collection import ReconcilePayments
     from domain.documents import el_qr
-    from tests_support import decode_qr_codes
+    from tests_support import decode_qr_codes, staff_principal
 
     c = ledgers
     ledger = ordinary(c)[0]
@@ -656,9 +655,7 @@ def test_el_qr_on_the_slips_reads_back_and_its_payment_reconciles(ledgers: Any, 
     assert paid.tax_outstanding(second.payment_number.period) == 0
     assert paid.held == 0 and paid.conserved
 
-    result = c.use_cases.execute(
-        ReconcilePayments(), Principal(actor="clerk-1", terminal="T-1", kind="staff")
-    )
+    result = c.use_cases.execute(ReconcilePayments(), staff_principal(c, "clerk-1", "T-1"))
     assert result.ok and result.ledgers_checked > 0
 
     reissued = c.documents.reissue_slip(

@@ -22,14 +22,17 @@ from domain.integrated_address.model import MERGED, AddressLink, IntegratedAddre
 from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import taxpayer_id
+from tests_support import staff_principal
 
-WHO = Principal(actor="k-01", terminal="T-1", kind="operator")
+#: A signed-in 所属長 with every role (enrolled by ``staff_principal`` in the fixtures).
+WHO = Principal(actor="k-01", terminal="T-1", kind="staff")
 PEOPLE = ("0000100001", "0000100002", "0000100003", "0000100004")
 
 
 @pytest.fixture
 def registered(durable_container: Any) -> Any:
     c = durable_container
+    staff_principal(c, "k-01", "T-1")
     for i, address in enumerate(PEOPLE):
         c.use_cases.execute(
             RegisterTaxpayerCommand(

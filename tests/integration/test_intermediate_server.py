@@ -29,10 +29,11 @@ from domain.intermediate.matching import (
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import build
-from tests_support import write_corrected_salary_report
+from tests_support import staff_principal, write_corrected_salary_report
 from tools.synthetic.generator import generate
 
-WHO = Principal(actor="k-01", terminal="T-1", kind="operator")
+#: A signed-in 所属長 with every role (enrolled by ``staff_principal`` in the fixtures).
+WHO = Principal(actor="k-01", terminal="T-1", kind="staff")
 LISTED = next(e.requester for e in MATCHING_LIST if e.direction is Direction.PROVIDE)
 
 
@@ -48,6 +49,7 @@ def peer() -> FakeIntermediateServer:
 @pytest.fixture
 def ward(make_settings: Any, store_url: str, peer: FakeIntermediateServer, tmp_path: Path) -> Any:
     c = build(make_settings(store_url), upgrade=True, intermediate_server=peer)
+    staff_principal(c, "k-01", "T-1")
     out = tmp_path / "ward"
     manifest = generate(out, taxpayers=40, seed=5, fiscal_year=2026)
     for f in manifest["files"]:
@@ -140,5 +142,6 @@ def test_our_inquiries_use_the_number_and_the_list(ward: Any, peer: FakeIntermed
 
 
 def test_without_a_configured_peer_the_commands_refuse(container: Any) -> None:
+    staff_principal(container, "k-01", "T-1")
     with pytest.raises(DomainError, match="中間サーバーとの接続が設定されていません"):
         container.use_cases.execute(SyncIntermediateCopies(2026), WHO)

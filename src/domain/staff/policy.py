@@ -91,6 +91,10 @@ ACTIONS: Mapping[str, ActionSpec] = {
         "団体内統合宛名番号の付番・統合・分割", C, {Role.TAXATION}, {Purpose.REGISTRY}
     ),
     "integrated_address.view": _a("団体内統合宛名番号の照会", R, _READERS),
+    # 中間サーバー (Sys5; application.usecases.intermediate): 副本の登録, 情報提供, 情報照会.
+    "intermediate.sync": _a("中間サーバーへの副本登録", C, {Role.TAXATION, Role.OPERATIONS}),
+    "intermediate.provide": _a("中間サーバーを通じた情報提供", C, {Role.TAXATION, Role.OPERATIONS}),
+    "intermediate.inquire": _a("中間サーバーへの情報照会", C, {Role.TAXATION, Role.COLLECTION}),
     "levy.run": _a("当初賦課", C, {Role.TAXATION}, {Purpose.INITIAL_LEVY}),
     "assessment.view": _a("課税情報照会", R, _READERS),
     "assessment.correct": _a("更正", C, {Role.TAXATION}, {Purpose.CORRECTION}),
