@@ -8,6 +8,7 @@ sequence (reference notes §1.14; ADR 0002). Persistence is chosen by the enviro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
@@ -70,6 +71,8 @@ class JuminzeiApplication(Application[UUID]):
         self._event_reader: StoredEventReader | None = None
         #: Set on a read-only replica (縮退運用, ADR 0020): allowed events go to this buffer, others are refused.
         self.degraded_journal: Any = None
+        #: Per thread: the position of the last event this thread stored (server mode's write mark).
+        self._recorded = threading.local()
         super().__init__(env=env)
 
     def use_event_reader(self, reader: StoredEventReader | None) -> None:
@@ -105,7 +108,16 @@ class JuminzeiApplication(Application[UUID]):
                 for event in processing_event.events
                 if getattr(type(event), "PERSONAL_FIELDS", ())
             )
-        return super()._record(processing_event)
+        recordings = super()._record(processing_event)
+        if recordings:
+            self._recorded.position = recordings[-1].notification.id
+        return recordings
+
+    def recorded_position(self) -> int:
+        """Position of the last event the calling thread stored (0 if none): it changes exactly when this
+        thread stores events, without asking the database (server mode, ``interfaces.bootstrap``)."""
+        position: int = getattr(self._recorded, "position", 0)
+        return position
 
     def head(self) -> int:
         """Position of the last stored event in the notification log (0 when empty)."""

@@ -141,6 +141,19 @@ def metrics(request: Request) -> PlainTextResponse:
         "Events not yet applied by each projection.",
         [({"projection": n}, max(head - p, 0)) for n, p in sorted(positions.items())],
     )
+    sealed = sealed_position(c)
+    lines += family(
+        "juminzei_audit_sealed_position",
+        "gauge",
+        "Position of the last event sealed into the audit log.",
+        [({}, sealed)],
+    )
+    lines += family(
+        "juminzei_audit_seal_lag",
+        "gauge",
+        "Events committed but not yet sealed into the Merkle audit log.",
+        [({}, max(head - sealed, 0))],
+    )
     jobs = JobStore(c.db)
     counts = jobs.counts()
     lines += family(
