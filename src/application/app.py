@@ -61,6 +61,16 @@ for _name, _value in {
 import application.staff_registration  # noqa: E402,F401  (stored names of the staff enums)
 
 
+def _is_new_access_record(obj: Any) -> bool:
+    """An access record not yet stored: its only pending event creates it (no version to conflict on)."""
+    from domain.audit.access import AccessRecord
+
+    if not isinstance(obj, AccessRecord):
+        return False
+    pending = obj.pending_events
+    return len(pending) == 1 and pending[0].originator_version == 1
+
+
 class JuminzeiApplication(Application[UUID]):
     """Event store, repository and notification log for all juminzei aggregates."""
 
@@ -73,6 +83,7 @@ class JuminzeiApplication(Application[UUID]):
         self.degraded_journal: Any = None
         #: Per thread: the position of the last event this thread stored (server mode's write mark).
         self._recorded = threading.local()
+        self._journal_group: Any = None
         super().__init__(env=env)
 
     def use_event_reader(self, reader: StoredEventReader | None) -> None:
@@ -109,6 +120,24 @@ class JuminzeiApplication(Application[UUID]):
                 if getattr(type(event), "PERSONAL_FIELDS", ())
             )
         recordings = super()._record(processing_event)
+        if recordings:
+            self._recorded.position = recordings[-1].notification.id
+        return recordings
+
+    def group_journal_writes(self) -> None:
+        """Server mode: concurrent access-journal writes share one transaction (``journal_group``)."""
+        from application.journal_group import JournalGroup
+
+        self._journal_group = JournalGroup(super().save)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """``Application.save``; in server mode a save of new access records only goes through the group
+        commit (one transaction shared with concurrent reads; each returns once its own record is stored)."""
+        group = self._journal_group
+        if group is None or kwargs or not objs or not all(_is_new_access_record(o) for o in objs):
+            return super().save(*objs, **kwargs)
+        events = [event for obj in objs for event in obj.collect_events()]
+        recordings = group.save(events)
         if recordings:
             self._recorded.position = recordings[-1].notification.id
         return recordings

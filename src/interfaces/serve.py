@@ -56,6 +56,7 @@ def default_app(*, followers: bool = True) -> FastAPI:
                 built = build(settings)
                 if server_mode:
                     built.handoff = Handoff()
+                    built.app.group_journal_writes()
                 shared["c"] = built
             return shared["c"]
 

@@ -40,6 +40,7 @@ def server_container(pg_database: str, tmp_path: Path) -> Iterator[Container]:
     settings = Settings(database_url=pg_database, master_key=MASTER_KEY, var_dir=tmp_path / "var")
     c = build(settings, upgrade=True)
     c.handoff = Handoff()
+    c.app.group_journal_writes()
     yield c
     c.close()
 
@@ -115,4 +116,49 @@ def test_followers_started_with_the_app_bring_both_lags_to_zero(server_container
         assert c.app.head() == head
         ready = client.get("/readyz").json()
         assert ready["ready"] and ready["checks"]["audit_seal"]["seal_lag"] == 0
+        assert verify(c).ok
+
+
+def test_concurrent_journaled_reads_each_commit_their_own_record(server_container: Container) -> None:
+    from application.usecases import Principal
+    from application.usecases.registry import ResidenceOnLevyDate
+
+    c = server_container
+    with _client(c) as client:
+        assert (
+            client.post("/taxpayers", json=PERSON, headers={**AUTH, "Idempotency-Key": "k-3"}).status_code
+            == 201
+        )
+        before = _access_records(c)
+        positions: list[int] = []
+        errors: list[BaseException] = []
+        start = threading.Barrier(16)
+
+        def read(n: int) -> None:
+            try:
+                start.wait()
+                who = Principal(actor=f"clerk{n:02d}", terminal="t")
+                c.use_cases.execute(ResidenceOnLevyDate(PERSON["address_number"], 2026), who)
+                positions.append(c.app.recorded_position())  # this thread's own record
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=read, args=(n,)) for n in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert _access_records(c) == before + 16
+        assert len(set(positions)) == 16
+        with c.db.transaction() as cur:
+            cur.execute(
+                "SELECT notification_id FROM juminzei_events WHERE topic LIKE %s AND notification_id = ANY(%s)",
+                ("%PersonalDataViewed", positions),
+            )
+            assert len(cur.fetchall()) == 16
+        lag = c.app.head() - sealed_position(c)
+        assert lag >= 16
+        assert seal_step(c) == lag
+        assert _lags(c)[0] == 0
         assert verify(c).ok
