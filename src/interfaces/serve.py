@@ -80,9 +80,14 @@ def default_app(*, followers: bool = True) -> FastAPI:
     authenticator = ChainAuthenticator(
         StaffSessionAuthenticator(lambda: container().staff), StaticTokenAuthenticator.from_env()
     )
-    return create_app(
-        container, authenticator, dispatcher=dispatcher, threads=settings.api_threads, background=background
-    )
+    # SQLite has one writer: more threads than two only queue on its lock (and time out there, issue 15);
+    # queued in the thread pool instead, requests wait their turn.
+    threads = settings.api_threads if server_mode else min(settings.api_threads, SQLITE_API_THREADS)
+    return create_app(container, authenticator, dispatcher=dispatcher, threads=threads, background=background)
+
+
+#: Route threads of an API process on SQLite (one desk).
+SQLITE_API_THREADS = 2
 
 
 def write_openapi(path: str) -> None:

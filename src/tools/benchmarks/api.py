@@ -308,14 +308,17 @@ def _seal_drain(base: str, timeout: float = 30.0) -> dict[str, Any]:
     import httpx
 
     def lag() -> int:
-        body = httpx.get(f"{base}/readyz", timeout=10.0).json()
-        return int(body["checks"]["audit_seal"]["seal_lag"])
+        try:
+            body = httpx.get(f"{base}/readyz", timeout=10.0).json()
+            return int(body["checks"]["audit_seal"]["seal_lag"])
+        except (httpx.HTTPError, KeyError, ValueError):
+            return -1  # not answered (still busy): ask again
 
     started = time.perf_counter()
     first = lag()
     current = first
     zero_at = 0.0 if first == 0 else None
-    while current > 0 and time.perf_counter() - started < timeout:
+    while current != 0 and time.perf_counter() - started < timeout:
         time.sleep(0.02)
         current = lag()
         if current == 0:
