@@ -32,12 +32,12 @@ def server_settings(settings: Any) -> Any:
     return settings.model_copy(update={"db_pool_size": max(settings.db_pool_size, settings.api_threads + 2)})
 
 
-def default_app(*, followers: bool = True) -> FastAPI:
+def default_app() -> FastAPI:
     """The app ``juminzei serve`` runs: settings from the environment, tokens from JUMINZEI_API_TOKENS.
 
     On PostgreSQL this is server mode (issue 15, ADR 0024): requests hand committed positions to the
     sealer and the projection follower, which run as threads of this process behind their advisory locks
-    (``followers=False``: only the separate ``audit seal --follow`` / ``projections follow`` units do).
+    (``JUMINZEI_FOLLOWERS=false``: only the separate ``audit seal --follow`` / ``projections follow`` units).
     On SQLite (one desk) every request still projects and seals what it stored before it answers."""
     from adapters.settings import Settings
     from interfaces.bootstrap import build
@@ -74,7 +74,7 @@ def default_app(*, followers: bool = True) -> FastAPI:
                 c = container()
             except Exception:  # the database is down: /readyz says so; no followers in this process
                 return lambda: None
-            threads = start_followers(c, stop) if followers else []
+            threads = start_followers(c, stop) if settings.followers else []
             return lambda: stop_followers(stop, threads, c)
 
     authenticator = ChainAuthenticator(
@@ -120,12 +120,16 @@ def run_worker(threads: int, on_started: Any = None) -> None:
     """Run the dramatiq worker on the configured broker until SIGTERM or SIGINT."""
     from adapters.settings import Settings
     from interfaces.bootstrap import build
+    from interfaces.follow import start_followers, stop_followers
     from interfaces.worker.broker import declare_actor, make_broker, start_worker
 
     cfg = Settings()
     broker = make_broker(cfg.broker_url)
     _, holder = declare_actor(broker, lambda: build(cfg))
     stop = threading.Event()
+    # The worker is a home for the one sealer and projection follower too (advisory locks: one works).
+    followed = build(cfg) if cfg.followers and cfg.database_url.startswith("postgres") else None
+    followers = start_followers(followed, stop) if followed is not None else []
 
     def _stop(*_: Any) -> None:
         stop.set()
@@ -139,5 +143,8 @@ def run_worker(threads: int, on_started: Any = None) -> None:
         stop.wait()
     finally:
         running.stop()
+        stop_followers(stop, followers, followed)
+        if followed is not None:
+            followed.close()
         holder.close()
         broker.close()
