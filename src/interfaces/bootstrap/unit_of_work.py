@@ -9,8 +9,9 @@ Server mode (``juminzei serve`` on PostgreSQL, issue 15, ADR 0024) hands that wo
 with a :class:`Handoff` neither catches up nor seals on the request path. The handler's events (an access
 record for a journaled read) are committed before it returns — fail closed stays — and the committed
 position is handed to the one sealer and the one projection follower (``interfaces.follow``; session
-advisory locks make them single across processes and hosts), which wake up and work continuously. Clients
-read their own writes with ``min_position``; the seal lag is in ``/readyz`` and ``/metrics``.
+advisory locks make them single across processes and hosts), which wake up and work continuously. A
+handler that reads read models still brings them up to date first; the seal lag is in ``/readyz`` and
+``/metrics``.
 """
 
 from __future__ import annotations
@@ -179,8 +180,10 @@ class ContainerUnitOfWork:
         return write_mark(self._c)
 
     def refresh_read_models(self) -> None:
-        if handoff(self._c) is None:  # server mode: the projection follower keeps them current
-            catch_up(self._c)
+        # Also in server mode: a handler that reads read models sees every committed event (the follower
+        # keeps them current, so this usually finds nothing to apply). The hot journaled reads of one
+        # taxpayer read the event store and skip this (``reads_read_models = False``).
+        catch_up(self._c)
 
     def hold_batch(self, kind: str, scope: str, *, wait: bool) -> AbstractContextManager[None]:
         return self._c.batch_lock.hold(kind, scope, wait=wait)
