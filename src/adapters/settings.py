@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     witness_url: str | None = None
     #: Readiness fails when a witness has been unreachable or behind for longer than this (seconds).
     witness_max_delay: int = 300
+    #: PostgreSQL connections per pool (read models, event store: two pools per process) — sized to the
+    #: API's thread pool in server mode (docs/performance.md).
+    db_pool_size: int = Field(default=4, ge=1, le=64)
+    #: Threads the API's synchronous routes run in, per ``juminzei serve`` process.
+    api_threads: int = Field(default=8, ge=1, le=128)
+    #: Server mode on PostgreSQL: ``juminzei serve`` and ``juminzei worker`` run the sealer and the projection
+    #: follower as threads (behind their advisory locks; standbys where ``audit seal --follow`` /
+    #: ``projections follow`` units hold them). Off: only those units do.
+    followers: bool = True
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
 

@@ -105,6 +105,7 @@ from application.usecases.provisions import ProvisionHandlers
 from application.usecases.registry import RegistryHandlers
 from application.usecases.reports import ReportHandlers
 from domain.shared.events import CommandContext
+from interfaces.bootstrap.unit_of_work import Handoff
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.collection import CollectionProjection, SqlCollection
@@ -181,6 +182,9 @@ class Container:
     intermediate: IntermediateService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
+    #: Server mode (issue 15): committed positions are handed to the sealer and projection follower
+    #: instead of being sealed and projected on the request path (``unit_of_work.Handoff``).
+    handoff: Handoff | None = None
     #: The use cases every entry point calls (``application.usecases``), each in the unit of work.
     use_cases: UseCases = field(init=False)
 
@@ -264,7 +268,7 @@ def _open_store(
         store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     if store.kind == "postgres":
         _probe_postgres(settings.database_url, store.describe())
-    db = open_database(store)
+    db = open_database(store, pool_size=settings.db_pool_size)
     read_only = settings.read_only or in_recovery(db)
     if read_only and upgrade:
         db.close()
@@ -344,7 +348,7 @@ def build(
     keystore = SqlKeyStore(db, master_key, on_destroyed=shred_list.append)
     # Once the event store's tables exist, processes starting together must not each issue ``CREATE TABLE
     # IF NOT EXISTS``: on PostgreSQL they race on the catalog ("tuple concurrently updated").
-    env = store.eventsourcing_env() | {"CREATE_TABLE": "n"}
+    env = store.eventsourcing_env(pool_size=max(2, settings.db_pool_size // 2)) | {"CREATE_TABLE": "n"}
     app = JuminzeiApplication(env=env, personal_cipher=keystore)
     if create_tables and store.kind != "memory" and not _events_table_exists(db, app):
         app.recorder.create_table()  # type: ignore[attr-defined]

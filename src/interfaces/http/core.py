@@ -20,7 +20,7 @@ from application.usecases.base import Message
 from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
-from interfaces.bootstrap.unit_of_work import projected_through, settle
+from interfaces.bootstrap.unit_of_work import handoff, projected_through, settle_or_hand_off, write_mark
 from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.metrics import RequestMetrics
 from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
@@ -197,10 +197,19 @@ def principal_of(who: Principal) -> UseCasePrincipal:
     return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)
 
 
-def after_write(c: Container, head_before: int) -> None:
-    """What a command stored outside the use cases (e.g. its idempotency record) is projected and sealed."""
-    if c.app.head() != head_before:
-        settle(c, head_before)
+def after_write(c: Container, mark_before: int) -> None:
+    """What a command stored outside the use cases is projected and sealed (or, in server mode, handed to
+    the followers)."""
+    if write_mark(c) != mark_before:
+        settle_or_hand_off(c, mark_before)
+
+
+def position_after(c: Container) -> int:
+    """The position a command's response names (pass it as ``min_position`` to read the write): the last
+    event this request's thread stored in server mode, else the head."""
+    if handoff(c) is not None:
+        return c.app.recorded_position() or c.app.head()
+    return c.app.head()
 
 
 def wait_for(st: ApiState, c: Container, min_position: int | None) -> None:
@@ -375,7 +384,7 @@ def run_command(
             "同じ Idempotency-Key の操作を処理中です。完了してから結果を確認してください。",
             headers={"Retry-After": "1"},
         )
-    head_before = c.app.head()
+    head_before = write_mark(c)
     try:
         try:
             outcome = body(c)
@@ -387,7 +396,7 @@ def run_command(
             stored = _problem_stored(request, problem)
         else:
             after_write(c, head_before)
-            stored, live = _to_stored(outcome, c.app.head())
+            stored, live = _to_stored(outcome, position_after(c))
     except BaseException:
         store.release(who.staff_id, key)
         after_write(c, head_before)
