@@ -49,7 +49,9 @@ def default_app() -> FastAPI:
     authenticator = ChainAuthenticator(
         StaffSessionAuthenticator(lambda: container().staff), StaticTokenAuthenticator.from_env()
     )
-    return create_app(container, authenticator, dispatcher=dispatcher)
+    from interfaces.console import attach
+
+    return attach(create_app(container, authenticator, dispatcher=dispatcher), container)
 
 
 def write_openapi(path: str) -> None:
