@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 from adapters.settings import Settings
 from application.usecases import Principal
+from application.usecases.collection import OpenLedgers
 from application.usecases.intake import ImportFile
 from application.usecases.levy import RunLevy
 from domain.shared.events import CommandContext
@@ -89,6 +90,7 @@ def new_ward(tmp: Path, taxpayers: int = 12) -> Ward:
     for entry in manifest["files"]:
         c.use_cases.execute(ImportFile(entry["kind"], tmp / "files" / entry["path"]), SETUP)
     c.use_cases.execute(RunLevy(fiscal_year=FISCAL_YEAR), SETUP)
+    c.use_cases.execute(OpenLedgers(fiscal_year=FISCAL_YEAR), SETUP)
     ward = Ward(c=c, manifest=manifest)
     # The organisation: a bootstrapped supervisor who approves every grant of the tests.
     ctx = CommandContext(actor="hr-01", purpose=Purpose.OPERATIONS, command_id="enrol-sup")
