@@ -99,7 +99,7 @@ def container(request: Request) -> Container:
 
 
 def render(
-    request: Request, template: str, clerk: Clerk | None = None, status: int = 200, **values: Any
+    request: Request, template: str, clerk: Clerk | None = None, status: int = 200, /, **values: Any
 ) -> HTMLResponse:
     page = _templates.get_template(template).render(
         clerk=clerk, purposes=PURPOSES, request_path=request.url.path, **values
@@ -218,7 +218,7 @@ def create_console(
     @app.exception_handler(Refused)
     async def _refused(request: Request, error: Refused) -> Response:
         log.info("console.refused", decision_id=error.decision.decision_id, staff_id=error.clerk.staff_id)
-        return render(request, "refused.html", error.clerk, status=403, decision=error.decision)
+        return render(request, "refused.html", error.clerk, 403, decision=error.decision)
 
     @app.exception_handler(BadForm)
     async def _bad_form(request: Request, _: BadForm) -> Response:
@@ -226,7 +226,7 @@ def create_console(
             request,
             "message.html",
             None,
-            status=403,
+            403,
             title="操作を受け付けませんでした",
             message="画面の有効期限が切れたか、不正な送信です。画面を開き直してから操作してください。",
         )

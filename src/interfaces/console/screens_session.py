@@ -35,7 +35,7 @@ def sign_in_page(
 ) -> HTMLResponse:
     token = security.new_login_token()
     response = render(
-        request, "sign_in.html", None, status=status, message=message, login_csrf=token, staff_id=staff_id
+        request, "sign_in.html", None, status, message=message, login_csrf=token, staff_id=staff_id
     )
     set_cookie(request, response, security.LOGIN_CSRF_COOKIE, token)
     return response
@@ -89,7 +89,7 @@ async def change_purpose(request: Request) -> Response:
     form = await checked_form(request, clerk)
     purpose = _purpose(field(form, "purpose"))
     if purpose is None:
-        return render(request, "home.html", clerk, status=422, message="利用目的を選択してください。")
+        return render(request, "home.html", clerk, 422, message="利用目的を選択してください。")
     response = redirect("/console/")
     set_cookie(request, response, security.PURPOSE_COOKIE, purpose.name)
     return response
