@@ -199,7 +199,13 @@ def create_console(
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The console sub-application (mounted at ``/console``; its routes are not in the API's OpenAPI)."""
-    from interfaces.console import screens_audit, screens_counter, screens_registry, screens_session
+    from interfaces.console import (
+        screens_audit,
+        screens_counter,
+        screens_queues,
+        screens_registry,
+        screens_session,
+    )
 
     app = FastAPI(title="juminzei console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = ConsoleState(
@@ -231,7 +237,7 @@ def create_console(
             message="画面の有効期限が切れたか、不正な送信です。画面を開き直してから操作してください。",
         )
 
-    for module in (screens_session, screens_registry, screens_counter, screens_audit):
+    for module in (screens_session, screens_registry, screens_counter, screens_queues, screens_audit):
         app.include_router(module.router)
     return app
 
