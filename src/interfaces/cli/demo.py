@@ -42,6 +42,7 @@ from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.demo_staff import enrol_demo_staff
 from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
 
 T = TypeVar("T")
@@ -347,6 +348,7 @@ def register(app: typer.Typer) -> None:
         out_dir = cfg.var_dir / "demo" / f"seed{seed}-n{taxpayers}-fy{fiscal_year}"
         with container(upgrade=True, cfg=cfg) as c:
             summary = run_demo(c, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year, out_dir=out_dir)
+            summary["console"] = {"url": "http://127.0.0.1:8000/", "staff_file": str(enrol_demo_staff(c))}
         if json_out:
             print_json(summary)
             return
@@ -411,6 +413,10 @@ def register(app: typer.Typer) -> None:
         console.print(f"監査ログ: {audit['tree_size']} 件を封印, 検証 {'OK' if audit['verified'] else 'NG'}")
         console.print(f"イベントログ末尾: {summary['event_log_head']}  マスター鍵: {summary['master_key']}")
         console.print(f"所要時間: {summary['seconds']} 秒")
+        console.print(
+            f"職員コンソール: juminzei serve → {summary['console']['url']}"
+            f"（デモ職員 demo-clerk / demo-inspector のサインイン情報: {summary['console']['staff_file']}）"
+        )
 
 
 def _import_sample_payments(c: Container, data_dir: Path, ctx: CommandContext) -> dict[str, Any]:
