@@ -205,6 +205,7 @@ def create_console(
         screens_queues,
         screens_registry,
         screens_session,
+        screens_supervisor,
     )
 
     app = FastAPI(title="juminzei console", docs_url=None, redoc_url=None, openapi_url=None)
@@ -237,7 +238,14 @@ def create_console(
             message="画面の有効期限が切れたか、不正な送信です。画面を開き直してから操作してください。",
         )
 
-    for module in (screens_session, screens_registry, screens_counter, screens_queues, screens_audit):
+    for module in (
+        screens_session,
+        screens_registry,
+        screens_counter,
+        screens_queues,
+        screens_audit,
+        screens_supervisor,
+    ):
         app.include_router(module.router)
     return app
 
