@@ -204,6 +204,7 @@ def create_console(
         screens_counter,
         screens_queues,
         screens_registry,
+        screens_returns,
         screens_session,
         screens_supervisor,
     )
@@ -243,6 +244,7 @@ def create_console(
         screens_registry,
         screens_counter,
         screens_queues,
+        screens_returns,
         screens_audit,
         screens_supervisor,
     ):
