@@ -203,6 +203,7 @@ def create_console(
         screens_audit,
         screens_counter,
         screens_queues,
+        screens_reduction,
         screens_registry,
         screens_returns,
         screens_session,
@@ -245,6 +246,7 @@ def create_console(
         screens_counter,
         screens_queues,
         screens_returns,
+        screens_reduction,
         screens_audit,
         screens_supervisor,
     ):
