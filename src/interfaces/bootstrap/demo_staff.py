@@ -29,7 +29,7 @@ ROLES = {
 
 
 def _ctx(actor: str, label: str) -> CommandContext:
-    return CommandContext(actor=actor, purpose=Purpose.OPERATIONS, command_id=f"demo-staff:{label}")
+    return CommandContext(actor=actor, purpose=Purpose.OPERATIONS, command_id=f"demo-staff:{label}:{secrets.token_hex(4)}")
 
 
 def _enrolled(c: Container, staff_id: str) -> bool:
@@ -49,6 +49,17 @@ def _account(c: Container, staff_id: str, name: str, password: str) -> str:
 
 
 def _grants(c: Container, now: datetime) -> None:
+    """Grant the demo roles through a demo 所属長, whose own grant is then revoked: the demo leaves no 所属長 in
+    force, so an office trying the demo database can still bootstrap its first 所属長 (``staff grant``)."""
+    review = c.staff.review_policy
+    missing = [
+        (staff_id, role)
+        for staff_id, roles in ROLES.items()
+        for role in roles
+        if not c.staff.get(staff_id).has_role(role, now, review)
+    ]
+    if not missing:
+        return
     first, second = DEMO_SUPERVISORS
     for sup in DEMO_SUPERVISORS:
         if not _enrolled(c, sup):
@@ -59,15 +70,16 @@ def _grants(c: Container, now: datetime) -> None:
                 password=secrets.token_urlsafe(24),
                 ctx=_ctx("demo", sup),
             )
-    if not c.staff.get(first).has_role(Role.SUPERVISOR, now, c.staff.review_policy):
-        c.staff.grant(staff_id=first, role=Role.SUPERVISOR, ctx=_ctx(second, "bootstrap"), now=now)
-    for staff_id, roles in ROLES.items():
-        member = c.staff.get(staff_id)
-        for role in roles:
-            if not member.has_role(role, now, c.staff.review_policy):
-                c.staff.grant(
-                    staff_id=staff_id, role=role, ctx=_ctx(first, f"{staff_id}:{role.name}"), now=now
-                )
+    number = c.staff.grant(staff_id=first, role=Role.SUPERVISOR, ctx=_ctx(second, "bootstrap"), now=now)
+    for staff_id, role in missing:
+        c.staff.grant(staff_id=staff_id, role=role, ctx=_ctx(first, f"{staff_id}:{role.name}"), now=now)
+    c.staff.revoke(
+        staff_id=first,
+        grant_number=number,
+        reason="デモ職員の権限を承認したため（実際の所属長の初回登録を妨げないよう取り消す）",
+        ctx=_ctx(first, "revoke"),
+        now=now,
+    )
 
 
 def enrol_demo_staff(c: Container, path: Path | None = None) -> Path:

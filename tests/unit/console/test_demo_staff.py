@@ -44,6 +44,11 @@ def test_demo_staff_can_sign_in_and_rerun(tmp_path: Path) -> None:
         assert c.staff.is_designated(DEMO_CLERK, now)
         assert c.staff.get(DEMO_INSPECTOR).has_role(Role.INSPECTOR, now, c.staff.review_policy)
 
+        supervisors = [
+            m for m in c.staff.members() if m.has_role(Role.SUPERVISOR, now, c.staff.review_policy)
+        ]
+        assert supervisors == [], "the demo leaves no 所属長 in force (an office can still bootstrap its own)"
+
         again = enrol_demo_staff(c)  # a second demo run keeps the accounts and their details
         assert _details(again) == (password, secrets_by_id)
         assert len([g for g in c.staff.get(DEMO_CLERK).grants if g.role is Role.TAXATION]) == 1
