@@ -148,7 +148,7 @@ def test_wheel_install_serves_the_console(installed: Path, tmp_path: Path) -> No
     env = _env(tmp_path, f"sqlite:///{tmp_path / 'console.db'}")
     probe = _run([str(installed / "python"), "-c", _CONSOLE_PROBE], cwd=cwd, env=env)
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.split() == ["200", "True", "200", "True"], probe.stdout
+    assert probe.stdout.splitlines()[-1].split() == ["200", "True", "200", "True"], probe.stdout
 
 
 def test_missing_migrations_are_an_error_not_up_to_date(tmp_path: Path) -> None:
