@@ -59,6 +59,7 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     reg.SearchTaxpayers: "taxpayer.search",
     reg.ResidenceOnLevyDate: "taxpayer.view",
     reg.RevealIndividualNumber: "individual_number.reveal",
+    reg.ShowTaxpayerFile: "taxpayer.view",
     mig.MigrateLegacy: "registry.migrate",
     # 団体内統合宛名番号 and the 中間サーバー
     ia.IssueIntegratedAddress: "integrated_address.manage",

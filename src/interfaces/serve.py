@@ -83,7 +83,12 @@ def default_app() -> FastAPI:
     # SQLite has one writer: more threads than two only queue on its lock (and time out there, issue 15);
     # queued in the thread pool instead, requests wait their turn.
     threads = settings.api_threads if server_mode else min(settings.api_threads, SQLITE_API_THREADS)
-    return create_app(container, authenticator, dispatcher=dispatcher, threads=threads, background=background)
+    from interfaces.console import attach
+
+    return attach(
+        create_app(container, authenticator, dispatcher=dispatcher, threads=threads, background=background),
+        container,
+    )
 
 
 #: Route threads of an API process on SQLite (one desk).

@@ -131,6 +131,26 @@ def test_wheel_install_ships_the_tooling(installed: Path, tmp_path: Path) -> Non
     assert demo.returncode == 0, demo.stderr
 
 
+_CONSOLE_PROBE = """
+from fastapi.testclient import TestClient
+from interfaces.serve import default_app
+client = TestClient(default_app())
+page = client.get("/console/sign-in")
+css = client.get("/console/static/console.css")
+print(page.status_code, "サインイン" in page.text, css.status_code, len(css.content) > 100)
+"""
+
+
+def test_wheel_install_serves_the_console(installed: Path, tmp_path: Path) -> None:
+    """The console's templates and stylesheet are package data: the installed app renders its pages."""
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 'console.db'}")
+    probe = _run([str(installed / "python"), "-c", _CONSOLE_PROBE], cwd=cwd, env=env)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.splitlines()[-1].split() == ["200", "True", "200", "True"], probe.stdout
+
+
 def test_missing_migrations_are_an_error_not_up_to_date(tmp_path: Path) -> None:
     """An installation without its SQL files must fail loudly, never report 「最新」."""
     from adapters.persistence.database import open_database

@@ -420,13 +420,24 @@ class DocumentService:
     def change_notice(
         self, address_number: str, fiscal_year: int, issue_date: date, ctx: CommandContext
     ) -> IssuedDocument:
-        """税額変更通知書 after the latest 更正."""
+        """税額変更通知書 after the latest 更正 or granted 減免 (the per-tax amounts and the installments before
+        and after; for a 減免 the taxes stay and the installments fall by the amount granted)."""
         assessment, taxpayer = self._load(address_number, fiscal_year)
-        events = [e for e in self.app.events.get(assessment.id) if isinstance(e, Assessment.Reassessed)]
+        events = [
+            e
+            for e in self.app.events.get(assessment.id)
+            if isinstance(e, Assessment.Reassessed)
+            or (isinstance(e, Assessment.ReductionDecided) and e.granted)
+        ]
         if not events:
-            raise DomainError("更正の記録がありません。", code="no_reassessment")
+            raise DomainError("更正または減免の記録がありません。", code="no_reassessment")
         last = events[-1]
         before: Assessment = self.app.repository.get(assessment.id, version=last.originator_version - 1)
+        if isinstance(last, Assessment.Reassessed):
+            reason, taxes_before, taxes_after = last.reason, taxes_from(last.before), taxes_from(last.after)
+        else:
+            reason = f"減免（{last.amount:,}円）: {last.reason}"
+            taxes_before, taxes_after = taxes_from(before.amounts), taxes_from(last.amounts)
         before_lines, after_lines = before.installments, assessment.installments
         changes = []
         for i in range(max(len(before_lines), len(after_lines))):
@@ -445,9 +456,9 @@ class DocumentService:
             addressee=self._addressee(taxpayer),
             issuer=self.issuer,
             collection_method=assessment.method.value,
-            reason=last.reason,
-            before=taxes_from(last.before),
-            after=taxes_from(last.after),
+            reason=reason,
+            before=taxes_before,
+            after=taxes_after,
             basis=basis_from(assessment.computation, assessment.tax_input),
             installment_changes=tuple(changes),
         )

@@ -14,6 +14,7 @@ from typing import ClassVar, Protocol
 from application.app import JuminzeiApplication
 from application.individual_numbers import IndividualNumberService
 from application.ports import TaxpayerSearchRow
+from application.taxpayer_file import TaxpayerFile, TaxpayerFileQueries
 from application.taxpayers import (
     CommandResult,
     RegisterTaxpayer,
@@ -96,6 +97,16 @@ class RevealIndividualNumber(Query[str]):
     as_purpose: Purpose
 
 
+@dataclass(frozen=True)
+class ShowTaxpayerFile(Query[TaxpayerFile]):
+    """納税義務者照会: identity, residence history, 課税資料, 賦課, 収納状況 and documents (journaled)."""
+
+    purpose: ClassVar[Purpose] = Purpose.REGISTRY
+
+    address_number: str
+    as_purpose: Purpose = Purpose.REGISTRY
+
+
 class PagedTaxpayerDirectory(Protocol):
     """The 宛名検索 read model, with keyset paging."""
 
@@ -130,8 +141,10 @@ class RegistryHandlers:
         directory: PagedTaxpayerDirectory,
         residence: ResidenceQueries,
         individual_numbers: IndividualNumberService,
+        files: TaxpayerFileQueries | None = None,
     ) -> None:
         self._app = app
+        self._files = files
         self._taxpayers = taxpayers
         self._directory = directory
         self._residence = residence
@@ -155,6 +168,13 @@ class RegistryHandlers:
 
     def reveal(self, query: RevealIndividualNumber, call: Call) -> str:
         return self._numbers.reveal(taxpayer_id(query.address_number), call.context)
+
+    def file(self, query: ShowTaxpayerFile, call: Call) -> TaxpayerFile:
+        if self._files is None:
+            raise LookupError("ShowTaxpayerFile needs the taxpayer file queries (wire_use_cases)")
+        if not query.address_number.strip():
+            raise InvalidCommandError("宛名番号を指定してください。", field="address_number")
+        return self._files.show(query.address_number, call.context)
 
 
 def register(bus: UseCases, handlers: RegistryHandlers) -> None:

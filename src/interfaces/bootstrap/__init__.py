@@ -71,6 +71,7 @@ from application.migration import MigrationService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
 from application.staff import StaffService
+from application.taxpayer_file import TaxpayerFileQueries
 from application.taxpayers import ResidenceQueries, TaxpayerQueries, TaxpayerService, today_jst
 from application.usecases import UseCases
 from application.usecases import assessments as assessment_use_cases
@@ -113,6 +114,7 @@ from projections.disclosure import SqlHeldRecords
 from projections.intake import IntakeProjection, SqlIntakeIndex
 from projections.levy_ledger import LevyLedgerProjection, SqlLevyLedger
 from projections.provisions import ProvisionsProjection, SqlProvisions
+from projections.taxpayer_file import SqlTaxpayerFile
 from projections.taxpayer_search import SqlTaxpayerDirectory, TaxpayerSearchProjection
 
 
@@ -481,7 +483,14 @@ def wire_use_cases(c: Container) -> UseCases:
     assessment_use_cases.register(bus, AssessmentHandlers(c.assessments, c.assessment_queries, c.ledger))
     registry_use_cases.register(
         bus,
-        RegistryHandlers(c.app, c.taxpayers, SqlTaxpayerDirectory(c.db), c.residence, c.individual_numbers),
+        RegistryHandlers(
+            c.app,
+            c.taxpayers,
+            SqlTaxpayerDirectory(c.db),
+            c.residence,
+            c.individual_numbers,
+            TaxpayerFileQueries(c.app, SqlTaxpayerFile(c.db), c.collection_queries.status),
+        ),
     )
     document_use_cases.register(bus, DocumentHandlers(c.app, c.documents, c.ledger))
     intake_use_cases.register(

@@ -42,6 +42,7 @@ from domain.assessment.values import AssessmentStatus
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.demo_staff import enrol_demo_staff
 from interfaces.cli.common import JSON_OPTION, console, container, print_json, run_guarded, settings
 
 T = TypeVar("T")
@@ -434,6 +435,10 @@ def register(app: typer.Typer) -> None:
             staff = run_guarded(lambda: demo_sign_in(c))
             summary = run_demo(c, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year, out_dir=out_dir)
             summary["demo_staff"] = staff
+            summary["console"] = {
+                "url": "http://127.0.0.1:8000/",
+                "staff_file": str(enrol_demo_staff(c, approver=staff["staff_id"])),
+            }
         if json_out:
             print_json(summary)
             return
@@ -503,6 +508,10 @@ def register(app: typer.Typer) -> None:
             f" 再サインイン: {staff['sign_in']}",
             highlight=False,
             soft_wrap=True,
+        )
+        console.print(
+            f"職員コンソール: juminzei serve → {summary['console']['url']}"
+            f"（デモ職員 demo-clerk / demo-inspector のサインイン情報: {summary['console']['staff_file']}）"
         )
 
 

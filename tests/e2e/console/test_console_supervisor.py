@@ -1,0 +1,70 @@
+"""所属長: grant a role, attest it in the periodic review, unlock a locked clerk — each an event by the 所属長."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pytest
+from console_support import shot, sign_in
+
+from conftest import Served
+from domain.shared.events import DomainError
+from domain.staff.model import StaffMember, staff_member_id
+from domain.staff.values import Role
+
+pytestmark = pytest.mark.browser
+
+
+def _events(served: Served, staff_id: str, kind: type) -> list[Any]:
+    stored = served.ward.c.app.repository.event_store.get(staff_member_id(staff_id))
+    return [e for e in stored if isinstance(e, kind)]
+
+
+def test_grant_attest_and_unlock(page: Any, served: Served) -> None:
+    ward = served.ward
+    sup = ward.staff(Role.SUPERVISOR, prefix="sup")
+    clerk = ward.staff()
+    locked = ward.staff(Role.TAXATION)
+    for _ in range(5):
+        with contextlib.suppress(DomainError):  # each attempt is refused; the fifth locks the account
+            ward.c.staff.sign_in(
+                staff_id=locked,
+                password="wrong password!!",
+                totp_code="000000",
+                terminal="T",
+                now=served.now(),
+            )
+    assert ward.c.staff.get(locked).locked
+
+    sign_in(page, ward, sup, "OPERATIONS")
+    page.goto("/console/supervisor")
+    page.get_by_label("職員ID").first.fill(clerk)
+    page.locator("#grant-role").select_option("COUNTER")
+    page.get_by_label("理由（任意・記録されます）").fill("窓口の応援")
+    page.locator("#grant").click()
+    assert "窓口 の権限を付与しました" in page.locator("#done").inner_text()
+    granted = _events(served, clerk, StaffMember.RoleGranted)
+    assert len(granted) == 1 and granted[0].actor == sup and granted[0].role is Role.COUNTER
+
+    page.get_by_role("button", name=f"{clerk} の 窓口 を確認").click()
+    assert "確認しました" in page.locator("#done").inner_text()
+    attested = _events(served, clerk, StaffMember.GrantAttested)
+    assert len(attested) == 1 and attested[0].actor == sup
+
+    page.locator("#unlock-staff").fill(locked)
+    page.locator("#unlock-reason").fill("本人確認のうえ解除")
+    page.locator("#unlock").click()
+    assert "ロックを解除しました" in page.locator("#done").inner_text()
+    unlocked = _events(served, locked, StaffMember.Unlocked)
+    assert len(unlocked) == 1 and unlocked[0].actor == sup
+    assert not ward.c.staff.get(locked).locked
+    shot(page, "11-supervisor")
+
+
+def test_a_clerk_is_not_a_supervisor(page: Any, served: Served) -> None:
+    ward = served.ward
+    clerk = ward.staff(Role.TAXATION)
+    sign_in(page, ward, clerk, "OPERATIONS")
+    response = page.goto("/console/supervisor")
+    assert response is not None and response.status == 403
