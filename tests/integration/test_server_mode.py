@@ -122,8 +122,10 @@ def test_followers_started_with_the_app_bring_both_lags_to_zero(server_container
 def test_concurrent_journaled_reads_each_commit_their_own_record(server_container: Container) -> None:
     from application.usecases import Principal
     from application.usecases.registry import ResidenceOnLevyDate
+    from tests_support import staff_principal
 
     c = server_container
+    staff_principal(c, "clerk01", "t")  # enrolled (every role); the 16 reads come from 16 terminals
     with _client(c) as client:
         assert (
             client.post("/taxpayers", json=PERSON, headers={**AUTH, "Idempotency-Key": "k-3"}).status_code
@@ -137,7 +139,7 @@ def test_concurrent_journaled_reads_each_commit_their_own_record(server_containe
         def read(n: int) -> None:
             try:
                 start.wait()
-                who = Principal(actor=f"clerk{n:02d}", terminal="t")
+                who = Principal(actor="clerk01", terminal=f"t{n:02d}", kind="staff")
                 c.use_cases.execute(ResidenceOnLevyDate(PERSON["address_number"], 2026), who)
                 positions.append(c.app.recorded_position())  # this thread's own record
             except BaseException as error:  # pragma: no cover - reported below
