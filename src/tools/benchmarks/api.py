@@ -255,11 +255,14 @@ def _wrk(base: str, script: str, *, clients: int, seconds: float, workdir: Path)
         ],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    figures = json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed (exit {out.returncode}): {(out.stderr or out.stdout)[-1000:]}")
+    figures = json.loads(lines[-1])
     duration = figures["duration_us"] / 1e6
     errors: dict[str, int] = {}
     if figures["transport_errors"]:
