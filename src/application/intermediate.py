@@ -101,11 +101,17 @@ class IntermediateService:
     # -- 副本 ----------------------------------------------------------------------------------------
 
     def sync_copies(
-        self, fiscal_year: int, ctx: CommandContext, *, reason: str = "更正等による再登録"
+        self,
+        fiscal_year: int,
+        ctx: CommandContext,
+        *,
+        reason: str = "更正等による再登録",
+        only: Iterable[UUID] | None = None,
     ) -> SyncResult:
+        """Register new or changed 副本 of the 年度 (``only``: just these assessments)."""
         server = self.server
         registered = unchanged = without = 0
-        for aid in self._assessments_of_year(fiscal_year):
+        for aid in self._assessments_of_year(fiscal_year) if only is None else only:
             assessment: Assessment = self.app.repository.get(aid)
             taxpayer: Taxpayer = self.app.repository.get(assessment.taxpayer_id)
             number = self.numbers.number_of(taxpayer.address_number)
@@ -134,6 +140,15 @@ class IntermediateService:
             self.app.save(copy)
             registered += 1
         return SyncResult(registered, unchanged, without)
+
+    def after_reassessment(
+        self, fiscal_year: int, assessments: tuple[UUID, ...], ctx: CommandContext
+    ) -> None:
+        """After a 一括更正: re-register the reassessed persons' 副本 (nothing when no peer is configured)."""
+        if self._server is not None:
+            self.sync_copies(
+                fiscal_year, ctx.derive("intermediate-copies"), reason="更正による再登録", only=assessments
+            )
 
     # -- 情報提供・情報照会 ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from application.usecases import Principal
 from application.usecases.inspection import CompileDisclosure
 from application.usecases.integrated_address import IssueIntegratedAddress
 from application.usecases.intermediate import InquireIntermediate, ProvideFromCopies, SyncIntermediateCopies
+from application.usecases.levy import ReassessChanged
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
 from domain.intermediate.copies import CopyRegistration, copy_id
@@ -68,8 +69,8 @@ def _correct_salary_report(c: Any, out: Path, tmp_path: Path, target: Assessment
     c.runner.catch_up()
     assert c.intake.import_file(read_file("eltax-salary", path), ctx("corr", Purpose.INTAKE)).accepted == 1
     c.runner.catch_up()
-    assert c.levy.reassess_changed(2026, ctx("reassess", Purpose.CORRECTION), "給与支払報告書の訂正")
-    c.runner.catch_up()
+    outcome = c.use_cases.execute(ReassessChanged(2026, "給与支払報告書の訂正"), WHO)
+    assert [aid for aid, _ in outcome.changes] == [target.id]
 
 
 def test_copies_follow_a_correction_and_provision_follows_the_matching_list(
@@ -93,14 +94,15 @@ def test_copies_follow_a_correction_and_provision_follows_the_matching_list(
     _correct_salary_report(c, out, tmp_path, target)
     after: Assessment = c.app.repository.get(target.id)
     assert after.amounts.total > target.amounts.total
-    second = run(SyncIntermediateCopies(2026), WHO)
-    assert (second.registered, second.unchanged) == (1, 1), (
-        "only the corrected person's 副本 is re-registered"
-    )
+    # the 一括更正 itself re-registered the corrected person's 副本, and only theirs
     assert peer.copies(numbers[target.id], LOCAL_TAX_COPY)[2026]["税額合計"] == after.amounts.total
+    assert [n for n, _, _ in peer.registrations].count(numbers[target.id]) == 2
+    assert [n for n, _, _ in peer.registrations].count(numbers[other.id]) == 1
     registration: CopyRegistration = c.app.repository.get(copy_id(target.taxpayer_id, 2026))
     assert [v["version"] for v in registration.versions] == [1, 2]
-    assert registration.versions[1]["reason"] == "更正等による再登録"
+    assert registration.versions[1]["reason"] == "更正による再登録"
+    second = run(SyncIntermediateCopies(2026), WHO)
+    assert (second.registered, second.unchanged) == (0, 2), "a later sync finds both current"
 
     provided = run(ProvideFromCopies(LISTED, LOCAL_TAX_COPY, numbers[target.id]), WHO)
     assert provided[2026]["税額合計"] == after.amounts.total
