@@ -14,7 +14,12 @@ from adapters.intermediate.fake import FakeIntermediateServer
 from application.usecases import Principal
 from application.usecases.inspection import CompileDisclosure
 from application.usecases.integrated_address import IssueIntegratedAddress
-from application.usecases.intermediate import InquireIntermediate, ProvideFromCopies, SyncIntermediateCopies
+from application.usecases.intermediate import (
+    InquireIntermediate,
+    ProvideFromCopies,
+    SelfInformation,
+    SyncIntermediateCopies,
+)
 from application.usecases.levy import ReassessChanged
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
@@ -25,6 +30,7 @@ from domain.intermediate.matching import (
     OUR_LEVY,
     OUR_REDUCTION,
     PUBLIC_ASSISTANCE,
+    SELF,
     Direction,
 )
 from domain.shared.events import CommandContext, DomainError
@@ -110,8 +116,12 @@ def test_copies_follow_a_correction_and_provision_follows_the_matching_list(
         run(ProvideFromCopies("民間事業者（照合リスト外）", LOCAL_TAX_COPY, numbers[target.id]), WHO)
     assert refused.value.code == "not_in_matching_list"
 
+    own = run(SelfInformation(people[target.id].address_number), WHO)
+    assert own == provided, "自己情報提供 answers from the same copies"
+
     pack = run(CompileDisclosure(target.taxpayer_id), WHO)
     records = {(p["recipient"], p["status"]) for p in pack["provisions"]}
+    assert (SELF, "提供済") in records
     assert (LISTED, "提供済") in records, "the 情報提供等記録 is in the resident's pack"
     assert ("民間事業者（照合リスト外）", "拒否") in records, "so is the refused request"
     other_pack = run(CompileDisclosure(other.taxpayer_id), WHO)
