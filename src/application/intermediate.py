@@ -7,6 +7,7 @@
 - ``provide(requester, item, number)``: another body's 情報照会 answered from our 副本. Only a pair on the
   照合リスト passes; every request is recorded as a ``DisclosureRecord`` (提供, or 拒否 with the reason) —
   the 情報提供等記録 that appears in the resident's 開示請求 pack — before anything is returned.
+- ``self_information(宛名番号)``: 自己情報提供 — the resident's own 副本, from the same copies, recorded likewise.
 - ``inquire(requester, item, 宛名番号)``: our 情報照会, by the 団体内統合宛名番号 (never the My Number), through the
   same list; recorded likewise (照会).
 
@@ -29,7 +30,15 @@ from application.integrated_address import IntegratedAddressService
 from domain.assessment.assessment import Assessment
 from domain.audit.provision import DisclosureClass, DisclosureRecord, ProvisionKind
 from domain.intermediate.copies import CopyRegistration, copy_id, digest
-from domain.intermediate.matching import LOCAL_TAX_COPY, Direction, MatchingEntry, find, refusal
+from domain.intermediate.matching import (
+    LOCAL_TAX_COPY,
+    SELF,
+    SELF_BASIS,
+    Direction,
+    MatchingEntry,
+    find,
+    refusal,
+)
 from domain.shared.events import CommandContext, DomainError
 from domain.taxpayer.model import Taxpayer, taxpayer_id
 
@@ -101,11 +110,17 @@ class IntermediateService:
     # -- 副本 ----------------------------------------------------------------------------------------
 
     def sync_copies(
-        self, fiscal_year: int, ctx: CommandContext, *, reason: str = "更正等による再登録"
+        self,
+        fiscal_year: int,
+        ctx: CommandContext,
+        *,
+        reason: str = "更正等による再登録",
+        only: Iterable[UUID] | None = None,
     ) -> SyncResult:
+        """Register new or changed 副本 of the 年度 (``only``: just these assessments)."""
         server = self.server
         registered = unchanged = without = 0
-        for aid in self._assessments_of_year(fiscal_year):
+        for aid in self._assessments_of_year(fiscal_year) if only is None else only:
             assessment: Assessment = self.app.repository.get(aid)
             taxpayer: Taxpayer = self.app.repository.get(assessment.taxpayer_id)
             number = self.numbers.number_of(taxpayer.address_number)
@@ -134,6 +149,15 @@ class IntermediateService:
             self.app.save(copy)
             registered += 1
         return SyncResult(registered, unchanged, without)
+
+    def after_reassessment(
+        self, fiscal_year: int, assessments: tuple[UUID, ...], ctx: CommandContext
+    ) -> None:
+        """After a 一括更正: re-register the reassessed persons' 副本 (nothing when no peer is configured)."""
+        if self._server is not None:
+            self.sync_copies(
+                fiscal_year, ctx.derive("intermediate-copies"), reason="更正による再登録", only=assessments
+            )
 
     # -- 情報提供・情報照会 ------------------------------------------------------------------------------
 
@@ -198,6 +222,19 @@ class IntermediateService:
             raise self._refuse(ProvisionKind.PROVISION, Direction.PROVIDE, requester, item, subjects, ctx)
         held = self.server.copies(self.numbers.current(integrated_number).number, item)
         self._record(ProvisionKind.PROVISION, entry, subjects, ctx)
+        return held
+
+    def self_information(self, address_number: str, ctx: CommandContext) -> dict[int, dict[str, Any]]:
+        """自己情報提供: the resident's own 副本 (the same copies other bodies are answered from), recorded."""
+        number = self.numbers.number_of(address_number)
+        if number is None:
+            raise DomainError(
+                f"宛名番号 {address_number} には団体内統合宛名番号が付番されていません。",
+                code="no_integrated_number",
+            )
+        held = self.server.copies(number, LOCAL_TAX_COPY)
+        entry = MatchingEntry(Direction.PROVIDE, SELF, LOCAL_TAX_COPY, "目黒区（個人住民税）", SELF_BASIS)
+        self._record(ProvisionKind.PROVISION, entry, self._subjects(number), ctx)
         return held
 
     def inquire(

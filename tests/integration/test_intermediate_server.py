@@ -14,7 +14,13 @@ from adapters.intermediate.fake import FakeIntermediateServer
 from application.usecases import Principal
 from application.usecases.inspection import CompileDisclosure
 from application.usecases.integrated_address import IssueIntegratedAddress
-from application.usecases.intermediate import InquireIntermediate, ProvideFromCopies, SyncIntermediateCopies
+from application.usecases.intermediate import (
+    InquireIntermediate,
+    ProvideFromCopies,
+    SelfInformation,
+    SyncIntermediateCopies,
+)
+from application.usecases.levy import ReassessChanged
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
 from domain.intermediate.copies import CopyRegistration, copy_id
@@ -24,6 +30,7 @@ from domain.intermediate.matching import (
     OUR_LEVY,
     OUR_REDUCTION,
     PUBLIC_ASSISTANCE,
+    SELF,
     Direction,
 )
 from domain.shared.events import CommandContext, DomainError
@@ -70,8 +77,8 @@ def _correct_salary_report(c: Any, out: Path, tmp_path: Path, target: Assessment
     c.runner.catch_up()
     assert c.intake.import_file(read_file("eltax-salary", path), ctx("corr", Purpose.INTAKE)).accepted == 1
     c.runner.catch_up()
-    assert c.levy.reassess_changed(2026, ctx("reassess", Purpose.CORRECTION), "給与支払報告書の訂正")
-    c.runner.catch_up()
+    outcome = c.use_cases.execute(ReassessChanged(2026, "給与支払報告書の訂正"), WHO)
+    assert [aid for aid, _ in outcome.changes] == [target.id]
 
 
 def test_copies_follow_a_correction_and_provision_follows_the_matching_list(
@@ -95,14 +102,15 @@ def test_copies_follow_a_correction_and_provision_follows_the_matching_list(
     _correct_salary_report(c, out, tmp_path, target)
     after: Assessment = c.app.repository.get(target.id)
     assert after.amounts.total > target.amounts.total
-    second = run(SyncIntermediateCopies(2026), WHO)
-    assert (second.registered, second.unchanged) == (1, 1), (
-        "only the corrected person's 副本 is re-registered"
-    )
+    # the 一括更正 itself re-registered the corrected person's 副本, and only theirs
     assert peer.copies(numbers[target.id], LOCAL_TAX_COPY)[2026]["税額合計"] == after.amounts.total
+    assert [n for n, _, _ in peer.registrations].count(numbers[target.id]) == 2
+    assert [n for n, _, _ in peer.registrations].count(numbers[other.id]) == 1
     registration: CopyRegistration = c.app.repository.get(copy_id(target.taxpayer_id, 2026))
     assert [v["version"] for v in registration.versions] == [1, 2]
-    assert registration.versions[1]["reason"] == "更正等による再登録"
+    assert registration.versions[1]["reason"] == "更正による再登録"
+    second = run(SyncIntermediateCopies(2026), WHO)
+    assert (second.registered, second.unchanged) == (0, 2), "a later sync finds both current"
 
     provided = run(ProvideFromCopies(LISTED, LOCAL_TAX_COPY, numbers[target.id]), WHO)
     assert provided[2026]["税額合計"] == after.amounts.total
@@ -110,8 +118,12 @@ def test_copies_follow_a_correction_and_provision_follows_the_matching_list(
         run(ProvideFromCopies("民間事業者（照合リスト外）", LOCAL_TAX_COPY, numbers[target.id]), WHO)
     assert refused.value.code == "not_in_matching_list"
 
+    own = run(SelfInformation(people[target.id].address_number), WHO)
+    assert own == provided, "自己情報提供 answers from the same copies"
+
     pack = run(CompileDisclosure(target.taxpayer_id), WHO)
     records = {(p["recipient"], p["status"]) for p in pack["provisions"]}
+    assert (SELF, "提供済") in records
     assert (LISTED, "提供済") in records, "the 情報提供等記録 is in the resident's pack"
     assert ("民間事業者（照合リスト外）", "拒否") in records, "so is the refused request"
     other_pack = run(CompileDisclosure(other.taxpayer_id), WHO)

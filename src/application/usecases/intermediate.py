@@ -36,6 +36,16 @@ class ProvideFromCopies(Command[dict[int, dict[str, Any]]]):
 
 
 @dataclass(frozen=True)
+class SelfInformation(Command[dict[int, dict[str, Any]]]):
+    """自己情報提供: the resident's own 副本 by 年度, from the same copies (recorded as a 提供 to 本人)."""
+
+    purpose: ClassVar[Purpose] = Purpose.DISCLOSURE_REQUEST
+    reads_read_models: ClassVar[bool] = False
+
+    address_number: str
+
+
+@dataclass(frozen=True)
 class InquireIntermediate(Command[dict[str, Any] | None]):
     """情報照会 by 団体内統合宛名番号 (never the My Number) — only for a listed 事務 × item (recorded)."""
 
@@ -61,6 +71,9 @@ class IntermediateHandlers:
     def provide(self, command: ProvideFromCopies, call: Call) -> dict[int, dict[str, Any]]:
         return self._service.provide(command.requester, command.item, command.integrated_number, call.context)
 
+    def self_information(self, command: SelfInformation, call: Call) -> dict[int, dict[str, Any]]:
+        return self._service.self_information(command.address_number, call.context)
+
     def inquire(self, command: InquireIntermediate, call: Call) -> dict[str, Any] | None:
         return self._service.inquire(command.requester, command.item, command.address_number, call.context)
 
@@ -68,4 +81,5 @@ class IntermediateHandlers:
 def register(bus: UseCases, handlers: IntermediateHandlers) -> None:
     bus.register(SyncIntermediateCopies, handlers.sync)
     bus.register(ProvideFromCopies, handlers.provide)
+    bus.register(SelfInformation, handlers.self_information)
     bus.register(InquireIntermediate, handlers.inquire)

@@ -93,11 +93,17 @@ class LevyExecutor(Protocol):
 
 class LevyHandlers:
     def __init__(
-        self, levy: LevyService, is_registered: Callable[[UUID], bool], execute: LevyExecutor
+        self,
+        levy: LevyService,
+        is_registered: Callable[[UUID], bool],
+        execute: LevyExecutor,
+        after_reassess: Callable[[int, tuple[UUID, ...], CommandContext], object] | None = None,
     ) -> None:
         self._levy = levy
         self._is_registered = is_registered
         self._execute = execute
+        #: Called with the 年度 and the reassessed assessment ids after a 一括更正 (e.g. the 中間サーバー 副本 sync).
+        self._after_reassess = after_reassess
 
     def run(self, command: RunLevy, call: Call) -> LevyRunOutcome:
         only: list[UUID] | None = None
@@ -128,6 +134,8 @@ class LevyHandlers:
         if not command.reason.strip():
             raise InvalidCommandError("更正の理由を入力してください。", field="reason")
         changes = self._levy.reassess_changed(command.fiscal_year, call.context, command.reason)
+        if changes and self._after_reassess is not None:
+            self._after_reassess(command.fiscal_year, tuple(aid for aid, _ in changes), call.context)
         return ReassessmentOutcome(command.fiscal_year, tuple(changes))
 
 

@@ -27,6 +27,11 @@ OUR_LEVY = "個人住民税の賦課（目黒区 税務課）"
 OUR_REDUCTION = "個人住民税の減免（目黒区 税務課）"
 
 
+#: 自己情報提供 (the resident's own 副本 through マイナポータル): recipient and basis as recorded [M].
+SELF = "本人（自己情報提供・マイナポータル経由）"
+SELF_BASIS = "番号法附則第6条第3項（自己情報提供） [M]"
+
+
 class Direction(Enum):
     PROVIDE = "提供"  # another body asks for our 副本
     INQUIRE = "照会"  # we ask another body

@@ -551,5 +551,10 @@ def wire_use_cases(c: Container) -> UseCases:
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)
     )
     report_use_cases.register(bus, ReportHandlers(c.ledger))
-    levy_use_cases.register(bus, LevyHandlers(c.levy, lambda uid: uid in c.app.repository, levy_executor))
+    levy_use_cases.register(
+        bus,
+        LevyHandlers(
+            c.levy, lambda uid: uid in c.app.repository, levy_executor, c.intermediate.after_reassessment
+        ),
+    )
     return bus
