@@ -151,6 +151,20 @@ class _Chunk:
         self.loaded.update(found)
         self.absent.update(i for i in wanted if i not in found)
 
+    def record_outcome(self, item: ParsedRecord[Any], changed: bool, aggregate_id: UUID) -> None:
+        """受理 (the record changed ``aggregate_id``) or 重複 (it changed nothing)."""
+        if changed:
+            self.accepted.append(LineAccepted(item.line, item.fingerprint, str(aggregate_id)))
+        else:
+            self.duplicates.append(item.line)
+
+    def registered_taxpayer(self, item: ParsedRecord[Any], address_number: str) -> Taxpayer | None:
+        """The taxpayer the record names, or None with the line rejected (宛名番号 not registered)."""
+        taxpayer: Taxpayer | None = self.get(taxpayer_id(address_number))
+        if taxpayer is None:
+            self.rejected.append(LineRejected(item.line, "宛名番号", "宛名番号が登録されていません。"))
+        return taxpayer
+
     def get(self, aggregate_id: UUID) -> Any | None:
         if aggregate_id in self.aggregates:
             return self.aggregates[aggregate_id]
@@ -421,9 +435,8 @@ class IntakeService:
         self, item: ParsedRecord[PublicAssistanceRecord], chunk: _Chunk, ctx: CommandContext
     ) -> None:
         record = item.record
-        taxpayer: Taxpayer | None = chunk.get(taxpayer_id(record.address_number))
+        taxpayer = chunk.registered_taxpayer(item, record.address_number)
         if taxpayer is None:
-            chunk.rejected.append(LineRejected(item.line, "宛名番号", "宛名番号が登録されていません。"))
             return
         period = AssistancePeriod(
             case_number=record.case_number,
@@ -432,16 +445,12 @@ class IntakeService:
             start_date=record.start_date,
             end_date=record.end_date,
         )
-        if taxpayer.record_public_assistance(period, ctx):
-            chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(taxpayer.id)))
-        else:
-            chunk.duplicates.append(item.line)
+        chunk.record_outcome(item, taxpayer.record_public_assistance(period, ctx), taxpayer.id)
 
     def disability(self, item: ParsedRecord[DisabilityRecord], chunk: _Chunk, ctx: CommandContext) -> None:
         record = item.record
-        taxpayer: Taxpayer | None = chunk.get(taxpayer_id(record.address_number))
+        taxpayer = chunk.registered_taxpayer(item, record.address_number)
         if taxpayer is None:
-            chunk.rejected.append(LineRejected(item.line, "宛名番号", "宛名番号が登録されていません。"))
             return
         status = DisabilityStatus(
             certificate=record.certificate.value,
@@ -450,10 +459,7 @@ class IntakeService:
             issued_on=record.issued_on,
             returned_on=record.returned_on,
         )
-        if taxpayer.record_disability(status, ctx):
-            chunk.accepted.append(LineAccepted(item.line, item.fingerprint, str(taxpayer.id)))
-        else:
-            chunk.duplicates.append(item.line)
+        chunk.record_outcome(item, taxpayer.record_disability(status, ctx), taxpayer.id)
 
     def receive_single(
         self, kind: FilingKind, record: Any, natural_key: str, ctx: CommandContext
@@ -577,7 +583,8 @@ class IntakeService:
         """特別徴収義務者の登録・変更 from the employer file."""
         record = item.record
         contact = " ".join(p for p in (record.contact_department, record.phone, record.email) if p)
-        existing: Employer | None = chunk.get(employer_id(record.designation_number))
+        eid = employer_id(record.designation_number)
+        existing: Employer | None = chunk.get(eid)
         if existing is None:
             employer = Employer.register(
                 designation_number=record.designation_number,
@@ -588,18 +595,16 @@ class IntakeService:
                 ctx=ctx,
             )
             chunk.add(employer)
-        elif not existing.update(
-            corporate_number=record.corporate_number,
-            name=record.name,
-            address=record.address,
-            contact=contact,
-            ctx=ctx,
-        ):
-            chunk.duplicates.append(item.line)
-            return
-        chunk.accepted.append(
-            LineAccepted(item.line, item.fingerprint, str(employer_id(record.designation_number)))
-        )
+            changed = True
+        else:
+            changed = existing.update(
+                corporate_number=record.corporate_number,
+                name=record.name,
+                address=record.address,
+                contact=contact,
+                ctx=ctx,
+            )
+        chunk.record_outcome(item, changed, eid)
 
     def _employer(self, record: SalaryReport, chunk: _Chunk, ctx: CommandContext) -> None:
         assert record.designation_number

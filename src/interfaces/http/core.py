@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol, TypeVar
@@ -20,6 +19,7 @@ from application.usecases.base import Message
 from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.lazy import LazyContainer
 from interfaces.bootstrap.unit_of_work import handoff, projected_through, settle_or_hand_off, write_mark
 from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.metrics import RequestMetrics
@@ -45,20 +45,16 @@ class ApiState:
     wait_timeout: float = 5.0
     max_ready_lag: int = 1000
     metrics: RequestMetrics = field(default_factory=RequestMetrics)
-    _container: Container | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _built: LazyContainer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._built = LazyContainer(self.container_factory)
 
     def container(self) -> Container:
-        with self._lock:
-            if self._container is None:
-                self._container = self.container_factory()
-            return self._container
+        return self._built.get()
 
     def close(self) -> None:
-        with self._lock:
-            if self._container is not None:
-                self._container.close()
-                self._container = None
+        self._built.close()
 
     def dispatch(self, job_id: str) -> None:
         if self.dispatcher is not None:

@@ -6,7 +6,6 @@ process) a container from the configured settings, or from the factory given to 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.lazy import LazyContainer
 from interfaces.jobs import run_job
 
 ACTOR_NAME = "juminzei_job"
@@ -27,30 +27,11 @@ def make_broker(url: str) -> RedisBroker:
     return broker
 
 
-class _ContainerHolder:
-    def __init__(self, factory: Callable[[], Container]) -> None:
-        self._factory = factory
-        self._container: Container | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Container:
-        with self._lock:
-            if self._container is None:
-                self._container = self._factory()
-            return self._container
-
-    def close(self) -> None:
-        with self._lock:
-            if self._container is not None:
-                self._container.close()
-                self._container = None
-
-
 def declare_actor(
     broker: dramatiq.Broker, container_factory: Callable[[], Container]
-) -> tuple[Any, _ContainerHolder]:
+) -> tuple[Any, LazyContainer]:
     """Register the job actor on ``broker``; returns the actor and the holder of its container."""
-    holder = _ContainerHolder(container_factory)
+    holder = LazyContainer(container_factory)
 
     def juminzei_job(job_id: str) -> None:
         run_job(holder.get(), job_id)
