@@ -29,7 +29,9 @@ ROLES = {
 
 
 def _ctx(actor: str, label: str) -> CommandContext:
-    return CommandContext(actor=actor, purpose=Purpose.OPERATIONS, command_id=f"demo-staff:{label}:{secrets.token_hex(4)}")
+    return CommandContext(
+        actor=actor, purpose=Purpose.OPERATIONS, command_id=f"demo-staff:{label}:{secrets.token_hex(4)}"
+    )
 
 
 def _enrolled(c: Container, staff_id: str) -> bool:
