@@ -202,6 +202,7 @@ def create_console(
     from interfaces.console import (
         screens_audit,
         screens_counter,
+        screens_inspect,
         screens_queues,
         screens_reduction,
         screens_registry,
@@ -248,6 +249,7 @@ def create_console(
         screens_returns,
         screens_reduction,
         screens_audit,
+        screens_inspect,
         screens_supervisor,
     ):
         app.include_router(module.router)
