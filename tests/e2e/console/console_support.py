@@ -37,6 +37,8 @@ class Ward:
 
     c: Container
     manifest: dict[str, Any]
+    #: Where the generated files are (the manifest's paths are relative to it).
+    data_dir: Path
     secrets: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -91,7 +93,7 @@ def new_ward(tmp: Path, taxpayers: int = 12) -> Ward:
         c.use_cases.execute(ImportFile(entry["kind"], tmp / "files" / entry["path"]), SETUP)
     c.use_cases.execute(RunLevy(fiscal_year=FISCAL_YEAR), SETUP)
     c.use_cases.execute(OpenLedgers(fiscal_year=FISCAL_YEAR), SETUP)
-    ward = Ward(c=c, manifest=manifest)
+    ward = Ward(c=c, manifest=manifest, data_dir=tmp / "files")
     # The organisation: a bootstrapped supervisor who approves every grant of the tests.
     ctx = CommandContext(actor="hr-01", purpose=Purpose.OPERATIONS, command_id="enrol-sup")
     for sup in ("sup-00", "sup-99"):
