@@ -202,6 +202,8 @@ def create_console(
     from interfaces.console import (
         screens_audit,
         screens_counter,
+        screens_inspect,
+        screens_payments,
         screens_queues,
         screens_reduction,
         screens_registry,
@@ -245,9 +247,11 @@ def create_console(
         screens_registry,
         screens_counter,
         screens_queues,
+        screens_payments,
         screens_returns,
         screens_reduction,
         screens_audit,
+        screens_inspect,
         screens_supervisor,
     ):
         app.include_router(module.router)

@@ -97,7 +97,7 @@ def chromium() -> Iterator[Any]:
             pytest.fail(f"{CHROMIUM} is missing (.ci/run installs Debian's chromium)")
         pytest.skip(f"{CHROMIUM} is missing")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=ja-JP"])
         try:
             yield browser
         finally:

@@ -38,6 +38,8 @@ class Ward:
 
     c: Container
     manifest: dict[str, Any]
+    #: Where the generated files are (the manifest's paths are relative to it).
+    data_dir: Path
     secrets: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -96,7 +98,7 @@ def new_ward(tmp: Path, taxpayers: int = 12) -> Ward:
         c.use_cases.execute(ImportFile(entry["kind"], tmp / "files" / entry["path"]), SETUP)
     c.use_cases.execute(RunLevy(fiscal_year=FISCAL_YEAR), SETUP)
     c.use_cases.execute(OpenLedgers(fiscal_year=FISCAL_YEAR), SETUP)
-    return Ward(c=c, manifest=manifest)
+    return Ward(c=c, manifest=manifest, data_dir=tmp / "files")
 
 
 def sign_in(page: Any, ward: Ward, staff_id: str, purpose: str = "REGISTRY") -> None:

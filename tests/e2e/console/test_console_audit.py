@@ -31,7 +31,7 @@ def test_timeline_of_views_and_log_status(page: Any, served: Served) -> None:
     expected = verify(ward.c, witness=None, public_key=None)
     assert page.locator("#log-status").inner_text().startswith("正常" if expected.ok else "異常")
     start = ward.c.app.head()
-    page.get_by_label("宛名番号").fill(number)
+    page.get_by_label("宛名番号", exact=True).fill(number)
     page.locator("#timeline").click()
     timeline = page.locator("#access-timeline tbody")
     text = timeline.inner_text()
@@ -59,3 +59,29 @@ def test_clerks_cannot_open_the_audit_screens(page: Any, served: Served) -> None
     response = page.goto("/console/audit")
     assert response is not None and response.status == 403
     assert "判定ID" in page.locator("#refused").inner_text()
+
+
+def test_replay_and_explain_an_assessment(page: Any, served: Served) -> None:
+    ward = served.ward
+    with ward.c.db.transaction() as cur:
+        cur.execute(
+            "SELECT s.address_number FROM rm_taxpayer_search s JOIN rm_assessments a"
+            " ON a.taxpayer_id = s.taxpayer_id WHERE a.total > 0 ORDER BY s.address_number"
+        )
+        number = str(cur.fetchone()[0])
+    inspector = ward.staff(Role.INSPECTOR, prefix="insp")
+    sign_in(page, ward, inspector, "AUDIT")
+    start = ward.c.app.head()
+    page.goto("/console/audit")
+    page.locator("#explain-number").fill(number)
+    page.locator("#explain-year").fill("2026")
+    page.locator("#explain").click()
+    assert page.locator("#reproduces").inner_text().startswith("再計算の結果は記録と一致します")
+    assert "setup-01" in page.locator("#replay").inner_text(), "the levy's event with who ran it"
+    shot(page, "14-audit-explain")
+    own = [
+        e
+        for e in ward.events_since(start)
+        if isinstance(e, AccessRecord.PersonalDataViewed) and e.actor == inspector
+    ]
+    assert len(own) >= 2 and all(e.purpose is Purpose.AUDIT for e in own), [e.action for e in own]

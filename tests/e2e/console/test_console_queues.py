@@ -72,3 +72,36 @@ def test_resolving_needs_the_intake_purpose(page: Any, served: Served) -> None:
     page.locator("#resolve-1").click()
     assert "利用目的" in page.locator("#refused").inner_text()
     assert len(_quarantined(served)) == len(held)
+
+
+def test_suspense_is_listed_under_collection_and_refunded_with_a_reason(page: Any, served: Served) -> None:
+    from console_support import SETUP
+
+    from application.usecases.collection import ReconcilePayments, SuspenseList
+    from application.usecases.intake import ImportFile
+    from domain.collection.suspense import SuspenseReceipt
+
+    ward = served.ward
+    for entry in ward.manifest["payment_files"]:
+        ward.c.use_cases.execute(
+            ImportFile(entry["kind"], ward.data_dir / entry["path"], Purpose.COLLECTION), SETUP
+        )
+    ward.c.use_cases.execute(ReconcilePayments(), SETUP)
+    held = ward.c.use_cases.execute(SuspenseList(), SETUP)
+    assert held, "the synthetic receipts include one no ledger matches"
+
+    clerk = ward.staff(Role.COLLECTION)
+    sign_in(page, ward, clerk, "COLLECTION")
+    page.goto("/console/queues")
+    assert page.locator("#suspense tbody tr").count() == len(held)
+    start = ward.c.app.head()
+    page.locator("#s-action-1").select_option("refund")
+    page.locator("#s-reason-1").fill("他団体の納付書による誤納付（納付者へ還付）")
+    page.get_by_role("button", name="解消する").first.click()
+    assert page.locator("#resolved").inner_text() == "収納保留を解消しました。"
+    resolved = [e for e in ward.events_since(start) if isinstance(e, SuspenseReceipt.Resolved)]
+    assert len(resolved) == 1
+    assert resolved[0].actor == clerk and resolved[0].purpose is Purpose.COLLECTION
+    assert (
+        resolved[0].outcome == "還付" and resolved[0].reason == "他団体の納付書による誤納付（納付者へ還付）"
+    )
