@@ -70,6 +70,7 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     mid.SyncIntermediateCopies: "intermediate.sync",
     mid.ProvideFromCopies: "intermediate.provide",
     mid.InquireIntermediate: "intermediate.inquire",
+    mid.SelfInformation: "intermediate.provide",
     # 課税資料 (intake)
     ink.IntakeStatus: "intake.view",
     ink.QueueItems: "intake.view",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from console_support import shot, sign_in
+from console_support import SETUP, shot, sign_in
 
 from adapters.audit.merkle_log import verify
 from application.usecases import Principal
@@ -77,7 +77,7 @@ def test_replay_and_explain_an_assessment(page: Any, served: Served) -> None:
     page.locator("#explain-year").fill("2026")
     page.locator("#explain").click()
     assert page.locator("#reproduces").inner_text().startswith("再計算の結果は記録と一致します")
-    assert "setup-01" in page.locator("#replay").inner_text(), "the levy's event with who ran it"
+    assert SETUP.actor in page.locator("#replay").inner_text(), "the levy's event with who ran it"
     shot(page, "14-audit-explain")
     own = [
         e
