@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from adapters.settings import Settings
-from tests_support import reset_postgres
+from tests_support import CliStaff, reset_postgres
 
 PG_ADMIN_URL = os.environ.get("JUMINZEI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -71,7 +71,6 @@ def make_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
             "database_url": database_url,
             "master_key": TEST_MASTER_KEY,
             "var_dir": tmp_path / "var",
-            "operator": "test-clerk",
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
@@ -106,8 +105,9 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "JUMINZEI_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "JUMINZEI_VAR_DIR": str(tmp_path / "var"),
         "JUMINZEI_MASTER_KEY": TEST_MASTER_KEY,
+        "JUMINZEI_SESSION_FILE": str(tmp_path / "cli-session.json"),
     }
-    for key in ("JUMINZEI_OPERATOR", "JUMINZEI_TERMINAL"):
+    for key in ("JUMINZEI_OPERATOR", "JUMINZEI_TERMINAL", "JUMINZEI_CREDENTIAL_FILE"):
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -115,18 +115,12 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 @pytest.fixture
-def cli_staff(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
-    """Environment for running the CLI as one member of staff holding ``roles``.
+def cli_staff(cli_env: dict[str, str]) -> CliStaff:
+    """Staff signed in through the real CLI path (``staff bootstrap``/``enroll``/``grant``/``sign-in``).
 
-    New CLI tests act through this fixture rather than typing ``--as``: ``env = cli_staff("clerk01",
-    "課税")`` then ``runner.invoke(app, [...], env=env)``. Today it names the operator through
-    ``JUMINZEI_OPERATOR``; verified sign-in (issue 14) makes it enrol, grant and sign the member in, so
-    tests written against it keep working unchanged.
+    ``env = cli_staff("clerk01")`` signs clerk01 in (the first one called with no roles is bootstrapped as
+    the first 所属長 with every role; later ones are enrolled and granted ``roles`` — default every role —
+    by the fixture's 所属長) and makes them this terminal's current session; ``--as clerk01`` then picks
+    them among those signed in. ``runner.invoke(app, [...], env=env)`` or the monkeypatched environment.
     """
-
-    def as_staff(staff_id: str = "clerk01", *roles: str) -> dict[str, str]:
-        env = dict(cli_env)
-        env["JUMINZEI_OPERATOR"] = staff_id
-        return env
-
-    return as_staff
+    return CliStaff(cli_env, cli_env["JUMINZEI_SESSION_FILE"])

@@ -21,10 +21,11 @@ class Settings(BaseSettings):
     master_key: str | None = None
     #: Where generated keys, outputs and the SQLite file live in the embedded deployment.
     var_dir: Path = DEFAULT_VAR_DIR
-    #: The operator (職員ID) CLI actions are attributed to, unless ``--as`` is given.
-    operator: str | None = None
-    #: Staff ids designated 個人番号利用事務実施者 (comma-separated) until staff roles exist (security issue).
-    individual_number_staff: str = ""
+    #: The CLI's signed-in sessions (``staff sign-in``; mode 0600). Unset: ``var_dir/cli-session.json``.
+    session_file: Path | None = None
+    #: A batch job credential file (``staff job-credential issue --out``): the CLI and the worker run as
+    #: that job (ADR 0023).
+    credential_file: Path | None = None
     #: Terminal / client identifier recorded in the access journal.
     terminal: str | None = None
     #: ``json`` (server mode) or ``console`` (readable in a terminal).
@@ -48,6 +49,15 @@ class Settings(BaseSettings):
     witness_url: str | None = None
     #: Readiness fails when a witness has been unreachable or behind for longer than this (seconds).
     witness_max_delay: int = 300
+    #: PostgreSQL connections per pool (read models, event store: two pools per process) — sized to the
+    #: API's thread pool in server mode (docs/performance.md).
+    db_pool_size: int = Field(default=4, ge=1, le=64)
+    #: Threads the API's synchronous routes run in, per ``juminzei serve`` process.
+    api_threads: int = Field(default=8, ge=1, le=128)
+    #: Server mode on PostgreSQL: ``juminzei serve`` and ``juminzei worker`` run the sealer and the projection
+    #: follower as threads (behind their advisory locks; standbys where ``audit seal --follow`` /
+    #: ``projections follow`` units hold them). Off: only those units do.
+    followers: bool = True
     #: Redis broker for dramatiq workers in server mode.
     broker_url: str = "redis://127.0.0.1:6379"
 
@@ -57,5 +67,5 @@ class Settings(BaseSettings):
     def shred_list_file(self) -> Path:
         return self.shred_list_path or self.var_dir / "shred-list.jsonl"
 
-    def designated_staff(self) -> frozenset[str]:
-        return frozenset(s.strip() for s in self.individual_number_staff.split(",") if s.strip())
+    def session_path(self) -> Path:
+        return self.session_file or self.var_dir / "cli-session.json"

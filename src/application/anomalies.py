@@ -109,11 +109,8 @@ class AnomalyService:
         return findings, period
 
     def _reviews(self, finding_id: str) -> list[dict[str, str]]:
-        try:
-            aggregate: AnomalyReview = self.app.repository.get(anomaly_review_id(finding_id))
-        except AggregateNotFoundError:
-            return []
-        return list(aggregate.reviews)
+        aggregate: AnomalyReview | None = self.app.find(anomaly_review_id(finding_id))
+        return list(aggregate.reviews) if aggregate is not None else []
 
     def report(self, start: date, end: date, ctx: CommandContext, *, now: datetime) -> dict[str, Any]:
         """The 自己点検 report for JST days ``start``..``end``: findings with evidence and reviews."""

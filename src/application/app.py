@@ -8,6 +8,7 @@ sequence (reference notes §1.14; ADR 0002). Persistence is chosen by the enviro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from domain.collection.ledger import Allocation, Charge
 from domain.filings.filing import FilingKind, Submission, WorkQueue
 from domain.imports.batch import LineAccepted, LineQuarantined, LineRejected, SubmitterCount
 from domain.retention.policy import ErasedKey
+from domain.shared.events import DomainError
 from domain.shared.person import RegistrationKind, Sex
 from domain.shared.purpose import Purpose
 from domain.taxpayer.values import AssistancePeriod, DisabilityStatus, ResidenceChange
@@ -60,6 +62,16 @@ for _name, _value in {
 import application.staff_registration  # noqa: E402,F401  (stored names of the staff enums)
 
 
+def _is_new_access_record(obj: Any) -> bool:
+    """An access record not yet stored: its only pending event creates it (no version to conflict on)."""
+    from domain.audit.access import AccessRecord
+
+    if not isinstance(obj, AccessRecord):
+        return False
+    pending = obj.pending_events
+    return len(pending) == 1 and pending[0].originator_version == 1
+
+
 class JuminzeiApplication(Application[UUID]):
     """Event store, repository and notification log for all juminzei aggregates."""
 
@@ -70,6 +82,9 @@ class JuminzeiApplication(Application[UUID]):
         self._event_reader: StoredEventReader | None = None
         #: Set on a read-only replica (縮退運用, ADR 0020): allowed events go to this buffer, others are refused.
         self.degraded_journal: Any = None
+        #: Per thread: the position of the last event this thread stored (server mode's write mark).
+        self._recorded = threading.local()
+        self._journal_group: Any = None
         super().__init__(env=env)
 
     def use_event_reader(self, reader: StoredEventReader | None) -> None:
@@ -105,7 +120,34 @@ class JuminzeiApplication(Application[UUID]):
                 for event in processing_event.events
                 if getattr(type(event), "PERSONAL_FIELDS", ())
             )
-        return super()._record(processing_event)
+        recordings = super()._record(processing_event)
+        if recordings:
+            self._recorded.position = recordings[-1].notification.id
+        return recordings
+
+    def group_journal_writes(self) -> None:
+        """Server mode: concurrent access-journal writes share one transaction (``journal_group``)."""
+        from application.journal_group import JournalGroup
+
+        self._journal_group = JournalGroup(super().save)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """``Application.save``; in server mode a save of new access records only goes through the group
+        commit (one transaction shared with concurrent reads; each returns once its own record is stored)."""
+        group = self._journal_group
+        if group is None or kwargs or not objs or not all(_is_new_access_record(o) for o in objs):
+            return super().save(*objs, **kwargs)
+        events = [event for obj in objs for event in obj.collect_events()]
+        recordings = group.save(events)
+        if recordings:
+            self._recorded.position = recordings[-1].notification.id
+        return recordings
+
+    def recorded_position(self) -> int:
+        """Position of the last event the calling thread stored (0 if none): it changes exactly when this
+        thread stores events, without asking the database (server mode, ``interfaces.bootstrap``)."""
+        position: int = getattr(self._recorded, "position", 0)
+        return position
 
     def head(self) -> int:
         """Position of the last stored event in the notification log (0 when empty)."""
@@ -115,6 +157,20 @@ class JuminzeiApplication(Application[UUID]):
         """Save aggregates atomically; return the notification position of the last stored event."""
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else self.head()
+
+    def find(self, aggregate_id: UUID) -> Any | None:
+        """The aggregate with this id as ``repository.get`` returns it, or None when none was stored."""
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def require(self, aggregate_id: UUID, message: str, code: str = "not_found") -> Any:
+        """The aggregate with this id; a ``DomainError(message, code)`` when none was stored."""
+        found = self.find(aggregate_id)
+        if found is None:
+            raise DomainError(message, code=code)
+        return found
 
     def get_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]:
         """The aggregates with these ids, each exactly as ``repository.get`` returns it; ids that do not

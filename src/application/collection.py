@@ -271,17 +271,11 @@ class CollectionService:
 
     # -- 収納保留の解消 ---------------------------------------------------------------------------
     def _ledger_or_none(self, uuid: UUID) -> PaymentLedger | None:
-        try:
-            ledger: PaymentLedger = self.app.repository.get(uuid)
-        except AggregateNotFoundError:
-            return None
+        ledger: PaymentLedger | None = self.app.find(uuid)
         return ledger
 
     def _open_suspense(self, suspense: UUID) -> SuspenseReceipt:
-        try:
-            held: SuspenseReceipt = self.app.repository.get(suspense)
-        except AggregateNotFoundError:
-            raise DomainError(f"収納保留 {suspense} は存在しません。", code="not_found") from None
+        held: SuspenseReceipt = self.app.require(suspense, f"収納保留 {suspense} は存在しません。")
         if held.resolved:
             raise DomainError(f"収納保留 {suspense} は処理済みです。", code="resolved")
         return held
@@ -561,12 +555,10 @@ class CollectionQueries:
 
     def status(self, address_number: str, fiscal_year: int, ctx: CommandContext) -> dict[str, Any]:
         tid = taxpayer_id(address_number)
-        try:
-            ledger: PaymentLedger = self.app.repository.get(ledger_id(assessment_id(tid, fiscal_year)))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"宛名番号 {address_number} の{fiscal_year}年度の収納台帳がありません。", code="not_found"
-            ) from None
+        ledger: PaymentLedger = self.app.require(
+            ledger_id(assessment_id(tid, fiscal_year)),
+            f"宛名番号 {address_number} の{fiscal_year}年度の収納台帳がありません。",
+        )
         self.app.save(
             AccessRecord.record_view(
                 action="payments.show",

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
 from application.staff import StaffService
 from domain.audit.access import AccessRecord
@@ -60,12 +58,11 @@ class ContractService:
         self.staff = staff
 
     def get(self, contract_no: str) -> Contract:
-        try:
-            contract: Contract = self.app.repository.get(contract_id(contract_no))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"契約番号 {contract_no} は登録されていません。", code="unknown_contract"
-            ) from None
+        contract: Contract = self.app.require(
+            contract_id(contract_no),
+            f"契約番号 {contract_no} は登録されていません。",
+            code="unknown_contract",
+        )
         return contract
 
     def _member(self, staff_id: str) -> StaffMember:

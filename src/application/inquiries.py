@@ -15,8 +15,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
 from application.inspection import plain
 from domain.audit.access import AccessRecord
@@ -37,10 +35,9 @@ class InquiryService:
     def _taxpayer(self, address_number: str | None) -> UUID | None:
         if not address_number:
             return None
-        try:
-            taxpayer: Taxpayer = self.app.repository.get(taxpayer_id(address_number))
-        except AggregateNotFoundError:
-            raise DomainError(f"宛名番号 {address_number} は登録されていません。", code="not_found") from None
+        taxpayer: Taxpayer = self.app.require(
+            taxpayer_id(address_number), f"宛名番号 {address_number} は登録されていません。"
+        )
         return taxpayer.id
 
     def record(
@@ -53,11 +50,9 @@ class InquiryService:
         received_at: datetime,
         ctx: CommandContext,
     ) -> Inquiry:
-        try:
-            existing: Inquiry = self.app.repository.get(inquiry_id(ctx.command_id))
+        existing: Inquiry | None = self.app.find(inquiry_id(ctx.command_id))
+        if existing is not None:
             return existing  # the same command again: recorded once
-        except AggregateNotFoundError:
-            pass
         inquiry = Inquiry.record(
             channel=channel,
             category=category,

@@ -156,10 +156,7 @@ class InspectionService:
 
     def explain(self, assessment_id: UUID, ctx: CommandContext) -> Explanation:
         """Re-run the engine with the recorded input and rule-set version; compare line by line."""
-        try:
-            assessment: Assessment = self.app.repository.get(assessment_id)
-        except AggregateNotFoundError:
-            raise DomainError(f"賦課 {assessment_id} がありません。", code="not_found") from None
+        assessment: Assessment = self.app.require(assessment_id, f"賦課 {assessment_id} がありません。")
         if not isinstance(assessment, Assessment):
             raise DomainError(f"{assessment_id} は賦課ではありません。", code="not_assessment")
         self._journal("audit.explain", assessment.taxpayer_id, ("課税内容", "算出の内訳"), ctx)
@@ -279,10 +276,7 @@ class DisclosureService:
     def compile(self, taxpayer: UUID, ctx: CommandContext) -> dict[str, Any]:
         from domain.taxpayer.model import Taxpayer
 
-        try:
-            person: Taxpayer = self.app.repository.get(taxpayer)
-        except AggregateNotFoundError:
-            raise DomainError(f"納税義務者 {taxpayer} の記録がありません。", code="not_found") from None
+        person: Taxpayer = self.app.require(taxpayer, f"納税義務者 {taxpayer} の記録がありません。")
         self.app.save(
             AccessRecord.record_view(
                 action="disclosure.compile",

@@ -25,8 +25,6 @@ from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
 from application.taxpayers import RegisterTaxpayer, TaxpayerService
 from domain.imports.batch import ImportBatch, LineAccepted, LineQuarantined, LineRejected, SubmitterCount
@@ -99,11 +97,7 @@ class MigrationService:
         self.taxpayers = taxpayers
 
     def _exists(self, aggregate_id: UUID) -> bool:
-        try:
-            self.app.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+        return self.app.find(aggregate_id) is not None
 
     def import_file(
         self, parsed: LegacyFileLike, *, layout: str, source_system: str, ctx: CommandContext
@@ -277,19 +271,13 @@ class MigrationService:
     def _batch(self, sha256: str) -> ImportBatch | None:
         from domain.imports.batch import import_batch_id
 
-        try:
-            batch: ImportBatch = self.app.repository.get(import_batch_id(KIND, sha256))
-        except AggregateNotFoundError:
-            return None
+        batch: ImportBatch | None = self.app.find(import_batch_id(KIND, sha256))
         return batch
 
     def report(self, parsed: LegacyFileLike, *, already: bool) -> dict[str, Any]:
         """The reconciliation report of a migrated file (from its recorded events) and its mapping report."""
         batch = self._batch(parsed.sha256)
-        try:
-            record: LegacyMigration = self.app.repository.get(migration_id(parsed.sha256))
-        except AggregateNotFoundError:
-            record = None  # type: ignore[assignment]
+        record: LegacyMigration | None = self.app.find(migration_id(parsed.sha256))
         years = []
         for y in record.years if record is not None else ():
             r = YearReconciliation(**y)

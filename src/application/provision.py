@@ -22,11 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
+from application.assessment import load_assessment
 from application.read_rows import OutboxRow
-from domain.assessment.assessment import Assessment, assessment_id
+from domain.assessment.assessment import Assessment
 from domain.audit.export import ExportRequest
 from domain.audit.provision import (
     TRANSFER_BASIS,
@@ -237,10 +236,7 @@ class ExportService:
         return export
 
     def _load(self, request_id: UUID) -> ExportRequest:
-        try:
-            export: ExportRequest = self.app.repository.get(request_id)
-        except AggregateNotFoundError:
-            raise DomainError(f"抽出依頼 {request_id} がありません。", code="not_found") from None
+        export: ExportRequest = self.app.require(request_id, f"抽出依頼 {request_id} がありません。")
         return export
 
     def approve(self, request_id: UUID, ctx: CommandContext, valid_for: timedelta = timedelta(days=3)) -> str:
@@ -267,12 +263,7 @@ class ExportService:
         subject_ids: list[UUID] = []
         for address_number in subjects:
             tid = taxpayer_id(address_number)
-            try:
-                assessment: Assessment = self.app.repository.get(assessment_id(tid, fiscal_year))
-            except AggregateNotFoundError:
-                raise DomainError(
-                    f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。", code="not_found"
-                ) from None
+            assessment = load_assessment(self.app, address_number, fiscal_year)
             subject_ids.append(tid)
             salary = sum(i.amount for i in assessment.installments if i.method.value == "給与特別徴収")
             rows.append(

@@ -67,10 +67,7 @@ class RetentionHolds:
         self.inventory = inventory
 
     def _get(self, key_id: str) -> RetentionHold | None:
-        try:
-            hold: RetentionHold = self.app.repository.get(hold_id(key_id))
-        except AggregateNotFoundError:
-            return None
+        hold: RetentionHold | None = self.app.find(hold_id(key_id))
         return hold
 
     def place(self, key_id: str, reason: str, ctx: CommandContext) -> int | None:

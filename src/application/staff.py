@@ -34,10 +34,13 @@ import application.staff_registration  # noqa: F401  (stored names of the staff 
 from application.app import JuminzeiApplication
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
+from domain.staff.credentials import JobCredential, job_credential_id
 from domain.staff.model import StaffMember, staff_member_id
 from domain.staff.policy import AccessRequest, Decision, Principal, Resource, decide
 from domain.staff.values import (
+    CONTRACTOR_ROLES,
     BreakGlass,
+    Grant,
     GrantStatus,
     ReviewPolicy,
     Role,
@@ -52,6 +55,18 @@ from domain.staff.values import (
 log = structlog.get_logger(__name__)
 
 TOKEN_PREFIX = "jz1"
+JOB_TOKEN_PREFIX = "jzj1"
+
+#: The roles of the first 所属長 (``staff bootstrap``): every role a person can use together — not 監査
+#: (inspectors only read, so it would forbid every command) nor the contractors' roles.
+BOOTSTRAP_ROLES: tuple[Role, ...] = (
+    Role.SUPERVISOR,
+    Role.TAXATION,
+    Role.COLLECTION,
+    Role.COUNTER,
+    Role.OPERATIONS,
+    Role.INDIVIDUAL_NUMBER,
+)
 MIN_PASSWORD_LENGTH = 12
 
 _REFUSED = "職員ID、パスワードまたはワンタイムパスワードが正しくありません。"
@@ -94,6 +109,22 @@ class SessionActivity(Protocol):
     def forget(self, session_id: str) -> None: ...
 
 
+class SignInAttempts(Protocol):
+    """Sign-in attempts per key (the SHA-256 of the typed 職員ID), for the rate limit (``adapters.auth``)."""
+
+    def record(self, key_hash: str, at: datetime) -> None: ...
+
+    def count_since(self, key_hash: str, since: datetime) -> int: ...
+
+
+class _NoAttempts:
+    def record(self, key_hash: str, at: datetime) -> None:
+        return None
+
+    def count_since(self, key_hash: str, since: datetime) -> int:
+        return 0
+
+
 # -- results -----------------------------------------------------------------------------------------
 
 
@@ -105,6 +136,27 @@ class SignInResult:
     session_id: str
     token: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Bootstrapped:
+    """The first 所属長: the TOTP enrolment URI is shown once and never again."""
+
+    staff_id: str
+    roles: tuple[Role, ...]
+    totp_uri: str
+
+
+@dataclass(frozen=True)
+class JobCredentialRow:
+    """One batch credential in the access review."""
+
+    job_id: str
+    roles: tuple[Role, ...]
+    valid_to: str
+    issued_by: str
+    status: str
+    revoked_by: str | None
 
 
 @dataclass(frozen=True)
@@ -123,6 +175,8 @@ class GrantRow:
     bootstrap: bool
     last_attested_on: str | None
     status: GrantStatus
+    hours: str | None = None
+    terminals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +201,7 @@ class AccessReview:
     due_date: str
     grants: tuple[GrantRow, ...]
     break_glass_pending: tuple[BreakGlassRow, ...]
+    job_credentials: tuple[JobCredentialRow, ...] = ()
 
 
 def token_hash(token: str) -> str:
@@ -167,11 +222,13 @@ class StaffService:
         session_policy: SessionPolicy | None = None,
         review_policy: ReviewPolicy | None = None,
         issuer: str = "juminzei",
+        attempts: SignInAttempts | None = None,
     ) -> None:
         self.app = app
         self.hasher = hasher
         self.totp = totp
         self.activity = activity
+        self.attempts: SignInAttempts = attempts or _NoAttempts()
         self.session_policy = session_policy or SessionPolicy()
         self.review_policy = review_policy or ReviewPolicy()
         self.issuer = issuer
@@ -229,6 +286,57 @@ class StaffService:
         log.info("staff.enrolled", staff_id=staff_id, actor=ctx.actor)
         return member.id
 
+    def bootstrap(
+        self, *, staff_id: str, name: str, department: str, password: str, terminal: str, now: datetime
+    ) -> Bootstrapped:
+        """初回起動: on a store with no staff, enrol the first 所属長 with every role (``BOOTSTRAP_ROLES``).
+
+        Refused once any staff member exists. The grants are self-approved and marked ``bootstrap`` (the
+        access review shows them); the TOTP enrolment URI is returned once.
+        """
+        now = utc(now)
+        if next(iter(self.staff_ids()), None) is not None:
+            raise DomainError(
+                "職員は登録済みのため、初回登録（bootstrap）は行えません。所属長に職員登録を依頼してください。",
+                code="already_bootstrapped",
+            )
+        _check_password(password, staff_id)
+        ctx = CommandContext(
+            actor=staff_id,
+            purpose=Purpose.OPERATIONS,
+            command_id=f"bootstrap:{uuid.uuid4()}",
+            terminal=terminal,
+        )
+        member = StaffMember.enroll(
+            staff_id=staff_id,
+            name=name.strip(),
+            department=department.strip(),
+            password_hash=self.hasher.hash(password),
+            ctx=ctx,
+        )
+        secret = self.totp.new_secret()
+        member.enroll_second_factor(totp_secret=secret, ctx=ctx)
+        for role in BOOTSTRAP_ROLES:
+            member.grant_role(
+                role=role,
+                unit=None,
+                valid_from=jst_date(now),
+                valid_to=None,
+                temporary=False,
+                reason=None,
+                bootstrap=True,
+                first_start=True,
+                now=now,
+                ctx=ctx,
+            )
+        self.app.save(member)
+        log.warning("staff.bootstrapped", staff_id=staff_id, terminal=terminal)
+        return Bootstrapped(
+            staff_id=staff_id,
+            roles=BOOTSTRAP_ROLES,
+            totp_uri=self.totp.provisioning_uri(secret, account=staff_id, issuer=self.issuer),
+        )
+
     def enroll_second_factor(self, *, staff_id: str, ctx: CommandContext) -> str:
         """二要素認証の登録. Returns the ``otpauth://`` provisioning URI — once; it is never shown again."""
         member = self.get(staff_id)
@@ -257,6 +365,11 @@ class StaffService:
                 f"操作者 {ctx.actor} は有効な所属長の権限を持っていません。", code="not_supervisor"
             )
 
+    def require_supervisor(self, actor: str, now: datetime) -> None:
+        """Refuse unless ``actor`` holds a 所属長 grant in force."""
+        if not self._is_supervisor(actor, utc(now)):
+            raise DomainError(f"操作者 {actor} は有効な所属長の権限を持っていません。", code="not_supervisor")
+
     def _any_supervisor(self, now: datetime) -> bool:
         return any(m.has_role(Role.SUPERVISOR, now, self.review_policy) for m in self.members())
 
@@ -270,10 +383,15 @@ class StaffService:
         unit: str | None = None,
         temporary: bool = False,
         reason: str | None = None,
+        hours: str | None = None,
+        terminals: Sequence[str] = (),
         ctx: CommandContext,
         now: datetime,
     ) -> int:
-        """権限付与, approved by ``ctx.actor``: a supervisor in force who is not the grantee.
+        """権限付与, approved by ``ctx.actor``: a supervisor in force who is not the grantee, within their own
+        課 (the grantee's department) and, when their 所属長 grant names a 係, that 係 (contractors' roles,
+        granted to a contractor's 従事者, are exempt from the 課 check). ``hours`` (``HH:MM-HH:MM`` JST) and
+        ``terminals`` restrict where and when the grant permits; the policy checks them at each request.
 
         ``valid_from``/``valid_to`` are Japan dates (default: today, and 3/31 of that 年度).
         Bootstrap: while no staff member holds a 所属長 grant in force, the first 所属長 grant may be
@@ -291,7 +409,10 @@ class StaffService:
                 bootstrap = True
             else:
                 self._require_supervisor(ctx, now)
+        if not bootstrap:
+            self._check_scope(ctx.actor, member, role, (unit or "").strip() or None, now)
         start = valid_from or jst_date(now)
+        before = len(member.grants)
         number = member.grant_role(
             role=role,
             unit=(unit or "").strip() or None,
@@ -302,7 +423,11 @@ class StaffService:
             bootstrap=bootstrap,
             now=now,
             ctx=ctx,
+            hours=(hours or "").strip() or None,
+            terminals=tuple(t.strip() for t in terminals if t.strip()),
         )
+        if len(member.grants) != before:
+            self._end_sessions_after_grant_change(member, ctx, now)
         self.app.save(member)
         log.info(
             "staff.role_granted",
@@ -314,12 +439,52 @@ class StaffService:
         )
         return number
 
+    def _check_scope(
+        self, approver_id: str, member: StaffMember, role: Role, unit: str | None, now: datetime
+    ) -> None:
+        """A 所属長 grants only within their own 課 and, if their 所属長 grant names a 係, that 係."""
+        approver = self.get(approver_id)
+        if role not in CONTRACTOR_ROLES and approver.department != member.department:
+            raise DomainError(
+                f"所属長 {approver_id}（{approver.department}）は他の課（{member.department}）の職員に権限を付与できません。",
+                code="out_of_scope",
+            )
+        units = {
+            g.unit
+            for g in approver.grants
+            if g.role is Role.SUPERVISOR and g.in_force(utc(now), self.review_policy)
+        }
+        if None not in units and unit not in units:
+            raise DomainError(
+                f"所属長 {approver_id} が権限を付与できるのは {'・'.join(sorted(u for u in units if u))} の範囲のみです"
+                "（--unit で係を指定してください）。",
+                code="out_of_scope",
+            )
+
+    def _end_sessions_after_grant_change(
+        self, member: StaffMember, ctx: CommandContext, now: datetime
+    ) -> None:
+        """A grant given or revoked ends the grantee's open sessions: they sign in again under the new grants."""
+        for session_id, session in list(member.sessions.items()):
+            if session.ended is None and member.end_session(
+                session_id=session_id, cause=SessionEnd.GRANT_CHANGED, now=now, ctx=ctx
+            ):
+                self.activity.forget(session_id)
+                log.info(
+                    "staff.session_ended",
+                    staff_id=member.staff_id,
+                    session_id=session_id,
+                    cause="grant_changed",
+                )
+
     def revoke(
         self, *, staff_id: str, grant_number: int, reason: str, ctx: CommandContext, now: datetime
     ) -> bool:
         self._require_supervisor(ctx, now)
         member = self.get(staff_id)
         changed = member.revoke(number=grant_number, reason=reason, now=now, ctx=ctx)
+        if changed:
+            self._end_sessions_after_grant_change(member, ctx, now)
         self.app.save(member)
         if changed:
             log.info("staff.role_revoked", staff_id=staff_id, grant_number=grant_number, actor=ctx.actor)
@@ -371,6 +536,16 @@ class StaffService:
         The clerk sees one message for a wrong password or code (the event records which).
         """
         now = utc(now)
+        key = token_hash(f"sign-in:{staff_id}")
+        if (
+            self.attempts.count_since(key, now - self.session_policy.attempt_window)
+            >= self.session_policy.max_attempts
+        ):
+            log.warning("staff.sign_in_rate_limited", terminal=terminal)
+            raise DomainError(
+                "サインインの試行が多すぎます。しばらく待ってから再度お試しください。", code="rate_limited"
+            )
+        self.attempts.record(key, now)
         member = self._find(staff_id) if _plausible_staff_id(staff_id) else None
         if member is None:
             # No account to record on; the typed id is not logged (it may be a mistyped password).
@@ -464,18 +639,19 @@ class StaffService:
             terminal=terminal,
         )
 
-    def check_session(self, token: str, now: datetime) -> Principal:
+    def check_session(self, token: str, now: datetime, *, record: bool = True) -> Principal:
         """The principal of a live session, or ``DomainError`` (expired, idle, signed out, locked).
 
         An expired or idle session is recorded as ended (``SignedOut`` with the cause) the first time it
-        is presented. A live session's activity is touched.
+        is presented. A live session's activity is touched. ``record=False`` (a read-only replica,
+        縮退運用) checks without writing anything.
         """
         now = utc(now)
         member, session_id = self._session(token)
         session = member.sessions[session_id]
         ended = session_state(session, self.activity.last_seen(session_id), now, self.session_policy)
         if ended is not None:
-            if session.ended is None:
+            if session.ended is None and record:
                 member.end_session(
                     session_id=session_id,
                     cause=ended,
@@ -491,11 +667,13 @@ class StaffService:
                 SessionEnd.EXPIRED: "セッションの有効期限が切れました。再度サインインしてください。",
                 SessionEnd.IDLE: "一定時間操作がなかったため、セッションが終了しました。再度サインインしてください。",
                 SessionEnd.SIGNED_OUT: "このセッションはサインアウト済みです。",
+                SessionEnd.GRANT_CHANGED: "権限が変更されたため、セッションが終了しました。再度サインインしてください。",
             }
             raise DomainError(messages[ended], code=f"session_{ended.value}")
         if member.locked:
             raise DomainError(_LOCKED, code="locked")
-        self.activity.touch(session_id, member.staff_id, now)
+        if record:
+            self.activity.touch(session_id, member.staff_id, now)
         return Principal(
             staff_id=member.staff_id,
             grants=member.grants,
@@ -586,6 +764,135 @@ class StaffService:
             )
         return changed
 
+    # -- job credentials (unattended batches) ----------------------------------------------------
+
+    def issue_job_credential(
+        self, *, job_id: str, roles: Sequence[Role], valid_to: date, ctx: CommandContext, now: datetime
+    ) -> str:
+        """バッチ用資格情報の発行 by a 所属長 in force. Returns the secret — once; only its hash is stored."""
+        now = utc(now)
+        self._require_supervisor(ctx, now)
+        job_id = job_id.strip()
+        if self._find(job_id) is not None:
+            raise DomainError(
+                f"{job_id} は職員IDとして登録済みです。別のジョブIDを指定してください。", code="job_id_taken"
+            )
+        secret = f"{JOB_TOKEN_PREFIX}.{job_id}.{secrets.token_urlsafe(32)}"
+        existing = self._find_job(job_id)
+        if existing is None:
+            credential = JobCredential.issue(
+                job_id=job_id,
+                roles=tuple(dict.fromkeys(roles)),
+                valid_to=valid_to,
+                secret_hash=token_hash(secret),
+                now=now,
+                ctx=ctx,
+            )
+        else:
+            credential = existing
+            credential.reissue(
+                roles=tuple(dict.fromkeys(roles)),
+                valid_to=valid_to,
+                secret_hash=token_hash(secret),
+                now=now,
+                ctx=ctx,
+            )
+        self.app.save(credential)
+        log.info("staff.job_credential_issued", job_id=job_id, actor=ctx.actor)
+        return secret
+
+    def revoke_job_credential(self, *, job_id: str, reason: str, ctx: CommandContext, now: datetime) -> bool:
+        self._require_supervisor(ctx, now)
+        credential = self._find_job(job_id.strip())
+        if credential is None:
+            raise DomainError(f"ジョブID {job_id} の資格情報はありません。", code="unknown_job")
+        changed = credential.revoke(reason=reason, now=now, ctx=ctx)
+        if changed:
+            self.app.save(credential)
+            log.info("staff.job_credential_revoked", job_id=credential.job_id, actor=ctx.actor)
+        return changed
+
+    def _find_job(self, job_id: str) -> JobCredential | None:
+        try:
+            credential: JobCredential = self.app.repository.get(job_credential_id(job_id))
+        except AggregateNotFoundError:
+            return None
+        return credential
+
+    def check_job_credential(self, secret: str, now: datetime) -> JobCredential:
+        """The credential of ``secret`` if it is in force, else ``DomainError`` (unknown, revoked, expired)."""
+        parts = secret.strip().split(".")
+        refused = DomainError(
+            "バッチ用資格情報が無効です（取消・期限切れ・不一致）。", code="invalid_job_credential"
+        )
+        if len(parts) != 3 or parts[0] != JOB_TOKEN_PREFIX:
+            raise refused
+        credential = self._find_job(parts[1])
+        if credential is None or not hmac.compare_digest(credential.secret_hash, token_hash(secret.strip())):
+            raise refused
+        if not credential.in_force(now):
+            log.warning(
+                "staff.job_credential_refused", job_id=credential.job_id, status=credential.status(now)
+            )
+            raise refused
+        return credential
+
+    def job_credentials(self) -> list[JobCredential]:
+        found: list[JobCredential] = []
+        start = 1
+        while True:
+            batch = self.app.recorder.select_notifications(
+                start=start, limit=500, topics=(JobCredential.Issued.TOPIC,)
+            )
+            for notification in batch:
+                originator = notification.originator_id
+                found.append(
+                    self.app.repository.get(
+                        originator if isinstance(originator, UUID) else UUID(str(originator))
+                    )
+                )
+            if len(batch) < 500:
+                return found
+            start = batch[-1].id + 1
+
+    def policy_principal(self, actor: str, kind: str, now: datetime, *, terminal: str | None) -> Principal:
+        """The policy's view of a verified bus principal: its grants as they are *now* (so a revoked or
+        expired grant or credential stops at the next request). Unknown kinds are unauthenticated."""
+        now = utc(now)
+        if kind == "staff":
+            member = self._find(actor)
+            if member is None:
+                return Principal(staff_id=actor, terminal=terminal)
+            return Principal(
+                staff_id=member.staff_id,
+                grants=member.grants,
+                break_glass=member.break_glass,
+                authenticated=True,
+                terminal=terminal,
+                locked=member.locked,
+            )
+        if kind == "job":
+            credential = self._find_job(actor)
+            if credential is None or not credential.in_force(now):
+                return Principal(staff_id=actor, terminal=terminal)
+            today = jst_date(now)
+            grants = tuple(
+                Grant(
+                    number=i + 1,
+                    role=role,
+                    unit=None,
+                    valid_from=today,
+                    valid_to=credential.valid_to,
+                    approved_by=credential.issued_by,
+                    approved_on=today,
+                    temporary=False,
+                    reason=None,
+                )
+                for i, role in enumerate(credential.roles)
+            )
+            return Principal(staff_id=actor, grants=grants, authenticated=True, terminal=terminal)
+        return Principal(staff_id=actor, terminal=terminal)
+
     # -- access review and authorization ---------------------------------------------------------
 
     def review(self, now: datetime) -> AccessReview:
@@ -610,6 +917,8 @@ class StaffService:
                         bootstrap=g.bootstrap,
                         last_attested_on=g.last_attested_on.isoformat() if g.last_attested_on else None,
                         status=g.status(now, self.review_policy),
+                        hours=g.hours,
+                        terminals=g.terminals,
                     )
                 )
             for b in member.break_glass:
@@ -631,6 +940,17 @@ class StaffService:
             due_date=self.review_policy.due_date(today).isoformat(),
             grants=tuple(rows),
             break_glass_pending=tuple(pending),
+            job_credentials=tuple(
+                JobCredentialRow(
+                    job_id=j.job_id,
+                    roles=j.roles,
+                    valid_to=j.valid_to.isoformat(),
+                    issued_by=j.issued_by,
+                    status=j.status(now),
+                    revoked_by=j.revoked_by,
+                )
+                for j in self.job_credentials()
+            ),
         )
 
     def is_designated(self, staff_id: str, now: datetime) -> bool:

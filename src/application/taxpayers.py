@@ -167,10 +167,9 @@ class ResidenceQueries:
         self.app = app
 
     def residence(self, *, address_number: str, fiscal_year: int, ctx: CommandContext) -> ResidenceAnswer:
-        try:
-            taxpayer: Taxpayer = self.app.repository.get(taxpayer_id(address_number))
-        except AggregateNotFoundError:
-            raise DomainError(f"宛名番号 {address_number} は登録されていません。", code="not_found") from None
+        taxpayer: Taxpayer = self.app.require(
+            taxpayer_id(address_number), f"宛名番号 {address_number} は登録されていません。"
+        )
         record = AccessRecord.record_view(
             action="taxpayer.residence",
             subject_ids=(taxpayer.id,),

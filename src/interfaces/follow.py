@@ -13,9 +13,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
+
+if TYPE_CHECKING:
+    from interfaces.bootstrap import Container
 
 log = structlog.get_logger(__name__)
 
@@ -83,8 +86,10 @@ def run_follower(
     interval: float,
     max_iterations: int | None = None,
     on_step: Callable[[int, int], None] | None = None,
+    wake: threading.Event | None = None,
 ) -> int:
-    """Call ``step`` (returns how much it did) until stopped; returns the total done."""
+    """Call ``step`` (returns how much it did) until stopped; returns the total done. When idle it waits
+    ``interval`` seconds, or less when ``wake`` is set (a request handed over a committed position)."""
     total = 0
     iterations = 0
     while not stop.is_set():
@@ -95,6 +100,74 @@ def run_follower(
             on_step(iterations, done)
         if max_iterations is not None and iterations >= max_iterations:
             break
-        if done == 0:
-            stop.wait(interval)  # idle: sleep; busy: go straight on
+        if done == 0:  # idle: sleep until woken; busy: go straight on
+            if wake is None:
+                stop.wait(interval)
+            else:
+                wake.wait(interval)
+                wake.clear()
     return total
+
+
+def seal_step(c: Container) -> int:
+    """One round of the sealer: seal what is committed and not yet sealed; how many events it sealed.
+    Idle rounds cost two indexed reads (head, last leaf), not a seal transaction."""
+    from adapters.audit.merkle_log import seal, sealed_position
+
+    if c.app.head() <= sealed_position(c):
+        return 0
+    return seal(c).sealed
+
+
+def projection_step(c: Container) -> int:
+    """One round of the projection follower: catch every read model up; how many events it applied."""
+    from interfaces.bootstrap.unit_of_work import catch_up
+
+    return sum(catch_up(c).values())
+
+
+FOLLOWER_STEPS: dict[str, Callable[[Container], int]] = {"sealer": seal_step, "projections": projection_step}
+
+
+def start_followers(
+    c: Container,
+    stop: threading.Event,
+    *,
+    interval: float = 0.2,
+    kinds: tuple[str, ...] = ("sealer", "projections"),
+) -> list[threading.Thread]:
+    """Server mode inside ``juminzei serve`` (and ``juminzei worker``): the sealer and the projection
+    follower as daemon threads on ``c``, each behind its session advisory lock (so with several API
+    processes, or ``audit seal --follow`` running on another host, one works and the rest stand by), woken
+    by ``c.handoff`` when a request commits. A failing step is logged and retried after ``interval``."""
+    wakers = {kind: (c.handoff.subscribe() if c.handoff is not None else None) for kind in kinds}
+
+    def run(kind: str) -> None:
+        step = FOLLOWER_STEPS[kind]
+
+        def guarded() -> int:
+            try:
+                return step(c)
+            except Exception as error:  # the database went away, a seal was refused: log, retry
+                log.error("follower.step_failed", kind=kind, error=type(error).__name__)
+                return 0
+
+        with single_follower(c.settings.database_url, kind, stop, interval) as active:
+            if active:
+                run_follower(guarded, stop=stop, interval=interval, wake=wakers[kind])
+
+    threads = [
+        threading.Thread(target=run, args=(kind,), name=f"juminzei-{kind}", daemon=True) for kind in kinds
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def stop_followers(stop: threading.Event, threads: list[threading.Thread], c: Container | None) -> None:
+    """Stop the follower threads (waking them) and wait for them briefly."""
+    stop.set()
+    if c is not None and c.handoff is not None:
+        c.handoff.committed(0)
+    for thread in threads:
+        thread.join(timeout=10)

@@ -27,8 +27,32 @@ log = structlog.get_logger(__name__)
 
 
 def job_principal(job: JobRecord) -> Principal:
-    """The job runs as whoever submitted it (the record keeps the actor; no personal data)."""
-    return Principal(actor=job.actor, terminal="worker", kind="job")
+    """The job runs as whoever submitted it (the record keeps the actor and how they signed in); the
+    policy checks that principal's grants as they are when the job runs."""
+    kind = str(job.payload.get("principal_kind") or "staff")
+    return Principal(actor=job.actor, terminal="worker", kind=kind)
+
+
+def worker_principal(c: Container, job: JobRecord) -> Principal:
+    """With ``JUMINZEI_CREDENTIAL_FILE`` the worker runs every job as that batch credential (checked at
+    each job: a revoked or expired credential stops at the next one); otherwise as the job's submitter."""
+    path = c.settings.credential_file
+    if path is None:
+        return job_principal(job)
+    from datetime import UTC, datetime
+
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        raise DomainError("バッチ用資格情報のファイルを読めません。", code="invalid_job_credential") from None
+    credential = c.staff.check_job_credential(secret, datetime.now(UTC))
+    return Principal(
+        actor=credential.job_id,
+        terminal="worker",
+        kind="job",
+        roles=frozenset(r.value for r in credential.roles),
+        issued_by=credential.issued_by,
+    )
 
 
 def _import(c: Container, job: JobRecord) -> dict[str, Any]:
@@ -39,7 +63,7 @@ def _import(c: Container, job: JobRecord) -> dict[str, Any]:
             code="missing_file",
         )
     command = ImportFile(str(job.payload["kind"]), path)
-    summary = c.use_cases.execute(command, job_principal(job), command_id=f"job:{job.job_id}")
+    summary = c.use_cases.execute(command, worker_principal(c, job), command_id=f"job:{job.job_id}")
     return {
         "batch_id": str(summary.batch_id),
         "kind": summary.kind,
@@ -61,7 +85,7 @@ def _levy(c: Container, job: JobRecord) -> dict[str, Any]:
         address_numbers=tuple(job.payload.get("taxpayers") or ()),
         workers=int(job.payload.get("workers") or 1),
     )
-    outcome = c.use_cases.execute(command, job_principal(job), command_id=f"job:{job.job_id}")
+    outcome = c.use_cases.execute(command, worker_principal(c, job), command_id=f"job:{job.job_id}")
     return levy_run_json(outcome) | {"position": c.app.head()}
 
 
@@ -71,7 +95,7 @@ def _document(c: Container, job: JobRecord) -> dict[str, Any]:
 
     document_id = str(job.payload["document_id"])
     model = c.use_cases.execute(
-        IssuedDocumentModel(document_id), job_principal(job), command_id=f"job:{job.job_id}"
+        IssuedDocumentModel(document_id), worker_principal(c, job), command_id=f"job:{job.job_id}"
     )
     out = c.settings.var_dir / "documents" / f"{document_id}.pdf"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +105,9 @@ def _document(c: Container, job: JobRecord) -> dict[str, Any]:
 
 
 def _refresh_read_models(c: Container, job: JobRecord) -> dict[str, Any]:
-    applied = c.use_cases.execute(CatchUpReadModels(), job_principal(job), command_id=f"job:{job.job_id}")
+    applied = c.use_cases.execute(
+        CatchUpReadModels(), worker_principal(c, job), command_id=f"job:{job.job_id}"
+    )
     return {"applied": applied, "position": c.app.head()}
 
 

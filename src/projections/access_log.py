@@ -18,7 +18,7 @@ NO_SUBJECT = "-"
 
 class AccessLogProjection(Projection):
     name = "access_log"
-    topics = (get_topic(AccessRecord.PersonalDataViewed),)
+    topics = (get_topic(AccessRecord.PersonalDataViewed), get_topic(AccessRecord.AccessDenied))
     tables = ("rm_access_log",)
 
     @singledispatchmethod
@@ -46,6 +46,29 @@ class AccessLogProjection(Projection):
                 for s in subjects
             ],
         )
+
+    @apply.register
+    def _(self, e: AccessRecord.AccessDenied, cur: Cursor) -> None:
+        """A refusal by the access policy: shown as ``拒否:<action>`` with the decision id as its item."""
+        cur.execute(
+            "INSERT INTO rm_access_log (record_id, subject_id, at, actor, terminal, purpose, action, items, position)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                str(e.originator_id),
+                NO_SUBJECT,
+                e.timestamp.isoformat(),
+                e.actor,
+                e.terminal,
+                e.purpose.value,
+                f"{DENIED_PREFIX}{e.action}",
+                f"判断ID {e.decision_id}",
+                0,
+            ),
+        )
+
+
+#: The action column of a refused request: ``拒否:taxpayer.search``.
+DENIED_PREFIX = "拒否:"
 
 
 class SqlAccessLog:

@@ -355,6 +355,13 @@ class ProjectionRunner:
             position = _position(cur, name)
             _set_position(cur, name, position, error=message)
 
+    def positions(self) -> dict[str, int]:
+        """Every projection's applied position, in one query (0 for one that never ran)."""
+        with self.db.transaction() as cur:
+            cur.execute("SELECT name, position FROM projection_tracking")
+            found = {str(name): int(position) for name, position in cur.fetchall()}
+        return {name: found.get(name, 0) for name in self.projections}
+
     def status(self) -> list[ProjectionStatus]:
         head = self.app.head()
         result: list[ProjectionStatus] = []

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from adapters.settings import Settings
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
-from domain.staff.values import Role, jst_date
+from domain.staff.values import jst_date
 from interfaces.bootstrap import build
 from interfaces.cli.main import app
 
@@ -25,31 +25,19 @@ def _ctx(actor: str, purpose: Purpose, n: int | str) -> CommandContext:
     return CommandContext(actor=actor, purpose=purpose, command_id=f"test:{actor}:{n}", terminal="t-01")
 
 
-def _ward_with_a_heavy_reader() -> dict[str, Any]:
-    """Demo ward; staff enrolled and granted; k-heavy reads 150 residents, k-normal 10 (one of them 6 times)."""
+def _ward_with_a_heavy_reader(staff: Any) -> dict[str, Any]:
+    """Demo ward; staff enrolled, granted and signed in through the CLI by the demo's 所属長; k-heavy reads
+    150 residents, k-normal 10 (one of them 6 times)."""
     demo = runner.invoke(app, ["demo", "--taxpayers", "160", "--json"], catch_exceptions=False)
     assert demo.exit_code == 0, demo.output
+    staff.supervisor = "demo01"
+    for staff_id in ("sup-01", "sup-02"):
+        staff(staff_id, "所属長")
+    for staff_id in ("k-heavy", "k-normal"):
+        staff(staff_id, "課税")
     c = build(Settings())
     try:
         now = datetime.now(UTC)
-        ops = _ctx("hr-01", Purpose.OPERATIONS, "enrol")
-        for staff_id, department in (
-            ("sup-01", "税務課"),
-            ("sup-02", "税務課"),
-            ("k-heavy", "税務課"),
-            ("k-normal", "税務課"),
-        ):
-            c.staff.enroll(
-                staff_id=staff_id, name=f"職員{staff_id}", department=department, password=PASSWORD, ctx=ops
-            )
-        c.staff.grant(
-            staff_id="sup-01", role=Role.SUPERVISOR, ctx=_ctx("sup-02", Purpose.OPERATIONS, 1), now=now
-        )
-        for staff_id in ("sup-02", "k-heavy", "k-normal"):
-            role = Role.SUPERVISOR if staff_id == "sup-02" else Role.TAXATION
-            c.staff.grant(
-                staff_id=staff_id, role=role, ctx=_ctx("sup-01", Purpose.OPERATIONS, staff_id), now=now
-            )
         c.runner.catch_up()
         with c.db.transaction() as cur:
             cur.execute("SELECT taxpayer_id, address_number FROM rm_taxpayer_search ORDER BY address_number")
@@ -91,9 +79,9 @@ def _report(day: str, *extra: str, actor: str = "sup-01") -> dict[str, Any]:
 
 
 def test_a_clerk_viewing_150_residents_in_a_day_is_flagged_with_evidence(
-    cli_env: dict[str, str], tmp_path: Path
+    cli_staff: Any, tmp_path: Path
 ) -> None:
-    ward = _ward_with_a_heavy_reader()
+    ward = _ward_with_a_heavy_reader(cli_staff)
     out = tmp_path / "report"
     report = _report(ward["day"], "--out", str(out))
 
@@ -201,8 +189,8 @@ def test_a_clerk_viewing_150_residents_in_a_day_is_flagged_with_evidence(
     assert "audit.anomalies" in {e["action"] for e in json.loads(access.stdout)["entries"]}
 
 
-def test_usage_errors(cli_env: dict[str, str]) -> None:
-    assert runner.invoke(app, ["db", "upgrade"], catch_exceptions=False).exit_code == 0
+def test_usage_errors(cli_staff: Any, cli_env: dict[str, str]) -> None:
+    cli_staff("sup-01")
     missing = runner.invoke(app, ["audit", "anomalies", "--to", "2026-12-07", "--as", "sup-01"])
     assert missing.exit_code == 2 and "--from" in missing.output
     bad = runner.invoke(
@@ -213,5 +201,6 @@ def test_usage_errors(cli_env: dict[str, str]) -> None:
         app, ["audit", "anomalies", "--from", "2026-12-07", "--to", "2026-12-01", "--as", "sup-01"]
     )
     assert reversed_.exit_code == 1 and "終了日" in reversed_.output
+    Path(cli_env["JUMINZEI_SESSION_FILE"]).unlink()
     anonymous = runner.invoke(app, ["audit", "anomalies", "--from", "2026-12-07", "--to", "2026-12-07"])
     assert anonymous.exit_code == 2

@@ -73,35 +73,42 @@ def db_file(env: dict[str, str]) -> str:
     return env["JUMINZEI_DATABASE_URL"].removeprefix("sqlite:///")
 
 
-def test_seal_verify_export_and_detect(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_seal_verify_export_and_detect(cli_env: dict[str, str], cli_staff: Any, tmp_path: Path) -> None:
     assert juminzei("db", "upgrade").exit_code == 0
     empty = audit_cli("verify", "--json")
     assert empty.exit_code == 0, empty.output
     assert json.loads(empty.stdout)["tree_size"] == 0
+    key = Path(cli_env["JUMINZEI_VAR_DIR"]) / "audit_ed25519.key"
+    assert not key.exists()
 
-    first = register("410001")
-    assert "WARNING" in first.stderr  # the first sealing generates the signing key and says so
-    assert (Path(cli_env["JUMINZEI_VAR_DIR"]) / "audit_ed25519.key").exists()
+    cli_staff("clerk-01")  # bootstrap and sign-in are the first events sealed: the signing key is generated
+    assert key.exists()
+    before = json.loads(audit_cli("verify", "--json").stdout)
+    base, base_checkpoints = before["tree_size"], before["checkpoints"]
+    assert before["ok"] is True and base > 0 and before["unsealed_tail"] == 0
+    register("410001")
     register("410002")
     # Every CLI command that stores events leaves the log sealed up to its head.
     sealed = audit_cli("seal", "--json")
     assert sealed.exit_code == 0, sealed.output
     body = json.loads(sealed.stdout)
-    assert (body["sealed"], body["tree_size"], body["key_created"]) == (0, 2, False)
+    assert (body["sealed"], body["tree_size"], body["key_created"]) == (0, base + 2, False)
 
     verified = audit_cli("verify", "--json")
     assert verified.exit_code == 0, verified.output
     report = json.loads(verified.stdout)
     assert report.keys() >= VERIFY_KEYS
-    assert report["ok"] is True and report["tree_size"] == 2 and report["head"] == 2
+    assert report["ok"] is True and report["tree_size"] == base + 2 and report["head"] == base + 2
     assert (
-        report["checkpoints"] == 2 and report["first_bad_position"] is None and report["unsealed_tail"] == 0
+        report["checkpoints"] == base_checkpoints + 2
+        and report["first_bad_position"] is None
+        and report["unsealed_tail"] == 0
     )
 
     witness = tmp_path / "witness" / "checkpoints.json"
     exported = audit_cli("checkpoint", "export", "--out", str(witness))
     assert exported.exit_code == 0, exported.output
-    assert json.loads(witness.read_text(encoding="utf-8"))["checkpoints"][0]["tree_size"] == 2
+    assert json.loads(witness.read_text(encoding="utf-8"))["checkpoints"][-1]["tree_size"] == base + 2
     assert audit_cli("verify", "--witness", str(witness)).exit_code == 0
 
     # An unsealed tail is reported; it fails only with --require-sealed.

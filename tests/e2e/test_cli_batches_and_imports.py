@@ -18,15 +18,22 @@ from typer.testing import CliRunner
 from integration.test_retention import person
 from interfaces.bootstrap import build
 from interfaces.cli.main import app
+from tests_support import CliStaff
+
+_SIGNED_IN: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def _env(cfg: Any) -> dict[str, str]:
-    return {
-        "JUMINZEI_DATABASE_URL": cfg.database_url,
-        "JUMINZEI_MASTER_KEY": cfg.master_key or "",
-        "JUMINZEI_VAR_DIR": str(cfg.var_dir),
-        "JUMINZEI_OPERATOR": "clerk01",
-    }
+    """The CLI environment of ``cfg`` with clerk01 signed in (once per store and var dir)."""
+    key = (cfg.database_url, str(cfg.var_dir))
+    if key not in _SIGNED_IN:
+        env = {
+            "JUMINZEI_DATABASE_URL": cfg.database_url,
+            "JUMINZEI_MASTER_KEY": cfg.master_key or "",
+            "JUMINZEI_VAR_DIR": str(cfg.var_dir),
+        }
+        _SIGNED_IN[key] = CliStaff(env, str(cfg.var_dir / "cli-session.json"))("clerk01")
+    return dict(_SIGNED_IN[key])
 
 
 def _ward(cfg: Any) -> None:

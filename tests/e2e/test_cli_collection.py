@@ -17,9 +17,12 @@ def invoke(*args: str) -> Any:
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def test_demo_collection_then_reconcile_and_resolve(cli_env: dict[str, str]) -> None:
+def test_demo_collection_then_reconcile_and_resolve(cli_staff: Any) -> None:
     demo = invoke("demo", "--taxpayers", "60", "--seed", "3", "--json")
     assert demo.exit_code == 0, demo.output
+    cli_staff.supervisor = "demo01"  # the demo's signed-in 所属長 enrols the clerk and the inspector
+    cli_staff("inspector-1", "監査")
+    cli_staff("clerk-1")
     col = json.loads(demo.stdout)["collection"]
     assert col["conserved"] is True
     samples = col["sample_payment_files"]
@@ -105,8 +108,8 @@ def test_demo_collection_then_reconcile_and_resolve(cli_env: dict[str, str]) -> 
     assert {r["status"] for r in every} == {"消込", "還付"}
 
 
-def test_levy_run_for_one_taxpayer_rejects_unknown_numbers(cli_env: dict[str, str]) -> None:
-    assert invoke("db", "upgrade").exit_code == 0
+def test_levy_run_for_one_taxpayer_rejects_unknown_numbers(cli_staff: Any) -> None:
+    cli_staff("clerk")
     bad = invoke("levy", "run", "--fiscal-year", "2025", "--taxpayer", "12a", "--as", "clerk", "--json")
     assert bad.exit_code == 2 and "数字" in bad.output
     unknown = invoke(

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-import pyotp
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -16,9 +14,10 @@ from adapters.settings import Settings
 from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from domain.staff.policy import Resource
-from domain.staff.values import Role, jst_date
+from domain.staff.values import jst_date
 from interfaces.bootstrap import build
 from interfaces.cli.main import app
+from tests_support import totp_code
 
 runner = CliRunner()
 PASSWORD = "correct horse battery staple"
@@ -32,33 +31,13 @@ def _ctx(actor: str, n: str) -> CommandContext:
     return CommandContext(actor=actor, purpose=Purpose.OPERATIONS, command_id=f"test:{actor}:{n}")
 
 
-def _staff() -> str:
-    """sup-01/sup-02 (所属長), k-01 (課税), ent-01 (委託データエントリー); returns ent-01's TOTP secret."""
-    assert cli("db", "upgrade").exit_code == 0
-    c = build(Settings())
-    try:
-        now = datetime.now(UTC)
-        for staff_id, department in (
-            ("sup-01", "税務課"),
-            ("sup-02", "税務課"),
-            ("k-01", "税務課"),
-            ("ent-01", "株式会社イメージ"),
-        ):
-            c.staff.enroll(
-                staff_id=staff_id,
-                name=f"氏名{staff_id}",
-                department=department,
-                password=PASSWORD,
-                ctx=_ctx("hr", staff_id),
-            )
-        uri = c.staff.enroll_second_factor(staff_id="ent-01", ctx=_ctx("hr", "2fa"))
-        c.staff.grant(staff_id="sup-01", role=Role.SUPERVISOR, ctx=_ctx("sup-02", "g"), now=now)
-        c.staff.grant(staff_id="sup-02", role=Role.SUPERVISOR, ctx=_ctx("sup-01", "g"), now=now)
-        c.staff.grant(staff_id="k-01", role=Role.TAXATION, ctx=_ctx("sup-01", "g1"), now=now)
-        c.staff.grant(staff_id="ent-01", role=Role.CONTRACTOR_DATA_ENTRY, ctx=_ctx("sup-01", "g2"), now=now)
-    finally:
-        c.close()
-    return parse_qs(urlparse(uri).query)["secret"][0]
+def _staff(staff: Any) -> str:
+    """sup-01 (bootstrap 所属長)/sup-02 (所属長), k-01 (課税), ent-01 (委託データエントリー), each signed in
+    through the CLI; returns ent-01's TOTP secret."""
+    staff("sup-01")
+    staff("sup-02", "所属長")
+    staff("k-01", "課税")
+    return staff.enroll("ent-01", "委託データエントリー", department="株式会社イメージ")
 
 
 def _period() -> tuple[date, str, str]:
@@ -66,9 +45,9 @@ def _period() -> tuple[date, str, str]:
     return today, (today - timedelta(days=30)).isoformat(), (today + timedelta(days=60)).isoformat()
 
 
-def _contract() -> tuple[str, date]:
+def _contract(staff: Any) -> tuple[str, date]:
     """Staff, contract C-1 (data entry, in force) with ent-01 as its 従事者; ent-01's TOTP secret and today."""
-    secret = _staff()
+    secret = _staff(staff)
     today, start, end = _period()
     registered = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
                      "data-entry", "--scope", "給与支払報告書（紙）", "--from", start, "--to", end, "--as", "sup-01",
@@ -101,9 +80,9 @@ def _return_and_erase_first() -> None:
 
 
 def test_a_contract_is_registered_by_a_supervisor_with_contractor_only_workers(
-    cli_env: dict[str, str],
+    cli_staff: Any,
 ) -> None:
-    _staff()
+    _staff(cli_staff)
     _, start, end = _period()
     refused = cli("contract", "register", "--number", "C-1", "--contractor", "株式会社イメージ", "--work",
                   "data-entry", "--from", start, "--to", end, "--as", "k-01")  # fmt: skip
@@ -117,8 +96,8 @@ def test_a_contract_is_registered_by_a_supervisor_with_contractor_only_workers(
     assert cli("contract", "assign-worker", "C-1", "--staff-id", "ent-01", "--as", "sup-01").exit_code == 0
 
 
-def test_handovers_are_recorded_by_the_ward_side_within_the_period(cli_env: dict[str, str]) -> None:
-    _, today = _contract()
+def test_handovers_are_recorded_by_the_ward_side_within_the_period(cli_staff: Any) -> None:
+    _, today = _contract(cli_staff)
     late = cli("contract", "handover", "C-1", "--what", "給与支払報告書（紙）第1便", "--count", "10", "--sheets", "12",
                "--handed-by", "k-01", "--received-by", "ent-01", "--on", (today + timedelta(days=61)).isoformat(),
                "--as", "k-01")  # fmt: skip
@@ -126,11 +105,14 @@ def test_handovers_are_recorded_by_the_ward_side_within_the_period(cli_env: dict
     not_party = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
                     "--handed-by", "k-01", "--received-by", "ent-01", "--as", "sup-01")  # fmt: skip
     assert not_party.exit_code == 1 and "本人" in not_party.output
+    unverified = cli("contract", "handover", "C-1", "--what", "第1便", "--count", "10", "--sheets", "12",
+                     "--handed-by", "k-01", "--received-by", "ent-09", "--as", "k-01")  # fmt: skip
+    assert unverified.exit_code == 2 and "ent-09 のサインインが確認できません" in unverified.output
     _handovers()
 
 
-def test_the_worker_opens_only_handovers_still_with_the_contractor(cli_env: dict[str, str]) -> None:
-    _contract()
+def test_the_worker_opens_only_handovers_still_with_the_contractor(cli_staff: Any) -> None:
+    _contract(cli_staff)
     _handovers()
     # The 従事者 opens the entry screen of a handover to it; a clerk cannot use the contractor screen.
     opened = cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01", "--json")
@@ -148,8 +130,8 @@ def test_the_worker_opens_only_handovers_still_with_the_contractor(cli_env: dict
     assert closed.exit_code == 1 and "返却済み" in closed.output
 
 
-def test_erasure_is_confirmed_by_a_supervisor_after_the_return(cli_env: dict[str, str]) -> None:
-    _contract()
+def test_erasure_is_confirmed_by_a_supervisor_after_the_return(cli_staff: Any) -> None:
+    _contract(cli_staff)
     _handovers()
     returned = cli("contract", "return", "C-1", "--handover", "1", "--count", "1200", "--sheets", "1249",
                    "--as", "k-01", "--json")  # fmt: skip
@@ -164,8 +146,8 @@ def test_erasure_is_confirmed_by_a_supervisor_after_the_return(cli_env: dict[str
     assert erased.exit_code == 0, erased.output
 
 
-def test_the_supervisors_report_shows_handovers_returns_and_erasure(cli_env: dict[str, str]) -> None:
-    _contract()
+def test_the_supervisors_report_shows_handovers_returns_and_erasure(cli_staff: Any) -> None:
+    _contract(cli_staff)
     _handovers()
     assert cli("contract", "open", "C-1", "--handover", "1", "--as", "ent-01").exit_code == 0
     _return_and_erase_first()
@@ -195,8 +177,8 @@ def test_the_supervisors_report_shows_handovers_returns_and_erasure(cli_env: dic
     assert [a["action"] for a in data["worker_accesses"]] == ["contract.data_entry"]
 
 
-def test_the_contractor_principal_is_refused_a_taxpayer_search(cli_env: dict[str, str]) -> None:
-    secret, _ = _contract()
+def test_the_contractor_principal_is_refused_a_taxpayer_search(cli_staff: Any) -> None:
+    secret, _ = _contract(cli_staff)
     # The policy: the contractor principal is refused a taxpayer search, by the policy and over HTTP.
     c = build(Settings())
     try:
@@ -207,7 +189,11 @@ def test_the_contractor_principal_is_refused_a_taxpayer_search(cli_env: dict[str
         view = c.staff.authorize(principal, "taxpayer.view", Resource("taxpayer", "x"), Purpose.INTAKE, now)
         assert not view.allowed
         signed_in = c.staff.sign_in(
-            staff_id="ent-01", password=PASSWORD, totp_code=pyotp.TOTP(secret).now(), terminal="T-9", now=now
+            staff_id="ent-01",
+            password=PASSWORD,
+            totp_code=totp_code(secret, ahead=1),
+            terminal="T-9",
+            now=now,
         )
     finally:
         c.close()

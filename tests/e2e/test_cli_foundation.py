@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from interfaces.cli.main import app
+from tests_support import CliStaff
 
 runner = CliRunner()
 
@@ -63,6 +64,9 @@ def test_upgrade_twice_register_search(
     assert json.loads(first.stdout)["head"] == 0
     second = invoke("db", "upgrade", "--json", env=env)
     assert second.exit_code == 0 and json.loads(second.stdout)["applied_now"] == []
+    staff = CliStaff(env, env["JUMINZEI_SESSION_FILE"])
+    staff("clerk-01")
+    env = staff("clerk-02")
 
     registered = invoke(*REGISTER, "--as", "clerk-01", "--json", env=env)
     assert registered.exit_code == 0, registered.output
@@ -86,25 +90,29 @@ def test_upgrade_twice_register_search(
     assert taxpayer_search["name"] == "taxpayer_search" and taxpayer_search["position"] >= 1
 
 
-def test_operator_is_required(cli_env: dict[str, str]) -> None:
+def test_sign_in_is_required(cli_env: dict[str, str]) -> None:
     assert invoke("db", "upgrade").exit_code == 0
     result = invoke(*REGISTER)
     assert result.exit_code == 2
-    assert "--as" in result.output
+    assert "staff sign-in" in result.output
+    typed = invoke(*REGISTER, "--as", "clerk-01")
+    assert typed.exit_code == 2 and "--as だけでは操作できません" in typed.output
 
 
-def test_operator_from_configuration(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configured_operator_no_longer_authenticates(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert invoke("db", "upgrade").exit_code == 0
     monkeypatch.setenv("JUMINZEI_OPERATOR", "configured-clerk")
-    assert invoke(*REGISTER).exit_code == 0
+    assert invoke(*REGISTER).exit_code == 2
 
 
 @pytest.mark.parametrize(
     ("option", "value", "needle"),
     [("--birth-date", "1985/04/01", "--birth-date"), ("--sex", "X", "--sex")],
 )
-def test_bad_input_names_the_option(cli_env: dict[str, str], option: str, value: str, needle: str) -> None:
-    assert invoke("db", "upgrade").exit_code == 0
+def test_bad_input_names_the_option(cli_staff: Any, option: str, value: str, needle: str) -> None:
+    cli_staff("clerk")
     args = list(REGISTER)
     args[args.index(option) + 1] = value
     result = invoke(*args, "--as", "clerk")
@@ -112,8 +120,8 @@ def test_bad_input_names_the_option(cli_env: dict[str, str], option: str, value:
     assert needle in result.output
 
 
-def test_domain_errors_are_clerk_readable(cli_env: dict[str, str]) -> None:
-    assert invoke("db", "upgrade").exit_code == 0
+def test_domain_errors_are_clerk_readable(cli_staff: Any) -> None:
+    cli_staff("clerk")
     args = list(REGISTER)
     args[args.index("--address-number") + 1] = "12-34"
     result = invoke(*args, "--as", "clerk")
@@ -121,8 +129,8 @@ def test_domain_errors_are_clerk_readable(cli_env: dict[str, str]) -> None:
     assert "宛名番号" in result.output
 
 
-def test_unknown_purpose_is_refused(cli_env: dict[str, str]) -> None:
-    assert invoke("db", "upgrade").exit_code == 0
+def test_unknown_purpose_is_refused(cli_staff: Any) -> None:
+    cli_staff("clerk")
     result = invoke("taxpayer", "search", "--kana", "メ", "--purpose", "好奇心", "--as", "clerk")
     assert result.exit_code == 2
     assert "利用目的" in result.output

@@ -21,9 +21,13 @@ def cli(*args: str) -> Any:
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def test_inquiries_end_to_end(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_inquiries_end_to_end(cli_env: dict[str, str], cli_staff: Any, tmp_path: Path) -> None:
     demo = cli("demo", "--taxpayers", "5", "--json")
     assert demo.exit_code == 0, demo.output
+    cli_staff.supervisor = "demo01"  # the demo's signed-in 所属長 enrols everyone below
+    for staff_id in ("k-01", "k-02", "sup-01", "c-01"):
+        cli_staff(staff_id)
+    cli_staff("audit-01", "監査")
     db = sqlite3.connect(cli_env["JUMINZEI_DATABASE_URL"].removeprefix("sqlite:///"))
     taxpayer_id, address_number = db.execute(
         "SELECT taxpayer_id, address_number FROM rm_taxpayer_search ORDER BY address_number LIMIT 1"

@@ -39,8 +39,10 @@ ROWS = [
 ]
 
 
-def test_a_migrated_file_reconciles_to_its_totals(cli_env: dict[str, str], tmp_path: Path) -> None:
-    assert cli("db", "upgrade").exit_code == 0
+def test_a_migrated_file_reconciles_to_its_totals(cli_staff: Any, tmp_path: Path) -> None:
+    cli_staff("mig-01")
+    cli_staff("k-01")
+    cli_staff("audit-01", "監査")
     source = _file(tmp_path, ROWS)
     out = tmp_path / "report"
 
@@ -99,10 +101,8 @@ def test_a_migrated_file_reconciles_to_its_totals(cli_env: dict[str, str], tmp_p
     assert json.loads(replay.stdout)["timeline"][0]["source_ref"].startswith("migration:")
 
 
-def test_totals_that_do_not_add_up_and_bad_records_are_reported(
-    cli_env: dict[str, str], tmp_path: Path
-) -> None:
-    assert cli("db", "upgrade").exit_code == 0
+def test_totals_that_do_not_add_up_and_bad_records_are_reported(cli_staff: Any, tmp_path: Path) -> None:
+    cli_staff("mig-01")
     rows = [
         ROWS[0],
         "A,000100001,,,,,,2025,130000,65000",

@@ -30,7 +30,7 @@ def hold_of(address_number: str) -> RetentionHold:
 
 
 def test_hold_and_release_are_recorded_and_refused_when_wrong(cli_staff: Any) -> None:
-    env = cli_staff("chief01", "所属長")
+    env = cli_staff("chief01", "所属長", "課税")
     assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
     assert runner.invoke(app, PERSON, env=env).exit_code == 0
     hold = ["retention", "hold", "--address-number", "720001", "--fiscal-year", "2025"]

@@ -24,6 +24,7 @@ from interfaces.cli.main import app as cli
 from interfaces.http.app import create_app
 from interfaces.http.auth import StaticTokenAuthenticator
 from interfaces.jobs import run_inline
+from tests_support import CliStaff, staff_principal
 
 KEY = base64.b64encode(b"u" * 32).decode()
 YEAR = 2026
@@ -46,12 +47,13 @@ def _ward(cfg: Settings) -> None:
 
 
 def _env(cfg: Settings) -> dict[str, str]:
-    return {
+    """The CLI environment with clerk01 signed in (staff bootstrap + sign-in through the CLI)."""
+    env = {
         "JUMINZEI_DATABASE_URL": cfg.database_url,
         "JUMINZEI_MASTER_KEY": KEY,
         "JUMINZEI_VAR_DIR": str(cfg.var_dir),
-        "JUMINZEI_OPERATOR": "clerk01",
     }
+    return CliStaff(env, str(cfg.var_dir / "cli-session.json"))("clerk01")
 
 
 def _assessed(cfg: Settings) -> list[tuple[str, int]]:
@@ -84,6 +86,7 @@ def _http_levy(client: TestClient, body: dict[str, Any], key: str) -> Any:
 def _job(cfg: Settings, payload: dict[str, Any]) -> Any:
     c = build(cfg)
     try:
+        staff_principal(c, "clerk01")  # the submitter, enrolled: the worker runs the job under its grants
         job, _ = JobStore(c.db).submit("levy", f"levy:{json.dumps(payload)}", payload, "clerk01")
         return run_inline(c, job.job_id)
     finally:
@@ -146,9 +149,7 @@ def test_a_bad_taxpayer_option_is_refused_by_the_one_handler_from_every_entry_po
     assert _assessed(cfg) == []
     c = build(cfg)
     try:
-        from application.usecases import Principal
-
-        outcome = c.use_cases.execute(RunLevy(YEAR, ("810002",)), Principal("clerk01", "test"))
+        outcome = c.use_cases.execute(RunLevy(YEAR, ("810002",)), staff_principal(c, "clerk01"))
     finally:
         c.close()
     assert outcome.levied == 1 and len(_assessed(cfg)) == 1

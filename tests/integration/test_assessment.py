@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import pytest
 
-from adapters.formats import eltax_salary
 from adapters.formats.registry import read_file
 from domain.assessment.assessment import Assessment
 from domain.assessment.values import CollectionMethod
-from domain.intake import ParsedRecord, SubmissionKind
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import build
+from tests_support import write_corrected_salary_report
 from tools.synthetic.generator import generate
 
 
@@ -125,19 +122,11 @@ def test_corrected_report_after_levy_gives_a_reassessment_with_delta(
 ) -> None:
     c = levied
     out, _ = ward
-    outcome = eltax_salary.parse(out / "eltax_salary_315.csv")
     target = next(
         a for a in _assessments(c) if a.method is CollectionMethod.SALARY and a.basis == "支払報告書"
     )
-    filing = c.app.repository.get(UUID(target.source_filing_ids[0]))
-    original = next(i.record for i in outcome.items if isinstance(i, ParsedRecord) and i.line == filing.line)
-    corrected = dataclasses.replace(
-        original,
-        submission_kind=SubmissionKind.CORRECTION,
-        payment_amount=original.payment_amount + 1_200_000,
-    )
     path = tmp_path / "corrected_315.csv"
-    eltax_salary.write(path, [corrected])
+    write_corrected_salary_report(c, out, target, path)
     c.runner.catch_up()
     summary = c.intake.import_file(read_file("eltax-salary", path), ctx("corr", purpose=Purpose.INTAKE))
     assert summary.accepted == 1, summary.errors

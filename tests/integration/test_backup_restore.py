@@ -18,7 +18,6 @@ from adapters.audit.merkle_log import seal
 from adapters.persistence.backup import BackupError
 from application.backups import BackupResult
 from application.taxpayers import today_jst
-from application.usecases import Principal
 from application.usecases.operations import TakeBackup
 from domain.shared.personal import ERASED
 from domain.shared.purpose import Purpose
@@ -35,6 +34,7 @@ from integration.test_retention import (
 from interfaces.bootstrap import build
 from interfaces.bootstrap.backup import fresh_rebuild_checksums, restore_backup
 from interfaces.cli.main import app
+from tests_support import staff_principal
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def restore_target(store_url: str, tmp_path: Path) -> Any:
 
 def take_backup(c: Any, out: Path) -> BackupResult:
     """As ``juminzei backup create`` does: the ``TakeBackup`` use case (sealed and projected around it)."""
-    operator = Principal(actor="ops-1", terminal="test", kind="staff")
+    operator = staff_principal(c, "ops-1")
     result: BackupResult = c.use_cases.execute(TakeBackup(out), operator, command_id="backup")
     return result
 
@@ -129,7 +129,7 @@ def test_restore_drill_erasure_survives_and_log_verifies(
 
 
 def test_backup_then_restore_gives_the_same_root_and_checksums_by_cli(cli_staff: Any, tmp_path: Path) -> None:
-    env = cli_staff("ops01", "運用")
+    env = cli_staff("ops01", "運用", "課税")
     runner = CliRunner()
 
     def invoke(*args: str) -> Any:

@@ -5,11 +5,14 @@ definition are checked."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from adapters.audit import merkle_log
 from domain.taxrules.engine import compute
 from interfaces.cli.main import app
 from tools.benchmarks.api import bench_api
@@ -80,20 +83,46 @@ def test_bench_rebuild_and_verify(backend: str, request: pytest.FixtureRequest) 
         assert verify["verified"] is True and verify["events"] == c.app.head()
 
 
-@pytest.mark.parametrize("server_workers", [1, 2])
-def test_bench_api_postgres(pg_database: str, server_workers: int) -> None:
-    """The API benchmark starts `juminzei serve` (one process, or several with --workers), and every query
-    and command it sends succeeds."""
+@pytest.mark.parametrize(
+    ("driver", "server_workers", "log_events"), [("httpx", 1, 0), ("httpx", 2, 0), ("wrk", 1, 300)]
+)
+def test_bench_api_postgres(pg_database: str, driver: str, server_workers: int, log_events: int) -> None:
+    """The API benchmark starts `juminzei serve` (one process, or several with --workers), drives it with
+    wrk or the httpx client, and every query and command it sends succeeds; --log-events grows the log
+    first (sealed and projected)."""
+    if driver == "wrk" and shutil.which("wrk") is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("wrk is required under CI=true (.ci/run installs it)")
+        pytest.skip("wrk is not installed")
     with populated_container(30, backend="postgres", admin_url=pg_database) as (c, _):
         before = c.taxpayer_queries.directory.count()
+        head_before = c.app.head()
         result = bench_api(
-            c, clients=3, seconds=1.0, max_requests=30, server_workers=server_workers
+            c,
+            clients=3,
+            seconds=1.0,
+            max_requests=30,
+            server_workers=server_workers,
+            driver=driver,
+            log_events=log_events,
         ).to_json()
-        assert result["server_workers"] == server_workers
+        assert result["server_workers"] == server_workers and result["driver"] == driver
+        assert result["log_events"] >= head_before + log_events
         c.runner.catch_up()
         registered = c.taxpayer_queries.directory.count() - before
+        assert merkle_log.verify(c).ok
     _check_ratio(result)
-    for phase in ("query", "command", "baseline_health"):
+    assert result["value"] == result["query"]["rps"] and result["baseline"] == result["livez"]["rps"]
+    for phase in ("query", "query_1_connection", "command", "livez"):
         assert result[phase]["requests"] > 0 and result[phase]["errors"] == {}, result[phase]
         assert result[phase]["p50_ms"] <= result[phase]["p95_ms"] <= result[phase]["p99_ms"]
-    assert registered == result["command"]["requests"], "each command registered one taxpayer"
+        assert 0 <= result[phase]["client_cpu_share"] <= 1
+    assert result["scaling_query_vs_1_connection"] == pytest.approx(
+        result["query"]["rps"] / result["query_1_connection"]["rps"], rel=0.01
+    )
+    for phase in ("query", "command"):  # the sealer caught up after each load phase
+        assert result[phase]["seal_lag_zero_after_s"] is not None, result[phase]
+    if driver == "httpx":
+        assert registered == result["command"]["requests"], "each command registered one taxpayer"
+    else:  # wrk counts answered requests; one still in flight when it stopped may register too
+        assert registered >= result["command"]["requests"]

@@ -611,3 +611,64 @@ def test_pension_remittance_per_person_or_as_the_insurers_total(ledgers: Any, tm
     for a in pensioners:
         p, due = october[a.id]
         assert c.app.repository.get(ledger_id(a.id)).tax_paid.get(p) == due
+
+
+def test_el_qr_on_the_slips_reads_back_and_its_payment_reconciles(ledgers: Any, tmp_path: Path) -> None:
+    """eL-QR (ADR 0025): the QR printed on each 納付書 decodes to the charge; a payment that comes back through
+    eLTAX 共通納税 carrying only the eL番号 read from it is posted to that installment, and the 照合 holds."""
+    from adapters.documents.pdf import render
+    from adapters.formats import eltax_payments
+    from application.usecases.collection import ReconcilePayments
+    from domain.documents import el_qr
+    from tests_support import decode_qr_codes, staff_principal
+
+    c = ledgers
+    ledger = ordinary(c)[0]
+    address = c.app.repository.get(ledger.taxpayer_id).address_number
+    notice = c.documents.tax_notice(address, 2026, date(2026, 6, 1), ctx("qr-notice", Purpose.INITIAL_LEVY))
+    pages = decode_qr_codes(render(notice.model))
+    decoded = [el_qr.parse(p) for page in pages for p in page]
+    charges = {ch.period: ch for ch in ledger.charges}
+    assert sorted(q.payment_number.period for q in decoded) == sorted(
+        s.period for s in notice.model.installments
+    ), "one QR per slip"
+    for qr in decoded:
+        pn, charge = qr.payment_number, charges[qr.payment_number.period]
+        assert (pn.fiscal_year, pn.notice_number) == (2026, ledger.notice_number)
+        assert (qr.amount, qr.due_date) == (charge.amount, charge.due_date)
+        assert el_qr.ElNumber.parse(qr.el_number).confirms(charge.due_date, charge.amount)
+
+    first, second = sorted(decoded, key=lambda q: q.payment_number.period)[:2]
+    path = tmp_path / "eltax.csv"
+    path.write_text(
+        ",".join(eltax_payments.HEADER)
+        + "\n"
+        + f"EQ-1,2026-06-20,地方税お支払サイト,{first.el_number},,,,{first.amount}\n"
+        + f"EQ-2,2026-08-20,スマートフォン決済,{second.el_number},2026,{ledger.notice_number},"
+        + f"{second.payment_number.period},{second.amount}\n",
+        encoding="utf-8",
+    )
+    summary = import_receipts(c, "eltax-payments", path)
+    assert (summary.accepted, summary.quarantined, summary.gap) == (2, 0, 0), summary.errors
+    paid: PaymentLedger = c.app.repository.get(ledger.id)
+    assert paid.tax_outstanding(first.payment_number.period) == 0
+    assert paid.tax_outstanding(second.payment_number.period) == 0
+    assert paid.held == 0 and paid.conserved
+
+    result = c.use_cases.execute(ReconcilePayments(), staff_principal(c, "clerk-1", "T-1"))
+    assert result.ok and result.ledgers_checked > 0
+
+    reissued = c.documents.reissue_slip(
+        address,
+        2026,
+        3,
+        date(2026, 11, 30),
+        date(2026, 11, 1),
+        paid.tax_outstanding(3),
+        0,
+        ctx("qr-reissue"),
+    )
+    (payload,) = [p for page in decode_qr_codes(render(reissued.model)) for p in page]
+    again = el_qr.parse(payload)
+    assert (again.payment_number.period, again.payment_number.reissue) == (3, 1)
+    assert (again.amount, again.due_date) == (paid.tax_outstanding(3), date(2026, 11, 30))

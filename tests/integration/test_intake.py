@@ -301,16 +301,16 @@ def test_interrupted_import_resumes_without_doubles(durable_container: Any, ward
     assert len(ids) == resumed.accepted + resumed.quarantined
 
 
-def test_import_cli_json_contract(cli_env: dict[str, str], ward: Any) -> None:
+def test_import_cli_json_contract(cli_staff: Any, ward: Any) -> None:
     from typer.testing import CliRunner
 
     from interfaces.cli.main import app
 
     out, _ = ward
     runner = CliRunner()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    cli_staff("clerk-c")
     result = runner.invoke(
-        app, ["import", "resident-registry", str(out / "resident_registry.csv"), "--as", "c", "--json"]
+        app, ["import", "resident-registry", str(out / "resident_registry.csv"), "--as", "clerk-c", "--json"]
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
@@ -327,5 +327,7 @@ def test_import_cli_json_contract(cli_env: dict[str, str], ward: Any) -> None:
     status = runner.invoke(app, ["import", "status", "--json"])
     payload = json.loads(status.stdout)
     assert payload["batches"][0]["reconciled"] is True and "queues" in payload
-    bad = runner.invoke(app, ["import", "no-such-kind", str(out / "resident_registry.csv"), "--as", "c"])
+    bad = runner.invoke(
+        app, ["import", "no-such-kind", str(out / "resident_registry.csv"), "--as", "clerk-c"]
+    )
     assert bad.exit_code == 2 and "resident-registry" in bad.output

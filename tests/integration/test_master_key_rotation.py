@@ -20,6 +20,7 @@ from domain.shared.purpose import Purpose
 from domain.taxpayer.model import taxpayer_id
 from interfaces.bootstrap import build
 from interfaces.cli.main import app
+from tests_support import CliStaff
 
 NEW_KEY = base64.b64encode(b"n" * 32).decode()
 MY_NUMBER = "123456789018"  # passes the check digit (synthetic)
@@ -47,8 +48,8 @@ def test_rotation_keeps_data_numbers_and_derived_keys(
         "JUMINZEI_DATABASE_URL": store_url,
         "JUMINZEI_MASTER_KEY": cfg.master_key or "",
         "JUMINZEI_VAR_DIR": str(cfg.var_dir),
-        "JUMINZEI_OPERATOR": "ops01",
     }
+    env = CliStaff(env, str(tmp_path / "cli-session.json"))("ops01", "運用")
     rotated = CliRunner().invoke(
         app,
         ["keys", "rotate-master", "--new-key-file", str(key_file), "--json"],

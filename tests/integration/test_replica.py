@@ -28,6 +28,7 @@ from domain.shared.purpose import Purpose
 from integration.test_retention import ctx, person
 from interfaces.bootstrap import build
 from interfaces.cli.main import app
+from tests_support import CliStaff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -135,11 +136,18 @@ def _count_events(url: str, topic: str) -> int:
     return int(row[0]) if row else 0
 
 
-def test_counter_work_on_a_real_standby_and_the_journal_reaches_the_primary(
+def test_counter_work_on_a_real_standby_and_the_journal_reaches_the_primary(  # noqa: PLR0915
     primary_and_standby: dict[str, Any], make_settings: Any, tmp_path: Path
 ) -> None:
     primary_url: str = primary_and_standby["primary"]
     cfg = make_settings(primary_url)
+    session_file = str(tmp_path / "cli-session.json")
+    primary_env = {
+        "JUMINZEI_DATABASE_URL": primary_url,
+        "JUMINZEI_MASTER_KEY": cfg.master_key or "",
+        "JUMINZEI_VAR_DIR": str(cfg.var_dir),
+    }
+    CliStaff(primary_env, session_file)("clerk01")  # signed in on the primary; the session replicates
     c = build(cfg, upgrade=True)
     try:
         with time_machine.travel(date(2026, 7, 1), tick=False):
@@ -160,7 +168,7 @@ def test_counter_work_on_a_real_standby_and_the_journal_reaches_the_primary(
         "JUMINZEI_DATABASE_URL": standby_url,
         "JUMINZEI_MASTER_KEY": cfg.master_key or "",
         "JUMINZEI_VAR_DIR": str(cfg.var_dir),
-        "JUMINZEI_OPERATOR": "clerk01",
+        "JUMINZEI_SESSION_FILE": session_file,
     }
     runner = CliRunner()
 

@@ -91,13 +91,13 @@ def test_electronic_submission_is_matched_and_idempotent(registered: Any) -> Non
     assert c.returns.submit_electronic("P-2", stranger, ctx("portal", "s3")).filing_outcome == "税務調査"
 
 
-def test_cli_rejects_bad_returns_naming_the_field(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_cli_rejects_bad_returns_naming_the_field(cli_staff: Any, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from interfaces.cli.main import app
 
     runner = CliRunner()
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    cli_staff("clerk-a")
     bad = {
         "tax_year": 2025,
         "individual_number": "123456789012",
@@ -110,7 +110,9 @@ def test_cli_rejects_bad_returns_naming_the_field(cli_env: dict[str, str], tmp_p
     }
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad), encoding="utf-8")
-    result = runner.invoke(app, ["return", "enter", "--receipt", "R-9", "--file", str(path), "--as", "a"])
+    result = runner.invoke(
+        app, ["return", "enter", "--receipt", "R-9", "--file", str(path), "--as", "clerk-a"]
+    )
     assert result.exit_code == 2
     for field in ("individual_number", "birth_date", "salary_revenue", "unknown_item"):
         assert f"bad.json: {field}" in result.output
@@ -118,7 +120,7 @@ def test_cli_rejects_bad_returns_naming_the_field(cli_env: dict[str, str], tmp_p
     good.update(individual_number=NUMBER, birth_date="1960-06-01", salary_revenue=0)
     path.write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
     ok = runner.invoke(
-        app, ["return", "enter", "--receipt", "R-9", "--file", str(path), "--as", "a", "--json"]
+        app, ["return", "enter", "--receipt", "R-9", "--file", str(path), "--as", "clerk-a", "--json"]
     )
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["status"] == "確認待ち"

@@ -121,7 +121,12 @@ def test_import_submitted_through_the_api_is_processed_by_the_worker(server: dic
     job = _wait(client, body["job_id"])
     assert job["status"] == "succeeded", job
     assert job["attempts"] == 1 and job["result"]["accepted"] > 0
-    assert "contents" not in job["payload"] and set(job["payload"]) == {"kind", "path", "sha256"}
+    assert "contents" not in job["payload"] and set(job["payload"]) == {
+        "kind",
+        "path",
+        "sha256",
+        "principal_kind",
+    }
 
     view = client.get(
         "/imports", params={"min_position": job["result"]["position"]}, headers={"Authorization": "Bearer t1"}

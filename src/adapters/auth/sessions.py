@@ -58,3 +58,38 @@ class InMemorySessionActivity:
 
     def forget(self, session_id: str) -> None:
         self._seen.pop(session_id, None)
+
+
+class SqlSignInAttempts:
+    """Sign-in attempts for the rate limit (``application.staff.SignInAttempts``; migration 0023)."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
+
+    def record(self, key_hash: str, at: datetime) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO sign_in_attempts (key_hash, attempted_at) VALUES (%s, %s)", (key_hash, _iso(at))
+            )
+
+    def count_since(self, key_hash: str, since: datetime) -> int:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "SELECT count(*) FROM sign_in_attempts WHERE key_hash = %s AND attempted_at >= %s",
+                (key_hash, _iso(since)),
+            )
+            row = cur.fetchone()
+        return int(row[0]) if row else 0
+
+
+class InMemorySignInAttempts:
+    """For a single process (tests, one-shot tools)."""
+
+    def __init__(self) -> None:
+        self._at: dict[str, list[datetime]] = {}
+
+    def record(self, key_hash: str, at: datetime) -> None:
+        self._at.setdefault(key_hash, []).append(at)
+
+    def count_since(self, key_hash: str, since: datetime) -> int:
+        return sum(1 for at in self._at.get(key_hash, ()) if at >= since)

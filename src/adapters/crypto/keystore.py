@@ -231,6 +231,11 @@ class SqlKeyStore:
             found = _wrapped_keys(cur, wanted)
             missing = [k for k in wanted if k not in found]
             if create and missing:
+                if self._db.dialect == "postgres":
+                    # No fsync of its own for a new key: PostgreSQL flushes its WAL in order, so the
+                    # synchronous commit of any event encrypted with this key (same database, later) makes
+                    # the key durable first; a crash before that loses only a key nothing used yet.
+                    cur.execute("SET LOCAL synchronous_commit TO OFF")
                 now = _now()
                 cur.executemany(
                     "INSERT INTO data_keys (key_id, wrapped_key, created_at) VALUES (%s, %s, %s)"

@@ -105,8 +105,8 @@ def render_disclosure(data: dict[str, Any]) -> bytes:
         [[r["at"], r["department"], r["purpose"], r["action"], r["items"]] for r in data["access_history"]],
     )
     table(
-        "提供・移転の記録",
-        ["提供先", "年度", "理由", "項目", "状態"],
+        "提供・移転・照会の記録（情報提供等記録を含む）",
+        ["提供先・照会者", "年度", "理由", "項目", "状態"],
         [
             [p["recipient"], p["fiscal_year"], p["reason"], p["items"], p["status"]]
             for p in data["provisions"]

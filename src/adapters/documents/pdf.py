@@ -9,7 +9,7 @@ read from the clock, the environment or the file system, and page streams are zl
 Documents (see docs/documents.md for the layouts and legal bases):
 
 * :func:`render_tax_notice` — 納税通知書 (普通徴収, 地方税法 第319条の2) + 納付書 with the コンビニ
-  GS1-128 barcode (formats.md §3.2).
+  GS1-128 barcode (formats.md §3.2) and the 地方税統一QRコード (eL-QR, our layout: ADR 0025).
 * :func:`render_employer_notice` — 特別徴収税額決定通知書 (特別徴収義務者用, 第321条の4 第1項), landscape.
 * :func:`render_employee_notice` — 同 (納税義務者用, 第321条の4 第2項).
 * :func:`render_change_notice` — 税額変更通知書 (更正).
@@ -27,12 +27,14 @@ import io
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from adapters.documents import el_qr
 from adapters.documents.fonts import GOTHIC, MINCHO, register_fonts
 from adapters.documents.verification import short_code
 from domain.documents.barcode import human_readable, is_valid
@@ -167,6 +169,12 @@ class _Doc:
         self.text(x + 2.5, top + BAR_HEIGHT / mm + 3.5, human_readable(code), size=7)
         width: float = widget.width / mm
         return width
+
+    def qr(self, x: float, top: float, payload: str) -> float:
+        """Draw the eL-QR symbol (quiet zone included) with its top-left corner at (x, top); returns its side."""
+        drawing, side = el_qr.drawing(payload)
+        renderPDF.draw(drawing, self.c, x * mm, self._y(top + side))
+        return side
 
     def new_page(self) -> None:
         self.c.showPage()
@@ -382,10 +390,14 @@ def _slip(  # noqa: PLR0913 - geometry plus the slip's printed items (keyword-on
     ]
     for i, (label, value) in enumerate(rows):
         doc.text(x + 3, top + 17 + i * 7, label, size=9, bold=True)
-        doc.fit_text(x + 26, top + 17 + i * 7, value, 75, size=10)
+        doc.fit_text(x + 26, top + 17 + i * 7, value, 75 if s.el_qr is None else 52, size=10)
     doc.text(x + 3, top + 50, "納付額", size=10, bold=True)
     doc.text(x + 26, top + 51, yen(s.amount), size=16, bold=True)
-    doc.text(x + 3, top + 60, "金融機関・区役所窓口・コンビニエンスストアで納付できます。", size=7.5)
+    if s.el_qr is not None:
+        side = doc.qr(x + 80, top + 11, s.el_qr)
+        doc.text(x + 80 + side / 2, top + 11 + side + 2.5, "eL-QR", size=7, align="c")
+        doc.fit_text(x + 3, top + 56.5, f"eL番号 {s.el_number}", 98, size=7.5)
+    doc.text(x + 3, top + 62, "金融機関・区役所窓口・コンビニエンスストアで納付できます。", size=7.5)
     bx = x + 107
     if s.barcode is not None:
         doc.text(bx, top + 17, "コンビニエンスストア収納用", size=8, bold=True)

@@ -8,7 +8,6 @@ what is wrong in Japanese; they never echo the value (no 個人番号/氏名/住
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +21,8 @@ import jaconv
 from stdnum.jp import cn as _corporate_number
 from stdnum.jp import in_ as _individual_number
 
-from domain.intake import ParsedRecord, RecordError, fingerprint
+from adapters.hashing import sha256_file as sha256_file
+from domain.intake import ParsedRecord, RecordError, Sex, fingerprint
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -69,15 +69,12 @@ class ParseOutcome(Generic[T]):
         return self.declared_count is None or self.declared_count == self.physical_records
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # --------------------------------------------------------------------------- kana
+
+
+#: 性別 as our CSVs write it.
+SEX_CODES = {"男": Sex.M, "女": Sex.F}
+SEX_LABELS = {v: k for k, v in SEX_CODES.items()}
 
 
 def kana_normalise(s: str) -> str:

@@ -7,15 +7,28 @@ text and half-width kana (reference/formats.md §4.2–4.3, e-Tax 法定調書 C
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 
-from adapters.formats._base import FieldError, Row, to_halfwidth_kana, to_wareki
+from adapters.formats._base import FieldError, Row, check_column_count, to_halfwidth_kana, to_wareki
+from adapters.formats.csv_format import LineFormat
 from adapters.formats.layouts import Layout, pick
-from domain.intake import Dependent, DependentKind, SubmissionKind
+from domain.intake import Dependent, DependentKind, DisabilitySelf, SubmissionKind
 
 ENCODING = "cp932"
 NEWLINE = "\r\n"
+T = TypeVar("T")
+
+
+def statutory_format(
+    kind: str, row_parser: Callable[[list[str], int], T], to_row: Callable[[T], list[str]]
+) -> LineFormat[T]:
+    """A 法定調書 CSV: no header row, Shift_JIS, CRLF; the layout version is not part of a record's
+    fingerprint (the same record in a later layout is a duplicate)."""
+    return LineFormat(
+        kind, row_parser, to_row, encoding=ENCODING, newline=NEWLINE, exclude=frozenset({"layout_version"})
+    )
 
 
 def year_from_cell(cells: Sequence[str], year_index: int) -> int:
@@ -52,6 +65,20 @@ class LayoutRow(Row):
 
     def i(self, key: str) -> int:
         return self.layout.index[key]
+
+
+def layout_row(
+    cells: Sequence[str], layouts: tuple[Layout, ...], year_index: int, form: str, form_name: str
+) -> tuple[int, LayoutRow]:
+    """(年分, the row read with its 年分's layout); refused unless the row has that layout's column count
+    and 法定資料の種類 ``form`` (``form_name``: the 源泉徴収票 it is)."""
+    year = year_from_cell(cells, year_index)
+    layout = layout_for(layouts, year)
+    check_column_count(cells, len(layout))
+    r = LayoutRow(cells, layout)
+    if r.raw(r.i("form")) != form:
+        raise FieldError("法定資料の種類", f"法定資料の種類が「{form}」（{form_name}）ではありません。")
+    return year, r
 
 
 def submission_kind(r: LayoutRow) -> SubmissionKind:
@@ -142,19 +169,25 @@ def read_dependents(r: LayoutRow, spouse_income: int | None) -> tuple[Dependent,
     spouse = read_person_block(r, "spouse", DependentKind.SPOUSE, spouse_income)
     if spouse is not None:
         deps.append(spouse)
-    for i in range(1, 5):
-        d = read_person_block(r, f"dep{i}", DependentKind.DEPENDENT, None)
-        if d is not None:
-            deps.append(d)
-    if "dep5_plus" in r.layout.index:
-        deps.extend(read_extra(r, "dep5_plus", DependentKind.DEPENDENT))
-    for i in range(1, 5):
-        d = read_person_block(r, f"u16_{i}", DependentKind.DEPENDENT_UNDER_16, None)
-        if d is not None:
-            deps.append(d)
-    if "u16_5_plus" in r.layout.index:
-        deps.extend(read_extra(r, "u16_5_plus", DependentKind.DEPENDENT_UNDER_16))
+    for prefix, extra, kind in (
+        ("dep", "dep5_plus", DependentKind.DEPENDENT),
+        ("u16_", "u16_5_plus", DependentKind.DEPENDENT_UNDER_16),
+    ):
+        for i in range(1, 5):
+            d = read_person_block(r, f"{prefix}{i}", kind, None)
+            if d is not None:
+                deps.append(d)
+        if extra in r.layout.index:
+            deps.extend(read_extra(r, extra, kind))
     return tuple(deps)
+
+
+def self_disability(r: LayoutRow, label: str) -> DisabilitySelf:
+    """本人の障害者区分 from the two flags (特別障害者, その他の障害者); both marked is refused under ``label``."""
+    special, general = r.flag(r.i("self_special_disabled")), r.flag(r.i("self_other_disabled"))
+    if special and general:
+        raise FieldError(label, "特別障害者とその他の障害者の両方に記載があります。")
+    return DisabilitySelf.SPECIAL if special else DisabilitySelf.GENERAL if general else DisabilitySelf.NONE
 
 
 def dependents_cells(layout: Layout, deps: Sequence[Dependent]) -> dict[str, str]:

@@ -32,17 +32,18 @@ ENCODING = "utf-8"
 
 
 @dataclass(frozen=True)
-class CsvFormat(Generic[T]):
-    """One of our CSV layouts: KIND, columns (header) and the row codec; provides the adapter API."""
+class LineFormat(Generic[T]):
+    """A line-per-record text format: KIND, the row parser (cells, line → record) and writer, with the
+    file's encoding, newline and optional header row; provides the adapter API. Fields named in
+    ``exclude`` are left out of the duplicate fingerprint (e.g. a layout version)."""
 
     kind: str
-    header: tuple[str, ...]
-    parse_row: Callable[[Row], T]
+    row_parser: Callable[[list[str], int], T]
     to_row: Callable[[T], list[str]]
-
-    def _row_parser(self, cells: list[str], line: int) -> T:
-        check_column_count(cells, len(self.header))
-        return self.parse_row(Row(cells, self.header))
+    header: tuple[str, ...] | None = None
+    encoding: str = ENCODING
+    newline: str = "\n"
+    exclude: frozenset[str] = frozenset()
 
     def iter_parse(
         self, path: Path, file_errors: list[RecordError] | None = None
@@ -50,10 +51,11 @@ class CsvFormat(Generic[T]):
         """Stream the outcomes, one per data line (a header mismatch goes to ``file_errors``)."""
         return parse_lines(
             path,
-            encoding=ENCODING,
-            row_parser=self._row_parser,
+            encoding=self.encoding,
+            row_parser=self.row_parser,
             header=self.header,
             file_errors=file_errors if file_errors is not None else [],
+            exclude=self.exclude,
         )
 
     def stream(self, path: Path) -> ParseStream[T]:
@@ -66,7 +68,9 @@ class CsvFormat(Generic[T]):
         return self.stream(path).collect()
 
     def open_writer(self, path: Path) -> CsvRecordWriter[T]:
-        return CsvRecordWriter(path, encoding=ENCODING, to_row=self.to_row, header=self.header, newline="\n")
+        return CsvRecordWriter(
+            path, encoding=self.encoding, to_row=self.to_row, header=self.header, newline=self.newline
+        )
 
     def write(self, path: Path, records: Iterable[T]) -> None:
         with self.open_writer(path) as w:
@@ -84,3 +88,22 @@ class CsvFormat(Generic[T]):
     ]:
         """The module-level adapter API (``iter_parse, stream, parse, open_writer, write``)."""
         return self.iter_parse, self.stream, self.parse, self.open_writer, self.write
+
+
+class CsvFormat(LineFormat[T]):
+    """One of our CSV layouts: KIND, columns (header) and the row codec (a ``Row`` of named cells)."""
+
+    header: tuple[str, ...]
+
+    def __init__(
+        self,
+        kind: str,
+        header: tuple[str, ...],
+        parse_row: Callable[[Row], T],
+        to_row: Callable[[T], list[str]],
+    ) -> None:
+        def row_parser(cells: list[str], line: int) -> T:
+            check_column_count(cells, len(header))
+            return parse_row(Row(cells, header))
+
+        super().__init__(kind, row_parser, to_row, header=header)

@@ -10,38 +10,22 @@ See docs/formats/eltax-pension.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from adapters.formats import _statutory as st
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
-    check_column_count,
-    parse_lines,
 )
 from adapters.formats.layouts.eltax_pension import PENSION_LAYOUTS, YEAR_INDEX
 from application.intake.formats import ImportKind
-from domain.intake import DisabilitySelf, ParsedRecord, PensionReport, RecordError
+from domain.intake import DisabilitySelf, PensionReport
 
 KIND = ImportKind.ELTAX_PENSION.value
 ENCODING = st.ENCODING
 
 
 def _parse_row(cells: list[str], line: int) -> PensionReport:
-    year = st.year_from_cell(cells, YEAR_INDEX)
-    layout = st.layout_for(PENSION_LAYOUTS, year)
-    check_column_count(cells, len(layout))
-    r = st.LayoutRow(cells, layout)
-    if r.raw(r.i("form")) != "331":
-        raise FieldError(
-            "法定資料の種類", "法定資料の種類が「331」（公的年金等の源泉徴収票）ではありません。"
-        )
-    special, general = r.flag(r.i("self_special_disabled")), r.flag(r.i("self_other_disabled"))
-    if special and general:
-        raise FieldError("本人（特別障害者）", "特別障害者とその他の障害者の両方に記載があります。")
+    year, r = st.layout_row(cells, PENSION_LAYOUTS, YEAR_INDEX, "331", "公的年金等の源泉徴収票")
+    layout = r.layout
+    disability = st.self_disability(r, "本人（特別障害者）")
     spouse_flag = r.raw(r.i("spouse_flag"))
     if spouse_flag not in ("", "1", "2", "3"):
         raise FieldError(
@@ -74,35 +58,12 @@ def _parse_row(cells: list[str], line: int) -> PensionReport:
         other_dependents=r.count(r.i("other_dependents")),
         specified_dependents=r.count(r.i("specified_dependents")),
         under16_dependents=r.count(r.i("under16_count")),
-        self_disability=DisabilitySelf.SPECIAL
-        if special
-        else DisabilitySelf.GENERAL
-        if general
-        else DisabilitySelf.NONE,
+        self_disability=disability,
         widow=r.flag(r.i("widow")),
         remarks=r.opt_text(r.i("remarks"), max_len=100) or "",
         dependents=st.read_dependents(r, None) if extended else (),
         layout_version=layout.layout_id,
     )
-
-
-_EXCLUDE = frozenset({"layout_version"})
-
-
-def iter_parse(path: Path) -> Iterator[ParsedRecord[PensionReport] | RecordError]:
-    return parse_lines(
-        path, encoding=ENCODING, row_parser=_parse_row, header=None, file_errors=[], exclude=_EXCLUDE
-    )
-
-
-def stream(path: Path) -> ParseStream[PensionReport]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    return ParseStream(path, KIND, iter_parse(path), [])
-
-
-def parse(path: Path) -> ParseOutcome[PensionReport]:
-    """Parse the whole file: sha256 and one outcome per physical line."""
-    return stream(path).collect()
 
 
 def to_row(p: PensionReport) -> list[str]:
@@ -142,11 +103,5 @@ def to_row(p: PensionReport) -> list[str]:
     return st.assemble(layout, v)
 
 
-def open_writer(path: Path) -> CsvRecordWriter[PensionReport]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=None, newline=st.NEWLINE)
-
-
-def write(path: Path, records: list[PensionReport]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = st.statutory_format(KIND, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

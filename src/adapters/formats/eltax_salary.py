@@ -14,23 +14,16 @@ Not read (kept in the file, ignored): 整理番号, 役職名, 未払金額, 住
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 from adapters.formats import _statutory as st
 from adapters.formats._base import (
-    CsvRecordWriter,
     FieldError,
-    ParseOutcome,
-    ParseStream,
-    check_column_count,
     num,
-    parse_lines,
 )
 from adapters.formats.layouts.eltax_salary import SALARY_LAYOUTS, YEAR_INDEX
 from application.intake.formats import ImportKind
-from domain.intake import DisabilitySelf, ParsedRecord, RecordError, SalaryReport
+from domain.intake import DisabilitySelf, SalaryReport
 
 KIND = ImportKind.ELTAX_SALARY.value
 ENCODING = st.ENCODING
@@ -59,17 +52,11 @@ def _job_change(r: st.LayoutRow, year: int) -> tuple[date | None, date | None]:
 
 
 def _parse_row(cells: list[str], line: int) -> SalaryReport:
-    year = st.year_from_cell(cells, YEAR_INDEX)
-    layout = st.layout_for(SALARY_LAYOUTS, year)
-    check_column_count(cells, len(layout))
-    r = st.LayoutRow(cells, layout)
-    if r.raw(r.i("form")) != "315":
-        raise FieldError("法定資料の種類", "法定資料の種類が「315」（給与所得の源泉徴収票）ではありません。")
+    year, r = st.layout_row(cells, SALARY_LAYOUTS, YEAR_INDEX, "315", "給与所得の源泉徴収票")
+    layout = r.layout
     spouse_income = r.opt_amount(r.i("spouse_income"))
     joined, left = _job_change(r, year)
-    special, general = r.flag(r.i("self_special_disabled")), r.flag(r.i("self_other_disabled"))
-    if special and general:
-        raise FieldError("本人が特別障害者", "特別障害者とその他の障害者の両方に記載があります。")
+    disability = st.self_disability(r, "本人が特別障害者")
     return SalaryReport(
         tax_year=year,
         submission_kind=st.submission_kind(r),
@@ -104,11 +91,7 @@ def _parse_row(cells: list[str], line: int) -> SalaryReport:
         housing_loan_credit=r.amount(r.i("housing_loan_credit")),
         spouse_income=spouse_income,
         basic_deduction=r.opt_amount(r.i("basic_deduction")),
-        self_disability=DisabilitySelf.SPECIAL
-        if special
-        else DisabilitySelf.GENERAL
-        if general
-        else DisabilitySelf.NONE,
+        self_disability=disability,
         widow=r.flag(r.i("widow")),
         single_parent=r.flag(r.i("single_parent")),
         working_student=r.flag(r.i("working_student")),
@@ -119,26 +102,6 @@ def _parse_row(cells: list[str], line: int) -> SalaryReport:
         ordinary_collection=r.flag(r.i("ordinary_collection")),
         layout_version=layout.layout_id,
     )
-
-
-_EXCLUDE = frozenset({"layout_version"})
-
-
-def iter_parse(path: Path) -> Iterator[ParsedRecord[SalaryReport] | RecordError]:
-    """One outcome per physical line (no header row)."""
-    return parse_lines(
-        path, encoding=ENCODING, row_parser=_parse_row, header=None, file_errors=[], exclude=_EXCLUDE
-    )
-
-
-def stream(path: Path) -> ParseStream[SalaryReport]:
-    """Streaming parse (bounded memory); see ParseStream."""
-    return ParseStream(path, KIND, iter_parse(path), [])
-
-
-def parse(path: Path) -> ParseOutcome[SalaryReport]:
-    """Parse the whole file: sha256 and one outcome per physical line."""
-    return stream(path).collect()
 
 
 def to_row(s: SalaryReport) -> list[str]:
@@ -203,11 +166,5 @@ def to_row(s: SalaryReport) -> list[str]:
     return st.assemble(layout, v)
 
 
-def open_writer(path: Path) -> CsvRecordWriter[SalaryReport]:
-    return CsvRecordWriter(path, encoding=ENCODING, to_row=to_row, header=None, newline=st.NEWLINE)
-
-
-def write(path: Path, records: list[SalaryReport]) -> None:
-    with open_writer(path) as w:
-        for rec in records:
-            w.write(rec)
+FORMAT = st.statutory_format(KIND, _parse_row, to_row)
+iter_parse, stream, parse, open_writer, write = FORMAT.functions()

@@ -12,6 +12,8 @@ File: UTF-8, header row, RFC 4180 quoting.
 from __future__ import annotations
 
 from adapters.formats._base import (
+    SEX_CODES,
+    SEX_LABELS,
     FieldError,
     Row,
     is_valid_local_gov_code,
@@ -19,7 +21,7 @@ from adapters.formats._base import (
 )
 from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
-from domain.intake import FurusatoNotice, Sex
+from domain.intake import FurusatoNotice
 
 KIND = ImportKind.FURUSATO_NOTICE.value
 HEADER = (
@@ -36,8 +38,6 @@ HEADER = (
     "生年月日",
     "住所",
 )
-_SEX = {"男": Sex.M, "女": Sex.F}
-_SEX_OUT = {v: k for k, v in _SEX.items()}
 
 
 def _parse_row(r: Row) -> FurusatoNotice:
@@ -52,7 +52,7 @@ def _parse_row(r: Row) -> FurusatoNotice:
     if amount <= 0:
         raise FieldError("寄附金額", "寄附金額が0円以下です。")
     sex_raw = r.raw(9)
-    if sex_raw and sex_raw not in _SEX:
+    if sex_raw and sex_raw not in SEX_CODES:
         raise FieldError("性別", "性別は「男」「女」または空欄で記載してください。")
     return FurusatoNotice(
         notice_number=r.text(0, max_len=20),
@@ -64,7 +64,7 @@ def _parse_row(r: Row) -> FurusatoNotice:
         individual_number=r.my_number(6, required=True),
         name=r.text(7, max_len=30),
         kana=r.kana(8),
-        sex=_SEX.get(sex_raw),
+        sex=SEX_CODES.get(sex_raw),
         birth_date=r.iso_date(10),
         address=r.text(11, max_len=100),
     )
@@ -81,7 +81,7 @@ def to_row(n: FurusatoNotice) -> list[str]:
         n.individual_number or "",
         n.name,
         n.kana,
-        _SEX_OUT[n.sex] if n.sex else "",
+        SEX_LABELS[n.sex] if n.sex else "",
         iso(n.birth_date),
         n.address,
     ]

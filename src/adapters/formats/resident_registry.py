@@ -11,13 +11,15 @@ record). One row per 異動; rows of the same 宛名番号 are in chronological 
 from __future__ import annotations
 
 from adapters.formats._base import (
+    SEX_CODES,
+    SEX_LABELS,
     FieldError,
     Row,
     iso,
 )
 from adapters.formats.csv_format import CsvFormat
 from application.intake.formats import ImportKind
-from domain.intake import ChangeReason, RegistrationKind, ResidentRecord, Sex
+from domain.intake import ChangeReason, RegistrationKind, ResidentRecord
 
 KIND = ImportKind.RESIDENT_REGISTRY.value
 HEADER = (
@@ -35,13 +37,11 @@ HEADER = (
     "異動日",
     "住登区分",
 )
-_SEX = {"男": Sex.M, "女": Sex.F}
-_SEX_OUT = {v: k for k, v in _SEX.items()}
 
 
 def _parse_row(r: Row) -> ResidentRecord:
     sex_raw = r.text(4)
-    if sex_raw not in _SEX:
+    if sex_raw not in SEX_CODES:
         raise FieldError("性別", "性別は「男」または「女」で記載してください。")
     registration = r.choice(12, RegistrationKind)
     birth = r.iso_date(5)
@@ -53,7 +53,7 @@ def _parse_row(r: Row) -> ResidentRecord:
         individual_number=r.my_number(1, required=False),
         name=r.text(2, max_len=30),
         kana=r.kana(3),
-        sex=_SEX[sex_raw],
+        sex=SEX_CODES[sex_raw],
         birth_date=birth,
         address=r.text(6, max_len=100),
         address_code=r.digits(7, (11,)),
@@ -71,7 +71,7 @@ def to_row(r: ResidentRecord) -> list[str]:
         r.individual_number or "",
         r.name,
         r.kana,
-        _SEX_OUT[r.sex],
+        SEX_LABELS[r.sex],
         iso(r.birth_date),
         r.address,
         r.address_code,

@@ -15,7 +15,6 @@ custody of the operator (docs/operations.md).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import shutil
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from adapters.hashing import sha256_file
 from adapters.persistence.stores import StoreConfig
 
 FORMAT = "juminzei-backup/1"
@@ -72,12 +72,11 @@ class BackupManifest:
         return {str(k): str(v) for k, v in self.data["projections"].items()}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _run_tool(name: str, *args: str) -> None:
+    """Run a PostgreSQL client tool; a failure is a ``BackupError`` with the start of its stderr."""
+    done = subprocess.run([_tool(name), *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BackupError(f"{name} が失敗しました: {done.stderr.strip()[:500]}")
 
 
 def _tool(name: str) -> str:
@@ -109,21 +108,9 @@ def dump_image(store: StoreConfig, url: str, out: Path) -> None:
             target.close()
             source.close()
     elif store.kind == "postgres":
-        done = subprocess.run(
-            [
-                _tool("pg_dump"),
-                "--format=custom",
-                "--no-owner",
-                "--no-privileges",
-                f"--file={out}",
-                _libpq_url(url),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+        _run_tool(
+            "pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={out}", _libpq_url(url)
         )
-        if done.returncode != 0:
-            raise BackupError(f"pg_dump が失敗しました: {done.stderr.strip()[:500]}")
     else:
         raise BackupError("メモリ上のストア (memory://) はバックアップできません。")
 
@@ -143,7 +130,7 @@ def write_archive(out: Path, manifest: dict[str, Any], image: Path) -> str:
         tar.add(image, arcname=IMAGES[manifest["dialect"]])
     partial.chmod(0o600)
     partial.rename(out)
-    return _sha256(out)
+    return sha256_file(out)
 
 
 def read_archive(path: Path, into: Path) -> tuple[BackupManifest, Path]:
@@ -172,7 +159,7 @@ def read_archive(path: Path, into: Path) -> tuple[BackupManifest, Path]:
         raise BackupError(f"{path}: バックアップを読めません: {error}") from error
     image = into / image_name
     expected = data["files"][image_name]
-    actual = _sha256(image)
+    actual = sha256_file(image)
     if actual != expected:
         raise BackupError(
             f"{path}: {image_name} のハッシュがマニフェストと一致しません（改変または破損）:"
@@ -182,7 +169,7 @@ def read_archive(path: Path, into: Path) -> tuple[BackupManifest, Path]:
 
 
 def image_sha256(image: Path) -> str:
-    return _sha256(image)
+    return sha256_file(image)
 
 
 def ensure_empty_target(store: StoreConfig, url: str) -> None:
@@ -221,18 +208,11 @@ def restore_image(store: StoreConfig, url: str, manifest: BackupManifest, image:
         shutil.copyfile(image, partial)
         partial.rename(store.sqlite_path)
         return
-    done = subprocess.run(
-        [
-            _tool("pg_restore"),
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
-            f"--dbname={_libpq_url(url)}",
-            str(image),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    _run_tool(
+        "pg_restore",
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        f"--dbname={_libpq_url(url)}",
+        str(image),
     )
-    if done.returncode != 0:
-        raise BackupError(f"pg_restore が失敗しました: {done.stderr.strip()[:500]}")

@@ -165,11 +165,11 @@ class PostgresDatabase:
         self._pool.close()
 
 
-def open_database(config: StoreConfig) -> SqliteDatabase | PostgresDatabase:
+def open_database(config: StoreConfig, *, pool_size: int = 4) -> SqliteDatabase | PostgresDatabase:
     """The read-model database for a store configuration (POPO gets a private in-memory SQLite)."""
     if config.kind == "sqlite":
         assert config.sqlite_path is not None
         return SqliteDatabase(config.sqlite_path)
     if config.kind == "postgres":
-        return PostgresDatabase(config)
+        return PostgresDatabase(config, max_size=pool_size)
     return SqliteDatabase(":memory:")

@@ -57,6 +57,11 @@ class IdempotencyStore:
 
     def begin(self, staff_id: str, key: str, route: str, digest: str) -> Begin:
         with self._db.transaction() as cur:
+            if self._db.dialect == "postgres":
+                # The in-progress mark needs no fsync of its own: the command's events commit synchronously
+                # later in the same WAL (flushing this first), as does ``complete``; a crash before either
+                # loses a mark of a command that did nothing, and the client's retry runs it anew.
+                cur.execute("SET LOCAL synchronous_commit TO OFF")
             # Replay window: records older than RETENTION are dropped (they may name taxpayers).
             cur.execute("DELETE FROM http_idempotency WHERE created_at < %s", (_cutoff(),))
             cur.execute(

@@ -31,7 +31,7 @@ class StoreConfig:
     password: str = ""
     dbname: str = ""
 
-    def eventsourcing_env(self) -> dict[str, str]:
+    def eventsourcing_env(self, pool_size: int = 2) -> dict[str, str]:
         """Environment for ``eventsourcing.Application`` (library variable names)."""
         if self.kind == "memory":
             return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -50,7 +50,7 @@ class StoreConfig:
             "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
-            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_MAX_OVERFLOW": "4",
             "POSTGRES_CONNECT_TIMEOUT": "10",
         }

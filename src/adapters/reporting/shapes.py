@@ -34,7 +34,7 @@ def era_fiscal_year(fiscal_year: int) -> str:
 
 def table2_shape(survey: Survey) -> TableShape:
     rows: list[tuple[Value, ...]] = []
-    for section in survey.table2.sections:
+    for section in survey.table2.parts:
         for r in (*section.rows, section.total):
             rows.append(
                 (
@@ -81,7 +81,7 @@ def table11_shape(survey: Survey) -> TableShape:
             thousand_yen(r.taxable_standard),
             thousand_yen(r.income_levy),
         )
-        for r in survey.table11.rows
+        for r in survey.table11.parts
     )
     year = era_fiscal_year(survey.fiscal_year)
     return TableShape(
@@ -135,7 +135,7 @@ def donation_shape(survey: Survey) -> TableShape:
             thousand_yen(r.one_stop_donation_amount),
             thousand_yen(r.one_stop_credit),
         )
-        for r in survey.donations.rows
+        for r in survey.donations.parts
     )
     return TableShape(
         key="kifukin_zeigaku_kojo",

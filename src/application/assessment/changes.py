@@ -13,10 +13,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
-from domain.assessment.assessment import Assessment, assessment_id
+from application.assessment import load_assessment
+from domain.assessment.assessment import Assessment
 from domain.assessment.collection import switch_to_ordinary
 from domain.assessment.values import CollectionMethod, InstallmentLine
 from domain.audit.access import AccessRecord
@@ -50,12 +49,7 @@ class AssessmentService:
         self.mp = mp
 
     def load(self, address_number: str, fiscal_year: int) -> Assessment:
-        try:
-            return self.app.repository.get(assessment_id(taxpayer_id(address_number), fiscal_year))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。", code="not_found"
-            ) from None
+        return load_assessment(self.app, address_number, fiscal_year)
 
     def switch_after_leaving(
         self, address_number: str, fiscal_year: int, left_on: date, reason: str, ctx: CommandContext
@@ -122,12 +116,7 @@ class AssessmentQueries:
 
     def show(self, address_number: str, fiscal_year: int, ctx: CommandContext) -> Assessment:
         tid = taxpayer_id(address_number)
-        try:
-            assessment: Assessment = self.app.repository.get(assessment_id(tid, fiscal_year))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。", code="not_found"
-            ) from None
+        assessment = load_assessment(self.app, address_number, fiscal_year)
         record = AccessRecord.record_view(
             action="assessment.show",
             subject_ids=(tid,),

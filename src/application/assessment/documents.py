@@ -15,13 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
+from application.assessment import load_assessment
 from application.ports import CertificateSigner
-from domain.assessment.assessment import Assessment, assessment_id
+from domain.assessment.assessment import Assessment
 from domain.assessment.values import AssessmentStatus, CollectionMethod, LevyAmounts
-from domain.documents import barcode
+from domain.documents import barcode, el_qr
 from domain.documents.models import (
     DOCUMENT_MODELS,
     Addressee,
@@ -44,7 +43,7 @@ from domain.documents.models import (
 from domain.employers.employer import Employer, employer_id
 from domain.shared.events import CommandContext, DomainError
 from domain.shared.ids import deterministic_id
-from domain.taxpayer.model import Taxpayer, taxpayer_id
+from domain.taxpayer.model import Taxpayer
 
 #: The issuing ward (configuration; Meguro ward from the seed document).
 DEFAULT_ISSUER = Issuer(
@@ -57,6 +56,8 @@ DEFAULT_ISSUER = Issuer(
 )
 #: 請求書発行企業コード on CVS slips (assigned by the 収納代行会社; configuration).
 DEFAULT_CVS_COMPANY_CODE = "912345"
+#: 収納機関番号 in the eL-QR / eL番号 (assigned by eLTAX / 地方税共同機構; configuration, placeholder value).
+DEFAULT_ELTAX_COLLECTOR_CODE = "13110"
 
 TAX_NOTICE = "納税通知書"
 REISSUED_SLIP = "再発行納付書"
@@ -192,22 +193,20 @@ class DocumentService:
         signer: CertificateSigner,
         issuer: Issuer = DEFAULT_ISSUER,
         cvs_company_code: str = DEFAULT_CVS_COMPANY_CODE,
+        eltax_collector_code: str = DEFAULT_ELTAX_COLLECTOR_CODE,
     ) -> None:
         self.app = app
         self.signer = signer
         self.issuer = issuer
         self.cvs_company_code = cvs_company_code
+        self.eltax_collector_code = eltax_collector_code
 
     # -- helpers --------------------------------------------------------------------------------
     def _load(self, address_number: str, fiscal_year: int) -> tuple[Assessment, Taxpayer]:
-        tid = taxpayer_id(address_number)
-        try:
-            assessment: Assessment = self.app.repository.get(assessment_id(tid, fiscal_year))
-            taxpayer: Taxpayer = self.app.repository.get(tid)
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。", code="not_found"
-            ) from None
+        assessment = load_assessment(self.app, address_number, fiscal_year)
+        taxpayer: Taxpayer = self.app.require(
+            assessment.taxpayer_id, f"宛名番号 {address_number} の{fiscal_year}年度の賦課がありません。"
+        )
         return assessment, taxpayer
 
     @staticmethod
@@ -266,28 +265,11 @@ class DocumentService:
         ]
         for period, line in enumerate(ordinary, start=1):
             assert line.due_date is not None
-            code = None
-            if 0 < line.amount <= barcode.MAX_AMOUNT:
-                code = barcode.compose(
-                    company_code=self.cvs_company_code,
-                    fiscal_year=fiscal_year,
-                    notice_number=number,
-                    period=period,
-                    payment_deadline=line.due_date,
-                    amount=line.amount,
-                )
-            slips.append(InstallmentSlip(period, line.label, line.amount, line.due_date, code))
-        model = TaxNoticeModel(
-            fiscal_year=fiscal_year,
-            issue_date=issue_date,
-            notice_number=number,
-            taxpayer_number=address_number,
-            addressee=self._addressee(taxpayer),
-            issuer=self.issuer,
-            taxes=taxes_from(assessment.amounts),
-            basis=basis_from(assessment.computation, assessment.tax_input),
-            installments=tuple(slips),
-            notes=tuple(assessment.notes),
+            code = self._slip_code(number, fiscal_year, period, line.due_date, line.amount)
+            qr = self._slip_qr(number, fiscal_year, period, line.due_date, line.amount, 0)
+            slips.append(InstallmentSlip(period, line.label, line.amount, line.due_date, code, qr))
+        model = self._tax_notice(
+            assessment, taxpayer, address_number, issue_date, tuple(slips), tuple(assessment.notes)
         )
         return self._record(assessment, TAX_NOTICE, model, "納税義務者", ctx)
 
@@ -310,19 +292,18 @@ class DocumentService:
         reissue = self._next_reissue(assessment, period)
         number = notice_number(address_number, fiscal_year)
         code = self._slip_code(number, fiscal_year, period, new_due_date, outstanding, reissue)
-        model = TaxNoticeModel(
-            fiscal_year=fiscal_year,
-            issue_date=issue_date,
-            notice_number=number,
-            taxpayer_number=address_number,
-            addressee=self._addressee(taxpayer),
-            issuer=self.issuer,
-            taxes=taxes_from(assessment.amounts),
-            basis=basis_from(assessment.computation, assessment.tax_input),
-            installments=(
-                InstallmentSlip(period, f"第{period}期（再発行{reissue}）", outstanding, new_due_date, code),
+        qr = self._slip_qr(number, fiscal_year, period, new_due_date, outstanding, reissue)
+        model = self._tax_notice(
+            assessment,
+            taxpayer,
+            address_number,
+            issue_date,
+            (
+                InstallmentSlip(
+                    period, f"第{period}期（再発行{reissue}）", outstanding, new_due_date, code, qr
+                ),
             ),
-            notes=(
+            (
                 f"再発行納付書（第{reissue}回）: 新しい納期限 {new_due_date.isoformat()}",
                 f"延滞金 {late_fee:,}円（{new_due_date.isoformat()}まで。本税とは別に納付してください）",
             ),
@@ -334,11 +315,35 @@ class DocumentService:
         self.app.save(assessment)
         return IssuedDocument(document_id, REISSUED_SLIP, model)
 
+    def _tax_notice(
+        self,
+        assessment: Assessment,
+        taxpayer: Taxpayer,
+        address_number: str,
+        issue_date: date,
+        slips: tuple[InstallmentSlip, ...],
+        notes: tuple[str, ...],
+    ) -> TaxNoticeModel:
+        """納税通知書 (or 再発行納付書) of ``assessment`` with these 納付書 and notes."""
+        return TaxNoticeModel(
+            fiscal_year=assessment.fiscal_year,
+            issue_date=issue_date,
+            notice_number=notice_number(address_number, assessment.fiscal_year),
+            taxpayer_number=address_number,
+            addressee=self._addressee(taxpayer),
+            issuer=self.issuer,
+            taxes=taxes_from(assessment.amounts),
+            basis=basis_from(assessment.computation, assessment.tax_input),
+            installments=slips,
+            notes=notes,
+        )
+
     def _slip_code(
-        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int
+        self, number: str, fiscal_year: int, period: int, deadline: date, amount: int, reissue: int = 0
     ) -> str | None:
-        """The コンビニ barcode of a reissued slip, or None above the CVS amount limit."""
-        if amount > barcode.MAX_AMOUNT:
+        """The コンビニ barcode of a slip (``reissue``: its 再発行区分), or None when nothing is due or
+        above the CVS amount limit."""
+        if not 0 < amount <= barcode.MAX_AMOUNT:
             return None
         return barcode.compose(
             company_code=self.cvs_company_code,
@@ -349,6 +354,16 @@ class DocumentService:
             amount=amount,
             reissue=reissue,
         )
+
+    def _slip_qr(
+        self, number: str, fiscal_year: int, period: int, due_date: date, amount: int, reissue: int
+    ) -> str | None:
+        """The eL-QR payload of a slip (ADR 0025), or None when nothing is due."""
+        if amount <= 0:
+            return None
+        payment = el_qr.PaymentNumber(fiscal_year, number, period, reissue)
+        issuer = self.issuer.municipality_code
+        return el_qr.ElQr(issuer, self.eltax_collector_code, payment, due_date, amount).payload()
 
     def _next_reissue(self, assessment: Assessment, period: int) -> int:
         """再発行区分 for a new slip of ``period``: 1 + the slips already reissued for it (再発行納付書 and
@@ -382,6 +397,7 @@ class DocumentService:
         pay_by = issue_date + timedelta(days=DUNNING_PAY_BY_DAYS)
         reissue = self._next_reissue(assessment, period)
         code = self._slip_code(number, assessment.fiscal_year, period, pay_by, unpaid_tax, reissue)
+        qr = self._slip_qr(number, assessment.fiscal_year, period, pay_by, unpaid_tax, reissue)
         model = DunningNoticeModel(
             fiscal_year=assessment.fiscal_year,
             issue_date=issue_date,
@@ -395,7 +411,7 @@ class DocumentService:
             unpaid_tax=unpaid_tax,
             late_fee=late_fee,
             pay_by=pay_by,
-            slip=InstallmentSlip(period, f"{label}（督促）", unpaid_tax, pay_by, code),
+            slip=InstallmentSlip(period, f"{label}（督促）", unpaid_tax, pay_by, code, qr),
         )
         document_id = str(deterministic_id("document", str(assessment.id), DUNNING_NOTICE, str(period)))
         _record(assessment, DUNNING_NOTICE, document_id, model, ctx)
@@ -507,12 +523,9 @@ class DocumentService:
         ctx: CommandContext,
     ) -> IssuedDocument:
         """特別徴収税額決定通知書（特別徴収義務者用）: one row per employee, the June–May table."""
-        try:
-            employer: Employer = self.app.repository.get(employer_id(designation_number))
-        except AggregateNotFoundError:
-            raise DomainError(
-                f"特別徴収義務者 {designation_number} は登録されていません。", code="not_found"
-            ) from None
+        employer: Employer = self.app.require(
+            employer_id(designation_number), f"特別徴収義務者 {designation_number} は登録されていません。"
+        )
         rows = []
         refs = []
         for aid in sorted(assessment_ids):

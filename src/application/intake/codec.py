@@ -16,40 +16,22 @@ from datetime import date
 from enum import Enum
 from typing import Any, cast
 
+from domain.intake.fingerprint import plain_value
+
 _STRIPPED = frozenset({"individual_number"})
 
 
 def record_to_content(record: Any) -> dict[str, Any]:
     """A dataclass record as a JSON-safe dict with every ``individual_number`` removed."""
-    plain = _plain(record)
+    plain = plain_value(record, _kept_fields, tagged=False)
     assert isinstance(plain, dict)
     return plain
-
-
-#: Exact types returned as they are (checked first; enums, subclasses of str or int, take the long way).
-_AS_IS: frozenset[type[Any]] = frozenset({str, int, bool, type(None)})
 
 
 @functools.cache
 def _kept_fields(record_type: type[Any]) -> tuple[str, ...]:
     """Stored field names of a record class (``dataclasses.fields`` per value is slow)."""
     return tuple(f.name for f in dataclasses.fields(record_type) if f.name not in _STRIPPED)
-
-
-def _plain(value: Any) -> Any:
-    if type(value) in _AS_IS:
-        return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _kept_fields(type(value))}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    raise TypeError(f"unsupported value in record: {type(value).__name__}")
 
 
 @functools.cache

@@ -19,7 +19,6 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from application.app import JuminzeiApplication
@@ -160,12 +159,10 @@ class _Chunk:
             return found
         if aggregate_id in self.absent:
             return None
-        try:
-            found = self.app.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        self.aggregates[aggregate_id] = found
-        return found
+        stored = self.app.find(aggregate_id)
+        if stored is not None:
+            self.aggregates[aggregate_id] = stored
+        return stored
 
     def add(self, aggregate: Aggregate) -> None:
         self.aggregates[aggregate.id] = aggregate
@@ -203,11 +200,7 @@ class IntakeService:
         if not spec.importable or (spec.filing_kind is None and received.kind not in self.handlers):
             raise DomainError(f"取込種別 {received.kind} は扱えません。", code="unknown_kind")
         batch_id = import_batch_id(received.kind, received.sha256)
-        batch: ImportBatch | None
-        try:
-            batch = self.app.repository.get(batch_id)
-        except AggregateNotFoundError:
-            batch = None
+        batch: ImportBatch | None = self.app.find(batch_id)
         if batch is not None and batch.reconciled:
             return self._summary(batch, received, already=True)
         if batch is None:

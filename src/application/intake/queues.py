@@ -14,7 +14,6 @@ from datetime import date
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError
 
 from application.app import JuminzeiApplication
 from application.ports import PersonalDataCipher
@@ -39,10 +38,7 @@ class QueueService:
         self.issue_non_resident_number = issue_non_resident_number
 
     def _filing(self, filing_id: UUID) -> Filing:
-        try:
-            filing: Filing = self.app.repository.get(filing_id)
-        except AggregateNotFoundError:
-            raise DomainError(f"課税資料 {filing_id} が見つかりません。", code="not_found") from None
+        filing: Filing = self.app.require(filing_id, f"課税資料 {filing_id} が見つかりません。")
         if filing.status is not FilingStatus.QUARANTINED:
             raise DomainError(
                 f"課税資料 {filing_id} は保留中ではありません（状態: {filing.status.value}）。",

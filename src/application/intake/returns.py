@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.app import JuminzeiApplication
 from application.intake.codec import content_to_record, record_to_content
 from application.intake.importer import IntakeService
@@ -42,10 +40,9 @@ class ResidentReturnService:
         return self.vault.blind_index(record.individual_number) if record.individual_number else None
 
     def _entry(self, receipt_number: str) -> ResidentReturnEntry:
-        try:
-            entry: ResidentReturnEntry = self.app.repository.get(entry_id(receipt_number))
-        except AggregateNotFoundError:
-            raise DomainError(f"受付番号 {receipt_number} の入力がありません。", code="not_found") from None
+        entry: ResidentReturnEntry = self.app.require(
+            entry_id(receipt_number), f"受付番号 {receipt_number} の入力がありません。"
+        )
         return entry
 
     def enter(self, receipt_number: str, record: ResidentReturn, ctx: CommandContext) -> EntryOutcome:

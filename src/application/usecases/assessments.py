@@ -48,9 +48,6 @@ class ShowAssessment(Query[AssessmentView]):
     fiscal_year: int
     as_purpose: Purpose = Purpose.INITIAL_LEVY
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class _AssessmentChange(Command[Assessment]):
@@ -185,10 +182,4 @@ class AssessmentHandlers:
 
 
 def register(bus: UseCases, handlers: AssessmentHandlers) -> None:
-    bus.register(ShowAssessment, handlers.show)
-    bus.register(SwitchCollectionMethod, handlers.switch_method)
-    bus.register(ApplyReduction, handlers.apply_reduction)
-    bus.register(DecideReduction, handlers.decide_reduction)
-    bus.register(CancelAssessment, handlers.cancel)
-    bus.register(LevyTotalsQuery, handlers.levy_totals)
-    bus.register(EmployerListQuery, handlers.employer_list)
+    bus.register_handlers(handlers)

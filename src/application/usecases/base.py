@@ -14,6 +14,8 @@ Steps 3 and 4 are the unit of work's (``UnitOfWork``), implemented in the compos
 
 from __future__ import annotations
 
+import inspect
+import typing
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -53,8 +55,10 @@ class Message(Generic[R]):
     reads_read_models: ClassVar[bool] = True
 
     def declared_purpose(self) -> Purpose:
-        """The purpose this call runs under: the use case's own, unless a query lets the caller declare one."""
-        return self.purpose
+        """The purpose this call runs under: the use case's own, unless the message lets the caller declare
+        one in an ``as_purpose`` field (問合せ, 監査 queries, 宛名検索 …)."""
+        declared = getattr(self, "as_purpose", None)
+        return declared if isinstance(declared, Purpose) else self.purpose
 
     def batch_scope(self) -> str:
         """The batch lock's scope: the 年度 where the command has one."""
@@ -103,13 +107,16 @@ class UnitOfWork(Protocol):
 
 
 class Authorizer(Protocol):
-    def __call__(self, principal: Principal, message: Message[Any], /) -> None:
-        """Raise ``DomainError(code="forbidden")`` if ``principal`` may not run ``message``."""
+    def __call__(self, principal: Principal, message: Message[Any], /) -> str | None:
+        """Raise ``DomainError(code="forbidden")`` if ``principal`` may not run ``message`` (after journaling
+        the refusal); otherwise return the decision id (or None when no decision was needed)."""
         ...
 
 
-def allow_all(principal: Principal, message: Message[Any], /) -> None:
-    """The default policy: attribution only (the HTTP API checks staff grants before the route runs)."""
+def allow_all(principal: Principal, message: Message[Any], /) -> str | None:
+    """Attribution only — for unit tests of the bus itself; the composition root wires
+    ``application.access.AccessPolicy`` for every entry point."""
+    return None
 
 
 class UnknownUseCaseError(LookupError):
@@ -129,6 +136,18 @@ class UseCases:
             raise ValueError(f"a handler for {message_type.__name__} is already registered")
         self._handlers[message_type] = handler
 
+    def register_handlers(self, handlers: object) -> None:
+        """Register every public method of ``handlers`` whose first parameter is typed with a message
+        class (``def show(self, query: ShowAssessment, call: Call)``) as the handler of that message."""
+        for name in dir(handlers):
+            method = getattr(handlers, name)
+            if name.startswith("_") or not inspect.ismethod(method):
+                continue
+            first = next(iter(inspect.signature(method).parameters), None)
+            message_type = typing.get_type_hints(method).get(first) if first else None
+            if isinstance(message_type, type) and issubclass(message_type, Message):
+                self.register(message_type, method)
+
     def registered(self) -> list[type[Message[Any]]]:
         return list(self._handlers)
 
@@ -147,11 +166,20 @@ class UseCases:
         handler = self._handlers.get(type(message))
         if handler is None:
             raise UnknownUseCaseError(type(message).__name__)
-        self.authorize(principal, message)
+        head_before = self._uow.head()
+        try:
+            decision_id = self.authorize(principal, message)
+        except DomainError:
+            # The refusal was journaled: project and seal it like any other event.
+            if self._uow.head() != head_before:
+                self._uow.committed(head_before)
+            raise
+        if source_ref is None and principal.issued_by:
+            source_ref = f"issued-by:{principal.issued_by}"
         context = CommandContext(
             actor=principal.actor,
             purpose=message.declared_purpose(),
-            command_id=command_id or f"{principal.terminal}:{uuid.uuid4()}",
+            command_id=command_id or f"{principal.terminal}:{decision_id or uuid.uuid4()}",
             source_ref=source_ref,
             terminal=principal.terminal,
         )

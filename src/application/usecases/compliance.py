@@ -53,5 +53,4 @@ class ComplianceHandlers:
 
 
 def register(bus: UseCases, handlers: ComplianceHandlers) -> None:
-    bus.register(AnomalyReport, handlers.report)
-    bus.register(ReviewFinding, handlers.review)
+    bus.register_handlers(handlers)

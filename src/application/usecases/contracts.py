@@ -143,9 +143,6 @@ class OpenHandover(Query[dict[str, Any]]):
     number: int
     as_purpose: Purpose = Purpose.INTAKE
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ContractReport(Query[dict[str, Any]]):
@@ -209,10 +206,4 @@ class ContractHandlers:
 
 
 def register(bus: UseCases, handlers: ContractHandlers) -> None:
-    bus.register(RegisterContract, handlers.register)
-    bus.register(AssignContractWorker, handlers.assign_worker)
-    bus.register(HandOver, handlers.hand_over)
-    bus.register(RecordReturn, handlers.record_return)
-    bus.register(ConfirmErasure, handlers.confirm_erasure)
-    bus.register(OpenHandover, handlers.open_handover)
-    bus.register(ContractReport, handlers.report)
+    bus.register_handlers(handlers)

@@ -217,10 +217,4 @@ class DocumentHandlers:
 
 
 def register(bus: UseCases, handlers: DocumentHandlers) -> None:
-    bus.register(IssueCertificate, handlers.certificate)
-    bus.register(IssueNotice, handlers.notice)
-    bus.register(ReissueSlip, handlers.reissue)
-    bus.register(IssueNonResidentNotice, handlers.non_resident)
-    bus.register(IssueEmployerNotices, handlers.employers)
-    bus.register(VerifyCertificate, handlers.verify)
-    bus.register(IssuedDocumentModel, handlers.model)
+    bus.register_handlers(handlers)

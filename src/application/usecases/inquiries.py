@@ -33,9 +33,6 @@ class RecordInquiry(Command[Inquiry]):
     address_number: str | None = None
     as_purpose: Purpose = Purpose.DISCLOSURE_REQUEST
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class AddInquiryStep(Command[Inquiry]):
@@ -47,9 +44,6 @@ class AddInquiryStep(Command[Inquiry]):
     number: str
     note: str
     as_purpose: Purpose = Purpose.DISCLOSURE_REQUEST
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 @dataclass(frozen=True)
@@ -64,9 +58,6 @@ class EscalateInquiry(Command[Inquiry]):
     to: str = INFORMATION_POLICY_SECTION
     as_purpose: Purpose = Purpose.DISCLOSURE_REQUEST
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class CloseInquiry(Command[Inquiry]):
@@ -79,9 +70,6 @@ class CloseInquiry(Command[Inquiry]):
     resolution: str
     as_purpose: Purpose = Purpose.DISCLOSURE_REQUEST
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ShowInquiry(Query[dict[str, Any]]):
@@ -92,9 +80,6 @@ class ShowInquiry(Query[dict[str, Any]]):
 
     number: str
     as_purpose: Purpose = Purpose.DISCLOSURE_REQUEST
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 @dataclass(frozen=True)
@@ -108,9 +93,6 @@ class InquiryList(Query[list[dict[str, Any]]]):
     end: date | None = None
     open_only: bool = False
     as_purpose: Purpose = Purpose.DISCLOSURE_REQUEST
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 @dataclass(frozen=True)
@@ -165,10 +147,4 @@ class InquiryHandlers:
 
 
 def register(bus: UseCases, handlers: InquiryHandlers) -> None:
-    bus.register(RecordInquiry, handlers.record)
-    bus.register(AddInquiryStep, handlers.add_step)
-    bus.register(EscalateInquiry, handlers.escalate)
-    bus.register(CloseInquiry, handlers.close)
-    bus.register(ShowInquiry, handlers.show)
-    bus.register(InquiryList, handlers.listing)
-    bus.register(InquiryReport, handlers.report)
+    bus.register_handlers(handlers)

@@ -34,9 +34,6 @@ class ReplayAggregate(Query[Replay]):
     as_of: datetime | None = None
     as_purpose: Purpose = Purpose.AUDIT
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ExplainAssessment(Query[Explanation]):
@@ -48,9 +45,6 @@ class ExplainAssessment(Query[Explanation]):
     assessment_id: UUID
     as_purpose: Purpose = Purpose.AUDIT
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class AccessHistory(Query[list[AccessRow]]):
@@ -61,9 +55,6 @@ class AccessHistory(Query[list[AccessRow]]):
     subject: str | None = None
     staff: str | None = None
     as_purpose: Purpose = Purpose.AUDIT
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 @dataclass(frozen=True)
@@ -125,8 +116,4 @@ class InspectionHandlers:
 
 
 def register(bus: UseCases, handlers: InspectionHandlers) -> None:
-    bus.register(ReplayAggregate, handlers.replay)
-    bus.register(ExplainAssessment, handlers.explain)
-    bus.register(AccessHistory, handlers.access)
-    bus.register(ProvisionRecords, handlers.provisions)
-    bus.register(CompileDisclosure, handlers.disclosure)
+    bus.register_handlers(handlers)

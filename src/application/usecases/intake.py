@@ -96,9 +96,6 @@ class ImportFile(Command[ImportSummary]):
     #: Refuse a file without any record (``juminzei import``): nothing is stored.
     refuse_empty: bool = False
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ImportReceived(Command[ImportSummary]):
@@ -108,9 +105,6 @@ class ImportReceived(Command[ImportSummary]):
 
     received: ReceivedFile
     as_purpose: Purpose = Purpose.INTAKE
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 @dataclass(frozen=True)
@@ -245,13 +239,4 @@ class IntakeHandlers:
 
 
 def register(bus: UseCases, handlers: IntakeHandlers) -> None:
-    bus.register(ImportFile, handlers.import_file)
-    bus.register(ImportReceived, handlers.import_received)
-    bus.register(MatchFiling, handlers.match)
-    bus.register(RegisterNonResident, handlers.register_non_resident)
-    bus.register(ForwardFiling, handlers.forward)
-    bus.register(ForwardingExport, handlers.forwarding_export)
-    bus.register(KeyResidentReturn, handlers.key_return)
-    bus.register(IntakeStatus, handlers.status)
-    bus.register(QueueItems, handlers.queue_items)
-    bus.register(DependentOverlaps, handlers.dependent_overlaps)
+    bus.register_handlers(handlers)

@@ -132,8 +132,7 @@ class LevyHandlers:
 
 
 def register(bus: UseCases, handlers: LevyHandlers) -> None:
-    bus.register(RunLevy, handlers.run)
-    bus.register(ReassessChanged, handlers.reassess)
+    bus.register_handlers(handlers)
 
 
 __all__: list[Any] = [

@@ -66,4 +66,4 @@ class MigrationHandlers:
 
 
 def register(bus: UseCases, handlers: MigrationHandlers) -> None:
-    bus.register(MigrateLegacy, handlers.migrate)
+    bus.register_handlers(handlers)

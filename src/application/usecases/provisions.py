@@ -146,10 +146,4 @@ class ProvisionHandlers:
 
 
 def register(bus: UseCases, handlers: ProvisionHandlers) -> None:
-    bus.register(TransferOutbox, handlers.outbox)
-    bus.register(DeliverTransfers, handlers.deliver)
-    bus.register(Provide, handlers.provide)
-    bus.register(ProvisionList, handlers.records)
-    bus.register(RequestExport, handlers.request_export)
-    bus.register(ApproveExport, handlers.approve_export)
-    bus.register(RunExport, handlers.run_export)
+    bus.register_handlers(handlers)

@@ -73,9 +73,6 @@ class SearchTaxpayers(Query[list[TaxpayerSearchRow]]):
     #: (kana, birth_date ISO, 宛名番号) of the last row of the previous page.
     after: tuple[str, str, str] | None = None
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ResidenceOnLevyDate(Query[ResidenceAnswer]):
@@ -88,9 +85,6 @@ class ResidenceOnLevyDate(Query[ResidenceAnswer]):
     fiscal_year: int
     as_purpose: Purpose = Purpose.REGISTRY
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class RevealIndividualNumber(Query[str]):
@@ -102,9 +96,6 @@ class RevealIndividualNumber(Query[str]):
     address_number: str
     as_purpose: Purpose
 
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
-
 
 @dataclass(frozen=True)
 class ShowTaxpayerFile(Query[TaxpayerFile]):
@@ -114,9 +105,6 @@ class ShowTaxpayerFile(Query[TaxpayerFile]):
 
     address_number: str
     as_purpose: Purpose = Purpose.REGISTRY
-
-    def declared_purpose(self) -> Purpose:
-        return self.as_purpose
 
 
 class PagedTaxpayerDirectory(Protocol):
@@ -190,8 +178,4 @@ class RegistryHandlers:
 
 
 def register(bus: UseCases, handlers: RegistryHandlers) -> None:
-    bus.register(RegisterTaxpayerCommand, handlers.register)
-    bus.register(SearchTaxpayers, handlers.search)
-    bus.register(ResidenceOnLevyDate, handlers.residence)
-    bus.register(RevealIndividualNumber, handlers.reveal)
-    bus.register(ShowTaxpayerFile, handlers.file)
+    bus.register_handlers(handlers)

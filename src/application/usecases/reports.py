@@ -75,5 +75,4 @@ class ReportHandlers:
 
 
 def register(bus: UseCases, handlers: ReportHandlers) -> None:
-    bus.register(TaxStatusSurvey, handlers.tax_status_survey)
-    bus.register(EucAggregate, handlers.euc)
+    bus.register_handlers(handlers)

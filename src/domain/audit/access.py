@@ -35,13 +35,27 @@ class AccessRecord(Aggregate):
         criteria: tuple[str, ...]
         terminal: str | None
 
+    class AccessDenied(Created):
+        """アクセス拒否: the policy refused ``actor`` the action; nothing was read or changed.
+
+        Journaled like a read (``audit access`` shows it) with the decision id and the rules that decided.
+        """
+
+        TOPIC = "juminzei.audit.AccessDenied"
+        action: str
+        decision_id: str
+        rules: tuple[str, ...]
+        terminal: str | None
+
     def __init__(
         self,
         action: str,
-        subject_ids: tuple[UUID, ...],
-        items: tuple[str, ...],
-        criteria: tuple[str, ...],
         terminal: str | None,
+        subject_ids: tuple[UUID, ...] = (),
+        items: tuple[str, ...] = (),
+        criteria: tuple[str, ...] = (),
+        decision_id: str | None = None,
+        rules: tuple[str, ...] = (),
         **_metadata: object,
     ) -> None:
         self.action = action
@@ -49,6 +63,8 @@ class AccessRecord(Aggregate):
         self.items = items
         self.criteria = criteria
         self.terminal = terminal
+        self.decision_id = decision_id
+        self.rules = rules
 
     @classmethod
     def record_view(
@@ -70,6 +86,21 @@ class AccessRecord(Aggregate):
             subject_ids=subject_ids,
             items=items,
             criteria=criteria,
+            terminal=ctx.terminal,
+            **ctx.event_fields(),
+        )
+
+    @classmethod
+    def record_denial(
+        cls, *, action: str, decision_id: str, rules: tuple[str, ...], ctx: CommandContext
+    ) -> "AccessRecord":
+        """Journal a refusal by the access policy (keyed by the decision id)."""
+        return cls._create(
+            cls.AccessDenied,
+            id=deterministic_id("access-denied", decision_id),
+            action=action,
+            decision_id=decision_id,
+            rules=rules,
             terminal=ctx.terminal,
             **ctx.event_fields(),
         )

@@ -103,6 +103,7 @@ TRANSFER_DEPARTMENTS = (
 class ProvisionKind(Enum):
     PROVISION = "提供"
     TRANSFER = "移転"
+    INQUIRY = "照会"  # 情報照会 through the 中間サーバー (we obtain; application.intermediate)
 
 
 class DisclosureClass(Enum):

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any, Self
 
 from domain.documents import barcode as cvs
+from domain.documents import el_qr
 from domain.taxrules.serde import load, to_jsonable
 
 #: 特別徴収 months in print order: June of the 年度 … May of the next year (地方税法第321条の5).
@@ -162,11 +163,12 @@ class CalculationBasis(_Serde):
 
 @dataclass(frozen=True)
 class InstallmentSlip(_Serde):
-    """納付書 (one 期別 of 普通徴収): 期別, amount, 納期限 and the コンビニ barcode (44 digits) if any.
+    """納付書 (one 期別 of 普通徴収): 期別, amount, 納期限, the コンビニ barcode (44 digits) if any and the eL-QR.
 
     ``barcode`` is ``None`` when the slip cannot be paid at a convenience store (amount above the
     6-digit field / the aggregator's limit); the slip then says so. When present it must be a valid
-    code (formats.md §3.2) whose 支払金額 equals ``amount``.
+    code (formats.md §3.2) whose 支払金額 equals ``amount``. ``el_qr`` (any amount ≥ 1 yen: eL-QR banks and
+    地方税お支払サイト have no CVS limit) must agree with the slip's amount, 納期限 and 期別 (ADR 0025).
     """
 
     period: int  # 1..4 (第1期〜第4期); 0 = 随時
@@ -174,6 +176,9 @@ class InstallmentSlip(_Serde):
     amount: int
     due_date: date  # 納期限
     barcode: str | None = None
+    el_qr: str | None = (
+        None  # 地方税統一QRコード payload (domain.documents.el_qr); None on slips issued before it
+    )
 
     def __post_init__(self) -> None:
         _non_negative(self, "amount", "period")
@@ -181,6 +186,19 @@ class InstallmentSlip(_Serde):
             parts = cvs.CvsBarcode.parse(self.barcode)  # raises ValueError if malformed
             if parts.amount != self.amount:
                 raise ValueError("barcode amount differs from the slip amount")
+        if self.el_qr is not None:
+            qr = el_qr.parse(self.el_qr)  # raises ValueError if malformed
+            if (qr.amount, qr.due_date, qr.payment_number.period) != (
+                self.amount,
+                self.due_date,
+                self.period,
+            ):
+                raise ValueError("eL-QR amount, 納期限 or 期別 differs from the slip")
+
+    @property
+    def el_number(self) -> str | None:
+        """The printed eL番号 (納付書番号) of the slip's eL-QR, if it has one."""
+        return None if self.el_qr is None else el_qr.parse(self.el_qr).el_number
 
     @property
     def cvs_deadline(self) -> date | None:

@@ -24,9 +24,9 @@ Money is integer yen throughout; :func:`thousand_yen` converts a *cell total* to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
-from typing import Final
+from typing import Final, Generic, Protocol, TypeVar
 
 # --- the row the 課税台帳 read model feeds us ---------------------------------------------------------
 
@@ -37,6 +37,30 @@ STATUSES: Final = (TAXABLE, NON_TAXABLE)
 MUNICIPAL: Final = "特別区民税"
 PREFECTURAL: Final = "都民税"
 TAXES: Final = (MUNICIPAL, PREFECTURAL)
+
+
+class _TaxAmounts(Protocol):
+    @property
+    def municipal_income_levy(self) -> int: ...
+    @property
+    def prefectural_income_levy(self) -> int: ...
+    @property
+    def municipal_per_capita(self) -> int: ...
+    @property
+    def prefectural_per_capita(self) -> int: ...
+    @property
+    def forest_environment_tax(self) -> int: ...
+
+
+def _total_tax(amounts: _TaxAmounts) -> int:
+    """所得割 + 均等割 of both taxes + 森林環境税."""
+    return (
+        amounts.municipal_income_levy
+        + amounts.prefectural_income_levy
+        + amounts.municipal_per_capita
+        + amounts.prefectural_per_capita
+        + amounts.forest_environment_tax
+    )
 
 
 @dataclass(frozen=True)
@@ -103,13 +127,7 @@ class SurveyRow:
     @property
     def total_tax(self) -> int:
         """所得割 + 均等割 (both taxes) + 森林環境税 — what the 課税台帳 levies on this row."""
-        return (
-            self.municipal_income_levy
-            + self.prefectural_income_levy
-            + self.municipal_per_capita
-            + self.prefectural_per_capita
-            + self.forest_environment_tax
-        )
+        return _total_tax(self)
 
 
 _NON_NEGATIVE: Final = (
@@ -259,6 +277,30 @@ def _taxable(rows: Iterable[SurveyRow]) -> list[SurveyRow]:
 # --- 第2表 -------------------------------------------------------------------------------------------
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PerTax(Generic[T]):
+    """A table with one part per tax: 特別区民税 (``municipal``) and 都民税 (``prefectural``)."""
+
+    fiscal_year: int
+    municipal: T
+    prefectural: T
+
+    @property
+    def parts(self) -> tuple[T, T]:
+        return (self.municipal, self.prefectural)
+
+
+def _per_tax(
+    rows: Iterable[SurveyRow], fiscal_year: int | None, part: Callable[[Sequence[SurveyRow], str], T]
+) -> tuple[int, T, T]:
+    """(年度, the municipal part, the prefectural part) of the 課税 rows."""
+    taxable, year = _prepare(rows, fiscal_year)
+    return year, part(taxable, MUNICIPAL), part(taxable, PREFECTURAL)
+
+
 @dataclass(frozen=True)
 class Table2Row:
     """One 所得者区分 row (or 計) of 第2表 for one tax. Persons, yen."""
@@ -284,16 +326,8 @@ class Table2Section:
 
 
 @dataclass(frozen=True)
-class Table2:
+class Table2(PerTax[Table2Section]):
     """第2表 個人の特別区民税・都民税の納税義務者等に関する調."""
-
-    fiscal_year: int
-    municipal: Table2Section
-    prefectural: Table2Section
-
-    @property
-    def sections(self) -> tuple[Table2Section, Table2Section]:
-        return (self.municipal, self.prefectural)
 
 
 def _table2_section(rows: Sequence[SurveyRow], tax: str) -> Table2Section:
@@ -327,8 +361,7 @@ def table2(rows: Iterable[SurveyRow], *, fiscal_year: int | None = None) -> Tabl
     Counted per tax from the 課税 rows: "所得割を納める" means 所得割 after credits and 減免 > 0,
     "均等割を納める" means 均等割 > 0 (standard-spec.md §b, 第2表).
     """
-    taxable, year = _prepare(rows, fiscal_year)
-    return Table2(year, _table2_section(taxable, MUNICIPAL), _table2_section(taxable, PREFECTURAL))
+    return Table2(*_per_tax(rows, fiscal_year, _table2_section))
 
 
 # --- 第11表 ------------------------------------------------------------------------------------------
@@ -353,16 +386,8 @@ class Table11Row:
 
 
 @dataclass(frozen=True)
-class Table11:
+class Table11(PerTax[Table11Row]):
     """第11表 課税標準額段階別所得割額等に関する調 (合計): 特別区民税 and 都民税 rows."""
-
-    fiscal_year: int
-    municipal: Table11Row
-    prefectural: Table11Row
-
-    @property
-    def rows(self) -> tuple[Table11Row, Table11Row]:
-        return (self.municipal, self.prefectural)
 
 
 def _table11_row(rows: Sequence[SurveyRow], tax: str) -> Table11Row:
@@ -388,8 +413,7 @@ def table11(rows: Iterable[SurveyRow], *, fiscal_year: int | None = None) -> Tab
 
     課税対象所得 = ア + イ…キ; 課税標準額 = ``taxable_income + separate_taxable_income``.
     """
-    taxable, year = _prepare(rows, fiscal_year)
-    return Table11(year, _table11_row(taxable, MUNICIPAL), _table11_row(taxable, PREFECTURAL))
+    return Table11(*_per_tax(rows, fiscal_year, _table11_row))
 
 
 # --- 第9表 (Tokyo) 課税標準額段階別 ---------------------------------------------------------------------
@@ -459,16 +483,8 @@ class DonationRow:
 
 
 @dataclass(frozen=True)
-class DonationTable:
+class DonationTable(PerTax[DonationRow]):
     """寄附金税額控除に関する調 (課税状況調 items; ふるさと納税現況調査 調査票B)."""
-
-    fiscal_year: int
-    municipal: DonationRow
-    prefectural: DonationRow
-
-    @property
-    def rows(self) -> tuple[DonationRow, DonationRow]:
-        return (self.municipal, self.prefectural)
 
 
 def _donation_row(rows: Sequence[SurveyRow], tax: str) -> DonationRow:
@@ -494,8 +510,7 @@ def donation_table(rows: Iterable[SurveyRow], *, fiscal_year: int | None = None)
     The row does not split ふるさと納税 from other eligible 寄附金, nor the 申告特例控除 component of the
     credit; the ワンストップ share is therefore "persons with 申告特例 and their whole credit".
     """
-    taxable, year = _prepare(rows, fiscal_year)
-    return DonationTable(year, _donation_row(taxable, MUNICIPAL), _donation_row(taxable, PREFECTURAL))
+    return DonationTable(*_per_tax(rows, fiscal_year, _donation_row))
 
 
 # --- reconciliation and the bundle ---------------------------------------------------------------
@@ -514,13 +529,7 @@ class LedgerTotals:
 
     @property
     def total_tax(self) -> int:
-        return (
-            self.municipal_income_levy
-            + self.prefectural_income_levy
-            + self.municipal_per_capita
-            + self.prefectural_per_capita
-            + self.forest_environment_tax
-        )
+        return _total_tax(self)
 
 
 @dataclass(frozen=True)
@@ -553,13 +562,7 @@ class Reconciliation:
 
     @property
     def total_tax(self) -> int:
-        return (
-            self.municipal_income_levy
-            + self.prefectural_income_levy
-            + self.municipal_per_capita
-            + self.prefectural_per_capita
-            + self.forest_environment_tax
-        )
+        return _total_tax(self)
 
     @property
     def ok(self) -> bool:

@@ -33,6 +33,7 @@ from domain.staff.values import (
     SignInFailure,
     fiscal_year_end,
     jst_date,
+    parse_hours,
     utc,
 )
 
@@ -111,6 +112,8 @@ class StaffMember(Aggregate):
 
         TOPIC = "juminzei.staff.RoleGranted"
         PERSONAL_FIELDS = ("reason",)
+        #: v2 adds hours of use and terminal binding (ADR 0023); v1 events had neither.
+        class_version = 2
         grant_number: int
         role: Role
         unit: str | None
@@ -121,6 +124,13 @@ class StaffMember(Aggregate):
         temporary: bool
         reason: str | None
         bootstrap: bool
+        hours: str | None
+        terminals: tuple[str, ...]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["hours"] = None
+            state["terminals"] = ()
 
         def apply(self, aggregate: StaffMember) -> None:
             aggregate.grants = (
@@ -136,6 +146,8 @@ class StaffMember(Aggregate):
                     temporary=self.temporary,
                     reason=self.reason,
                     bootstrap=self.bootstrap,
+                    hours=self.hours,
+                    terminals=tuple(self.terminals),
                 ),
             )
 
@@ -355,14 +367,20 @@ class StaffMember(Aggregate):
         bootstrap: bool,
         now: datetime,
         ctx: CommandContext,
+        first_start: bool = False,
+        hours: str | None = None,
+        terminals: tuple[str, ...] = (),
     ) -> int:
         """Grant ``role`` approved by ``ctx.actor`` (≠ this staff member); returns the grant number.
+
+        ``first_start``: the grants of ``staff bootstrap`` (the first 所属長 on a store with no staff), the
+        one case where nobody else exists to approve; such grants are also marked ``bootstrap``.
 
         Default validity ends on 3/31 of the 年度 of ``valid_from`` (人事異動); a grant never crosses it.
         An identical live grant is not granted twice (the existing number is returned).
         """
         now = utc(now)
-        if ctx.actor == self.staff_id:
+        if ctx.actor == self.staff_id and not (first_start and bootstrap):
             raise DomainError(
                 "自分自身への権限付与は承認できません（承認者は本人以外の所属長）。", code="self_grant"
             )
@@ -376,6 +394,11 @@ class StaffMember(Aggregate):
                 code="beyond_fiscal_year",
             )
         cleaned_reason = (reason or "").strip() or None
+        if hours is not None:
+            try:
+                parse_hours(hours)
+            except ValueError as error:
+                raise DomainError(str(error), code="invalid_hours") from None
         if temporary and cleaned_reason is None:
             raise DomainError("臨時の権限付与には理由が必要です。", code="missing_reason")
         today = jst_date(now)
@@ -385,6 +408,8 @@ class StaffMember(Aggregate):
                 and g.unit == unit
                 and g.valid_from == valid_from
                 and g.valid_to == until
+                and g.hours == hours
+                and g.terminals == tuple(terminals)
                 and g.revoked_at is None
                 and today <= g.valid_to
             ):
@@ -403,6 +428,8 @@ class StaffMember(Aggregate):
             temporary=temporary,
             reason=cleaned_reason,
             bootstrap=bootstrap,
+            hours=hours,
+            terminals=tuple(terminals),
             **ctx.event_fields(),
         )
         return number

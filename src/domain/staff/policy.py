@@ -86,6 +86,15 @@ ACTIONS: Mapping[str, ActionSpec] = {
         "個人番号の紐付け", C, {Role.TAXATION}, {Purpose.REGISTRY, Purpose.INTAKE}, individual_number=True
     ),
     "intake.import": _a("課税資料取込", C, {Role.TAXATION}, {Purpose.INTAKE}),
+    # 団体内統合宛名番号 (Sys4-4; application.usecases.integrated_address): 付番・追加・統合・分割, and 照会.
+    "integrated_address.manage": _a(
+        "団体内統合宛名番号の付番・統合・分割", C, {Role.TAXATION}, {Purpose.REGISTRY}
+    ),
+    "integrated_address.view": _a("団体内統合宛名番号の照会", R, _READERS),
+    # 中間サーバー (Sys5; application.usecases.intermediate): 副本の登録, 情報提供, 情報照会.
+    "intermediate.sync": _a("中間サーバーへの副本登録", C, {Role.TAXATION, Role.OPERATIONS}),
+    "intermediate.provide": _a("中間サーバーを通じた情報提供", C, {Role.TAXATION, Role.OPERATIONS}),
+    "intermediate.inquire": _a("中間サーバーへの情報照会", C, {Role.TAXATION, Role.COLLECTION}),
     "levy.run": _a("当初賦課", C, {Role.TAXATION}, {Purpose.INITIAL_LEVY}),
     "assessment.view": _a("課税情報照会", R, _READERS),
     "assessment.correct": _a("更正", C, {Role.TAXATION}, {Purpose.CORRECTION}),
@@ -117,10 +126,42 @@ ACTIONS: Mapping[str, ActionSpec] = {
     "contract.print_files": _a("委託印刷（受渡し分の印刷ファイル）", R, {Role.CONTRACTOR_PRINT}),
     "contract.manage": _a("委託契約の管理", C, {Role.SUPERVISOR}, {Purpose.OPERATIONS}),
     "contract.handover": _a("委託先との受渡しの記録", C, {Role.TAXATION, Role.COLLECTION, Role.SUPERVISOR}),
+    "contract.open_handover": _a(
+        "委託先従事者による受渡し分の表示",
+        R,
+        {Role.CONTRACTOR_DATA_ENTRY, Role.CONTRACTOR_PRINT},
+    ),
+    "contract.report": _a("委託の状況報告", R, {Role.SUPERVISOR, Role.INSPECTOR}),
+    # The use-case bus (application.access maps every message to one of these).
+    "registry.migrate": _a("旧システムからの移行", C, {Role.TAXATION, Role.OPERATIONS}, {Purpose.REGISTRY}),
+    "intake.view": _a("課税資料の取込状況・保留キュー", R, _READERS),
+    "file.import": _a("ファイル取込（課税資料・収納データ）", C, {Role.TAXATION, Role.COLLECTION}),
+    "collection.view": _a("収納状況照会", R, _READERS),
+    "notice.issue": _a("通知書・納付書の発行", C, {Role.TAXATION, Role.COLLECTION}),
+    "document.render": _a("発行済み帳票の表示", R, _CLERKS | {Role.OPERATIONS}),
+    "inquiry.record": _a("問合せ・苦情の記録", C, _CLERKS),
+    "inquiry.view": _a("問合せ・苦情の照会", R, _READERS),
+    "audit.access": _a(
+        "使用の記録の照会", R, {Role.INSPECTOR, Role.SUPERVISOR}, {Purpose.AUDIT, Purpose.DISCLOSURE_REQUEST}
+    ),
+    "audit.anomalies": _a("自己点検（異常な利用の検知）", R, {Role.INSPECTOR, Role.SUPERVISOR}),
+    "audit.review_finding": _a("自己点検の所見の記録", C, {Role.SUPERVISOR}),
+    "provision.view": _a(
+        "提供・移転の状況", R, {Role.TAXATION, Role.COLLECTION, Role.INSPECTOR, Role.OPERATIONS}
+    ),
+    "provision.provide": _a("情報提供（提供許可リストによる）", C, {Role.TAXATION, Role.COLLECTION}),
+    "provision.deliver": _a("移転データの送付", C, {Role.TAXATION, Role.OPERATIONS}),
+    "export.request": _a("データ出力の申請", C, {Role.TAXATION, Role.COLLECTION}),
+    "export.approve": _a("データ出力の承認", C, {Role.SUPERVISOR}),
+    "export.run": _a("データ出力の実行", C, {Role.TAXATION, Role.COLLECTION}),
+    "operations.retention": _a("保存期間の管理（消去・保留）", C, {Role.OPERATIONS, Role.SUPERVISOR}),
+    "operations.backup": _a("バックアップ・復元", C, {Role.OPERATIONS}),
+    "operations.keys": _a("マスター鍵の更新", C, {Role.OPERATIONS}, {Purpose.OPERATIONS}),
+    "operations.replica": _a("縮退運用の記録の反映", C, {Role.OPERATIONS}),
 }
 
 #: The actions a contractor's staff member may ever be permitted (rule F-CONTRACTOR-SCOPE).
-CONTRACTOR_ACTIONS = frozenset({"contract.data_entry", "contract.print_files"})
+CONTRACTOR_ACTIONS = frozenset({"contract.data_entry", "contract.print_files", "contract.open_handover"})
 
 
 @dataclass(frozen=True)
@@ -198,7 +239,12 @@ class Rule:
 def _facts(request: AccessRequest) -> Facts:
     now = utc(request.now)
     spec = ACTIONS.get(request.action)
-    roles = frozenset(g.role for g in request.principal.grants if g.in_force(now, request.review))
+    terminal = request.principal.terminal
+    roles = frozenset(
+        g.role
+        for g in request.principal.grants
+        if g.in_force(now, request.review) and g.usable(now, terminal)
+    )
     bg_roles = frozenset(b.role for b in request.principal.break_glass if b.in_force(now))
     touches = INDIVIDUAL_NUMBER_ITEM in request.resource.items or bool(spec and spec.individual_number)
     return Facts(

@@ -10,7 +10,7 @@ Every clock value is passed in. Legal dates (valid-from/to, review cycles, the �
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import Enum
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -84,6 +84,8 @@ class SessionEnd(Enum):
     SIGNED_OUT = "signed_out"
     EXPIRED = "expired"
     IDLE = "idle"
+    #: A grant of the account was given or revoked: its sessions end, the person signs in again.
+    GRANT_CHANGED = "grant_changed"
 
 
 class GrantStatus(Enum):
@@ -155,6 +157,20 @@ class Grant:
     last_attested_by: str | None = None
     revoked_at: datetime | None = None
     revoked_by: str | None = None
+    #: 利用時間帯 (Japan time, ``HH:MM-HH:MM``): outside it the grant does not permit anything.
+    hours: str | None = None
+    #: 端末の限定: when set, the grant permits only on these terminals.
+    terminals: tuple[str, ...] = ()
+
+    def usable(self, now: datetime, terminal: str | None) -> bool:
+        """Within its hours of use (JST) and on one of its terminals (when it names any)."""
+        if self.terminals and terminal not in self.terminals:
+            return False
+        if self.hours is None:
+            return True
+        start, end = parse_hours(self.hours)
+        moment = utc(now).astimezone(JST).time()
+        return start <= moment < end
 
     def status(self, now: datetime, review: ReviewPolicy) -> GrantStatus:
         today = jst_date(now)
@@ -205,6 +221,9 @@ class SessionPolicy:
     """Sign-in rules: lockout threshold, absolute session lifetime, idle timeout, break-glass limit."""
 
     max_failures: int = 5
+    #: Rate limit: at most this many sign-in attempts per 職員ID within ``attempt_window`` (any outcome).
+    max_attempts: int = 10
+    attempt_window: timedelta = timedelta(minutes=5)
     session_lifetime: timedelta = timedelta(hours=8)
     idle_timeout: timedelta = timedelta(minutes=30)
     break_glass_max: timedelta = timedelta(hours=4)
@@ -240,6 +259,18 @@ def session_state(
     if now - last >= policy.idle_timeout:
         return SessionEnd.IDLE
     return None
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """``"08:30-18:15"`` → (08:30, 18:15); the start must be before the end (same day, Japan time)."""
+    try:
+        first, second = (part.strip() for part in text.split("-"))
+        start, end = time.fromisoformat(first), time.fromisoformat(second)
+    except ValueError:
+        raise ValueError(f"利用時間帯は HH:MM-HH:MM 形式で指定してください（指定値: {text!r}）。") from None
+    if not start < end:
+        raise ValueError(f"利用時間帯の開始は終了より前にしてください（指定値: {text!r}）。")
+    return start, end
 
 
 def utc(instant: datetime) -> datetime:

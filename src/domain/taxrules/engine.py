@@ -294,6 +294,16 @@ class _LevyBasis:
     income_levy_limit: int
     ded: DeductionWork
 
+    @property
+    def separate_taxable(self) -> int:
+        """分離課税の課税所得 (配当 + 譲渡)."""
+        return self.div_taxable + self.gain_taxable
+
+    @property
+    def taxable_total(self) -> int:
+        """課税総所得金額 + 分離課税の課税所得."""
+        return self.comp_taxable + self.separate_taxable
+
 
 def _income_levy(b: _LevyBasis) -> None:
     """所得割: gross, then each credit in statutory order, each limited to what is left (floor 0)."""
@@ -308,104 +318,79 @@ def _income_levy(b: _LevyBasis) -> None:
 
 def _gross(b: _LevyBasis) -> None:
     """算出所得割 per tax: comprehensive and separate taxable income at their rates."""
-    mp = b.mp
-    t = b.t
-    levies = b.levies
-    comp_taxable = b.comp_taxable
-    div_taxable = b.div_taxable
-    gain_taxable = b.gain_taxable
-    for lv in levies:
+    for lv in b.levies:
         lv.gross = (
-            mul_floor(comp_taxable, lv.rate + lv.surcharge)
-            + mul_floor(div_taxable, lv.separate_rate)
-            + mul_floor(gain_taxable, lv.separate_rate)
+            mul_floor(b.comp_taxable, lv.rate + lv.surcharge)
+            + mul_floor(b.div_taxable, lv.separate_rate)
+            + mul_floor(b.gain_taxable, lv.separate_rate)
         )
-        t.add(
+        b.t.add(
             f"{lv.key}.gross_detail",
             f"{lv.label}: 算出所得割の内訳 gross levy detail",
             lv.gross,
-            mp.citation,
-            taxable_income=comp_taxable,
+            b.mp.citation,
+            taxable_income=b.comp_taxable,
             rate=pct(lv.rate + lv.surcharge),
-            separate_taxable=div_taxable + gain_taxable,
+            separate_taxable=b.separate_taxable,
             separate_rate=pct(lv.separate_rate),
         )
 
 
 def _adjustment_credit(b: _LevyBasis) -> dict[str, int]:
     """調整控除 (地方税法314条の6); returns each tax's 所得割 after it."""
-    rs = b.rs
-    t = b.t
-    levies = b.levies
-    total_amount = b.total_amount
-    comp_taxable = b.comp_taxable
-    personal_difference = b.personal_difference
     # 調整控除
-    base = adjustment_base(comp_taxable, personal_difference, total_amount, rs.adjustment)
-    t.add(
+    base = adjustment_base(b.comp_taxable, b.personal_difference, b.total_amount, b.rs.adjustment)
+    b.t.add(
         "adjustment_credit.base",
         "調整控除の基礎額 adjustment-credit base",
         base,
-        rs.adjustment.citation,
-        taxable_income=comp_taxable,
-        personal_difference=personal_difference,
-        threshold=rs.adjustment.threshold,
-        floor=rs.adjustment.floor,
-        total_income_amount=total_amount,
+        b.rs.adjustment.citation,
+        taxable_income=b.comp_taxable,
+        personal_difference=b.personal_difference,
+        threshold=b.rs.adjustment.threshold,
+        floor=b.rs.adjustment.floor,
+        total_income_amount=b.total_amount,
     )
-    for lv in levies:
-        rate = rs.adjustment.rate * lv.share
+    for lv in b.levies:
+        rate = b.rs.adjustment.rate * lv.share
         lv.adjustment = min(mul_ceil(base, rate), lv.remaining)
         lv.params["adjustment_credit"] = {"base": base, "rate": pct(rate), "rounding": "1円未満切上げ"}
-    after_adjustment = {lv.key: lv.remaining for lv in levies}
+    after_adjustment = {lv.key: lv.remaining for lv in b.levies}
     return after_adjustment
 
 
 def _low_income_relief(b: _LevyBasis, after_adjustment: dict[str, int]) -> None:
     """附則3条の3: 総所得金額等 − 所得割 が 所得割非課税限度額 を下回らないよう減額 (按分は所得割額の比)."""
-    t = b.t
-    levies = b.levies
-    total_income = b.total_income
-    income_levy_limit = b.income_levy_limit
     # 附則3条の3: 総所得金額等 − 所得割 が 所得割非課税限度額 を下回らないよう減額 (按分は所得割額の比).
     combined = sum(after_adjustment.values())
-    if combined > 0 and total_income - combined < income_levy_limit:
-        relief = min(combined, income_levy_limit - (total_income - combined))
+    if combined > 0 and b.total_income - combined < b.income_levy_limit:
+        relief = min(combined, b.income_levy_limit - (b.total_income - combined))
         # Each tax is reduced by relief × (its 所得割 / both 所得割) (附則3条の3第5項 [S]); the fraction is
         # rounded up like a credit, which equals keeping it exactly under the final 100円 truncation.
-        for lv in levies:
+        for lv in b.levies:
             lv.relief = min(mul_ceil(relief, Fraction(after_adjustment[lv.key], combined)), lv.remaining)
             lv.params["low_income_relief"] = {
                 "relief_total": relief,
                 "own_income_levy": after_adjustment[lv.key],
                 "both_income_levies": combined,
             }
-        t.add(
+        b.t.add(
             "low_income_relief",
             "非課税限度額付近の所得割減額 relief just above the income-levy limit",
             relief,
             "地方税法附則3条の3第4項 [S][T]",
-            total_income=total_income,
+            total_income=b.total_income,
             income_levy_after_adjustment=combined,
-            income_levy_limit=income_levy_limit,
+            income_levy_limit=b.income_levy_limit,
         )
 
 
 def _dividend_credit(b: _LevyBasis) -> None:
     """配当控除."""
-    rs = b.rs
-    t = b.t
-    levies = b.levies
-    comp_taxable = b.comp_taxable
-    div_taxable = b.div_taxable
-    gain_taxable = b.gain_taxable
-    dividend = b.dividend
     # 配当控除
-    if dividend > 0:
-        low, high = dividend_credit_base(
-            dividend, comp_taxable + div_taxable + gain_taxable, rs.dividend.threshold
-        )
-        for lv in levies:
+    if b.dividend > 0:
+        low, high = dividend_credit_base(b.dividend, b.taxable_total, b.rs.dividend.threshold)
+        for lv in b.levies:
             r_low, r_high = lv.dividend_rates
             amount = mul_ceil(low, r_low) + mul_ceil(high, r_high)
             lv.dividend = min(amount, lv.remaining)
@@ -416,11 +401,11 @@ def _dividend_credit(b: _LevyBasis) -> None:
                 "rate_above_10m": pct(r_high),
                 "computed": amount,
             }
-        t.add(
+        b.t.add(
             "dividend_credit.base",
-            "配当控除の対象配当所得 dividend income for the credit",
-            dividend,
-            rs.dividend.citation + " (区/都の按分 1.6%/1.2%, 0.8%/0.6%: UNCERTAIN)",
+            "配当控除の対象配当所得 b.dividend income for the credit",
+            b.dividend,
+            b.rs.dividend.citation + " (区/都の按分 1.6%/1.2%, 0.8%/0.6%: UNCERTAIN)",
             within_10m=low,
             above_10m=high,
         )
@@ -428,18 +413,10 @@ def _dividend_credit(b: _LevyBasis) -> None:
 
 def _housing_loan_credit(b: _LevyBasis) -> None:
     """住宅借入金等特別税額控除."""
-    inp = b.inp
-    rs = b.rs
-    t = b.t
-    levies = b.levies
-    comp_taxable = b.comp_taxable
-    div_taxable = b.div_taxable
-    gain_taxable = b.gain_taxable
-    pd_adjustment = b.pd_adjustment
     # 住宅借入金等特別税額控除
-    cr = inp.credits
+    cr = b.inp.credits
     if cr.housing_loan_remaining > 0:
-        hl = rs.housing_loan
+        hl = b.rs.housing_loan
         rate, cap = (
             (hl.special_rate, hl.special_cap)
             if cr.housing_loan_case == "special"
@@ -450,11 +427,11 @@ def _housing_loan_credit(b: _LevyBasis) -> None:
             approx = False
         else:
             # Approximation: 所得税の課税総所得金額等 ≈ 住民税の課税所得 − 人的控除差調整額 (documented).
-            it_taxable = floor_to(max(0, comp_taxable - pd_adjustment), 1_000) + div_taxable + gain_taxable
+            it_taxable = floor_to(max(0, b.comp_taxable - b.pd_adjustment), 1_000) + b.separate_taxable
             approx = True
         limit = min(mul_floor(it_taxable, rate), cap)
         amount = min(cr.housing_loan_remaining, limit)
-        t.add(
+        b.t.add(
             "housing_loan_credit.amount",
             "住宅借入金等特別税額控除額 housing-loan credit (total)",
             amount,
@@ -465,51 +442,43 @@ def _housing_loan_credit(b: _LevyBasis) -> None:
             rate=pct(rate),
             cap=cap,
         )
-        for lv in levies:
+        for lv in b.levies:
             lv.housing = min(mul_ceil(amount, lv.share), lv.remaining)
             lv.params["housing_loan_credit"] = {"total_credit": amount, "share": show_ratio(lv.share)}
 
 
 def _donation_credit(b: _LevyBasis, after_adjustment: dict[str, int]) -> None:
     """寄附金税額控除 (基本控除, 特例控除, 申告特例控除)."""
-    rs = b.rs
-    t = b.t
-    levies = b.levies
-    total_income = b.total_income
-    comp_taxable = b.comp_taxable
-    div_taxable = b.div_taxable
-    gain_taxable = b.gain_taxable
-    pd_adjustment = b.pd_adjustment
     cr = b.inp.credits
     donations = cr.furusato_donations + cr.other_eligible_donations
-    dr = rs.donation
+    dr = b.rs.donation
     if donations > dr.floor:
-        capped = min(donations, mul_floor(total_income, dr.income_cap_rate))
+        capped = min(donations, mul_floor(b.total_income, dr.income_cap_rate))
         basic_base = max(0, capped - dr.floor)
-        ratio, one_stop_ratio = special_ratio(comp_taxable, pd_adjustment, div_taxable + gain_taxable, dr)
-        t.add(
+        ratio, one_stop_ratio = special_ratio(b.comp_taxable, b.pd_adjustment, b.separate_taxable, dr)
+        b.t.add(
             "donation_credit.basic_base",
             "寄附金税額控除 基本控除の対象額 basic donation base",
             basic_base,
             dr.citation,
             donations=donations,
-            income_cap=mul_floor(total_income, dr.income_cap_rate),
+            income_cap=mul_floor(b.total_income, dr.income_cap_rate),
             floor=dr.floor,
         )
         special_base = max(0, cr.furusato_donations - dr.floor)
         if special_base:
-            t.add(
+            b.t.add(
                 "donation_credit.special_ratio",
                 "特例控除割合 special-credit ratio (課税総所得金額 − 人的控除差調整額)",
-                comp_taxable - pd_adjustment,
+                b.comp_taxable - b.pd_adjustment,
                 dr.citation,
-                taxable_income=comp_taxable,
-                personal_difference_adjustment=pd_adjustment,
+                taxable_income=b.comp_taxable,
+                personal_difference_adjustment=b.pd_adjustment,
                 special_ratio=pct(ratio),
                 one_stop_ratio=show_ratio(one_stop_ratio),
-                separate_taxable=div_taxable + gain_taxable,
+                separate_taxable=b.separate_taxable,
             )
-        for lv in levies:
+        for lv in b.levies:
             basic = mul_ceil(basic_base, lv.rate)
             special = 0
             one_stop = 0
@@ -527,7 +496,7 @@ def _donation_credit(b: _LevyBasis, after_adjustment: dict[str, int]) -> None:
                 "one_stop": one_stop,
                 "computed": basic + special + one_stop,
             }
-            t.add(
+            b.t.add(
                 f"{lv.key}.donation_detail",
                 f"{lv.label}: 寄附金税額控除の内訳 donation credit detail",
                 basic + special + one_stop,
@@ -542,37 +511,34 @@ def _donation_credit(b: _LevyBasis, after_adjustment: dict[str, int]) -> None:
 
 def _flat_reduction(b: _LevyBasis) -> None:
     """定額減税."""
-    rs = b.rs
-    t = b.t
-    levies = b.levies
-    total_amount = b.total_amount
-    ded = b.ded
     # 定額減税
-    fr = rs.flat_reduction
+    fr = b.rs.flat_reduction
     amount = 0
-    if fr.kind == "general" and total_amount <= fr.income_limit:
+    if fr.kind == "general" and b.total_amount <= fr.income_limit:
         persons = (
-            1 + (1 if ded.qualifying_spouse and not ded.spouse_abroad else 0) + ded.dependents_count_domestic
+            1
+            + (1 if b.ded.qualifying_spouse and not b.ded.spouse_abroad else 0)
+            + b.ded.dependents_count_domestic
         )
         amount = fr.per_person * persons
     elif (
         fr.kind == "spouse_carryover"
-        and fr.carryover_lower_exclusive < total_amount <= fr.income_limit
-        and ded.same_household_spouse
-        and not ded.spouse_abroad
+        and fr.carryover_lower_exclusive < b.total_amount <= fr.income_limit
+        and b.ded.same_household_spouse
+        and not b.ded.spouse_abroad
     ):
         amount = fr.per_person
     if amount:
-        t.add(
+        b.t.add(
             "flat_reduction.amount",
             "定額減税額 flat reduction (total before limiting to 所得割)",
             amount,
             fr.citation + " (区/都の按分は税率比 3/5:2/5 — UNCERTAIN when 所得割 is smaller)",
             kind=fr.kind,
             per_person=fr.per_person,
-            total_income_amount=total_amount,
+            total_income_amount=b.total_amount,
         )
-        for lv in levies:
+        for lv in b.levies:
             lv.flat = min(mul_floor(amount, lv.share), lv.remaining)
             lv.params["flat_reduction"] = {
                 "total": amount,

@@ -14,7 +14,7 @@ from pathlib import Path
 from uuid import UUID
 
 from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.sessions import SqlSessionActivity
+from adapters.auth.sessions import SqlSessionActivity, SqlSignInAttempts
 from adapters.auth.totp import PyotpTotp
 from adapters.crypto.keystore import (
     SqlKeyInventory,
@@ -65,6 +65,8 @@ from application.intake.formats import FormatRegistry, ImportKind, RecordService
 from application.intake.importer import IntakeService
 from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
+from application.integrated_address import IntegratedAddressService
+from application.intermediate import IntermediateServer, IntermediateService
 from application.migration import MigrationService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
@@ -80,6 +82,8 @@ from application.usecases import documents as document_use_cases
 from application.usecases import inquiries as inquiry_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
+from application.usecases import integrated_address as integrated_address_use_cases
+from application.usecases import intermediate as intermediate_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import migration as migration_use_cases
 from application.usecases import operations as operations_use_cases
@@ -94,12 +98,15 @@ from application.usecases.documents import DocumentHandlers
 from application.usecases.inquiries import InquiryHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
+from application.usecases.integrated_address import IntegratedAddressHandlers
+from application.usecases.intermediate import IntermediateHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.migration import MigrationHandlers
 from application.usecases.provisions import ProvisionHandlers
 from application.usecases.registry import RegistryHandlers
 from application.usecases.reports import ReportHandlers
 from domain.shared.events import CommandContext
+from interfaces.bootstrap.unit_of_work import Handoff
 from projections.access_log import AccessLogProjection, SqlAccessLog
 from projections.base import ProjectionRunner
 from projections.collection import CollectionProjection, SqlCollection
@@ -173,8 +180,13 @@ class Container:
     anomalies: AnomalyService
     contracts: ContractService
     inquiries: InquiryService
+    integrated_addresses: IntegratedAddressService
+    intermediate: IntermediateService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
+    #: Server mode (issue 15): committed positions are handed to the sealer and projection follower
+    #: instead of being sealed and projected on the request path (``unit_of_work.Handoff``).
+    handoff: Handoff | None = None
     #: The use cases every entry point calls (``application.usecases``), each in the unit of work.
     use_cases: UseCases = field(init=False)
 
@@ -246,36 +258,25 @@ def _events_table_exists(db: SqliteDatabase | PostgresDatabase, app: JuminzeiApp
     return bool(row and row[0])
 
 
-def build(
-    settings: Settings | None = None,
-    *,
-    upgrade: bool = False,
-    create_tables: bool = True,
-    formats: FormatRegistry = FORMATS,
-) -> Container:
-    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
+def _open_store(
+    settings: Settings, upgrade: bool
+) -> tuple[StoreConfig, SqliteDatabase | PostgresDatabase, bool, list[str]]:
+    """Open the configured store and check its schema: (store, database, read-only?, migrations applied).
 
-    ``formats``: the import kinds this process knows (``adapters.formats.registry.FORMATS``; a test may pass
-    one with a toy kind added).
-
-    ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
-    NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
-    concurrently updated")."""
-    settings = settings or Settings()
+    A read-only store (縮退運用・副系) is never migrated; any other store must be at the latest schema
+    (``upgrade=True`` and the in-memory store migrate it first)."""
     store = parse_database_url(settings.database_url)
     if store.kind == "sqlite" and store.sqlite_path is not None:
         store.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     if store.kind == "postgres":
         _probe_postgres(settings.database_url, store.describe())
-    db = open_database(store)
+    db = open_database(store, pool_size=settings.db_pool_size)
     read_only = settings.read_only or in_recovery(db)
     if read_only and upgrade:
         db.close()
         raise SchemaNotReadyError(
             "読み取り専用（縮退運用・副系）のデータベースではマイグレーションできません。主系で実行してください。"
         )
-    if read_only:
-        create_tables = False
     applied: list[str] = []
     if (store.kind == "memory" and not read_only) or upgrade:
         applied = apply_migrations(db)
@@ -292,21 +293,64 @@ def build(
             "データベースのスキーマが最新ではありません。先に `juminzei db upgrade` を実行してください。"
             f" ({store.describe()})"
         )
-    warnings: list[str] = []
+    return store, db, read_only, applied
+
+
+def _master_key(settings: Settings, warnings: list[str]) -> bytes:
+    """The configured master key, or (development only) one generated under ``var_dir``, with a warning."""
     if settings.master_key:
-        master_key = decode_master_key(settings.master_key)
-    else:
-        master_key, created = load_or_create_dev_master_key(settings.var_dir)
-        if created:
-            warnings.append(
-                f"WARNING: JUMINZEI_MASTER_KEY is not set; generated a development master key in "
-                f"{settings.var_dir / 'master.key'}. Never use it for real data."
-            )
+        return decode_master_key(settings.master_key)
+    master_key, created = load_or_create_dev_master_key(settings.var_dir)
+    if created:
+        warnings.append(
+            f"WARNING: JUMINZEI_MASTER_KEY is not set; generated a development master key in "
+            f"{settings.var_dir / 'master.key'}. Never use it for real data."
+        )
+    return master_key
+
+
+def _batch_lock(settings: Settings, store: StoreConfig) -> PostgresBatchLock | FileBatchLock:
+    """One run at a time per batch (ADR 0021): advisory locks on PostgreSQL, lock files beside SQLite."""
+    if store.kind == "postgres":
+        return PostgresBatchLock(settings.database_url)
+    return FileBatchLock(
+        store.sqlite_path.with_name(store.sqlite_path.name + ".locks")
+        if store.sqlite_path is not None
+        else settings.var_dir / "locks"
+    )
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    upgrade: bool = False,
+    create_tables: bool = True,
+    formats: FormatRegistry = FORMATS,
+    intermediate_server: IntermediateServer | None = None,
+) -> Container:
+    """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
+
+    ``formats``: the import kinds this process knows (``adapters.formats.registry.FORMATS``; a test may pass
+    one with a toy kind added).
+
+    ``intermediate_server``: the 中間サーバー peer (``application.intermediate.IntermediateServer``); none is
+    configured by default (its commands then refuse: not connected); tests pass
+    ``adapters.intermediate.fake.FakeIntermediateServer``.
+
+    ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
+    NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
+    concurrently updated")."""
+    settings = settings or Settings()
+    store, db, read_only, applied = _open_store(settings, upgrade)
+    if read_only:
+        create_tables = False
+    warnings: list[str] = []
+    master_key = _master_key(settings, warnings)
     shred_list = ShredList(settings.shred_list_file())
     keystore = SqlKeyStore(db, master_key, on_destroyed=shred_list.append)
     # Once the event store's tables exist, processes starting together must not each issue ``CREATE TABLE
     # IF NOT EXISTS``: on PostgreSQL they race on the catalog ("tuple concurrently updated").
-    env = store.eventsourcing_env() | {"CREATE_TABLE": "n"}
+    env = store.eventsourcing_env(pool_size=max(2, settings.db_pool_size // 2)) | {"CREATE_TABLE": "n"}
     app = JuminzeiApplication(env=env, personal_cipher=keystore)
     if create_tables and store.kind != "memory" and not _events_table_exists(db, app):
         app.recorder.create_table()  # type: ignore[attr-defined]
@@ -336,18 +380,18 @@ def build(
         app.degraded_journal = degraded_journal
         runner.read_only = True
     intake_index = SqlIntakeIndex(db)
-    staff = StaffService(app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db))
-    configured_designation = settings.designated_staff()
+    staff = StaffService(
+        app, Argon2PasswordHasher(), PyotpTotp(), SqlSessionActivity(db), attempts=SqlSignInAttempts(db)
+    )
 
     def designated(actor: str) -> bool:
-        """個人番号利用事務実施者: a grant in force (staff registry), or listed in configuration."""
-        if actor in configured_designation:
-            return True
+        """個人番号利用事務実施者: a grant in force in the staff registry (nothing else designates)."""
         return staff.is_designated(actor, datetime.now(UTC))
 
     collection_index = SqlCollection(db, ledger)
     collection = CollectionService(app, collection_index, notice_number)
     documents = DocumentService(app, HmacCertificateSigner(certificate_key(settings, derivation_root)))
+    integrated_addresses = IntegratedAddressService(app, documents.issuer.municipality_code)
     debit = DebitService(app, collection_index)
     intake = IntakeService(app, vault, intake_index, formats=formats)
     intake.bind(RecordServices(intake=intake, collection=collection, debit=debit))
@@ -359,15 +403,7 @@ def build(
         db=db,
         keystore=keystore,
         shred_list=shred_list,
-        batch_lock=(
-            PostgresBatchLock(settings.database_url)
-            if store.kind == "postgres"
-            else FileBatchLock(
-                store.sqlite_path.with_name(store.sqlite_path.name + ".locks")
-                if store.sqlite_path is not None
-                else settings.var_dir / "locks"
-            )
-        ),
+        batch_lock=_batch_lock(settings, store),
         degraded_journal=degraded_journal,
         read_only=read_only,
         app=app,
@@ -408,6 +444,10 @@ def build(
         anomalies=AnomalyService(app, SqlAccessLog(db), staff, is_public_holiday_or_closed),
         contracts=ContractService(app, staff),
         inquiries=InquiryService(app),
+        integrated_addresses=integrated_addresses,
+        intermediate=IntermediateService(
+            app, intermediate_server, integrated_addresses, ledger.assessments, lambda: datetime.now(UTC)
+        ),
         warnings=warnings,
         applied_migrations=applied,
     )
@@ -423,9 +463,10 @@ def _aggregate_version(c: Container, aggregate: UUID) -> int | None:
 
 def wire_use_cases(c: Container) -> UseCases:
     """Register every handler with its dependencies; the unit of work wraps each call (issue 21)."""
+    from application.access import AccessPolicy
     from interfaces.bootstrap.unit_of_work import ContainerUnitOfWork, catch_up
 
-    bus = UseCases(ContainerUnitOfWork(c))
+    bus = UseCases(ContainerUnitOfWork(c), AccessPolicy(c.staff, lambda: datetime.now(UTC)))
 
     def levy_executor(
         fiscal_year: int,
@@ -504,6 +545,8 @@ def wire_use_cases(c: Container) -> UseCases:
     compliance_use_cases.register(bus, ComplianceHandlers(c.anomalies, lambda: datetime.now(UTC)))
     contract_use_cases.register(bus, ContractHandlers(c.contracts, c.access_log, lambda: datetime.now(UTC)))
     inquiry_use_cases.register(bus, InquiryHandlers(c.inquiries, lambda: datetime.now(UTC)))
+    integrated_address_use_cases.register(bus, IntegratedAddressHandlers(c.integrated_addresses))
+    intermediate_use_cases.register(bus, IntermediateHandlers(c.intermediate))
     migration_use_cases.register(
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)
     )

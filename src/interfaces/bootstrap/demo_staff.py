@@ -21,7 +21,6 @@ from interfaces.bootstrap import Container
 
 DEMO_CLERK = "demo-clerk"
 DEMO_INSPECTOR = "demo-inspector"
-DEMO_SUPERVISORS = ("demo-sup-1", "demo-sup-2")
 ROLES = {
     DEMO_CLERK: (Role.TAXATION, Role.COUNTER, Role.INDIVIDUAL_NUMBER),
     DEMO_INSPECTOR: (Role.INSPECTOR,),
@@ -50,42 +49,21 @@ def _account(c: Container, staff_id: str, name: str, password: str) -> str:
     return parse_qs(urlparse(uri).query)["secret"][0]
 
 
-def _grants(c: Container, now: datetime) -> None:
-    """Grant the demo roles through a demo 所属長, whose own grant is then revoked: the demo leaves no 所属長 in
-    force, so an office trying the demo database can still bootstrap its first 所属長 (``staff grant``)."""
+def _grants(c: Container, now: datetime, approver: str) -> None:
+    """Grant the demo roles, approved by the demo's signed-in 所属長 ``approver`` (``juminzei demo`` bootstraps it
+    on an empty store): the same 権限付与 a real 所属長 does, recorded as events."""
     review = c.staff.review_policy
-    missing = [
-        (staff_id, role)
-        for staff_id, roles in ROLES.items()
-        for role in roles
-        if not c.staff.get(staff_id).has_role(role, now, review)
-    ]
-    if not missing:
-        return
-    first, second = DEMO_SUPERVISORS
-    for sup in DEMO_SUPERVISORS:
-        if not _enrolled(c, sup):
-            c.staff.enroll(
-                staff_id=sup,
-                name=sup,
-                department="税務課",
-                password=secrets.token_urlsafe(24),
-                ctx=_ctx("demo", sup),
-            )
-    number = c.staff.grant(staff_id=first, role=Role.SUPERVISOR, ctx=_ctx(second, "bootstrap"), now=now)
-    for staff_id, role in missing:
-        c.staff.grant(staff_id=staff_id, role=role, ctx=_ctx(first, f"{staff_id}:{role.name}"), now=now)
-    c.staff.revoke(
-        staff_id=first,
-        grant_number=number,
-        reason="デモ職員の権限を承認したため（実際の所属長の初回登録を妨げないよう取り消す）",
-        ctx=_ctx(first, "revoke"),
-        now=now,
-    )
+    for staff_id, roles in ROLES.items():
+        for role in roles:
+            if not c.staff.get(staff_id).has_role(role, now, review):
+                c.staff.grant(
+                    staff_id=staff_id, role=role, ctx=_ctx(approver, f"{staff_id}:{role.name}"), now=now
+                )
 
 
-def enrol_demo_staff(c: Container, path: Path | None = None) -> Path:
-    """Enrol the demo clerk and inspector with their grants; write their sign-in details to ``path``."""
+def enrol_demo_staff(c: Container, approver: str, path: Path | None = None) -> Path:
+    """Enrol the demo clerk and inspector with grants approved by the demo 所属長 ``approver``; write their
+    sign-in details to ``path``."""
     now = datetime.now(UTC)
     target = path or Path(c.settings.var_dir) / "demo-staff.txt"
     if _enrolled(c, DEMO_CLERK):
@@ -94,14 +72,14 @@ def enrol_demo_staff(c: Container, path: Path | None = None) -> Path:
                 f"デモ職員は登録済みですが {target} がありません。デモのデータベースを作り直してください。",
                 code="demo_staff_lost",
             )
-        _grants(c, now)
+        _grants(c, now, approver)
         return target
     password = secrets.token_urlsafe(12)
     secrets_by_id = {
         DEMO_CLERK: _account(c, DEMO_CLERK, "デモ職員（課税・窓口）", password),
         DEMO_INSPECTOR: _account(c, DEMO_INSPECTOR, "デモ職員（監査）", password),
     }
-    _grants(c, now)
+    _grants(c, now, approver)
     target.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "juminzei デモ職員（デモデータ専用。実データには使用しないこと）",

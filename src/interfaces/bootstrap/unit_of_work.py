@@ -4,6 +4,14 @@
 up to date before a handler that reads them, the batch lock, and after a handler that stored events their
 projection (read-your-writes) and their sealing into the Merkle audit log. Interfaces never do these
 themselves.
+
+Server mode (``juminzei serve`` on PostgreSQL, issue 15, ADR 0024) hands that work off instead: a container
+with a :class:`Handoff` neither catches up nor seals on the request path. The handler's events (an access
+record for a journaled read) are committed before it returns — fail closed stays — and the committed
+position is handed to the one sealer and the one projection follower (``interfaces.follow``; session
+advisory locks make them single across processes and hosts), which wake up and work continuously. A
+handler that reads read models still brings them up to date first; the seal lag is in ``/readyz`` and
+``/metrics``.
 """
 
 from __future__ import annotations
@@ -23,6 +31,44 @@ log = structlog.get_logger(__name__)
 
 #: Serialises catch-up and audit sealing inside one process (API threads and worker threads).
 PROCESS_LOCK = threading.RLock()
+
+
+class Handoff:
+    """Server mode: committed positions go to the followers (sealer, projections) instead of being sealed
+    and projected by the request that stored them. Each follower subscribes an event it waits on."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wakers: list[threading.Event] = []
+        #: Highest position handed over by this process (for the followers' logs and tests).
+        self.handed = 0
+
+    def subscribe(self) -> threading.Event:
+        waker = threading.Event()
+        with self._lock:
+            self._wakers.append(waker)
+        return waker
+
+    def committed(self, position: int) -> None:
+        with self._lock:
+            self.handed = max(self.handed, position)
+            wakers = list(self._wakers)
+        for waker in wakers:
+            waker.set()
+
+
+def handoff(c: Container) -> Handoff | None:
+    """The container's handoff in server mode, else None (embedded mode: settle on the request path)."""
+    found: Handoff | None = getattr(c, "handoff", None)
+    return found
+
+
+def write_mark(c: Container) -> int:
+    """A mark that changes when the calling thread stores events: the head in embedded mode; in server mode
+    the thread's last recorded position (no database round trip)."""
+    if handoff(c) is not None:
+        return c.app.recorded_position()
+    return c.app.head()
 
 
 def catch_up(c: Container) -> dict[str, int]:
@@ -115,31 +161,46 @@ def projected_through(c: Container, position: int, *, timeout: float) -> bool:
         time.sleep(0.05)
 
 
+def settle_or_hand_off(c: Container, mark_before: int) -> None:
+    """After a change: settle it here (embedded mode) or hand its position to the followers (server mode)."""
+    found = handoff(c)
+    if found is None:
+        settle(c, mark_before)
+    elif c.app.recorded_position() != mark_before:
+        found.committed(c.app.recorded_position())
+
+
 class ContainerUnitOfWork:
-    """``application.usecases.UnitOfWork`` over a container."""
+    """``application.usecases.UnitOfWork`` over a container (embedded mode, or server mode with a handoff)."""
 
     def __init__(self, container: Container) -> None:
         self._c = container
 
     def head(self) -> int:
-        return self._c.app.head()
+        return write_mark(self._c)
 
     def refresh_read_models(self) -> None:
+        # Also in server mode: a handler that reads read models sees every committed event (the follower
+        # keeps them current, so this usually finds nothing to apply). The hot journaled reads of one
+        # taxpayer read the event store and skip this (``reads_read_models = False``).
         catch_up(self._c)
 
     def hold_batch(self, kind: str, scope: str, *, wait: bool) -> AbstractContextManager[None]:
         return self._c.batch_lock.hold(kind, scope, wait=wait)
 
     def committed(self, head_before: int) -> None:
-        settle(self._c, head_before)
+        settle_or_hand_off(self._c, head_before)
 
 
 __all__: list[Any] = [
     "PROCESS_LOCK",
     "ContainerUnitOfWork",
+    "Handoff",
     "SealGroup",
     "catch_up",
     "projected_through",
     "seal_if_changed",
     "settle",
+    "settle_or_hand_off",
+    "write_mark",
 ]

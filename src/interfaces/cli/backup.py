@@ -67,7 +67,7 @@ def restore(
 ) -> None:
     """Restore into an empty store, re-apply the shred list, rebuild read models, verify the log."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg, action="operations.backup")
     if witness is not None and not witness.exists():
         fail(f"証人ファイルがありません: {witness}", 2)
     try:

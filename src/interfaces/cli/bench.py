@@ -152,16 +152,32 @@ def api(
     max_requests: int = typer.Option(20_000, "--max-requests", min=1, help="Upper bound per phase."),
     taxpayers: int = typer.Option(2_000, "--taxpayers", min=1, help="Size of the ward the server holds."),
     server_workers: int = typer.Option(1, "--server-workers", min=1, max=32, help="`serve --workers`."),
+    driver: str = typer.Option(
+        "auto",
+        "--driver",
+        help="負荷生成: wrk, httpx, auto（wrk があれば wrk; --max-requests は httpx のみ）.",
+    ),
+    log_events: int = typer.Option(
+        0, "--log-events", min=0, help="計測前にログへ追加するイベント数（照会記録; 封印・集計まで）."
+    ),
     backend: str = BACKEND_OPTION,
     admin_url: str | None = ADMIN_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """HTTP API: 単一納税者の照会と登録コマンドの p50/p95/p99 とスループット vs /health (loopback)."""
+    """HTTP API: 単一納税者の照会（記録あり; 50 接続と 1 接続）と登録コマンドの rps・p50/p99 vs /livez (loopback)."""
+    if driver not in ("auto", "wrk", "httpx"):
+        fail(f"--driver は wrk, httpx, auto のいずれかを指定してください（指定値: {driver}）。", 2)
     from tools.benchmarks.api import bench_api
 
     def run(c: Container) -> BenchResult:
         return bench_api(
-            c, clients=clients, seconds=seconds, max_requests=max_requests, server_workers=server_workers
+            c,
+            clients=clients,
+            seconds=seconds,
+            max_requests=max_requests,
+            server_workers=server_workers,
+            driver=driver,
+            log_events=log_events,
         )
 
     _report(_on_populated_ward(taxpayers, backend, admin_url, run), as_json)

@@ -7,6 +7,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -46,7 +47,10 @@ WAIT_OPTION = typer.Option(
 )
 
 AS_OPTION = typer.Option(
-    None, "--as", help="操作者の職員ID (operator id). Defaults to JUMINZEI_OPERATOR.", show_default=False
+    None,
+    "--as",
+    help="操作者の職員ID: この端末でサインイン済みの職員から選ぶ (staff sign-in; --as alone is refused).",
+    show_default=False,
 )
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
@@ -60,33 +64,99 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def operator_id(as_: str | None, cfg: Settings) -> str:
-    """The identified operator; anonymous CLI actions are refused."""
-    operator = (as_ or cfg.operator or "").strip()
-    if not operator:
-        fail("操作者が特定できません。--as 職員ID を指定するか JUMINZEI_OPERATOR を設定してください。", 2)
-    return operator
+def sign_in_hint(staff_id: str | None = None) -> str:
+    return f"juminzei staff sign-in --staff-id {staff_id or '職員ID'} でサインインしてください。"
 
 
-def command_context(as_: str | None, purpose: Purpose, cfg: Settings) -> CommandContext:
-    return CommandContext(
-        actor=operator_id(as_, cfg),
-        purpose=purpose,
-        command_id=f"cli:{uuid.uuid4()}",
-        terminal=cfg.terminal or "cli",
+def resolve_principal(c: Container, as_: str | None) -> Principal:
+    """Who runs this command: a job credential (``JUMINZEI_CREDENTIAL_FILE``) or a signed-in staff session.
+
+    ``--as`` only chooses among the sessions signed in on this terminal; it never authenticates anyone.
+    Every session is re-validated by the staff service (expiry, idle timeout, sign-out, lockout), exactly
+    as the HTTP API validates its bearer tokens (ADR 0023).
+    """
+    from interfaces.cli import session
+
+    cfg = c.settings
+    now = datetime.now(UTC)
+    terminal = cfg.terminal or "cli"
+    wanted = (as_ or "").strip() or None
+    if cfg.credential_file is not None:
+        if wanted is not None:
+            fail("--as はバッチ用資格情報（JUMINZEI_CREDENTIAL_FILE）と併用できません。", 2)
+        try:
+            secret = cfg.credential_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            fail(f"JUMINZEI_CREDENTIAL_FILE を読めません: {cfg.credential_file}: {error.strerror}", 2)
+        try:
+            credential = c.staff.check_job_credential(secret, now)
+        except DomainError as error:
+            fail(error.message, 2)
+        return Principal(
+            actor=credential.job_id,
+            terminal=terminal,
+            kind="job",
+            roles=frozenset(r.value for r in credential.roles),
+            issued_by=credential.issued_by,
+        )
+    stored = session.find(cfg.session_path(), wanted)
+    if stored is None:
+        if wanted is not None:
+            fail(
+                f"職員 {wanted} のサインインが確認できません（--as だけでは操作できません）。"
+                + sign_in_hint(wanted),
+                2,
+            )
+        fail("サインインしていません。" + sign_in_hint(), 2)
+    try:
+        verified = c.staff.check_session(stored.token, now, record=not c.read_only)
+    except DomainError as error:
+        fail(f"{error.message} " + sign_in_hint(stored.staff_id), 2)
+    return Principal(
+        actor=verified.staff_id,
+        terminal=terminal,
+        kind="staff",
+        roles=frozenset(g.role.value for g in verified.grants if g.in_force(now, c.staff.review_policy)),
     )
 
 
-def principal(as_: str | None, cfg: Settings) -> Principal:
-    """The principal a CLI command runs as (the configured operator, until staff sign-in covers the CLI)."""
-    return Principal(actor=operator_id(as_, cfg), terminal=cfg.terminal or "cli", kind="operator")
+def command_context(
+    as_: str | None, purpose: Purpose, cfg: Settings, *, action: str | None = None
+) -> CommandContext:
+    """The context of a command run outside the use cases, attributed to the verified principal; with
+    ``action``, the access policy decides it first (a refusal is journaled and exits 1)."""
+    with container(cfg=cfg) as c:
+        who = resolve_principal(c, as_)
+        decision_id = authorize_action(c, who, action, purpose) if action else None
+    return CommandContext(
+        actor=who.actor,
+        purpose=purpose,
+        command_id=f"cli:{decision_id or uuid.uuid4()}",
+        terminal=who.terminal,
+    )
+
+
+def authorize_action(c: Container, who: Principal, action: str, purpose: Purpose) -> str:
+    """The access policy's decision for a command outside the bus (same rules, same journal)."""
+    from application.access import AccessPolicy
+
+    head_before = c.app.head()
+    try:
+        return AccessPolicy(c.staff, lambda: datetime.now(UTC)).check(who, action, purpose)
+    except DomainError as error:
+        if c.app.head() != head_before:
+            seal_log(c)
+        fail(error.message, 1)
+
+
+def principal(as_: str | None, c: Container) -> Principal:
+    """The principal a CLI command runs as (see :func:`resolve_principal`)."""
+    return resolve_principal(c, as_)
 
 
 def system_principal(cfg: Settings) -> Principal:
-    """For reads of aggregates only (no personal data, nothing journaled): the operator if one is known."""
-    return Principal(
-        actor=(cfg.operator or "").strip() or "cli", terminal=cfg.terminal or "cli", kind="unattributed"
-    )
+    """For the process's own upkeep only (applying events to read models): nothing attributable to a person."""
+    return Principal(actor="system", terminal=cfg.terminal or "cli", kind="system")
 
 
 def execute(

@@ -121,7 +121,8 @@ def handover(
         medium=medium,
         reference=reference,
     )
-    number = run_as(as_, command)
+    # Both parties are recorded: each must have signed in on this terminal (no one typed in unverified).
+    number = run_as(as_, command, second_persons=(handed_by, received_by))
     emit(
         json_out,
         {"contract_no": contract_no, "handover": number},

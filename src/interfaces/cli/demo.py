@@ -43,11 +43,15 @@ from domain.shared.events import CommandContext
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.bootstrap.demo_staff import enrol_demo_staff
-from interfaces.cli.common import JSON_OPTION, console, container, print_json, settings
+from interfaces.cli.common import JSON_OPTION, console, container, print_json, run_guarded, settings
 
 T = TypeVar("T")
 
-DEMO_ACTOR = "job:demo"
+#: The demo's own staff member: bootstrapped as the first 所属長 on an empty store and signed in with the
+#: same password + TOTP path as anyone (``demo_sign_in``). Its events and journal entries name it.
+DEMO_ACTOR = "demo01"
+#: A demo password (the demo's store holds synthetic data only; never use the demo store for real data).
+DEMO_PASSWORD = "demo-password-juminzei"
 
 
 def run_demo(c: Container, *, taxpayers: int, seed: int, fiscal_year: int, out_dir: Path) -> dict[str, Any]:
@@ -321,13 +325,94 @@ def _run_collection(c: Container, fiscal_year: int, data_dir: Path, out: Path) -
     }
 
 
-#: The demo acts as one configured operator (its events say so: actor ``demo``, terminal ``demo``).
-DEMO_PRINCIPAL = Principal(DEMO_ACTOR, "demo", kind="job")
+#: The demo acts as its signed-in staff member (its events say so: actor ``demo01``, terminal ``demo``).
+DEMO_PRINCIPAL = Principal(DEMO_ACTOR, "demo", kind="staff")
 
 
 def _run(c: Container, message: Message[T], command_id: str) -> T:
-    """One use case as the demo operator, under a deterministic command id (a rerun finds the same)."""
+    """One use case as the demo's staff member, under a deterministic command id (a rerun finds the same)."""
     return c.use_cases.execute(message, DEMO_PRINCIPAL, command_id=command_id)
+
+
+def demo_sign_in(c: Container) -> dict[str, Any]:
+    """Bootstrap the demo's 所属長 on an empty store (once), sign it in (TOTP computed here with the same
+    adapter the service verifies with) and keep the session in the CLI's session file.
+
+    The enrolment URI is kept in ``var/demo/demo-staff.json`` (mode 0600) so a rerun can sign in again.
+    """
+    import json
+    import os
+    from datetime import UTC, datetime, timedelta
+    from urllib.parse import parse_qs, urlparse
+
+    from adapters.auth.totp import PyotpTotp
+    from domain.shared.events import DomainError
+    from interfaces.cli import session
+
+    record = c.settings.var_dir / "demo" / "demo-staff.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        c.staff.get(DEMO_ACTOR)
+        enrolled = record.exists()
+    except DomainError:
+        enrolled = False
+    if not enrolled:
+        done = c.staff.bootstrap(
+            staff_id=DEMO_ACTOR,
+            name="デモ職員",
+            department="税務課",
+            password=DEMO_PASSWORD,
+            terminal="demo",
+            now=datetime.now(UTC),
+        )
+        fd = os.open(record, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"staff_id": DEMO_ACTOR, "password": DEMO_PASSWORD, "totp_uri": done.totp_uri}, out)
+    uri = json.loads(record.read_text(encoding="utf-8"))["totp_uri"]
+    secret = parse_qs(urlparse(uri).query)["secret"][0]
+    totp = PyotpTotp()
+    path = c.settings.session_path()
+    stored = session.find(path, DEMO_ACTOR)
+    live = False
+    if stored is not None:
+        try:
+            c.staff.check_session(stored.token, datetime.now(UTC))
+            live = True
+        except DomainError:
+            live = False
+    if not live:
+        result = None
+        for ahead in (0, 1):  # a rerun inside one 30-second window: the next step's code (never reused)
+            now = datetime.now(UTC)
+            code = totp.code_at(secret, now + timedelta(seconds=ahead * totp.interval))
+            try:
+                result = c.staff.sign_in(
+                    staff_id=DEMO_ACTOR, password=DEMO_PASSWORD, totp_code=code, terminal="demo", now=now
+                )
+                break
+            except DomainError:
+                if ahead:
+                    raise
+        assert result is not None
+        session.save(
+            path,
+            session.StoredSession(
+                staff_id=result.staff_id,
+                token=result.token,
+                session_id=result.session_id,
+                expires_at=result.expires_at.isoformat(),
+            ),
+        )
+    return {
+        "staff_id": DEMO_ACTOR,
+        "roles": sorted(DEMO_ROLES),
+        "credentials_file": str(record),
+        "session_file": str(path),
+        "sign_in": f"juminzei staff sign-in --staff-id {DEMO_ACTOR}（パスワードと TOTP 登録用URI: {record}）",
+    }
+
+
+DEMO_ROLES = ("所属長", "課税", "収納", "窓口", "運用", "個人番号利用事務実施者")
 
 
 def _save(path: Path, data: bytes) -> str:
@@ -347,8 +432,13 @@ def register(app: typer.Typer) -> None:
         cfg = settings()
         out_dir = cfg.var_dir / "demo" / f"seed{seed}-n{taxpayers}-fy{fiscal_year}"
         with container(upgrade=True, cfg=cfg) as c:
+            staff = run_guarded(lambda: demo_sign_in(c))
             summary = run_demo(c, taxpayers=taxpayers, seed=seed, fiscal_year=fiscal_year, out_dir=out_dir)
-            summary["console"] = {"url": "http://127.0.0.1:8000/", "staff_file": str(enrol_demo_staff(c))}
+            summary["demo_staff"] = staff
+            summary["console"] = {
+                "url": "http://127.0.0.1:8000/",
+                "staff_file": str(enrol_demo_staff(c, approver=staff["staff_id"])),
+            }
         if json_out:
             print_json(summary)
             return
@@ -413,6 +503,12 @@ def register(app: typer.Typer) -> None:
         console.print(f"監査ログ: {audit['tree_size']} 件を封印, 検証 {'OK' if audit['verified'] else 'NG'}")
         console.print(f"イベントログ末尾: {summary['event_log_head']}  マスター鍵: {summary['master_key']}")
         console.print(f"所要時間: {summary['seconds']} 秒")
+        console.print(
+            f"デモ職員: {staff['staff_id']}（{'・'.join(staff['roles'])}）としてサインイン済み。"
+            f" 再サインイン: {staff['sign_in']}",
+            highlight=False,
+            soft_wrap=True,
+        )
         console.print(
             f"職員コンソール: juminzei serve → {summary['console']['url']}"
             f"（デモ職員 demo-clerk / demo-inspector のサインイン情報: {summary['console']['staff_file']}）"

@@ -28,7 +28,7 @@ def rotate_master(
 ) -> None:
     """Rewrap every data key under a new master key; then set JUMINZEI_MASTER_KEY to it."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
+    ctx = command_context(as_, Purpose.OPERATIONS, cfg, action="operations.keys")
     try:
         new_key = decode_master_key(new_key_file.read_text(encoding="ascii").strip())
     except OSError as error:

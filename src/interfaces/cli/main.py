@@ -21,6 +21,7 @@ from interfaces.cli import (
     inquiries,
     inspection,
     intake,
+    integrated_address,
     keys,
     levy,
     migration,
@@ -134,6 +135,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(replica.app, name="replica")
 app.add_typer(contracts.app, name="contract")
 app.add_typer(inquiries.app, name="inquiry")
+app.add_typer(integrated_address.app, name="integrated-address")
 app.add_typer(migration.app, name="migrate")
 generate.register(app)
 server.register(app)

@@ -25,10 +25,17 @@ def run_as(
     *,
     wait: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    second_persons: tuple[str, ...] = (),
 ) -> T:
-    """Run ``message`` as the operator ``as_`` (``principal(as_, cfg)``); refusals exit as ``execute`` says."""
+    """Run ``message`` as the signed-in staff member ``as_`` (``principal(as_, c)``); refusals exit as
+    ``execute`` says. ``second_persons``: other people the command records (e.g. both parties of a
+    handover) — each must be signed in on this terminal under their own factors (exit 2 otherwise)."""
     with common.container(cfg=common.settings()) as c:
-        return common.execute(c, message, common.principal(as_, c.settings), wait=wait, progress=progress)
+        who = common.principal(as_, c)
+        for person in second_persons:
+            if person.strip() and person.strip() != who.actor:
+                common.resolve_principal(c, person.strip())
+        return common.execute(c, message, who, wait=wait, progress=progress)
 
 
 def run_showing_progress(
@@ -48,9 +55,17 @@ def run_showing_progress(
 
 
 def run_unattributed(message: Message[T]) -> T:
-    """Run a read of aggregates (no personal data, nothing journaled) as ``system_principal(cfg)``."""
+    """Run a read of aggregates as the signed-in staff member (the default session; ``--as`` is not
+    offered). Only the process's own upkeep (``application.access.SYSTEM_MESSAGES``) runs unattributed."""
+    from application.access import SYSTEM_MESSAGES
+
     with common.container(cfg=common.settings()) as c:
-        return common.execute(c, message, common.system_principal(c.settings))
+        who = (
+            common.system_principal(c.settings)
+            if type(message) in SYSTEM_MESSAGES
+            else common.resolve_principal(c, None)
+        )
+        return common.execute(c, message, who)
 
 
 def emit(json_out: bool, data: Any, text: str, **print_options: Any) -> None:

@@ -7,14 +7,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 import structlog
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interfaces.bootstrap import Container
 from interfaces.http import problems
 from interfaces.http.auth import Authenticator
 from interfaces.http.core import ApiState, JobDispatcher
+from interfaces.http.metrics import RequestMetrics
 from interfaces.http.routes_ops import router as ops_router
 from interfaces.http.routes_registry import router as registry_router
 from interfaces.http.routes_tax import router as tax_router
@@ -49,6 +51,36 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+class ObserveMiddleware:
+    """Request duration and count per route template, and one log line per request — pure ASGI (no
+    ``BaseHTTPMiddleware``: no extra task and stream per request, issue 15)."""
+
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def observed_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observed_send)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "(unmatched)"
+            method = str(scope.get("method", ""))
+            self.metrics.observe(route, method, status, time.perf_counter() - started)
+            log.info("http.request", route=route, method=method, status=status)
+
+
 def create_app(
     container_factory: Callable[[], Container],
     authenticator: Authenticator,
@@ -56,9 +88,16 @@ def create_app(
     dispatcher: JobDispatcher | None = None,
     wait_timeout: float = 5.0,
     max_ready_lag: int = 1000,
+    threads: int | None = None,
+    background: Callable[[], Callable[[], None]] | None = None,
 ) -> FastAPI:
     """Build the API. ``container_factory`` is called once, on first use; ``dispatcher`` hands jobs to the
-    worker (server mode) — without one, jobs run in-process after the response (embedded mode)."""
+    worker (server mode) — without one, jobs run in-process after the response (embedded mode).
+
+    ``threads``: size of the thread pool the (synchronous) routes run in (default: anyio's 40); sized to
+    the database pools in server mode so that requests queue in the pool, not on a connection.
+    ``background``: started with the app, returns its stopper (server mode: the sealer and the projection
+    follower, ``interfaces.follow.start_followers``)."""
     api = ApiState(
         container_factory=container_factory,
         authenticator=authenticator,
@@ -69,8 +108,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        api.close()
+        if threads is not None:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        stop = background() if background is not None else None
+        try:
+            yield
+        finally:
+            if stop is not None:
+                stop()
+            api.close()
 
     app = FastAPI(
         title="juminzei clerk API",
@@ -82,19 +128,7 @@ def create_app(
     app.state.api = api
     problems.install(app, log)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response: Response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = getattr(request.scope.get("route"), "path", None) or "(unmatched)"
-            api.metrics.observe(route, request.method, status, time.perf_counter() - started)
-            log.info("http.request", route=route, method=request.method, status=status)
-
+    app.add_middleware(ObserveMiddleware, metrics=api.metrics)
     app.include_router(ops_router)
     app.include_router(registry_router)
     app.include_router(tax_router)

@@ -20,7 +20,7 @@ from application.usecases.base import Message
 from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
-from interfaces.bootstrap.unit_of_work import projected_through, settle
+from interfaces.bootstrap.unit_of_work import handoff, projected_through, settle_or_hand_off, write_mark
 from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.metrics import RequestMetrics
 from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
@@ -191,14 +191,25 @@ def command_purpose(value: str | None, expected: Purpose) -> Purpose:
 
 def principal_of(who: Principal) -> UseCasePrincipal:
     """The use-case principal of an authenticated request."""
-    roles = frozenset(getattr(who.session, "roles", ()) or ()) if who.session is not None else frozenset()
+    if who.session is None:  # a development token (JUMINZEI_API_TOKENS): never in production
+        return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="development")
+    roles = frozenset(getattr(who.session, "roles", ()) or ())
     return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)
 
 
-def after_write(c: Container, head_before: int) -> None:
-    """What a command stored outside the use cases (e.g. its idempotency record) is projected and sealed."""
-    if c.app.head() != head_before:
-        settle(c, head_before)
+def after_write(c: Container, mark_before: int) -> None:
+    """What a command stored outside the use cases is projected and sealed (or, in server mode, handed to
+    the followers)."""
+    if write_mark(c) != mark_before:
+        settle_or_hand_off(c, mark_before)
+
+
+def position_after(c: Container) -> int:
+    """The position a command's response names (pass it as ``min_position`` to read the write): the last
+    event this request's thread stored in server mode, else the head."""
+    if handoff(c) is not None:
+        return c.app.recorded_position() or c.app.head()
+    return c.app.head()
 
 
 def wait_for(st: ApiState, c: Container, min_position: int | None) -> None:
@@ -267,8 +278,6 @@ class Outcome:
 
 
 DOCUMENT_REF = "document-ref:"
-#: Re-rendering a replayed response reads only the issuance record the original request made.
-REPLAY_PRINCIPAL = UseCasePrincipal(actor="api-replay", terminal="api", kind="unattributed")
 
 
 def _to_stored(outcome: Outcome, position: int) -> tuple[StoredResponse, StoredResponse]:
@@ -290,8 +299,9 @@ def _to_stored(outcome: Outcome, position: int) -> tuple[StoredResponse, StoredR
     return stored, stored
 
 
-def _rehydrate(c: Container, stored: StoredResponse) -> StoredResponse:
-    """Re-render a document kept by reference (deterministic rendering: identical bytes)."""
+def _rehydrate(c: Container, stored: StoredResponse, who: Principal) -> StoredResponse:
+    """Re-render a document kept by reference (deterministic rendering: identical bytes), as the caller
+    replaying their own request (the policy decides again: a revoked grant stops the replay too)."""
     if not stored.content_type.startswith(DOCUMENT_REF):
         return stored
     from adapters.documents.pdf import render
@@ -299,7 +309,7 @@ def _rehydrate(c: Container, stored: StoredResponse) -> StoredResponse:
 
     document_id = stored.body.decode("utf-8")
     try:
-        model = c.use_cases.execute(IssuedDocumentModel(document_id), REPLAY_PRINCIPAL)
+        model = c.use_cases.execute(IssuedDocumentModel(document_id), principal_of(who))
     except DomainError:
         raise Problem(409, "document-missing", f"文書 {document_id} の発行記録が見つかりません。") from None
     data = render(model)
@@ -360,7 +370,7 @@ def run_command(
     begun = store.begin(who.staff_id, key, route, digest)
     if begun.outcome == "replay":
         assert begun.stored is not None
-        return _response(_rehydrate(c, begun.stored), replayed=True)
+        return _response(_rehydrate(c, begun.stored, who), replayed=True)
     if begun.outcome == "mismatch":
         raise Problem(
             422,
@@ -374,7 +384,7 @@ def run_command(
             "同じ Idempotency-Key の操作を処理中です。完了してから結果を確認してください。",
             headers={"Retry-After": "1"},
         )
-    head_before = c.app.head()
+    head_before = write_mark(c)
     try:
         try:
             outcome = body(c)
@@ -386,7 +396,7 @@ def run_command(
             stored = _problem_stored(request, problem)
         else:
             after_write(c, head_before)
-            stored, live = _to_stored(outcome, c.app.head())
+            stored, live = _to_stored(outcome, position_after(c))
     except BaseException:
         store.release(who.staff_id, key)
         after_write(c, head_before)

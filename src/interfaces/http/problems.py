@@ -155,6 +155,40 @@ def validation_errors(raw: list[Any]) -> list[dict[str, str]]:
     return out
 
 
+#: The store could not take the request in time (SQLite's one writer, or every pooled connection busy):
+#: nothing was answered and, for a journaled read, nothing was shown — the client may simply retry.
+STORE_BUSY = Problem(
+    503,
+    "store-busy",
+    "データベースが混み合っていて処理できませんでした（内容は表示・登録されていません）。少し待ってから再度操作して"
+    "ください。SQLite での運用は窓口1台向けです。複数の窓口で同時に使う場合は PostgreSQL のサーバーモードで運用"
+    "してください（docs/operations.md）。",
+    headers={"Retry-After": "1"},
+)
+
+
+def store_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` means the store was too busy (a timeout waiting for a connection or SQLite's lock),
+    not a fault: answered 503 with ``Retry-After`` instead of 500 (issue 15)."""
+    import sqlite3
+
+    from eventsourcing.persistence import ConnectionUnavailableError
+    from psycopg_pool import PoolTimeout
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:  # the library may wrap the driver's error
+        seen.add(id(current))
+        if isinstance(current, ConnectionUnavailableError | PoolTimeout):
+            return True
+        if isinstance(current, sqlite3.OperationalError) and "locked" in str(current):
+            return True
+        if type(current).__name__ == "OperationalError" and "database is locked" in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def install(app: FastAPI, log: Any) -> None:
     """Register the exception handlers that turn every error into problem+json."""
 
@@ -203,6 +237,9 @@ def install(app: FastAPI, log: Any) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if store_busy(exc):
+            log.warning("http.store_busy", route=request.url.path, error=type(exc).__name__)
+            return problem_response(request, STORE_BUSY)
         log.error("http.unhandled", route=request.url.path, error=type(exc).__name__)
         return problem_response(
             request,

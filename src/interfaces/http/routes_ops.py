@@ -35,7 +35,7 @@ router = APIRouter()
 
 
 def _projection_positions(c: Container) -> dict[str, int]:
-    return {name: c.runner.position(name) for name in c.runner.projections}
+    return c.runner.positions()
 
 
 ReadinessCheck = Callable[[Container, Any], dict[str, Any]]
@@ -76,7 +76,7 @@ READINESS_CHECKS: dict[str, ReadinessCheck] = {
 }
 
 
-def _readiness(request: Request, names: list[str]) -> JSONResponse:
+def _readiness(request: Request, names: list[str], *, fast: bool = False) -> JSONResponse:
     st = state(request)
     checks: dict[str, Any] = {}
     ready = True
@@ -86,7 +86,14 @@ def _readiness(request: Request, names: list[str]) -> JSONResponse:
         checks["database"] = {"ok": False, "error": type(error).__name__}
         c = None
         ready = False
-    if c is not None:
+    if c is not None and fast:
+        try:
+            checks["database"] = {"ok": True, "kind": c.store.kind}
+            checks["projections"] = _projections_check(c, st)
+        except Exception as error:
+            checks = {"database": {"ok": False, "error": type(error).__name__}}
+        ready = all(bool(check["ok"]) for check in checks.values())
+    elif c is not None:
         for name in names:
             try:
                 checks[name] = READINESS_CHECKS[name](c, st)
@@ -113,7 +120,8 @@ def readyz(request: Request) -> JSONResponse:
 
 @router.get("/health", tags=["operations"], summary="liveness and readiness (no authentication)")
 def health(request: Request) -> JSONResponse:
-    return _readiness(request, ["database", "projections"])
+    # Two round trips (head, projection positions): reaching them is the database check.
+    return _readiness(request, ["database", "projections"], fast=True)
 
 
 @router.get(
@@ -140,6 +148,19 @@ def metrics(request: Request) -> PlainTextResponse:
         "gauge",
         "Events not yet applied by each projection.",
         [({"projection": n}, max(head - p, 0)) for n, p in sorted(positions.items())],
+    )
+    sealed = sealed_position(c)
+    lines += family(
+        "juminzei_audit_sealed_position",
+        "gauge",
+        "Position of the last event sealed into the audit log.",
+        [({}, sealed)],
+    )
+    lines += family(
+        "juminzei_audit_seal_lag",
+        "gauge",
+        "Events committed but not yet sealed into the Merkle audit log.",
+        [({}, max(head - sealed, 0))],
     )
     jobs = JobStore(c.db)
     counts = jobs.counts()
@@ -181,10 +202,12 @@ def metrics(request: Request) -> PlainTextResponse:
 
 
 def _submit(
-    request: Request, c: Container, kind: str, dedup: str, payload: dict[str, Any], actor: str
+    request: Request, c: Container, kind: str, dedup: str, payload: dict[str, Any], who: Principal
 ) -> Outcome:
+    """Queue a job run later as its submitter: the worker re-checks the submitter's grants when it runs."""
     store = JobStore(c.db)
-    job, dispatch = store.submit(kind, dedup, payload, actor)
+    submitted_as = {"principal_kind": "staff" if who.session is not None else "development"}
+    job, dispatch = store.submit(kind, dedup, payload | submitted_as, who.staff_id)
     if dispatch:
         state(request).dispatch(job.job_id)
         job = store.get(job.job_id) or job
@@ -203,7 +226,7 @@ def _submit_once(
     """Submit job ``kind`` (deduplicated by ``dedup``) once per ``Idempotency-Key``: 202 with its state."""
 
     def run(c: Container) -> Outcome:
-        return _submit(request, c, kind, dedup, job, who.staff_id)
+        return _submit(request, c, kind, dedup, job, who)
 
     return run_command(request, who, key, payload, run)
 
@@ -222,7 +245,7 @@ async def submit_import(request: Request, who: Who, key: IdempotencyKey, purpose
     def run(c: Container) -> Outcome:
         path = store_upload(c, upload)
         payload = {"kind": upload.kind, "path": str(path), "sha256": upload.sha256}
-        return _submit(request, c, "import", f"import:{upload.kind}:{upload.sha256}", payload, who.staff_id)
+        return _submit(request, c, "import", f"import:{upload.kind}:{upload.sha256}", payload, who)
 
     payload = {"kind": upload.kind, "sha256": upload.sha256}
     return await run_in_threadpool(run_command, request, who, key, payload, run)

@@ -6,7 +6,7 @@ import time
 from datetime import date
 from typing import Any
 
-from tools.benchmarks.common import BenchResult, ratio
+from tools.benchmarks.common import BenchResult
 
 
 def calc_inputs(count: int, seed: int = 7, fiscal_year: int = 2026) -> list[Any]:
@@ -69,12 +69,11 @@ def bench_calc(count: int = 20_000) -> BenchResult:
     seconds = time.perf_counter() - started
     value = count / seconds if seconds else 0.0
     base = count / base_seconds if base_seconds else 0.0
-    return BenchResult(
-        name="calc",
-        value=value,
-        unit="computations/s",
+    return BenchResult.compared(
+        "calc",
+        value,
+        "computations/s",
         baseline=base,
-        ratio=ratio(value, base),
         details={
             "computations": count,
             "seconds": round(seconds, 3),

@@ -33,6 +33,13 @@ class BenchResult:
     ratio: float
     details: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def compared(
+        cls, name: str, value: float, unit: str, *, baseline: float, details: dict[str, Any]
+    ) -> BenchResult:
+        """A result with its ratio to ``baseline`` (0 when there is no baseline)."""
+        return cls(name, value, unit, baseline, ratio(value, baseline), details)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -9,7 +9,6 @@ from tools.benchmarks.common import (
     BenchResult,
     fresh_container,
     peak_rss_mib,
-    ratio,
     work_directory,
 )
 from tools.benchmarks.workload import PipelineRun, generate_ward, run_pipeline
@@ -46,12 +45,11 @@ def bench_levy(
                 raise RuntimeError(f"batched and naive runs disagree: {ours.outcome()} != {naive.outcome()}")
     value = ours.taxpayers / ours.seconds if ours.seconds else 0.0
     base = naive.taxpayers / naive.seconds if naive and naive.seconds else 0.0
-    return BenchResult(
-        name="levy",
-        value=value,
-        unit="taxpayers/s",
+    return BenchResult.compared(
+        "levy",
+        value,
+        "taxpayers/s",
         baseline=base,
-        ratio=ratio(value, base),
         details={
             "backend": backend,
             "levy_workers": levy_workers if backend == "postgres" else 1,

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from interfaces.bootstrap import Container
-from tools.benchmarks.common import BenchResult, ratio
+from tools.benchmarks.common import BenchResult
 
 
 def raw_read_rate(c: Container, page_size: int = 1000) -> tuple[int, float]:
@@ -36,12 +36,11 @@ def bench_rebuild(c: Container) -> BenchResult:
         raise RuntimeError(f"rebuilt views differ: {[r.name for r in reports if not r.identical]}")
     value = head / seconds if seconds else 0.0
     base = raw_count / raw_seconds if raw_seconds else 0.0
-    return BenchResult(
-        name="rebuild",
-        value=value,
-        unit="events/s",
+    return BenchResult.compared(
+        "rebuild",
+        value,
+        "events/s",
         baseline=base,
-        ratio=ratio(value, base),
         details={
             "events": head,
             "seconds": round(seconds, 3),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from interfaces.bootstrap import Container
-from tools.benchmarks.common import BenchResult, ratio
+from tools.benchmarks.common import BenchResult
 
 
 def bench_verify(c: Container) -> BenchResult:
@@ -29,12 +29,11 @@ def bench_verify(c: Container) -> BenchResult:
         raise RuntimeError(f"audit log does not verify: {report.reason}")
     value = len(leaves) / seconds if seconds else 0.0
     base = len(leaves) / base_seconds if base_seconds else 0.0
-    return BenchResult(
-        name="verify",
-        value=value,
-        unit="events/s",
+    return BenchResult.compared(
+        "verify",
+        value,
+        "events/s",
         baseline=base,
-        ratio=ratio(value, base),
         details={
             "events": len(leaves),
             "bytes": sum(len(leaf) for leaf in leaves),

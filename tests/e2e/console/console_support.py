@@ -26,7 +26,8 @@ FISCAL_YEAR = 2026
 PASSWORD = "correct horse battery staple"
 MASTER_KEY = base64.b64encode(b"\x07" * 32).decode()
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "console"
-SETUP = Principal(actor="setup-01", terminal="test", kind="operator")
+#: The bootstrapped first 所属長 (every role): sets the ward up and approves every grant of the tests.
+SETUP = Principal(actor="sup-00", terminal="test", kind="staff")
 
 _numbers = itertools.count(1)
 
@@ -88,23 +89,16 @@ def new_ward(tmp: Path, taxpayers: int = 12) -> Ward:
         database_url=f"sqlite:///{tmp / 'console.db'}", master_key=MASTER_KEY, var_dir=tmp / "var"
     )
     c = build(settings, upgrade=True)
+    c.staff.bootstrap(
+        staff_id="sup-00", name="所属長", department="税務課", password=PASSWORD, terminal="test",
+        now=datetime.now(UTC),
+    )  # fmt: skip
     manifest = generate(tmp / "files", taxpayers=taxpayers, seed=7, fiscal_year=FISCAL_YEAR)
     for entry in manifest["files"]:
         c.use_cases.execute(ImportFile(entry["kind"], tmp / "files" / entry["path"]), SETUP)
     c.use_cases.execute(RunLevy(fiscal_year=FISCAL_YEAR), SETUP)
     c.use_cases.execute(OpenLedgers(fiscal_year=FISCAL_YEAR), SETUP)
-    ward = Ward(c=c, manifest=manifest, data_dir=tmp / "files")
-    # The organisation: a bootstrapped supervisor who approves every grant of the tests.
-    ctx = CommandContext(actor="hr-01", purpose=Purpose.OPERATIONS, command_id="enrol-sup")
-    for sup in ("sup-00", "sup-99"):
-        c.staff.enroll(staff_id=sup, name=sup, department="税務課", password=PASSWORD, ctx=ctx)
-    c.staff.grant(
-        staff_id="sup-00",
-        role=Role.SUPERVISOR,
-        ctx=CommandContext(actor="sup-99", purpose=Purpose.OPERATIONS, command_id="bootstrap"),
-        now=datetime.now(UTC),
-    )
-    return ward
+    return Ward(c=c, manifest=manifest, data_dir=tmp / "files")
 
 
 def sign_in(page: Any, ward: Ward, staff_id: str, purpose: str = "REGISTRY") -> None:

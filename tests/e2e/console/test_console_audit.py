@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from console_support import shot, sign_in
+from console_support import SETUP, shot, sign_in
 
 from adapters.audit.merkle_log import verify
 from application.usecases import Principal
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.browser
 def test_timeline_of_views_and_log_status(page: Any, served: Served) -> None:
     ward = served.ward
     number = ward.address_numbers()[0]
-    viewer = Principal(actor="clerk-viewer", terminal="T-7", kind="staff")
-    ward.c.use_cases.execute(ShowTaxpayerFile(number), viewer)
+    viewer = ward.staff(Role.TAXATION, prefix="viewer")
+    ward.c.use_cases.execute(ShowTaxpayerFile(number), Principal(actor=viewer, terminal="T-7", kind="staff"))
 
     inspector = ward.staff(Role.INSPECTOR, prefix="insp")
     sign_in(page, ward, inspector, "AUDIT")
@@ -35,7 +35,7 @@ def test_timeline_of_views_and_log_status(page: Any, served: Served) -> None:
     page.locator("#timeline").click()
     timeline = page.locator("#access-timeline tbody")
     text = timeline.inner_text()
-    assert "clerk-viewer" in text and "taxpayer.file" in text and "宛名管理" in text
+    assert viewer in text and "taxpayer.file" in text and "宛名管理" in text
     assert "住所履歴" in text and "built-in" not in text, "the items viewed are listed"
     shot(page, "10-audit")
 
@@ -77,7 +77,7 @@ def test_replay_and_explain_an_assessment(page: Any, served: Served) -> None:
     page.locator("#explain-year").fill("2026")
     page.locator("#explain").click()
     assert page.locator("#reproduces").inner_text().startswith("再計算の結果は記録と一致します")
-    assert "setup-01" in page.locator("#replay").inner_text(), "the levy's event with who ran it"
+    assert SETUP.actor in page.locator("#replay").inner_text(), "the levy's event with who ran it"
     shot(page, "14-audit-explain")
     own = [
         e

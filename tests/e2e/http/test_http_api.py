@@ -402,7 +402,9 @@ def test_jobs_run_inline_in_embedded_mode_and_are_idempotent(ward: dict[str, Any
     job_id = submitted.json()["job_id"]
     job = client.get(f"/jobs/{job_id}", headers=auth()).json()
     assert job["status"] == "succeeded" and job["result"]["already_imported"] is True
-    assert set(job["payload"]) == {"kind", "path", "sha256"}, "no personal data in the payload"
+    assert set(job["payload"]) == {"kind", "path", "sha256", "principal_kind"}, (
+        "no personal data in the payload"
+    )
     again = upload(client, path, entry["kind"], url="/jobs/imports")
     assert again.json()["job_id"] == job_id, "keyed by file hash"
     levy = client.post(

@@ -30,9 +30,11 @@ def test_jobs_status_lists_jobs(cli_env: dict[str, str]) -> None:
     from adapters.settings import Settings
     from interfaces.bootstrap import build
     from interfaces.jobs import run_inline
+    from tests_support import staff_principal
 
     c = build(Settings(), upgrade=True)
     try:
+        staff_principal(c, "clerk01")  # the submitter: the job runs under its grants
         job, dispatch = JobStore(c.db).submit("read_models", "read_models:test", {}, "clerk01")
         assert dispatch
         assert run_inline(c, job.job_id).status == "succeeded"

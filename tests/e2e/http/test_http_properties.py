@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -51,6 +52,56 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _string(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    by_format: dict[str, st.SearchStrategy[Any]] = {
+        "date": st.dates().map(lambda d: d.isoformat()),
+        "date-time": st.datetimes().map(lambda d: d.isoformat() + "+09:00"),
+        "uuid": st.uuids().map(str),
+        "binary": st.binary(max_size=64),
+    }
+    fmt = schema.get("format")
+    if fmt in by_format:
+        return by_format[fmt]
+    if "pattern" in schema:
+        return st.from_regex(schema["pattern"], fullmatch=True)
+    return st.text(
+        st.characters(blacklist_categories=("Cs", "Cc")),
+        min_size=schema.get("minLength", 0),
+        max_size=min(schema.get("maxLength", 30), 30),
+    )
+
+
+def _object(schema: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+    properties = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    return st.fixed_dictionaries(
+        {k: from_schema(v, depth + 1) for k, v in properties.items() if k in required},
+        optional={k: from_schema(v, depth + 1) for k, v in properties.items() if k not in required},
+    )
+
+
+def _typed(schema: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+    kind = schema.get("type")
+    by_type: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+        "null": st.none,
+        "boolean": st.booleans,
+        "integer": lambda: st.integers(
+            min_value=schema.get("minimum", -(10**6)), max_value=schema.get("maximum", 10**6)
+        ),
+        "number": lambda: st.integers(-1000, 1000),
+        "array": lambda: st.lists(
+            from_schema(schema.get("items", {}), depth + 1), max_size=2 if depth < 2 else 0
+        ),
+    }
+    if isinstance(kind, str) and kind in by_type:
+        return by_type[kind]()
+    if kind == "object" or "properties" in schema:
+        return _object(schema, depth)
+    if kind == "string":
+        return _string(schema)
+    return st.one_of(st.none(), st.integers(), TEXT)
+
+
 def from_schema(schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
     """A strategy for values valid under ``schema`` (mostly); the callers mix in invalid ones."""
     schema = _resolve(schema)
@@ -61,42 +112,7 @@ def from_schema(schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any
     for key in ("anyOf", "oneOf"):
         if key in schema:
             return st.one_of([from_schema(s, depth + 1) for s in schema[key]])
-    kind = schema.get("type")
-    if kind == "null":
-        return st.none()
-    if kind == "boolean":
-        return st.booleans()
-    if kind == "integer":
-        return st.integers(min_value=schema.get("minimum", -(10**6)), max_value=schema.get("maximum", 10**6))
-    if kind == "number":
-        return st.integers(-1000, 1000)
-    if kind == "array":
-        return st.lists(from_schema(schema.get("items", {}), depth + 1), max_size=2 if depth < 2 else 0)
-    if kind == "object" or "properties" in schema:
-        properties = schema.get("properties", {})
-        required = set(schema.get("required", []))
-        return st.fixed_dictionaries(
-            {k: from_schema(v, depth + 1) for k, v in properties.items() if k in required},
-            optional={k: from_schema(v, depth + 1) for k, v in properties.items() if k not in required},
-        )
-    if kind == "string":
-        fmt = schema.get("format")
-        if fmt == "date":
-            return st.dates().map(lambda d: d.isoformat())
-        if fmt == "date-time":
-            return st.datetimes().map(lambda d: d.isoformat() + "+09:00")
-        if fmt == "uuid":
-            return st.uuids().map(str)
-        if fmt == "binary":
-            return st.binary(max_size=64)
-        if "pattern" in schema:
-            return st.from_regex(schema["pattern"], fullmatch=True)
-        return st.text(
-            st.characters(blacklist_categories=("Cs", "Cc")),
-            min_size=schema.get("minLength", 0),
-            max_size=min(schema.get("maxLength", 30), 30),
-        )
-    return st.one_of(st.none(), st.integers(), TEXT)
+    return _typed(schema, depth)
 
 
 PURPOSE_OF = [
@@ -158,6 +174,56 @@ def check_response(response: Any) -> None:
             assert not my_number.is_valid(match.decode())
 
 
+def _header_strategy(p: dict[str, Any], path: str) -> st.SearchStrategy[Any]:
+    if p["name"] == "X-Purpose":
+        return mostly(st.just(purpose_for(path)), st.one_of(st.sampled_from(PURPOSES), ASCII, st.none()))
+    if p["name"] == "If-Match":
+        return mostly(st.integers(1, 8).map(lambda n: f'"{n}"'), st.one_of(ASCII, st.none()))
+    if p["name"] == "Idempotency-Key":
+        return mostly(st.uuids().map(str), st.none())
+    return st.one_of(ASCII, st.none())
+
+
+def _param_strategy(p: dict[str, Any], path: str, known: dict[str, list[Any]]) -> st.SearchStrategy[Any]:
+    """Mostly valid values of one parameter (known ids where there are some), sometimes junk."""
+    if p["in"] == "header":
+        return _header_strategy(p, path)
+    valid = from_schema(p.get("schema", {}))
+    if p["name"] in known:
+        valid = st.one_of(st.sampled_from(known[p["name"]]), st.sampled_from(known[p["name"]]), valid)
+    if p["in"] == "query":
+        if not p.get("required"):
+            valid = st.one_of(valid, st.none())
+        return mostly(valid, st.one_of(st.none(), TEXT))
+    return mostly(valid, TEXT.filter(lambda t: t.strip("/. ")) if p["in"] == "path" else TEXT)
+
+
+def _request(path: str, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The URL and ``client.request`` arguments for one draw of the operation's parts."""
+    url = path
+    query: dict[str, Any] = {}
+    headers = auth()
+    for name, value in values.items():
+        where, _, key = name.partition(":")
+        if value is None or where in ("body", "multipart"):
+            continue
+        if where == "path":
+            url = url.replace("{" + key + "}", quote(str(value), safe="") or "_")
+        elif where == "query":
+            query[key] = value
+        elif where == "header":
+            headers[key] = str(value)
+    kwargs: dict[str, Any] = {"params": query, "headers": headers}
+    if "body" in values:
+        kwargs["content"] = json.dumps(values["body"], ensure_ascii=False).encode()
+        headers["Content-Type"] = "application/json"
+    if "multipart" in values:
+        kind, data = values["multipart"]
+        kwargs["files"] = {"file": ("f.csv", data, "application/octet-stream")}
+        kwargs["data"] = {"kind": kind}
+    return url, kwargs
+
+
 @pytest.fixture(scope="module")
 def known(ward: dict[str, Any]) -> dict[str, list[Any]]:
     return _known(ward)
@@ -172,29 +238,7 @@ def test_no_server_errors_and_no_my_number(
     client: TestClient = ward["client"]
     parameters = op.get("parameters", [])
     body_content = op.get("requestBody", {}).get("content", {})
-
-    def param_strategy(p: dict[str, Any]) -> st.SearchStrategy[Any]:
-        schema = p.get("schema", {})
-        valid = from_schema(schema)
-        if p["name"] in known:
-            valid = st.one_of(st.sampled_from(known[p["name"]]), st.sampled_from(known[p["name"]]), valid)
-        if p["in"] == "header":
-            if p["name"] == "X-Purpose":
-                return mostly(
-                    st.just(purpose_for(path)), st.one_of(st.sampled_from(PURPOSES), ASCII, st.none())
-                )
-            if p["name"] == "If-Match":
-                return mostly(st.integers(1, 8).map(lambda n: f'"{n}"'), st.one_of(ASCII, st.none()))
-            if p["name"] == "Idempotency-Key":
-                return mostly(st.uuids().map(str), st.none())
-            return st.one_of(ASCII, st.none())
-        if p["in"] == "query":
-            if not p.get("required"):
-                valid = st.one_of(valid, st.none())
-            return mostly(valid, st.one_of(st.none(), TEXT))
-        return mostly(valid, TEXT.filter(lambda t: t.strip("/. ")) if p["in"] == "path" else TEXT)
-
-    strategies = {f"{p['in']}:{p['name']}": param_strategy(p) for p in parameters}
+    strategies = {f"{p['in']}:{p['name']}": _param_strategy(p, path, known) for p in parameters}
     if "application/json" in body_content:
         schema = body_content["application/json"]["schema"]
         strategies["body"] = mostly(from_schema(schema), st.one_of(st.none(), TEXT, st.integers()))
@@ -213,27 +257,7 @@ def test_no_server_errors_and_no_my_number(
     )
     @given(st.fixed_dictionaries(strategies))
     def run(values: dict[str, Any]) -> None:
-        url = path
-        query: dict[str, Any] = {}
-        headers = auth()
-        for name, value in values.items():
-            where, _, key = name.partition(":")
-            if value is None or where in ("body", "multipart"):
-                continue
-            if where == "path":
-                url = url.replace("{" + key + "}", quote(str(value), safe="") or "_")
-            elif where == "query":
-                query[key] = value
-            elif where == "header":
-                headers[key] = str(value)
-        kwargs: dict[str, Any] = {"params": query, "headers": headers}
-        if "body" in values:
-            kwargs["content"] = json.dumps(values["body"], ensure_ascii=False).encode()
-            headers["Content-Type"] = "application/json"
-        if "multipart" in values:
-            kind, data = values["multipart"]
-            kwargs["files"] = {"file": ("f.csv", data, "application/octet-stream")}
-            kwargs["data"] = {"kind": kind}
+        url, kwargs = _request(path, values)
         response = client.request(method.upper(), url, **kwargs)
         check_response(response)
 

@@ -3,6 +3,7 @@ write → parse gives equal records; malformed lines are rejected with line and 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -191,6 +192,69 @@ def test_cvs_barcode_is_read_with_our_free_field() -> None:
 )
 def test_eltax_payments_bad_cells(tmp_path: Path, column: str, value: str) -> None:
     assert _one_bad(tmp_path, eltax_payments, S.eltax_receipts(), column, value).field == column  # type: ignore[arg-type]
+
+
+def _our_el_number(year: int, notice: str, period: int, reissue: int = 0) -> str:
+    """The eL番号 we print on a slip (domain.documents.el_qr)."""
+    from domain.documents import el_qr
+
+    payload = el_qr.compose(
+        municipality_code="131105",
+        collector_code="13110",
+        fiscal_year=year,
+        notice_number=notice,
+        period=period,
+        due_date=date(2026, 10, 30),
+        amount=30_000,
+        reissue=reissue,
+    )
+    return el_qr.parse(payload).el_number
+
+
+def test_eltax_line_with_our_el_number_needs_no_notice_columns(tmp_path: Path) -> None:
+    el = _our_el_number(2026, "26000012345", 3, reissue=1)
+    p = tmp_path / "eltax.csv"
+    _write_lines(
+        p,
+        [
+            ",".join(eltax_payments.HEADER),
+            f"E1,2026-10-20,スマートフォン決済,{el},,,,30000",
+            f"E2,2026-10-21,,{el},2026,26000012345,3,30000",
+        ],
+    )
+    out = eltax_payments.parse(p)
+    assert out.errors == []
+    refs = [r.record.reference for r in out.records]
+    assert refs == [NoticeReference(2026, "26000012345", 3, 1)] * 2
+    assert all(r.record.el_number == el for r in out.records)
+
+
+@pytest.mark.parametrize(
+    ("cells", "alter_check_digit"),
+    [
+        ("2026,26000012345,4", False),  # another 期別 than the eL番号's 納付番号
+        ("2025,26000012345,3", False),  # another 年度
+        (",,", True),  # the 納付番号's check digit altered: the eL番号 itself is refused
+    ],
+)
+def test_eltax_line_whose_el_number_disagrees_is_rejected(
+    tmp_path: Path, cells: str, alter_check_digit: bool
+) -> None:
+    el = _our_el_number(2026, "26000012345", 3)
+    if alter_check_digit:
+        digits = el.replace("-", "")
+        el = digits[:24] + str((int(digits[24]) + 1) % 10) + digits[25:]  # the 納付番号's check digit
+    p = tmp_path / "eltax.csv"
+    _write_lines(p, [",".join(eltax_payments.HEADER), f"E1,2026-10-20,,{el},{cells},30000"])
+    (err,) = _errors(eltax_payments.parse(p)).values()
+    assert err.field == "eL番号" and ("一致しません" in err.message or "チェックデジット" in err.message)
+
+
+def test_eltax_line_with_another_el_number_still_needs_the_columns(tmp_path: Path) -> None:
+    p = tmp_path / "eltax.csv"
+    _write_lines(p, [",".join(eltax_payments.HEADER), "E1,2026-10-20,,01234-567890,,,,30000"])
+    (err,) = _errors(eltax_payments.parse(p)).values()
+    assert err.field == "年度"
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,11 @@ def _details(path: Path) -> tuple[str, dict[str, str]]:
 def test_demo_staff_can_sign_in_and_rerun(tmp_path: Path) -> None:
     c = build(Settings(database_url="memory://", var_dir=tmp_path / "var"), upgrade=True)
     try:
-        path = enrol_demo_staff(c)
+        c.staff.bootstrap(
+            staff_id="demo01", name="デモ所属長", department="税務課", password="demo-password-juminzei",
+            terminal="demo", now=datetime.now(UTC),
+        )  # fmt: skip
+        path = enrol_demo_staff(c, approver="demo01")
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         password, secrets_by_id = _details(path)
         assert set(secrets_by_id) == {DEMO_CLERK, DEMO_INSPECTOR}
@@ -45,11 +49,13 @@ def test_demo_staff_can_sign_in_and_rerun(tmp_path: Path) -> None:
         assert c.staff.get(DEMO_INSPECTOR).has_role(Role.INSPECTOR, now, c.staff.review_policy)
 
         supervisors = [
-            m for m in c.staff.members() if m.has_role(Role.SUPERVISOR, now, c.staff.review_policy)
+            m.staff_id for m in c.staff.members() if m.has_role(Role.SUPERVISOR, now, c.staff.review_policy)
         ]
-        assert supervisors == [], "the demo leaves no 所属長 in force (an office can still bootstrap its own)"
+        assert supervisors == ["demo01"], "the grants were approved by the demo's bootstrapped 所属長 alone"
 
-        again = enrol_demo_staff(c)  # a second demo run keeps the accounts and their details
+        again = enrol_demo_staff(
+            c, approver="demo01"
+        )  # a second demo run keeps the accounts and their details
         assert _details(again) == (password, secrets_by_id)
         assert len([g for g in c.staff.get(DEMO_CLERK).grants if g.role is Role.TAXATION]) == 1
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from domain.documents import barcode
+from domain.documents import barcode, el_qr
 from domain.documents.models import (
     Addressee,
     AmountLine,
@@ -25,6 +25,7 @@ from domain.documents.models import (
 )
 
 COMPANY_CODE = "912345"
+COLLECTOR_CODE = "13110"  # 収納機関番号 (eL-QR)
 
 ISSUER = Issuer(
     municipality_code="131105",
@@ -67,7 +68,14 @@ AMOUNTS = (31_400, 31_000, 31_000, 30_000)
 
 
 def slip(
-    period: int, amount: int, due: date, *, with_barcode: bool = True, notice_number: str = "26000012345"
+    period: int,
+    amount: int,
+    due: date,
+    *,
+    with_barcode: bool = True,
+    with_qr: bool = True,
+    notice_number: str = "26000012345",
+    reissue: int = 0,
 ) -> InstallmentSlip:
     code = (
         barcode.compose(
@@ -77,11 +85,20 @@ def slip(
             period=period,
             payment_deadline=due,
             amount=amount,
+            reissue=reissue,
         )
         if with_barcode
         else None
     )
-    return InstallmentSlip(period=period, label=f"第{period}期", amount=amount, due_date=due, barcode=code)
+    payment = el_qr.PaymentNumber(2026, notice_number, period, reissue)
+    qr = (
+        el_qr.ElQr(ISSUER.municipality_code, COLLECTOR_CODE, payment, due, amount).payload()
+        if with_qr
+        else None
+    )
+    return InstallmentSlip(
+        period=period, label=f"第{period}期", amount=amount, due_date=due, barcode=code, el_qr=qr
+    )
 
 
 def tax_notice() -> TaxNoticeModel:

@@ -149,9 +149,12 @@ def test_revocation_takes_effect_on_the_next_decision(container: Any) -> None:
     )
     assert allowed.allowed and allowed.decision_id
     assert staff.revoke(staff_id="clerk-01", grant_number=1, reason="異動", ctx=ctx("sup-02"), now=later(2))
+    with pytest.raises(DomainError, match="権限が変更"):
+        staff.check_session(token, later(3))  # the grant change ended the session (ADR 0023)
     denied = staff.authorize(
-        staff.check_session(token, later(3)), "taxpayer.search", TAXPAYER, Purpose.REGISTRY, later(3)
-    )
+        staff.policy_principal("clerk-01", "staff", later(3), terminal="T-001"),
+        "taxpayer.search", TAXPAYER, Purpose.REGISTRY, later(3),
+    )  # fmt: skip
     assert not denied.allowed and denied.decision_id != allowed.decision_id
 
 
@@ -303,7 +306,7 @@ def test_break_glass_cannot_unlock_the_my_number(container: Any) -> None:
     assert not decision.allowed and "F-BREAKGLASS-LEGAL" in decision.matched_rules
     # With a real 課税 grant the same designated clerk may (the control case).
     staff.grant(staff_id="clerk-03", role=Role.TAXATION, ctx=ctx("sup-01"), now=later(3))
-    principal = staff.check_session(token, later(4))
+    principal = staff.policy_principal("clerk-03", "staff", later(4), terminal="T-001")
     assert staff.authorize(
         principal, "individual_number.reveal", MY_NUMBER, Purpose.CORRECTION, later(4)
     ).allowed

@@ -72,6 +72,18 @@ CASES = [
     ((Role.COLLECTION,), "levy.run", Purpose.INITIAL_LEVY, TAXPAYER, False, DEFAULT_DENY),
     ((Role.COLLECTION,), "payment.post", Purpose.COLLECTION, TAXPAYER, True, "P-ROLE-COLLECTION"),
     ((Role.COUNTER,), "certificate.issue", Purpose.CERTIFICATE, TAXPAYER, True, "P-ROLE-COUNTER"),
+    # 団体内統合宛名番号: 宛名管理 by 課税 only; 照会 by the readers
+    ((Role.TAXATION,), "integrated_address.manage", Purpose.REGISTRY, TAXPAYER, True, "P-ROLE-TAXATION"),
+    (
+        (Role.TAXATION,),
+        "integrated_address.manage",
+        Purpose.COLLECTION,
+        TAXPAYER,
+        False,
+        "F-PURPOSE-MISMATCH",
+    ),
+    ((Role.COLLECTION,), "integrated_address.manage", Purpose.REGISTRY, TAXPAYER, False, DEFAULT_DENY),
+    ((Role.COUNTER,), "integrated_address.view", Purpose.REGISTRY, TAXPAYER, True, "P-ROLE-COUNTER"),
     # My Number: designation + 利用事務 only
     (
         (Role.TAXATION,),

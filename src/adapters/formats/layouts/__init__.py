@@ -11,6 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def _person_columns(key: str, label: str) -> tuple[tuple[str, str], ...]:
+    """The four columns of one person block (フリガナ, 氏名, 区分, 個人番号)."""
+    return tuple(
+        (f"{key}_{part}", f"{label}（{name}）")
+        for part, name in (
+            ("kana", "フリガナ"),
+            ("name", "氏名"),
+            ("kubun", "区分"),
+            ("my_number", "個人番号"),
+        )
+    )
+
+
+#: The spouse block and the four 控除対象扶養親族 and four 16歳未満の扶養親族 blocks, in the same shape in
+#: the 315 and the 331 layouts.
+FAMILY_COLUMNS: tuple[tuple[str, str], ...] = (
+    *_person_columns("spouse", "控除対象配偶者"),
+    *(col for i in range(1, 5) for col in _person_columns(f"dep{i}", f"控除対象扶養親族{i}")),
+    *(col for i in range(1, 5) for col in _person_columns(f"u16_{i}", f"16歳未満の扶養親族{i}")),
+)
+
+
 @dataclass(frozen=True)
 class Layout:
     layout_id: str

@@ -11,7 +11,7 @@ names we give them (勤労学生 … 予備) are OUR reading of the NTA 源泉�
 
 from __future__ import annotations
 
-from adapters.formats.layouts import Layout
+from adapters.formats.layouts import FAMILY_COLUMNS, Layout
 
 _HEAD: tuple[tuple[str, str], ...] = (
     ("form", "法定資料の種類"),
@@ -102,30 +102,7 @@ _HEAD: tuple[tuple[str, str], ...] = (
     ("nonresident_relatives", "非居住者である親族の数"),
     ("corporate_number", "法人番号"),
     ("my_number", "受給者の個人番号"),
-    ("spouse_kana", "控除対象配偶者（フリガナ）"),
-    ("spouse_name", "控除対象配偶者（氏名）"),
-    ("spouse_kubun", "控除対象配偶者（区分）"),
-    ("spouse_my_number", "控除対象配偶者（個人番号）"),
-    *(
-        col
-        for i in range(1, 5)
-        for col in (
-            (f"dep{i}_kana", f"控除対象扶養親族{i}（フリガナ）"),
-            (f"dep{i}_name", f"控除対象扶養親族{i}（氏名）"),
-            (f"dep{i}_kubun", f"控除対象扶養親族{i}（区分）"),
-            (f"dep{i}_my_number", f"控除対象扶養親族{i}（個人番号）"),
-        )
-    ),
-    *(
-        col
-        for i in range(1, 5)
-        for col in (
-            (f"u16_{i}_kana", f"16歳未満の扶養親族{i}（フリガナ）"),
-            (f"u16_{i}_name", f"16歳未満の扶養親族{i}（氏名）"),
-            (f"u16_{i}_kubun", f"16歳未満の扶養親族{i}（区分）"),
-            (f"u16_{i}_my_number", f"16歳未満の扶養親族{i}（個人番号）"),
-        )
-    ),
+    *FAMILY_COLUMNS,
     ("dep5_plus", "5人目以降の控除対象扶養親族（個人番号・氏名）"),
     ("u16_5_plus", "5人目以降の16歳未満の扶養親族（個人番号・氏名）"),
     ("ordinary_collection", "普通徴収"),

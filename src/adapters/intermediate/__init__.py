@@ -1,0 +1,1 @@
+"""中間サーバー adapters (application.intermediate.IntermediateServer)."""
