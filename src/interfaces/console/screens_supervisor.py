@@ -1,5 +1,5 @@
-"""所属長 (screen 8 of the issue, first part): the access review, 権限付与, 定期見直し and ロック解除; break-glass
-grants awaiting their post-hoc review are listed (the review itself is still ``juminzei staff review-break-glass``).
+"""所属長 (screen 8 of the issue, first part): the access review, 権限付与, 定期見直し, ロック解除 and the
+mandatory post-hoc review of break-glass access (by a 所属長 other than its user).
 
 The staff registry is not on the use-case bus yet (docs/architecture.md: "still outside the bus"); these
 forms call ``StaffService`` — the same methods ``juminzei staff …`` calls — after the access policy allowed
@@ -83,6 +83,19 @@ async def act(request: Request, action: str) -> Response:
                 return _page(request, clerk, 422, message="ロック解除の理由を入力してください。")
             staff.unlock(staff_id=staff_id, reason=reason, ctx=_ctx(clerk, "unlock"), now=now)
             done = f"{staff_id} のロックを解除しました。"
+        elif action == "break-glass":
+            authorize(request, clerk, "staff.review_break_glass")
+            if not reason:
+                return _page(request, clerk, 422, message="確認の所見を入力してください。")
+            staff.review_break_glass(
+                staff_id=staff_id,
+                number=int(field(form, "number")),
+                appropriate=field(form, "appropriate") == "yes",
+                note=reason,
+                ctx=_ctx(clerk, "break-glass-review"),
+                now=now,
+            )
+            done = f"{staff_id} の緊急時アクセスの事後確認を記録しました。"
         else:
             return _page(request, clerk, 404, message="この操作はありません。")
     except (KeyError, ValueError):

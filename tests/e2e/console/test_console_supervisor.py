@@ -68,3 +68,36 @@ def test_a_clerk_is_not_a_supervisor(page: Any, served: Served) -> None:
     sign_in(page, ward, clerk, "OPERATIONS")
     response = page.goto("/console/supervisor")
     assert response is not None and response.status == 403
+
+
+def test_break_glass_is_reviewed_after_the_fact(page: Any, served: Served) -> None:
+    from datetime import timedelta
+
+    from console_support import PASSWORD
+
+    ward = served.ward
+    user = ward.staff(Role.TAXATION)
+    signed = ward.c.staff.sign_in(
+        staff_id=user, password=PASSWORD, totp_code=ward.totp(user), terminal="T-9", now=served.now()
+    )
+    principal = ward.c.staff.check_session(signed.token, served.now())
+    ward.c.staff.break_glass(
+        principal=principal,
+        role=Role.COLLECTION,
+        reason="収納担当不在のため窓口対応",
+        duration=timedelta(hours=1),
+        now=served.now(),
+    )
+    sup = ward.staff(Role.SUPERVISOR, prefix="sup")
+    sign_in(page, ward, sup, "OPERATIONS")
+    page.goto("/console/supervisor")
+    assert user in page.locator("#break-glass").inner_text()
+    page.locator("#break-glass tr", has_text=user).locator("input[name=reason]").fill("窓口記録と照合し適切")
+    page.locator("#break-glass tr", has_text=user).get_by_role("button", name="記録する").click()
+    assert "事後確認を記録しました" in page.locator("#done").inner_text()
+    reviewed = _events(served, user, StaffMember.BreakGlassReviewed)
+    assert len(reviewed) == 1 and reviewed[0].actor == sup
+    assert reviewed[0].appropriate is True and reviewed[0].note == "窓口記録と照合し適切"
+    assert user not in (
+        page.locator("#break-glass").inner_text() if page.locator("#break-glass").count() else ""
+    )
