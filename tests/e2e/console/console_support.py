@@ -25,6 +25,9 @@ CHROMIUM = "/usr/bin/chromium"
 FISCAL_YEAR = 2026
 PASSWORD = "correct horse battery staple"
 MASTER_KEY = base64.b64encode(b"\x07" * 32).decode()
+#: docs/console.md's screenshots. The tests take every screenshot on each run, but write them into docs/ only
+#: with ``JUMINZEI_UPDATE_SCREENSHOTS=1`` (so a test run leaves the checkout unchanged); otherwise into a
+#: temporary directory.
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "console"
 #: The bootstrapped first 所属長 (every role): sets the ward up and approves every grant of the tests.
 SETUP = Principal(actor="sup-00", terminal="test", kind="staff")
@@ -111,6 +114,18 @@ def sign_in(page: Any, ward: Ward, staff_id: str, purpose: str = "REGISTRY") -> 
     page.locator("#sign-in").click()
 
 
-def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def shot(page: Any, name: str) -> Path:
+    """A full-page screenshot ``name``.png (into docs/console with ``JUMINZEI_UPDATE_SCREENSHOTS=1``)."""
+    import os
+    import tempfile
+
+    into = (
+        SCREENSHOTS
+        if os.environ.get("JUMINZEI_UPDATE_SCREENSHOTS") == "1"
+        else Path(tempfile.gettempdir()) / "juminzei-console-screenshots"
+    )
+    into.mkdir(parents=True, exist_ok=True)
+    path = into / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 0
+    return path
