@@ -9,20 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
-from http_support import MASTER_KEY, TOKENS
+from http_support import MASTER_KEY, TOKENS, build_with_token_staff
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth
 from stdnum.jp import in_ as my_number
 
 from adapters.settings import Settings
-from interfaces.bootstrap import build
 from interfaces.http.app import create_app
 from interfaces.http.auth import StaticTokenAuthenticator
 
 _TMP = Path(tempfile.mkdtemp(prefix="juminzei-schemathesis-"))
 _SETTINGS = Settings(database_url=f"sqlite:///{_TMP / 'api.db'}", master_key=MASTER_KEY, var_dir=_TMP / "var")
 APP = create_app(
-    lambda: build(_SETTINGS, upgrade=True), StaticTokenAuthenticator.parse(TOKENS), wait_timeout=0.5
+    lambda: build_with_token_staff(_SETTINGS), StaticTokenAuthenticator.parse(TOKENS), wait_timeout=0.5
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
