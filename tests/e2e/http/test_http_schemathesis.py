@@ -25,12 +25,15 @@ APP = create_app(
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
+#: Decision ids and other UUIDs: their last group is all digits about once in 280 (and then passes the check
+#: digit once in 10) — not a My Number; removed before the search.
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 @schemathesis.check
 def no_valid_my_number(ctx: Any, response: Any, case: Any) -> bool | None:
     """No response may contain a 12-digit number that passes the My Number check digit."""
-    leaked = [n for n in TWELVE_DIGITS.findall(response.text) if my_number.is_valid(n)]
+    leaked = [n for n in TWELVE_DIGITS.findall(UUID.sub("", response.text)) if my_number.is_valid(n)]
     if leaked:
         raise AssertionError(f"response of {case.method} {case.path} contains a valid My Number")
     return None
