@@ -148,6 +148,42 @@ def staff_principal(c: object, staff_id: str = "k-01", terminal: str = "test") -
     return Principal(actor=staff_id, terminal=terminal, kind="staff")
 
 
+def enrol_staff(c: object, staff_id: str, *roles: str, department: str = "税務課") -> str:
+    """Enrol ``staff_id`` through the real ``StaffService`` (idempotent) and grant ``roles`` (Japanese values
+    or English names): on an empty store the first one is bootstrapped (the first 所属長, every role);
+    later ones are enrolled and granted by that 所属長. For tests whose HTTP development tokens name staff:
+    the policy decides those requests on exactly these grants (ADR 0023)."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from domain.shared.events import CommandContext, DomainError
+    from domain.shared.purpose import Purpose
+    from domain.staff.values import Role
+
+    staff = c.staff  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    try:
+        staff.get(staff_id)
+        return staff_id
+    except DomainError:
+        pass
+    existing = list(staff.staff_ids())
+    if not existing:
+        staff.bootstrap(
+            staff_id=staff_id, name=f"職員{staff_id}", department=department, password=PASSWORD,
+            terminal="test", now=now,
+        )  # fmt: skip
+        return staff_id
+    supervisor = next(m.staff_id for m in staff.members() if any(g.bootstrap for g in m.grants))
+    ctx = CommandContext(
+        actor=supervisor, purpose=Purpose.OPERATIONS, command_id=f"test:{uuid.uuid4()}", terminal="test"
+    )
+    staff.enroll(staff_id=staff_id, name=f"職員{staff_id}", department=department, password=PASSWORD, ctx=ctx)
+    for role in roles:
+        staff.grant(staff_id=staff_id, role=Role.parse(role), ctx=ctx, now=now)
+    return staff_id
+
+
 def decode_qr_codes(pdf: bytes, *, dpi: int = 150) -> list[list[str]]:
     """The QR payloads on each page of a PDF, read the way a scanner would: the pages rasterised with
     ``pdftoppm`` (poppler-utils) and decoded with ``zbarimg`` (zbar-tools). One list per page."""

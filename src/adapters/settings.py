@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     #: A batch job credential file (``staff job-credential issue --out``): the CLI and the worker run as
     #: that job (ADR 0023).
     credential_file: Path | None = None
+    #: HTTP development tokens ``token:staff_id[:terminal],…`` (no second factor): accepted only with
+    #: ``allow_dev_tokens``; ``juminzei serve`` refuses to start otherwise (ADR 0023).
+    api_tokens: str = ""
+    #: ``JUMINZEI_ALLOW_DEV_TOKENS=true``: development and test environments only, never production.
+    allow_dev_tokens: bool = False
     #: Terminal / client identifier recorded in the access journal.
     terminal: str | None = None
     #: ``json`` (server mode) or ``console`` (readable in a terminal).

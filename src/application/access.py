@@ -12,8 +12,9 @@ before the handler runs, so a refused read returns nothing.
 
 Principals of kind ``system`` (the process applying events to its read models) may run only
 ``SYSTEM_MESSAGES``, which read and record nothing attributable to a person. Principals of kind
-``development`` (the HTTP API's configured development tokens, ``JUMINZEI_API_TOKENS``) are let through
-with a warning: they exist for local testing and must not be configured in production.
+``development`` (the HTTP API's development tokens, ``JUMINZEI_API_TOKENS``, accepted only with
+``JUMINZEI_ALLOW_DEV_TOKENS=true``) are decided like the enrolled staff member the token names — their live
+grants, refusals journaled — so no principal passes without a decision.
 """
 
 from __future__ import annotations
@@ -178,9 +179,6 @@ class AccessPolicy:
         kind = type(message)
         if kind in SYSTEM_MESSAGES:
             return None
-        if principal.kind == "development":
-            log.warning("access.development_principal", actor=principal.actor, message=kind.__name__)
-            return None
         action = MESSAGE_ACTIONS.get(kind)
         return self.check(principal, action or kind.__name__, message.declared_purpose())
 
@@ -189,7 +187,7 @@ class AccessPolicy:
         journal a refusal and raise, or return the decision id."""
         if action not in ACTIONS:
             decision_id = str(uuid.uuid4())
-            self._refuse(principal, purpose, action, decision_id, ("F-UNKNOWN-ACTION",))
+            self.journal_refusal(principal, purpose, action, decision_id, ("F-UNKNOWN-ACTION",))
             raise DomainError("定義されていない操作です。", code="forbidden")
         now = self._clock()
         who = self._staff.policy_principal(principal.actor, principal.kind, now, terminal=principal.terminal)
@@ -198,7 +196,7 @@ class AccessPolicy:
         )
         if decision.allowed:
             return decision.decision_id
-        self._refuse(principal, purpose, action, decision.decision_id, decision.matched_rules)
+        self.journal_refusal(principal, purpose, action, decision.decision_id, decision.matched_rules)
         needed = "・".join(sorted(r.value for r in ACTIONS[action].roles))
         raise DomainError(
             f"この操作は許可されていません（判断ID {decision.decision_id}）: {decision.reason}"
@@ -206,7 +204,7 @@ class AccessPolicy:
             code="forbidden",
         )
 
-    def _refuse(
+    def journal_refusal(
         self,
         principal: Principal,
         purpose: Purpose,
@@ -214,6 +212,8 @@ class AccessPolicy:
         decision_id: str,
         rules: tuple[str, ...],
     ) -> None:
+        """Journal a refusal (``AccessRecord.AccessDenied``, shown by ``audit access``) and log it; also
+        for decisions taken outside the bus (the HTTP route policy)."""
         ctx = CommandContext(
             actor=principal.actor,
             purpose=purpose,

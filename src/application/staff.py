@@ -857,9 +857,14 @@ class StaffService:
 
     def policy_principal(self, actor: str, kind: str, now: datetime, *, terminal: str | None) -> Principal:
         """The policy's view of a verified bus principal: its grants as they are *now* (so a revoked or
-        expired grant or credential stops at the next request). Unknown kinds are unauthenticated."""
+        expired grant or credential stops at the next request). Unknown kinds are unauthenticated.
+
+        ``development`` (an HTTP development token, ``JUMINZEI_API_TOKENS``, accepted only when the process
+        opted in with ``JUMINZEI_ALLOW_DEV_TOKENS``; ADR 0023) is decided like the enrolled staff member the
+        token names: the token stands in for the sign-in, never for grants. A token naming nobody enrolled
+        is unauthenticated."""
         now = utc(now)
-        if kind == "staff":
+        if kind in ("staff", "development"):
             member = self._find(actor)
             if member is None:
                 return Principal(staff_id=actor, terminal=terminal)

@@ -33,7 +33,8 @@ def server_settings(settings: Any) -> Any:
 
 
 def default_app() -> FastAPI:
-    """The app ``juminzei serve`` runs: settings from the environment, tokens from JUMINZEI_API_TOKENS.
+    """The app ``juminzei serve`` runs: settings from the environment; development tokens from
+    JUMINZEI_API_TOKENS only with JUMINZEI_ALLOW_DEV_TOKENS=true (refused at startup otherwise, ADR 0023).
 
     On PostgreSQL this is server mode (issue 15, ADR 0024): requests hand committed positions to the
     sealer and the projection follower, which run as threads of this process behind their advisory locks
@@ -78,7 +79,8 @@ def default_app() -> FastAPI:
             return lambda: stop_followers(stop, threads, c)
 
     authenticator = ChainAuthenticator(
-        StaffSessionAuthenticator(lambda: container().staff), StaticTokenAuthenticator.from_env()
+        StaffSessionAuthenticator(lambda: container().staff),
+        StaticTokenAuthenticator.configured(settings.api_tokens, allowed=settings.allow_dev_tokens),
     )
     # SQLite has one writer: more threads than two only queue on its lock (and time out there, issue 15);
     # queued in the thread pool instead, requests wait their turn.

@@ -19,12 +19,12 @@ from adapters.persistence.jobs import FAILED, JobStore
 from adapters.settings import Settings
 from application.usecases.levy import RunLevy
 from integration.test_retention import person
-from interfaces.bootstrap import build
+from interfaces.bootstrap import Container, build
 from interfaces.cli.main import app as cli
 from interfaces.http.app import create_app
 from interfaces.http.auth import StaticTokenAuthenticator
 from interfaces.jobs import run_inline
-from tests_support import CliStaff, staff_principal
+from tests_support import CliStaff, enrol_staff, staff_principal
 
 KEY = base64.b64encode(b"u" * 32).decode()
 YEAR = 2026
@@ -71,7 +71,14 @@ def _assessed(cfg: Settings) -> list[tuple[str, int]]:
 
 
 def _client(cfg: Settings) -> TestClient:
-    api = create_app(lambda: build(cfg), StaticTokenAuthenticator.parse("t1:clerk01"), wait_timeout=1.0)
+    """The API with a development token for clerk01, enrolled (every role): the policy checks its grants."""
+
+    def container() -> Container:
+        c = build(cfg)
+        enrol_staff(c, "clerk01")
+        return c
+
+    api = create_app(container, StaticTokenAuthenticator.parse("t1:clerk01"), wait_timeout=1.0)
     return TestClient(api)
 
 

@@ -27,7 +27,7 @@ from domain.shared.person import Sex
 from domain.shared.purpose import Purpose
 from domain.taxpayer.model import taxpayer_id
 from interfaces.bootstrap import build
-from tests_support import reset_postgres
+from tests_support import enrol_staff, reset_postgres
 
 MASTER_KEY = "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="
 READERS = 6
@@ -52,6 +52,11 @@ PERSON = {
 def _seed(settings: Settings) -> None:
     c = build(settings, upgrade=True)
     try:
+        # The staff the development tokens name, enrolled with the grants they need (ADR 0023).
+        enrol_staff(c, "sup01")
+        for n in range(READERS):
+            enrol_staff(c, f"reader{n:02d}", "窓口")
+        enrol_staff(c, "writer01", "課税")
         for n, number in enumerate(PEOPLE):
             c.taxpayers.register(
                 RegisterTaxpayer(
@@ -74,6 +79,7 @@ def _serve(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
         "JUMINZEI_MASTER_KEY": MASTER_KEY,
         "JUMINZEI_VAR_DIR": str(settings.var_dir),
         "JUMINZEI_API_TOKENS": tokens,
+        "JUMINZEI_ALLOW_DEV_TOKENS": "true",
         "JUMINZEI_LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(

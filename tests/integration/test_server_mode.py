@@ -20,7 +20,7 @@ from interfaces.bootstrap.unit_of_work import Handoff
 from interfaces.follow import projection_step, seal_step, start_followers, stop_followers
 from interfaces.http.app import create_app
 from interfaces.http.auth import StaticTokenAuthenticator
-from tests_support import reset_postgres
+from tests_support import enrol_staff, reset_postgres
 
 MASTER_KEY = "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s="
 PERSON = {
@@ -39,6 +39,7 @@ def server_container(pg_database: str, tmp_path: Path) -> Iterator[Container]:
     reset_postgres(pg_database)
     settings = Settings(database_url=pg_database, master_key=MASTER_KEY, var_dir=tmp_path / "var")
     c = build(settings, upgrade=True)
+    enrol_staff(c, "clerk01")  # the staff member the development token names (every role)
     c.handoff = Handoff()
     c.app.group_journal_writes()
     yield c

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests_support import reset_postgres
+from tests_support import enrol_staff, reset_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -61,7 +61,9 @@ def server(pg_database: str, redis_url: str, tmp_path: Path) -> Iterator[dict[st
 
     reset_postgres(pg_database)
     settings = Settings(database_url=pg_database, master_key=MASTER_KEY, var_dir=tmp_path / "var")
-    build(settings, upgrade=True).close()
+    c = build(settings, upgrade=True)
+    enrol_staff(c, "clerk01")  # the staff member the development token names (every role)
+    c.close()
     namespace = f"juminzei-test-{uuid.uuid4().hex[:8]}"
     # The API process and the worker process each have their own broker connection and container.
     api_broker = RedisBroker(url=redis_url, namespace=namespace)

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
             help="Write the OpenAPI document to this file and exit (see scripts/openapi).",
         ),
     ) -> None:
-        """Serve the clerk HTTP API (tokens: JUMINZEI_API_TOKENS until staff sessions replace them)."""
+        """Serve the clerk HTTP API (staff session tokens; development tokens only with JUMINZEI_ALLOW_DEV_TOKENS)."""
         from adapters.logging import configure_logging
         from interfaces import serve as composition
 

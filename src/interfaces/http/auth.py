@@ -1,20 +1,23 @@
 """Authentication port for the HTTP API.
 
-``Authenticator`` is the port; ``create_app`` takes one. ``StaticTokenAuthenticator`` is the interim
-implementation that reads bearer tokens from configuration (``JUMINZEI_API_TOKENS``) — it is **replaced by
-staff sessions** (password + TOTP sign-in, DESIGN §9) once that work lands. Do not use it in production.
+``Authenticator`` is the port; ``create_app`` takes one. ``StaffSessionAuthenticator`` accepts staff
+sessions (password + TOTP sign-in). ``StaticTokenAuthenticator`` reads development tokens from configuration
+(``JUMINZEI_API_TOKENS``) for local development and tests only: ``juminzei serve`` refuses to start with
+tokens configured unless ``JUMINZEI_ALLOW_DEV_TOKENS=true`` (ADR 0023). A token is not a sign-in: it names an
+enrolled staff member, and every request made with it is decided by the access policy on that member's
+grants as they are now.
 """
 
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 TOKENS_ENV = "JUMINZEI_API_TOKENS"
+ALLOW_ENV = "JUMINZEI_ALLOW_DEV_TOKENS"
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,10 @@ class Authenticator(Protocol):
 
 
 class StaticTokenAuthenticator:
-    """Tokens from configuration: ``"token1:staff01,token2:staff02[:terminal]"``.
+    """Development tokens from configuration: ``"token1:staff01,token2:staff02[:terminal]"``.
 
-    Interim only — replaced by staff sessions. Comparison is constant-time.
+    Development and tests only (no second factor); each names an enrolled staff member whose grants the
+    policy checks. Comparison is constant-time.
     """
 
     def __init__(self, tokens: dict[str, Principal]) -> None:
@@ -59,8 +63,15 @@ class StaticTokenAuthenticator:
         return cls(tokens)
 
     @classmethod
-    def from_env(cls) -> StaticTokenAuthenticator:
-        return cls.parse(os.environ.get(TOKENS_ENV, ""))
+    def configured(cls, spec: str, *, allowed: bool) -> StaticTokenAuthenticator:
+        """The configured tokens; refused (at startup) when tokens are set without the explicit opt-in."""
+        if spec.strip() and not allowed:
+            raise ValueError(
+                f"{TOKENS_ENV} が設定されていますが、開発用トークンは有効になっていません。"
+                f"開発・試験用の環境に限り {ALLOW_ENV}=true を設定してください"
+                "（本番では設定せず、職員のサインインによるセッションを使用してください）。"
+            )
+        return cls.parse(spec if allowed else "")
 
     def authenticate(self, token: str) -> Principal | None:
         found: Principal | None = None

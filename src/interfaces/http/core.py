@@ -89,14 +89,19 @@ def principal(
             "セッショントークンが無効か期限切れです。ログインし直してください。",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-    if found.session is not None:
-        _authorize_route(request, found)
+    _authorize_route(request, found)
     return found
 
 
 def _authorize_route(request: Request, found: Principal) -> None:
-    """Staff sessions: the access policy decides before the route runs (interfaces.http.policy)."""
-    from interfaces.http.policy import authorize
+    """Every request: the access policy decides before the route runs (interfaces.http.policy) — for a
+    staff session on its grants, for a development token on the live grants of the enrolled staff member
+    it names (ADR 0023). A refusal is journaled (``audit access``) and answered with a 403 problem."""
+    from datetime import UTC, datetime
+
+    from application.access import AccessPolicy
+    from domain.staff.policy import ACTIONS
+    from interfaces.http.policy import action_for, authorize, purpose_for
 
     route = request.scope.get("route")
     path = getattr(route, "path", request.url.path)
@@ -107,8 +112,24 @@ def _authorize_route(request: Request, found: Principal) -> None:
             declared = parse_purpose(header)
         except Problem:
             declared = None  # the route itself reports a bad purpose with its field
-    decision = authorize(state(request).container().staff, found.session, request.method, path, declared)
-    if decision is not None and not decision.allowed:
+    action = action_for(request.method, path)
+    spec = ACTIONS.get(action) if action else None
+    if declared is not None and spec is not None and spec.purposes and declared not in spec.purposes:
+        declared = None  # a command's purpose is fixed: the route answers the mismatch (422, with its field)
+    c = state(request).container()
+    subject = found.session
+    if subject is None:
+        subject = c.staff.policy_principal(
+            found.staff_id, "development", datetime.now(UTC), terminal=found.terminal or "api"
+        )
+    decision = authorize(c.staff, subject, request.method, path, declared)
+    if action is not None and decision is not None and not decision.allowed:
+        mark = write_mark(c)
+        AccessPolicy(c.staff, lambda: datetime.now(UTC)).journal_refusal(
+            principal_of(found), purpose_for(action, declared), action, decision.decision_id,
+            decision.matched_rules,
+        )  # fmt: skip
+        after_write(c, mark)
         raise Problem(
             403,
             "forbidden",
@@ -187,7 +208,7 @@ def command_purpose(value: str | None, expected: Purpose) -> Purpose:
 
 def principal_of(who: Principal) -> UseCasePrincipal:
     """The use-case principal of an authenticated request."""
-    if who.session is None:  # a development token (JUMINZEI_API_TOKENS): never in production
+    if who.session is None:  # a development token (JUMINZEI_API_TOKENS + JUMINZEI_ALLOW_DEV_TOKENS)
         return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="development")
     roles = frozenset(getattr(who.session, "roles", ()) or ())
     return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)

@@ -1,10 +1,10 @@
-"""Route policy: every request made with a staff session is authorized by the access policy
+"""Route policy: every request (staff session or development token) is authorized by the access policy
 (``domain.staff.policy``: deny by default, forbid overrides permit) before the route runs.
 
 The action for each route (method + path template) is declared here; inspectors may only read, clerks act
 only within their grants, statistics routes are aggregate-only. A refusal is a 403 problem carrying the
-policy's Japanese reason and the decision id. Development tokens (``JUMINZEI_API_TOKENS``) carry no grants
-and are not authorized here — they exist for local testing only.
+policy's Japanese reason and the decision id. Development tokens (``JUMINZEI_API_TOKENS``, only with
+``JUMINZEI_ALLOW_DEV_TOKENS=true``) are decided here too, on the grants of the enrolled staff member they name.
 """
 
 from __future__ import annotations

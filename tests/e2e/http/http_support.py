@@ -10,12 +10,20 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from adapters.settings import Settings
-from interfaces.bootstrap import build
+from interfaces.bootstrap import Container, build
 from interfaces.http.app import create_app
 from interfaces.http.auth import StaticTokenAuthenticator
+from tests_support import ALL_ROLES, enrol_staff
 
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
 TOKENS = "t-clerk01:clerk01,t-clerk02:clerk02,t-inspector:inspector01"
+#: The staff the development tokens name, enrolled through the real StaffService with these roles: clerk01
+#: is the first 所属長 (every role); the policy decides every token request on these grants (ADR 0023).
+TOKEN_STAFF: dict[str, tuple[str, ...]] = {
+    "clerk01": (),
+    "clerk02": ALL_ROLES,
+    "inspector01": ("監査",),
+}
 FISCAL_YEAR = 2026
 
 
@@ -35,12 +43,21 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
-def make_client(tmp: Path) -> TestClient:
+def build_with_token_staff(settings: Settings, staff: dict[str, tuple[str, ...]] | None = None) -> Container:
+    """The container, with the staff the development tokens name enrolled (``TOKEN_STAFF``)."""
+    c = build(settings, upgrade=True)
+    for staff_id, roles in (TOKEN_STAFF if staff is None else staff).items():
+        enrol_staff(c, staff_id, *roles)
+    return c
+
+
+def make_client(tmp: Path, tokens: str = TOKENS) -> TestClient:
+    """A client of an app on a private SQLite file whose development ``tokens`` name ``TOKEN_STAFF``."""
     settings = Settings(
         database_url=f"sqlite:///{tmp / 'api.db'}", master_key=MASTER_KEY, var_dir=tmp / "var"
     )
     app = create_app(
-        lambda: build(settings, upgrade=True), StaticTokenAuthenticator.parse(TOKENS), wait_timeout=1.0
+        lambda: build_with_token_staff(settings), StaticTokenAuthenticator.parse(tokens), wait_timeout=1.0
     )
     return TestClient(app, raise_server_exceptions=bool(__import__("os").environ.get("HTTP_TEST_RAISE")))
 

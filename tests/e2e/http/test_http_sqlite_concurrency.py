@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import ConnectionUnavailableError
 from fastapi.testclient import TestClient
-from http_support import MASTER_KEY, auth
+from http_support import MASTER_KEY, auth, build_with_token_staff
 
 from adapters.settings import Settings
-from interfaces.bootstrap import build
 from interfaces.http.problems import store_busy
 
 PERSON = {
@@ -42,11 +41,13 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
     from interfaces.serve import default_app
 
     url = f"sqlite:///{tmp_path / 'desk.db'}"
-    build(Settings(database_url=url, master_key=MASTER_KEY, var_dir=tmp_path / "var"), upgrade=True).close()
+    settings = Settings(database_url=url, master_key=MASTER_KEY, var_dir=tmp_path / "var")
+    build_with_token_staff(settings, {"clerk01": ()}).close()
     monkeypatch.setenv("JUMINZEI_DATABASE_URL", url)
     monkeypatch.setenv("JUMINZEI_MASTER_KEY", MASTER_KEY)
     monkeypatch.setenv("JUMINZEI_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("JUMINZEI_API_TOKENS", "t-clerk01:clerk01")
+    monkeypatch.setenv("JUMINZEI_ALLOW_DEV_TOKENS", "true")
     return default_app(), url
 
 

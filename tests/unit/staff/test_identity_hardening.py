@@ -176,3 +176,35 @@ def test_grants_stored_before_hours_existed_are_upcast() -> None:
     StaffMember.RoleGranted.upcast_v1_v2(state)
     assert state == {"grant_number": 1, "hours": None, "terminals": ()}
     assert StaffMember.RoleGranted.class_version == 2
+
+
+def test_development_token_principals_are_decided_on_the_named_members_live_grants(container: Any) -> None:
+    """``kind="development"`` (an HTTP development token) gets no pass on the bus: the named member's grants
+    as they are now decide; someone not enrolled is unauthenticated; every refusal is journaled."""
+    staff = container.staff
+    now = datetime.now(UTC)  # the bus decides at the real clock
+    staff.bootstrap(
+        staff_id="sup-01", name="所属長", department="税務課", password=PASSWORD, terminal="T", now=now
+    )
+    staff.enroll(staff_id="k-01", name="課税", department="税務課", password=PASSWORD, ctx=ctx("sup-01"))
+    search = SearchTaxpayers("メ", None, 10, Purpose.REGISTRY)
+
+    def refused_as(actor: str, rule: str) -> None:
+        head = container.app.head()
+        with pytest.raises(DomainError) as refused:
+            container.use_cases.execute(search, Principal(actor=actor, terminal="api", kind="development"))
+        assert refused.value.code == "forbidden"
+        denial = container.app.mapper.to_domain_event(
+            container.app.recorder.select_notifications(start=head + 1, limit=1)[0]
+        )
+        assert isinstance(denial, AccessRecord.AccessDenied)
+        assert (denial.actor, denial.action) == (actor, "taxpayer.search") and rule in denial.rules
+        assert denial.decision_id in refused.value.message
+
+    refused_as("k-01", "NO-PERMIT")  # enrolled, no grant yet
+    refused_as("ghost-99", "F-NOT-AUTHENTICATED")  # not enrolled
+    number = staff.grant(staff_id="k-01", role=Role.TAXATION, ctx=ctx("sup-01", "g"), now=now)
+    token = Principal(actor="k-01", terminal="api", kind="development")
+    assert container.use_cases.execute(search, token) == []
+    staff.revoke(staff_id="k-01", grant_number=number, reason="異動", ctx=ctx("sup-01", "r"), now=now)
+    refused_as("k-01", "NO-PERMIT")  # the revoked grant stops the token at the next request
