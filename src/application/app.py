@@ -9,7 +9,7 @@ sequence (reference notes §1.14; ADR 0002). Persistence is chosen by the enviro
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -157,6 +157,19 @@ class JuminzeiApplication(Application[UUID]):
         """Save aggregates atomically; return the notification position of the last stored event."""
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else self.head()
+
+    def originator_ids(self, topic: str, page: int = 500) -> Iterator[UUID]:
+        """Ids of the aggregates that recorded an event of ``topic`` (e.g. a creation event), in log order,
+        read from the notification log ``page`` at a time."""
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start=start, limit=page, topics=(topic,))
+            for notification in batch:
+                originator = notification.originator_id
+                yield originator if isinstance(originator, UUID) else UUID(str(originator))
+            if len(batch) < page:
+                return
+            start = batch[-1].id + 1
 
     def find(self, aggregate_id: UUID) -> Any | None:
         """The aggregate with this id as ``repository.get`` returns it, or None when none was stored."""

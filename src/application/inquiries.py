@@ -91,19 +91,7 @@ class InquiryService:
     # -- queries ---------------------------------------------------------------------------------
 
     def _ids(self) -> list[UUID]:
-        ids: list[UUID] = []
-        start = 1
-        while True:
-            batch = self.app.recorder.select_notifications(
-                start=start, limit=500, topics=(Inquiry.Recorded.TOPIC,)
-            )
-            for n in batch:
-                ids.append(
-                    n.originator_id if isinstance(n.originator_id, UUID) else UUID(str(n.originator_id))
-                )
-            if len(batch) < 500:
-                return ids
-            start = batch[-1].id + 1
+        return list(self.app.originator_ids(Inquiry.Recorded.TOPIC))
 
     def _all(self) -> list[Inquiry]:
         found = self.app.get_many(self._ids())

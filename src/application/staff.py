@@ -236,32 +236,18 @@ class StaffService:
     # -- loading ---------------------------------------------------------------------------------
 
     def get(self, staff_id: str) -> StaffMember:
-        try:
-            member: StaffMember = self.app.repository.get(staff_member_id(staff_id))
-        except AggregateNotFoundError:
-            raise DomainError(f"職員ID {staff_id} は登録されていません。", code="unknown_staff") from None
+        member: StaffMember = self.app.require(
+            staff_member_id(staff_id), f"職員ID {staff_id} は登録されていません。", code="unknown_staff"
+        )
         return member
 
     def _find(self, staff_id: str) -> StaffMember | None:
-        try:
-            member: StaffMember = self.app.repository.get(staff_member_id(staff_id))
-        except AggregateNotFoundError:
-            return None
+        member: StaffMember | None = self.app.find(staff_member_id(staff_id))
         return member
 
     def staff_ids(self) -> Iterator[UUID]:
         """Aggregate ids of every enrolled staff member, in enrolment order (from the notification log)."""
-        start = 1
-        while True:
-            batch = self.app.recorder.select_notifications(
-                start=start, limit=500, topics=(StaffMember.Enrolled.TOPIC,)
-            )
-            for notification in batch:
-                originator = notification.originator_id
-                yield originator if isinstance(originator, UUID) else UUID(str(originator))
-            if len(batch) < 500:
-                return
-            start = batch[-1].id + 1
+        return self.app.originator_ids(StaffMember.Enrolled.TOPIC)
 
     def members(self) -> list[StaffMember]:
         return [self.app.repository.get(i) for i in self.staff_ids()]
@@ -813,10 +799,7 @@ class StaffService:
         return changed
 
     def _find_job(self, job_id: str) -> JobCredential | None:
-        try:
-            credential: JobCredential = self.app.repository.get(job_credential_id(job_id))
-        except AggregateNotFoundError:
-            return None
+        credential: JobCredential | None = self.app.find(job_credential_id(job_id))
         return credential
 
     def check_job_credential(self, secret: str, now: datetime) -> JobCredential:
@@ -838,22 +821,8 @@ class StaffService:
         return credential
 
     def job_credentials(self) -> list[JobCredential]:
-        found: list[JobCredential] = []
-        start = 1
-        while True:
-            batch = self.app.recorder.select_notifications(
-                start=start, limit=500, topics=(JobCredential.Issued.TOPIC,)
-            )
-            for notification in batch:
-                originator = notification.originator_id
-                found.append(
-                    self.app.repository.get(
-                        originator if isinstance(originator, UUID) else UUID(str(originator))
-                    )
-                )
-            if len(batch) < 500:
-                return found
-            start = batch[-1].id + 1
+        """Every job credential ever issued, in issue order."""
+        return [self.app.repository.get(i) for i in self.app.originator_ids(JobCredential.Issued.TOPIC)]
 
     def policy_principal(self, actor: str, kind: str, now: datetime, *, terminal: str | None) -> Principal:
         """The policy's view of a verified bus principal: its grants as they are *now* (so a revoked or
