@@ -107,6 +107,16 @@ def render(
     return HTMLResponse(page, status_code=status, headers=security.HEADERS)
 
 
+def pdf_response(document_id: str, model: Any) -> Response:
+    """An issued document's PDF, shown inline by the browser (証明書・通知書), with the console's headers."""
+    from adapters.documents.pdf import render as render_pdf
+
+    headers = dict(security.HEADERS)
+    headers["Content-Disposition"] = f'inline; filename="{document_id}.pdf"'
+    headers["X-Document-Id"] = document_id
+    return Response(render_pdf(model), media_type="application/pdf", headers=headers)
+
+
 def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303, headers=security.HEADERS)
 

@@ -24,6 +24,7 @@ from interfaces.console.app import (
     container,
     execute,
     field,
+    pdf_response,
     render,
     set_cookie,
 )
@@ -68,12 +69,7 @@ async def issue_certificate(request: Request) -> Response:
         )
     except DomainError as error:
         return _form(request, 422, message=str(error), **values)
-    from adapters.documents.pdf import render as render_pdf
-
-    headers = dict(security.HEADERS)
-    headers["Content-Disposition"] = f'inline; filename="{doc.document_id}.pdf"'
-    headers["X-Document-Id"] = doc.document_id
-    return Response(render_pdf(doc.model), media_type="application/pdf", headers=headers)
+    return pdf_response(doc.document_id, doc.model)
 
 
 def _verify_page(request: Request, status: int = 200, **values: object) -> Response:

@@ -20,8 +20,16 @@ from application.taxpayers import today_jst
 from application.usecases.assessments import ApplyReduction, DecideReduction, ShowAssessment
 from application.usecases.documents import IssueNotice
 from domain.shared.events import DomainError
-from interfaces.console import security
-from interfaces.console.app import Clerk, authorize, checked_form, clerk_of, execute, field, render
+from interfaces.console.app import (
+    Clerk,
+    authorize,
+    checked_form,
+    clerk_of,
+    execute,
+    field,
+    pdf_response,
+    render,
+)
 
 router = APIRouter()
 MAX_TEXT = 200
@@ -139,9 +147,4 @@ async def notice(request: Request) -> Response:
     except (ValueError, DomainError) as error:
         message = str(error) if isinstance(error, DomainError) else "年度を数字で入力してください。"
         return _show(request, clerk, form, 422, message=message)
-    from adapters.documents.pdf import render as render_pdf
-
-    headers = dict(security.HEADERS)
-    headers["Content-Disposition"] = f'inline; filename="{doc.document_id}.pdf"'
-    headers["X-Document-Id"] = doc.document_id
-    return Response(render_pdf(doc.model), media_type="application/pdf", headers=headers)
+    return pdf_response(doc.document_id, doc.model)
