@@ -69,9 +69,6 @@ class JournalGroup:
         try:
             recordings = self._save(*[event for pending in batch for event in pending.events])
         except Exception:
-            if len(batch) == 1:
-                raise_into(batch[0], self._save)
-                return
             for pending in batch:  # the shared transaction rolled back: each on its own
                 raise_into(pending, self._save)
             return
