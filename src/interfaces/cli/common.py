@@ -121,13 +121,20 @@ def resolve_principal(c: Container, as_: str | None) -> Principal:
 
 
 def command_context(
-    as_: str | None, purpose: Purpose, cfg: Settings, *, action: str | None = None
+    as_: str | None, purpose: Purpose, cfg: Settings | Container, *, action: str | None = None
 ) -> CommandContext:
     """The context of a command run outside the use cases, attributed to the verified principal; with
-    ``action``, the access policy decides it first (a refusal is journaled and exits 1)."""
-    with container(cfg=cfg) as c:
-        who = resolve_principal(c, as_)
-        decision_id = authorize_action(c, who, action, purpose) if action else None
+    ``action``, the access policy decides it first (a refusal is journaled and exits 1).
+
+    ``cfg``: the command's open container (nothing built twice), or its settings (a container is built
+    for the check alone, for commands that must not hold one, e.g. a restore)."""
+    if isinstance(cfg, Container):
+        who = resolve_principal(cfg, as_)
+        decision_id = authorize_action(cfg, who, action, purpose) if action else None
+    else:
+        with container(cfg=cfg) as c:
+            who = resolve_principal(c, as_)
+            decision_id = authorize_action(c, who, action, purpose) if action else None
     return CommandContext(
         actor=who.actor,
         purpose=purpose,

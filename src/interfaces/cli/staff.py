@@ -104,8 +104,8 @@ def _read_password(stdin: bool, prompt: str, *, confirm: bool = False) -> str:
 
 def _supervisor_context(as_: str | None, cfg: Settings) -> CommandContext:
     """A signed-in 所属長 with a grant in force (enrolment, grants, credentials)."""
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
         run_guarded(lambda: c.staff.require_supervisor(ctx.actor, _now()))
     return ctx
 
@@ -204,10 +204,10 @@ def grant(
 ) -> None:
     """権限を付与する (approved by the signed-in 所属長 --as, other than the grantee, within their 課/係)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    chosen = [_role(r) for r in roles]
-    start, end = _date(valid_from, "--from"), _date(valid_to, "--to")
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
+        chosen = [_role(r) for r in roles]
+        start, end = _date(valid_from, "--from"), _date(valid_to, "--to")
         service = staff_service(c)
 
         def run() -> list[int]:
@@ -250,8 +250,8 @@ def revoke(
 ) -> None:
     """権限を取り消す (effective immediately)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
         changed = run_guarded(
             lambda: staff_service(c).revoke(
                 staff_id=staff_id.strip(), grant_number=grant_number, reason=reason, ctx=ctx, now=_now()
@@ -271,8 +271,8 @@ def attest(
 ) -> None:
     """定期見直し: 所属長が権限の継続を確認する (records the attestation for this review cycle)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
         attested = run_guarded(
             lambda: staff_service(c).attest(
                 staff_id=staff_id.strip(), grant_numbers=grant_numbers or None, ctx=ctx, now=_now()
@@ -292,8 +292,8 @@ def unlock(
 ) -> None:
     """ロックを解除する (a 所属長, not the locked account)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
         changed = run_guarded(
             lambda: staff_service(c).unlock(staff_id=staff_id.strip(), reason=reason, ctx=ctx, now=_now())
         )
@@ -457,11 +457,11 @@ def job_credential_issue(
 ) -> None:
     """バッチ用資格情報を発行する (a signed-in 所属長). Use it with JUMINZEI_CREDENTIAL_FILE=FILE."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
-    chosen = [_role(r) for r in roles]
-    until = _date(valid_to, "--to")
-    assert until is not None
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
+        chosen = [_role(r) for r in roles]
+        until = _date(valid_to, "--to")
+        assert until is not None
         secret = run_guarded(
             lambda: staff_service(c).issue_job_credential(
                 job_id=job_id, roles=chosen, valid_to=until, ctx=ctx, now=_now()
@@ -498,8 +498,8 @@ def job_credential_revoke(
 ) -> None:
     """バッチ用資格情報を取り消す (refused at its next use)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
         changed = run_guarded(
             lambda: staff_service(c).revoke_job_credential(job_id=job_id, reason=reason, ctx=ctx, now=_now())
         )
@@ -516,8 +516,8 @@ def review_break_glass(
 ) -> None:
     """緊急時アクセスを事後確認する (mandatory post-hoc review by a 所属長)."""
     cfg = settings()
-    ctx = command_context(as_, Purpose.OPERATIONS, cfg)
     with container(cfg=cfg) as c:
+        ctx = command_context(as_, Purpose.OPERATIONS, c)
         changed = run_guarded(
             lambda: staff_service(c).review_break_glass(
                 staff_id=staff_id.strip(),
