@@ -20,6 +20,8 @@ import structlog
 if TYPE_CHECKING:
     from interfaces.bootstrap import Container
 
+from interfaces.bootstrap.unit_of_work import projection_step, seal_step
+
 log = structlog.get_logger(__name__)
 
 #: Session advisory-lock keys (distinct from the seal transaction's own lock in merkle_log).
@@ -107,23 +109,6 @@ def run_follower(
                 wake.wait(interval)
                 wake.clear()
     return total
-
-
-def seal_step(c: Container) -> int:
-    """One round of the sealer: seal what is committed and not yet sealed; how many events it sealed.
-    Idle rounds cost two indexed reads (head, last leaf), not a seal transaction."""
-    from adapters.audit.merkle_log import seal, sealed_position
-
-    if c.app.head() <= sealed_position(c):
-        return 0
-    return seal(c).sealed
-
-
-def projection_step(c: Container) -> int:
-    """One round of the projection follower: catch every read model up; how many events it applied."""
-    from interfaces.bootstrap.unit_of_work import catch_up
-
-    return sum(catch_up(c).values())
 
 
 FOLLOWER_STEPS: dict[str, Callable[[Container], int]] = {"sealer": seal_step, "projections": projection_step}

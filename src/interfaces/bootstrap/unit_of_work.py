@@ -77,6 +77,21 @@ def catch_up(c: Container) -> dict[str, int]:
         return c.runner.catch_up()
 
 
+def seal_step(c: Container) -> int:
+    """One round of the sealer: seal what is committed and not yet sealed; how many events it sealed.
+    Idle rounds cost two indexed reads (head, last leaf), not a seal transaction."""
+    from adapters.audit.merkle_log import seal, sealed_position
+
+    if c.app.head() <= sealed_position(c):
+        return 0
+    return seal(c).sealed
+
+
+def projection_step(c: Container) -> int:
+    """One round of the projection follower: catch every read model up; how many events it applied."""
+    return sum(catch_up(c).values())
+
+
 class SealGroup:
     """Group commit for audit sealing (DESIGN §7): threads that wrote concurrently share one seal.
 
