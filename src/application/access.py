@@ -150,6 +150,7 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     prov.Provide: "provision.provide",
     prov.RequestExport: "export.request",
     prov.ApproveExport: "export.approve",
+    prov.ExportRequests: "export.approve",
     prov.RunExport: "export.run",
     # 運用 (operations)
     ops.RunRetention: "operations.retention",

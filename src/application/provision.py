@@ -235,6 +235,11 @@ class ExportService:
         self.app.save(export)
         return export
 
+    def requests(self) -> list[ExportRequest]:
+        """Every 抽出依頼, newest first."""
+        ids = list(self.app.originator_ids(ExportRequest.Requested.TOPIC))
+        return [self._load(i) for i in reversed(ids)]
+
     def _load(self, request_id: UUID) -> ExportRequest:
         export: ExportRequest = self.app.require(request_id, f"抽出依頼 {request_id} がありません。")
         return export

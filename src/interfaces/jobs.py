@@ -25,6 +25,9 @@ from interfaces.presenters import levy_run_json
 
 log = structlog.get_logger(__name__)
 
+#: Rejected records listed on an import job's result (the count is always complete).
+ERROR_LINES = 200
+
 
 def job_principal(job: JobRecord) -> Principal:
     """The job runs as whoever submitted it (the record keeps the actor and how they signed in); the
@@ -74,6 +77,11 @@ def _import(c: Container, job: JobRecord) -> dict[str, Any]:
         "duplicates": summary.duplicates,
         "gap": summary.gap,
         "errors": len(summary.errors),
+        # Line, item and reason of each rejected record (never its value: RecordError's contract).
+        "error_lines": [
+            {"line": e.line, "field": e.field, "message": e.message} for e in summary.errors[:ERROR_LINES]
+        ],
+        "file_name": path.name,
         "already_imported": summary.already_imported,
         "position": c.app.head(),
     }

@@ -90,6 +90,7 @@ def default_app() -> FastAPI:
     return attach(
         create_app(container, authenticator, dispatcher=dispatcher, threads=threads, background=background),
         container,
+        dispatcher=dispatcher.dispatch if dispatcher is not None else None,
     )
 
 

@@ -87,6 +87,17 @@ class ApproveExport(Command[str]):
 
 
 @dataclass(frozen=True)
+class ExportRequests(Query[list[ExportRequest]]):
+    """抽出依頼の一覧 (newest first), for the checker: recipient, legal basis, items and subject count (no
+    personal data). ``pending``: only those neither approved nor executed."""
+
+    purpose: ClassVar[Purpose] = Purpose.OPERATIONS
+    reads_read_models: ClassVar[bool] = False
+
+    pending: bool = True
+
+
+@dataclass(frozen=True)
 class RunExport(Command[list[dict[str, Any]]]):
     """実行: the manifest must be the approved one and the token unused; the provision is recorded."""
 
@@ -140,6 +151,10 @@ class ProvisionHandlers:
 
     def approve_export(self, command: ApproveExport, call: Call) -> str:
         return self._exports.approve(command.request_id, call.context)
+
+    def export_requests(self, query: ExportRequests, call: Call) -> list[ExportRequest]:
+        found = self._exports.requests()
+        return [e for e in found if e.approved_by is None and not e.executed] if query.pending else found
 
     def run_export(self, command: RunExport, call: Call) -> list[dict[str, Any]]:
         return self._exports.execute(command.request_id, command.manifest, command.token, call.context)

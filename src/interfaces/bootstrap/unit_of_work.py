@@ -176,6 +176,13 @@ def projected_through(c: Container, position: int, *, timeout: float) -> bool:
         time.sleep(0.05)
 
 
+def after_write(c: Container, mark_before: int) -> None:
+    """What a command stored outside the use cases (the staff registry, a refusal) is projected and sealed
+    (or, in server mode, handed to the followers)."""
+    if write_mark(c) != mark_before:
+        settle_or_hand_off(c, mark_before)
+
+
 def settle_or_hand_off(c: Container, mark_before: int) -> None:
     """After a change: settle it here (embedded mode) or hand its position to the followers (server mode)."""
     found = handoff(c)

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -18,12 +19,14 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import FormData
 
+from application.access import AccessPolicy
 from application.usecases import Principal as UseCasePrincipal
 from application.usecases.base import Message
 from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from domain.staff.policy import Decision, Resource
 from interfaces.bootstrap import Container
+from interfaces.bootstrap.unit_of_work import after_write, write_mark
 from interfaces.console import security
 
 log = structlog.get_logger(__name__)
@@ -78,6 +81,16 @@ class ConsoleState:
     container: Callable[[], Container]
     secure_cookies: bool = True
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    #: Hands a queued job to the runner: the broker in server mode; None runs it here (embedded mode).
+    dispatcher: Callable[[str], None] | None = None
+
+    def dispatch(self, job_id: str) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher(job_id)
+        else:
+            from interfaces.jobs import run_inline
+
+            run_inline(self.container(), job_id)
 
 
 _templates = Environment(
@@ -168,16 +181,28 @@ async def checked_form(request: Request, clerk: Clerk) -> FormData:
 
 def authorize(request: Request, clerk: Clerk, action: str, purpose: Purpose | None = None) -> Decision:
     """The access policy's decision (``StaffService.authorize``, as for the API) — refused: a 403 page."""
-    decision = container(request).staff.authorize(
-        clerk.session,
-        action,
-        Resource(kind=action.split(".")[0]),
-        purpose or clerk.purpose,
-        state(request).clock(),
+    c = container(request)
+    declared = purpose or clerk.purpose
+    decision = c.staff.authorize(
+        clerk.session, action, Resource(kind=action.split(".")[0]), declared, state(request).clock()
     )
     if not decision.allowed:
+        # Journaled like every refusal (``audit access``), as the API's route policy does.
+        with settled(c):
+            AccessPolicy(c.staff, state(request).clock).journal_refusal(
+                principal_of(request, clerk), declared, action, decision.decision_id, decision.matched_rules
+            )
         raise Refused(decision, clerk)
     return decision
+
+
+@contextmanager
+def settled(c: Container) -> Iterator[None]:
+    """Around a change stored outside the use-case bus (the staff registry, a refusal): what it stored is
+    projected and sealed (server mode: handed to the followers) as a use case's unit of work does."""
+    mark = write_mark(c)
+    yield
+    after_write(c, mark)
 
 
 def principal_of(request: Request, clerk: Clerk) -> UseCasePrincipal:
@@ -207,12 +232,14 @@ def create_console(
     *,
     secure_cookies: bool = True,
     clock: Callable[[], datetime] | None = None,
+    dispatcher: Callable[[str], None] | None = None,
 ) -> FastAPI:
     """The console sub-application (mounted at ``/console``; its routes are not in the API's OpenAPI)."""
     from interfaces.console import (
         screens_audit,
         screens_counter,
         screens_inspect,
+        screens_jobs,
         screens_payments,
         screens_queues,
         screens_reduction,
@@ -226,6 +253,7 @@ def create_console(
     app.state.console = ConsoleState(
         container=container_factory,
         secure_cookies=secure_cookies,
+        dispatcher=dispatcher,
         **({"clock": clock} if clock is not None else {}),
     )
     app.mount("/static", StaticFiles(packages=[("interfaces.console", "static")]), name="static")
@@ -263,6 +291,7 @@ def create_console(
         screens_audit,
         screens_inspect,
         screens_supervisor,
+        screens_jobs,
     ):
         app.include_router(module.router)
     return app

@@ -8,14 +8,12 @@ is reported as such, not posted twice. 収納保留 are resolved on the 保留�
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import PurePath
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from adapters.formats.registry import PAYMENT_KINDS
+from adapters.persistence.uploads import keep_upload
 from application.usecases.collection import ReconcilePayments
 from application.usecases.intake import ImportFile
 from domain.shared.events import DomainError
@@ -54,12 +52,7 @@ async def upload(request: Request) -> Response:
         return render(
             request, "payments.html", clerk, 413, kinds=PAYMENT_KINDS, message="ファイルが大きすぎます。"
         )
-    digest = hashlib.sha256(data).hexdigest()
-    directory = container(request).settings.var_dir / "uploads" / digest
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / (PurePath(received.filename).name or "upload")
-    if not path.exists():
-        path.write_bytes(data)
+    path = keep_upload(container(request).settings.var_dir, received.filename, data)
     try:
         summary = execute(request, clerk, ImportFile(kind, path, Purpose.COLLECTION))
     except DomainError as error:

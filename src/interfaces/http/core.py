@@ -20,7 +20,12 @@ from domain.shared.events import DomainError
 from domain.shared.purpose import Purpose
 from interfaces.bootstrap import Container
 from interfaces.bootstrap.lazy import LazyContainer
-from interfaces.bootstrap.unit_of_work import handoff, projected_through, settle_or_hand_off, write_mark
+from interfaces.bootstrap.unit_of_work import (
+    after_write,
+    handoff,
+    projected_through,
+    write_mark,
+)
 from interfaces.http.auth import Authenticator, Principal
 from interfaces.http.metrics import RequestMetrics
 from interfaces.http.problems import PROBLEM_JSON, Problem, from_domain_error, problem_body
@@ -212,13 +217,6 @@ def principal_of(who: Principal) -> UseCasePrincipal:
         return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="development")
     roles = frozenset(getattr(who.session, "roles", ()) or ())
     return UseCasePrincipal(actor=who.staff_id, terminal=who.terminal or "api", kind="staff", roles=roles)
-
-
-def after_write(c: Container, mark_before: int) -> None:
-    """What a command stored outside the use cases is projected and sealed (or, in server mode, handed to
-    the followers)."""
-    if write_mark(c) != mark_before:
-        settle_or_hand_off(c, mark_before)
 
 
 def position_after(c: Container) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -19,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from adapters.formats.debit_mandates import KIND as DEBIT_MANDATES
 from adapters.formats.registry import IMPORT_KINDS as INTAKE_KINDS
 from adapters.formats.registry import read_file
+from adapters.persistence.uploads import keep_upload, safe_file_name
 from application.taxpayers import CommandResult
 from application.usecases.intake import (
     ForwardFiling,
@@ -219,18 +219,13 @@ async def read_upload(request: Request) -> Upload:
     if errors:
         raise Problem(422, "validation", f"入力内容に不備が {len(errors)} 件あります。", errors=errors)
     file_name, content = fields["file"]
-    safe = re.sub(r"[^\w.\-]", "_", Path(file_name or "upload").name)[:100] or "upload"
+    safe = safe_file_name(file_name)
     return Upload(kind, safe, content)
 
 
 def store_upload(c: Container, upload: Upload) -> Path:
     """Keep the received file under ``var/uploads/<sha256>/`` (jobs refer to it by path)."""
-    directory = c.settings.var_dir / "uploads" / upload.sha256
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / upload.file_name
-    if not path.exists():
-        path.write_bytes(upload.data)
-    return path
+    return keep_upload(c.settings.var_dir, upload.file_name, upload.data, upload.sha256)
 
 
 def parse_received(kind: str, path: Path) -> Any:

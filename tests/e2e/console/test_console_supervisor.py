@@ -41,7 +41,7 @@ def test_grant_attest_and_unlock(page: Any, served: Served) -> None:
     page.goto("/console/supervisor")
     page.get_by_label("職員ID").first.fill(clerk)
     page.locator("#grant-role").select_option("COUNTER")
-    page.get_by_label("理由（任意・記録されます）").fill("窓口の応援")
+    page.get_by_label("理由（臨時の付与は必須・記録されます）").fill("窓口の応援")
     page.locator("#grant").click()
     assert "窓口 の権限を付与しました" in page.locator("#done").inner_text()
     granted = _events(served, clerk, StaffMember.RoleGranted)
@@ -100,4 +100,86 @@ def test_break_glass_is_reviewed_after_the_fact(page: Any, served: Served) -> No
     assert reviewed[0].appropriate is True and reviewed[0].note == "窓口記録と照合し適切"
     assert user not in (
         page.locator("#break-glass").inner_text() if page.locator("#break-glass").count() else ""
+    )
+
+
+def test_temporary_grant_limited_to_hours_and_terminal(page: Any, served: Served) -> None:
+    from datetime import date, timedelta
+
+    ward = served.ward
+    clerk = ward.staff()
+    sup = ward.staff(Role.SUPERVISOR, prefix="sup")
+    sign_in(page, ward, sup, "OPERATIONS")
+    page.goto("/console/supervisor")
+    until = date.today() + timedelta(days=7)
+    page.locator("#grant-staff").fill(clerk)
+    page.locator("#grant-role").select_option("COLLECTION")
+    page.locator("#grant-reason").fill("繁忙期の収納応援")
+    page.locator("#grant-temporary").check()
+    page.locator("#grant-to").fill(until.isoformat())
+    page.locator("#grant-hours").fill("08:30-17:15")
+    page.locator("#grant-terminals").fill("T-01, T-02")
+    page.locator("#grant").click()
+    assert "臨時の権限を付与しました" in page.locator("#done").inner_text()
+    granted = _events(served, clerk, StaffMember.RoleGranted)
+    assert len(granted) == 1
+    event = granted[0]
+    assert event.actor == sup and event.role is Role.COLLECTION and event.temporary is True
+    assert event.valid_to == until and event.hours == "08:30-17:15"
+    assert tuple(event.terminals) == ("T-01", "T-02")
+    shot(page, "18-supervisor-temporary-grant")
+
+    # A temporary grant without its reason is refused by the registry, with the reason shown.
+    other = ward.staff()
+    page.locator("#grant-staff").fill(other)
+    page.locator("#grant-role").select_option("COUNTER")
+    page.locator("#grant-temporary").check()
+    page.locator("#grant").click()
+    assert page.locator("#message").is_visible()
+    assert not _events(served, other, StaffMember.RoleGranted)
+
+
+def test_export_request_is_approved_by_another_supervisor(page: Any, served: Served) -> None:
+    from application.usecases import Principal
+    from application.usecases.provisions import RequestExport
+
+    ward = served.ward
+    maker = ward.staff(Role.SUPERVISOR, Role.TAXATION, prefix="sup")
+    manifest = {
+        "recipient": "給与特別徴収義務者",
+        "legal_basis": "番号法第19条第1号",
+        "items": ["給与特別徴収税額"],
+        "subjects": ward.address_numbers()[:2],
+        "fiscal_year": 2026,
+    }
+    requested = ward.c.use_cases.execute(
+        RequestExport(manifest), Principal(actor=maker, terminal="test", kind="staff")
+    )
+    # The maker, though a 所属長, cannot approve their own request.
+    sign_in(page, ward, maker, "OPERATIONS")
+    page.goto("/console/supervisor")
+    row = page.locator("#exports tr", has_text=maker)
+    row.get_by_role("button", name="承認する").click()
+    assert "承認できません" in page.locator("#message").inner_text()
+    assert ward.c.exports.requests()[0].approved_by is None
+    page.locator("#sign-out").click()
+
+    checker = ward.staff(Role.SUPERVISOR, prefix="sup")
+    sign_in(page, ward, checker, "OPERATIONS")
+    page.goto("/console/supervisor")
+    assert "給与特別徴収義務者" in page.locator("#exports").inner_text()
+    shot(page, "19-supervisor-exports")
+    page.locator("#exports tr", has_text=maker).get_by_role("button", name="承認する").click()
+    assert "承認しました" in page.locator("#done").inner_text()
+    token = page.locator("#export-token").inner_text()
+    approved = ward.c.app.repository.get(requested.id)
+    assert approved.approved_by == checker
+    import hashlib
+
+    assert approved.token_hash == hashlib.sha256(token.encode()).hexdigest(), (
+        "the token shown is the one bound"
+    )
+    pending = page.locator("#exports")
+    assert pending.count() == 0 or str(requested.id) not in pending.inner_html(), (
+        "approved: no longer pending"
     )
