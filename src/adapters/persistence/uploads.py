@@ -21,5 +21,5 @@ def keep_upload(var_dir: Path, file_name: str, data: bytes, sha256: str | None =
     return path
 
 
-def safe_file_name(file_name: str) -> str:
+def safe_file_name(file_name: str | None) -> str:
     return re.sub(r"[^\w.\-]", "_", PurePath(file_name or "upload").name)[:100] or "upload"
