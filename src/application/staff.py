@@ -17,10 +17,13 @@ the sign-in and sign-out events, which *are* events.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,7 +31,7 @@ from typing import Protocol
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 
 import application.staff_registration  # noqa: F401  (stored names of the staff enums)
 from application.app import JuminzeiApplication
@@ -209,6 +212,47 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class CurrentMembers:
+    """Staff members as they are now, for the checks made on every request (session, grants), without
+    replaying each member's whole history each time.
+
+    Each ``get`` asks the event store for the member's events after the copy it holds (one indexed query,
+    usually returning nothing) and applies them, so a grant change, sign-out, lock or revocation made by any
+    process is seen at the next request, exactly as a full reload would. The copies are shared and must
+    not be changed: commands load their own (``app.repository.get``). A changed member is copied before
+    the new events are applied, so a reader holding the previous copy sees it whole.
+    """
+
+    def __init__(self, app: JuminzeiApplication, maxsize: int = 2048) -> None:
+        self._app = app
+        self._maxsize = maxsize
+        self._lock = threading.Lock()
+        self._members: OrderedDict[UUID, StaffMember] = OrderedDict()
+
+    def get(self, member_id: UUID) -> StaffMember | None:
+        with self._lock:
+            held = self._members.get(member_id)
+        if held is None:
+            member: StaffMember | None = self._app.find(member_id)
+            if member is None:
+                return None
+        else:
+            newer = list(self._app.repository.event_store.get(originator_id=member_id, gt=held.version))
+            if not newer:
+                return held
+            member = project_aggregate(copy.deepcopy(held), newer)
+            if member is None:
+                return None
+        with self._lock:
+            kept = self._members.get(member_id)
+            if kept is None or kept.version < member.version:
+                self._members[member_id] = member
+                self._members.move_to_end(member_id)
+                while len(self._members) > self._maxsize:
+                    self._members.popitem(last=False)
+        return member
+
+
 class StaffService:
     """Commands and queries for staff accounts and access decisions."""
 
@@ -232,6 +276,7 @@ class StaffService:
         self.session_policy = session_policy or SessionPolicy()
         self.review_policy = review_policy or ReviewPolicy()
         self.issuer = issuer
+        self.current = CurrentMembers(app)
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -600,7 +645,9 @@ class StaffService:
             staff_id=member.staff_id, session_id=session_id, token=token, expires_at=session.expires_at
         )
 
-    def _session(self, token: str) -> tuple[StaffMember, str]:
+    def _session(self, token: str, *, current: bool = False) -> tuple[StaffMember, str]:
+        """The member and session id a token names. ``current``: the shared read-only copy (``CurrentMembers``),
+        for checks that change nothing."""
         parts = token.strip().split(".")
         if len(parts) != 4 or parts[0] != TOKEN_PREFIX:
             raise DomainError(_INVALID_SESSION, code="invalid_session")
@@ -608,10 +655,17 @@ class StaffService:
             member_id = UUID(hex=parts[1])
         except ValueError:
             raise DomainError(_INVALID_SESSION, code="invalid_session") from None
-        try:
-            member: StaffMember = self.app.repository.get(member_id)
-        except AggregateNotFoundError:
-            raise DomainError(_INVALID_SESSION, code="invalid_session") from None
+        found: StaffMember | None
+        if current:
+            found = self.current.get(member_id)
+        else:
+            try:
+                found = self.app.repository.get(member_id)
+            except AggregateNotFoundError:
+                found = None
+        if found is None:
+            raise DomainError(_INVALID_SESSION, code="invalid_session")
+        member = found
         session = member.sessions.get(parts[2])
         if session is None or not hmac.compare_digest(session.token_hash, token_hash(token.strip())):
             raise DomainError(_INVALID_SESSION, code="invalid_session")
@@ -633,11 +687,14 @@ class StaffService:
         縮退運用) checks without writing anything.
         """
         now = utc(now)
-        member, session_id = self._session(token)
+        member, session_id = self._session(token, current=True)
         session = member.sessions[session_id]
         ended = session_state(session, self.activity.last_seen(session_id), now, self.session_policy)
         if ended is not None:
             if session.ended is None and record:
+                member = self.app.repository.get(
+                    member.id
+                )  # a fresh copy to change (the cached one is shared)
                 member.end_session(
                     session_id=session_id,
                     cause=ended,
@@ -834,7 +891,7 @@ class StaffService:
         is unauthenticated."""
         now = utc(now)
         if kind in ("staff", "development"):
-            member = self._find(actor)
+            member = self.current.get(staff_member_id(actor))
             if member is None:
                 return Principal(staff_id=actor, terminal=terminal)
             return Principal(
