@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
 from application.ports import Cursor, SqlDatabase
 from application.read_rows import AccessRow
 from domain.audit.access import AccessRecord
@@ -18,7 +16,6 @@ NO_SUBJECT = "-"
 
 class AccessLogProjection(Projection):
     name = "access_log"
-    topics = (get_topic(AccessRecord.PersonalDataViewed), get_topic(AccessRecord.AccessDenied))
     tables = ("rm_access_log",)
 
     @singledispatchmethod

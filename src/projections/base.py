@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
 
 from application.app import JuminzeiApplication
 from application.ports import Cursor, SqlDatabase
@@ -32,10 +33,17 @@ class Projection(ABC):
 
     #: Stable name; also the tracking key.
     name: str
-    #: Event topics this projection consumes (database-side filter).
+    #: Event topics this projection consumes (database-side filter). By default the topics of the event
+    #: types its ``singledispatchmethod`` ``apply`` has handlers for, so the two lists cannot drift apart.
     topics: tuple[str, ...]
     #: Tables owned by this projection (cleared on rebuild, hashed for the checksum).
     tables: tuple[str, ...]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dispatcher = getattr(cls.__dict__.get("apply"), "dispatcher", None)
+        if "topics" not in cls.__dict__ and dispatcher is not None:
+            cls.topics = tuple(get_topic(t) for t in dispatcher.registry if t is not object)
 
     @abstractmethod
     def apply(self, event: Any, cur: Cursor) -> None:

@@ -7,8 +7,6 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from application.ports import Cursor, SqlDatabase
 from application.read_rows import (
     ArrearsRow,
@@ -23,27 +21,9 @@ from domain.collection.suspense import SuspenseReceipt
 from projections.base import Projection
 from projections.rows import fetch_rows
 
-_L = PaymentLedger
-
 
 class CollectionProjection(Projection):
     name = "collection"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            _L.Opened,
-            _L.ChargesReposted,
-            _L.PaymentReceived,
-            _L.LateFeeAssessed,
-            _L.HeldAllocated,
-            _L.AppropriatedOut,
-            _L.AppropriatedIn,
-            _L.RefundDetermined,
-            _L.RefundFailed,
-            SuspenseReceipt.Held,
-            SuspenseReceipt.Resolved,
-        )
-    )
     tables = ("rm_ledgers", "rm_ledger_periods", "rm_suspense", "rm_receipts")
 
     @singledispatchmethod

@@ -10,8 +10,6 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from application.ports import Cursor, SqlDatabase
 from application.read_rows import DependentOverlap, ImportBatchRow, QueueItem, SubmitterRow
 from domain.filings.filing import Filing, FilingStatus
@@ -22,19 +20,6 @@ from projections.rows import fetch_rows, row_of
 
 class IntakeProjection(Projection):
     name = "intake"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            ImportBatch.Received,
-            ImportBatch.OutcomesRecorded,
-            ImportBatch.Reconciled,
-            Filing.Received,
-            Filing.Quarantined,
-            Filing.Matched,
-            Filing.Superseded,
-            Filing.Forwarded,
-        )
-    )
     tables = (
         "rm_import_batches",
         "rm_import_errors",

@@ -12,8 +12,6 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from application.ports import Cursor, SqlDatabase
 from application.read_rows import (
     AssessmentHistoryRow,
@@ -33,18 +31,6 @@ from projections.rows import fetch_rows
 
 class LevyLedgerProjection(Projection):
     name = "levy_ledger"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            Assessment.Determined,
-            Assessment.Reassessed,
-            Assessment.MethodSwitched,
-            Assessment.ReductionApplied,
-            Assessment.ReductionDecided,
-            Assessment.Cancelled,
-            Assessment.DocumentIssued,
-        )
-    )
     tables = (
         "rm_assessments",
         "rm_installments",

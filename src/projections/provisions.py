@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
 from application.ports import Cursor, SqlDatabase
 from application.read_rows import ProvisionRow
 from domain.audit.provision import DisclosureRecord
@@ -16,7 +14,6 @@ from projections.rows import fetch_rows
 
 class ProvisionsProjection(Projection):
     name = "provisions"
-    topics = (get_topic(DisclosureRecord.Provided), get_topic(DisclosureRecord.Refused))
     tables = ("rm_provisions",)
 
     @singledispatchmethod

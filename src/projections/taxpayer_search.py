@@ -12,8 +12,6 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from application.ports import Cursor, SqlDatabase, TaxpayerSearchRow
 from domain.retention.policy import ErasureRun
 from domain.shared.person import RegistrationKind
@@ -24,11 +22,6 @@ from projections.base import Projection
 
 class TaxpayerSearchProjection(Projection):
     name = "taxpayer_search"
-    topics = (
-        get_topic(Taxpayer.Registered),
-        get_topic(Taxpayer.ResidentRecordChanged),
-        get_topic(ErasureRun.ErasureRecorded),
-    )
     tables = ("rm_taxpayer_search",)
 
     @singledispatchmethod

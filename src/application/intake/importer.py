@@ -296,12 +296,7 @@ class IntakeService:
         return ImportSummary(
             batch_id=batch.id,
             kind=batch.kind,
-            received=batch.physical_records,
-            accepted=batch.accepted,
-            rejected=batch.rejected,
-            quarantined=batch.quarantined,
-            duplicates=batch.duplicates,
-            gap=batch.physical_records - batch.outcomes,
+            **batch.tally(),
             already_imported=already,
             errors=list(received.file_errors) + errors,
             by_submitter=by_submitter,

@@ -25,6 +25,17 @@ def assessment_id(taxpayer: UUID, fiscal_year: int) -> UUID:
     return deterministic_id("assessment", str(taxpayer), str(fiscal_year))
 
 
+def _require_installments_total(installments: tuple[InstallmentLine, ...], amounts: LevyAmounts) -> None:
+    """The 期別 amounts must add up to what is payable (納付すべき税額)."""
+    if sum(i.amount for i in installments) != amounts.payable:
+        raise DomainError("期別税額の合計が年税額と一致しません。", code="installments_mismatch")
+
+
+def _levied_or_non_taxable(amounts: LevyAmounts) -> AssessmentStatus:
+    """課税 when any tax is levied, else 非課税 (never silence)."""
+    return AssessmentStatus.LEVIED if amounts.total > 0 else AssessmentStatus.NON_TAXABLE
+
+
 class Assessment(Aggregate):
     """賦課 (地方税法 第319条〜: 個人の市町村民税の賦課徴収)."""
 
@@ -228,9 +239,8 @@ class Assessment(Aggregate):
         installments: tuple[InstallmentLine, ...],
         ctx: CommandContext,
     ) -> "Assessment":
-        if sum(i.amount for i in installments) != amounts.payable:
-            raise DomainError("期別税額の合計が年税額と一致しません。", code="installments_mismatch")
-        status = AssessmentStatus.LEVIED if amounts.total > 0 else AssessmentStatus.NON_TAXABLE
+        _require_installments_total(installments, amounts)
+        status = _levied_or_non_taxable(amounts)
         return cls._create(
             cls.Determined,
             id=assessment_id(taxpayer_id, fiscal_year),
@@ -275,8 +285,7 @@ class Assessment(Aggregate):
         self._ensure_active()
         if not reason.strip():
             raise DomainError("更正の理由を入力してください。", code="missing_reason")
-        if sum(i.amount for i in installments) != after.payable:
-            raise DomainError("期別税額の合計が年税額と一致しません。", code="installments_mismatch")
+        _require_installments_total(installments, after)
         if (
             after == self.amounts
             and source_filing_ids == self.source_filing_ids
@@ -297,7 +306,7 @@ class Assessment(Aggregate):
             before=self.amounts,
             after=after,
             delta=after.payable - self.amounts.payable,
-            status=AssessmentStatus.LEVIED if after.total > 0 else AssessmentStatus.NON_TAXABLE,
+            status=_levied_or_non_taxable(after),
             method=method,
             collector=collector,
             installments=installments,
@@ -315,8 +324,7 @@ class Assessment(Aggregate):
         ctx: CommandContext,
     ) -> None:
         self._ensure_active()
-        if sum(i.amount for i in installments) != self.amounts.payable:
-            raise DomainError("期別税額の合計が年税額と一致しません。", code="installments_mismatch")
+        _require_installments_total(installments, self.amounts)
         self.trigger_event(
             self.MethodSwitched,
             reason=reason,
@@ -361,8 +369,8 @@ class Assessment(Aggregate):
             raise DomainError(
                 "減免の決定は、申請を受け付けた職員以外の所属長が行ってください。", code="same_person"
             )
-        if granted and sum(i.amount for i in installments) != amounts.payable:
-            raise DomainError("期別税額の合計が年税額と一致しません。", code="installments_mismatch")
+        if granted:
+            _require_installments_total(installments, amounts)
         self.trigger_event(
             self.ReductionDecided,
             granted=granted,

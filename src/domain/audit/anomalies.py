@@ -285,30 +285,53 @@ def _volume_absolute(s: _Scope) -> Iterator[Finding]:
             )
 
 
+def _volume_over_baseline(
+    s: _Scope,
+    rule: str,
+    factor: int,
+    history_of: Callable[[str], list[int]],
+    describe: Callable[[str, date, int, float], str],
+    baseline_key: str,
+    history_key: str,
+) -> Iterator[Finding]:
+    """A busy day whose count exceeds ``factor`` × the median of the actor's comparison history."""
+    for actor, day, count in s.busy_days():
+        history = history_of(actor)
+        if len(history) < s.t.min_history_days:
+            continue
+        baseline = float(median(history))
+        if count > factor * baseline:
+            yield _finding(
+                rule,
+                actor,
+                s.dept(actor),
+                day,
+                describe(actor, day, count, baseline),
+                {
+                    **s.volume_evidence(actor, day),
+                    baseline_key: baseline,
+                    history_key: len(history),
+                    "factor": factor,
+                },
+            )
+
+
 def _volume_self(s: _Scope) -> Iterator[Finding]:
     own_history: dict[str, list[int]] = defaultdict(list)
     for (actor, _day), subjects in s.past.items():
         own_history[actor].append(len(subjects))
     factor = s.t.volume_factor_self
-    for actor, day, count in s.busy_days():
-        own = own_history.get(actor, [])
-        if len(own) < s.t.min_history_days:
-            continue
-        baseline = float(median(own))
-        if count > factor * baseline:
-            yield _finding(
-                "VOLUME-SELF",
-                actor,
-                s.dept(actor),
-                day,
-                f"{day.isoformat()} に {count} 人を照会（本人の平常時の中央値 {baseline:g} 人の {factor} 倍超）",
-                {
-                    **s.volume_evidence(actor, day),
-                    "own_median": baseline,
-                    "own_history_days": len(own),
-                    "factor": factor,
-                },
-            )
+    return _volume_over_baseline(
+        s,
+        "VOLUME-SELF",
+        factor,
+        lambda actor: own_history.get(actor, []),
+        lambda actor, day, count, baseline: (
+            f"{day.isoformat()} に {count} 人を照会（本人の平常時の中央値 {baseline:g} 人の {factor} 倍超）"
+        ),
+        "own_median",
+        "own_history_days",
+    )
 
 
 def _volume_department(s: _Scope) -> Iterator[Finding]:
@@ -316,26 +339,18 @@ def _volume_department(s: _Scope) -> Iterator[Finding]:
     for (actor, _day), subjects in (*s.past.items(), *s.current.items()):
         department_days[s.dept(actor)].append((actor, len(subjects)))
     factor = s.t.volume_factor_department
-    for actor, day, count in s.busy_days():
-        peers = [n for other, n in department_days.get(s.dept(actor), []) if other != actor]
-        if len(peers) < s.t.min_history_days:
-            continue
-        baseline = float(median(peers))
-        if count > factor * baseline:
-            yield _finding(
-                "VOLUME-DEPARTMENT",
-                actor,
-                s.dept(actor),
-                day,
-                f"{day.isoformat()} に {count} 人を照会（{s.dept(actor)} の職員1日あたり中央値"
-                f" {baseline:g} 人の {factor} 倍超）",
-                {
-                    **s.volume_evidence(actor, day),
-                    "department_median": baseline,
-                    "department_staff_days": len(peers),
-                    "factor": factor,
-                },
-            )
+    return _volume_over_baseline(
+        s,
+        "VOLUME-DEPARTMENT",
+        factor,
+        lambda actor: [n for other, n in department_days.get(s.dept(actor), []) if other != actor],
+        lambda actor, day, count, baseline: (
+            f"{day.isoformat()} に {count} 人を照会（{s.dept(actor)} の職員1日あたり中央値"
+            f" {baseline:g} 人の {factor} 倍超）"
+        ),
+        "department_median",
+        "department_staff_days",
+    )
 
 
 def _off_hours(s: _Scope) -> Iterator[Finding]:

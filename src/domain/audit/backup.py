@@ -6,9 +6,10 @@ other handling of personal data: actor, purpose, command id, and what the copy c
 Merkle tree size and root). A restore also records the erasures it re-applied from the shred list
 (消去の再適用): data keys destroyed after the backup was taken are destroyed again, so an erasure under
 地方税法 第17条の5・第18条 survives the restore. No field holds personal data.
-"""
 
-from typing import Any
+Each aggregate here is a record and nothing more: its one ``Recorded`` event holds what happened and no
+later event changes it, so the aggregates keep no state of their own.
+"""
 
 from eventsourcing.domain import Aggregate
 
@@ -39,15 +40,6 @@ class BackupTaken(Aggregate):
         event_head: int
         tree_size: int
         root: str
-
-    def __init__(
-        self, backup_id: str, file_sha256: str, event_head: int, tree_size: int, root: str, **_: Any
-    ) -> None:
-        self.backup_id = backup_id
-        self.file_sha256 = file_sha256
-        self.event_head = event_head
-        self.tree_size = tree_size
-        self.root = root
 
     @classmethod
     def record(
@@ -91,21 +83,6 @@ class BackupRestored(Aggregate):
         basis: str
         reapplied: tuple[ErasedKey, ...]
 
-    def __init__(
-        self,
-        backup_id: str,
-        event_head: int,
-        tree_size: int,
-        basis: str,
-        reapplied: tuple[ErasedKey, ...],
-        **_: Any,
-    ) -> None:
-        self.backup_id = backup_id
-        self.event_head = event_head
-        self.tree_size = tree_size
-        self.basis = basis
-        self.reapplied = reapplied
-
     @classmethod
     def record(
         cls,
@@ -147,10 +124,6 @@ class MasterKeyRotated(Aggregate):
         TOPIC = "juminzei.operations.MasterKeyRotated.Recorded"
         rewrapped: int
         new_key_id: str
-
-    def __init__(self, rewrapped: int, new_key_id: str, **_: Any) -> None:
-        self.rewrapped = rewrapped
-        self.new_key_id = new_key_id
 
     @classmethod
     def record(cls, *, rewrapped: int, new_key_id: str, ctx: CommandContext) -> "MasterKeyRotated":

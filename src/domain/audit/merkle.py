@@ -133,6 +133,14 @@ def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     return [root(leaves[a:b]) for a, b in inclusion_proof_ranges(index, len(leaves))]
 
 
+def _shift_until_odd(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162 §2.1.3.2 / §2.1.4.2: "until either LSB(fn) is set or fn is equal to 0, right-shift both"."""
+    while fn and not fn & 1:
+        fn >>= 1
+        sn >>= 1
+    return fn, sn
+
+
 def verify_inclusion(
     index: int, size: int, leaf: bytes, proof: Sequence[bytes], expected_root: bytes
 ) -> bool:
@@ -146,10 +154,7 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _shift_until_odd(fn, sn)
         else:
             r = node_hash(r, p)
         fn >>= 1
@@ -228,10 +233,7 @@ def verify_consistency(
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _shift_until_odd(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn >>= 1

@@ -10,7 +10,7 @@ is opened only for an assigned 従事者, within the period, while the handover 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -46,20 +46,16 @@ class HandoverSlip:
     on: date
 
 
+def slip_fields(source: object) -> dict[str, Any]:
+    """The 受渡しの記録事項 of ``source`` (a slip, a handover, or the event that recorded one), by field name."""
+    return {f.name: getattr(source, f.name) for f in fields(HandoverSlip)}
+
+
 @dataclass(frozen=True)
-class Handover:
-    """受渡し: one transfer of material between the ward and the contractor."""
+class Handover(HandoverSlip):
+    """受渡し: one transfer of material between the ward and the contractor, numbered, with what came after."""
 
     number: int
-    direction: str
-    what: str
-    reference: str | None  # the batch or print run it concerns (取込バッチ・印刷回)
-    count: int  # 件数
-    sheets: int  # 枚数
-    medium: str
-    handed_by: str
-    received_by: str
-    on: date
     returned_on: date | None = None
     returned_count: int | None = None
     returned_sheets: int | None = None
@@ -140,21 +136,7 @@ class Contract(Aggregate):
         on: date
 
         def apply(self, aggregate: Contract) -> None:
-            aggregate.handovers = (
-                *aggregate.handovers,
-                Handover(
-                    number=self.number,
-                    direction=self.direction,
-                    what=self.what,
-                    reference=self.reference,
-                    count=self.count,
-                    sheets=self.sheets,
-                    medium=self.medium,
-                    handed_by=self.handed_by,
-                    received_by=self.received_by,
-                    on=self.on,
-                ),
-            )
+            aggregate.handovers = (*aggregate.handovers, Handover(number=self.number, **slip_fields(self)))
 
     class Returned(Event):
         """返却: the material comes back (counts as counted on receipt)."""
@@ -294,20 +276,8 @@ class Contract(Aggregate):
                 code="not_a_worker",
             )
         number = len(self.handovers) + 1
-        self.trigger_event(
-            self.HandedOver,
-            number=number,
-            direction=slip.direction,
-            what=slip.what.strip(),
-            reference=(slip.reference or "").strip() or None,
-            count=slip.count,
-            sheets=slip.sheets,
-            medium=slip.medium,
-            handed_by=slip.handed_by,
-            received_by=slip.received_by,
-            on=slip.on,
-            **ctx.event_fields(),
-        )
+        recorded = replace(slip, what=slip.what.strip(), reference=(slip.reference or "").strip() or None)
+        self.trigger_event(self.HandedOver, number=number, **slip_fields(recorded), **ctx.event_fields())
         return number
 
     def handover(self, number: int) -> Handover:

@@ -3,39 +3,3 @@ the コンビニ GS1-128 code and the certificate verification payload — pure,
 
 Rendering lives in ``adapters.documents`` (reportlab). See docs/documents.md and ADR 0007.
 """
-
-from domain.documents.models import (
-    Addressee,
-    AmountLine,
-    CalculationBasis,
-    CertificateModel,
-    CertificateSubject,
-    ChangeNoticeModel,
-    EmployeeSpecialCollectionModel,
-    EmployerSpecialCollectionModel,
-    InstallmentChange,
-    InstallmentSlip,
-    Issuer,
-    NonResidentNoticeModel,
-    SpecialCollectionRow,
-    TaxAmounts,
-    TaxNoticeModel,
-)
-
-__all__ = [
-    "Addressee",
-    "AmountLine",
-    "CalculationBasis",
-    "CertificateModel",
-    "CertificateSubject",
-    "ChangeNoticeModel",
-    "EmployeeSpecialCollectionModel",
-    "EmployerSpecialCollectionModel",
-    "InstallmentChange",
-    "InstallmentSlip",
-    "Issuer",
-    "NonResidentNoticeModel",
-    "SpecialCollectionRow",
-    "TaxAmounts",
-    "TaxNoticeModel",
-]

@@ -26,26 +26,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Self
 
 from domain.documents import barcode as cvs
 from domain.documents import el_qr
-from domain.taxrules.serde import load, to_jsonable
+from domain.taxrules.serde import Serde
 
 #: 特別徴収 months in print order: June of the 年度 … May of the next year (地方税法第321条の5).
 SPECIAL_COLLECTION_MONTHS: tuple[int, ...] = (6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5)
-
-
-class _Serde:
-    """``to_dict``/``from_dict`` for every model (domain.taxrules.serde: strict, exact round trip)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = to_jsonable(self)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        return load(cls, data)
 
 
 def _non_negative(obj: object, *names: str) -> None:
@@ -56,7 +43,7 @@ def _non_negative(obj: object, *names: str) -> None:
 
 
 @dataclass(frozen=True)
-class Issuer(_Serde):
+class Issuer(Serde):
     """発行者: the ward (差出人). ``head`` is printed as the issuing authority, e.g. 「目黒区長 青木 英二」.
 
     ``municipal_tax_name``/``prefectural_tax_name`` default to a Tokyo special ward's 特別区民税/都民税
@@ -74,7 +61,7 @@ class Issuer(_Serde):
 
 
 @dataclass(frozen=True)
-class Addressee(_Serde):
+class Addressee(Serde):
     """宛先 (送付先): postal code, address and name as printed in the window of the envelope."""
 
     postal_code: str  # 7 digits or 「123-4567」, printed as 〒123-4567
@@ -89,7 +76,7 @@ class Addressee(_Serde):
 
 
 @dataclass(frozen=True)
-class AmountLine(_Serde):
+class AmountLine(Serde):
     """One labelled amount (e.g. 給与収入 / 給与所得 / 社会保険料控除) as printed in a breakdown."""
 
     label: str
@@ -97,7 +84,7 @@ class AmountLine(_Serde):
 
 
 @dataclass(frozen=True)
-class TaxAmounts(_Serde):
+class TaxAmounts(Serde):
     """税額: 特別区民税・都民税 の 均等割額・所得割額 and 森林環境税 (国税, collected with 均等割).
 
     Amounts are after credits and truncation, i.e. the figures that are levied.
@@ -134,7 +121,7 @@ class TaxAmounts(_Serde):
 
 
 @dataclass(frozen=True)
-class CalculationBasis(_Serde):
+class CalculationBasis(Serde):
     """算出の内訳: 総所得金額等, 所得控除合計, 課税標準額 and 税額控除 per tax.
 
     ``income_lines``/``deduction_lines`` optionally itemise the totals (e.g. 給与収入, 給与所得; 社会保険料
@@ -162,7 +149,7 @@ class CalculationBasis(_Serde):
 
 
 @dataclass(frozen=True)
-class InstallmentSlip(_Serde):
+class InstallmentSlip(Serde):
     """納付書 (one 期別 of 普通徴収): 期別, amount, 納期限, the コンビニ barcode (44 digits) if any and the eL-QR.
 
     ``barcode`` is ``None`` when the slip cannot be paid at a convenience store (amount above the
@@ -207,7 +194,7 @@ class InstallmentSlip(_Serde):
 
 
 @dataclass(frozen=True)
-class TaxNoticeModel(_Serde):
+class TaxNoticeModel(Serde):
     """納税通知書 (普通徴収) with its 納付書 — 地方税法 第319条の2.
 
     ``installments`` are the 普通徴収 期別 (normally 第1期〜第4期). Their sum may be less than
@@ -238,7 +225,7 @@ class TaxNoticeModel(_Serde):
 
 
 @dataclass(frozen=True)
-class SpecialCollectionRow(_Serde):
+class SpecialCollectionRow(Serde):
     """特別徴収 one employee: 年税額 per tax and the 12 月割額 June–May (地方税法 第321条の4・第321条の5)."""
 
     employee_number: str  # 受給者番号 (the employer's own id; may be "")
@@ -263,7 +250,7 @@ class SpecialCollectionRow(_Serde):
 
 
 @dataclass(frozen=True)
-class EmployerSpecialCollectionModel(_Serde):
+class EmployerSpecialCollectionModel(Serde):
     """特別徴収税額決定通知書 (特別徴収義務者用) — 地方税法 第321条の4 第1項. One per employer."""
 
     fiscal_year: int
@@ -290,7 +277,7 @@ class EmployerSpecialCollectionModel(_Serde):
 
 
 @dataclass(frozen=True)
-class EmployeeSpecialCollectionModel(_Serde):
+class EmployeeSpecialCollectionModel(Serde):
     """特別徴収税額決定通知書 (納税義務者用) — 地方税法 第321条の4 第2項, handed over by the employer."""
 
     fiscal_year: int
@@ -314,7 +301,7 @@ class EmployeeSpecialCollectionModel(_Serde):
 
 
 @dataclass(frozen=True)
-class InstallmentChange(_Serde):
+class InstallmentChange(Serde):
     """One 期別 before and after a 更正 (``due_date`` None for 特別徴収 months without a 納期限)."""
 
     label: str  # 「第2期」 or 「7月」
@@ -331,7 +318,7 @@ class InstallmentChange(_Serde):
 
 
 @dataclass(frozen=True)
-class ChangeNoticeModel(_Serde):
+class ChangeNoticeModel(Serde):
     """税額変更通知書 (更正の通知): before / after / 差引 per tax, reason, and the new installments.
 
     Basis: 更正 under 地方税法 第17条の5 (期間制限) notified like the original 納税通知書 (第319条の2) [M].
@@ -363,7 +350,7 @@ CERTIFICATE_KINDS = ("taxable", "non_taxable")
 
 
 @dataclass(frozen=True)
-class CertificateSubject(_Serde):
+class CertificateSubject(Serde):
     """証明を受ける者: name, address (on 1 January of the 年度) and birth date as printed."""
 
     name: str
@@ -372,7 +359,7 @@ class CertificateSubject(_Serde):
 
 
 @dataclass(frozen=True)
-class CertificateModel(_Serde):
+class CertificateModel(Serde):
     """課税証明書 / 非課税証明書 — 地方税法 第20条の10 (証明書の交付).
 
     ``kind`` is ``"taxable"`` (課税証明書: incomes, deductions and taxes) or ``"non_taxable"``
@@ -413,7 +400,7 @@ class CertificateModel(_Serde):
 
 
 @dataclass(frozen=True)
-class NonResidentNoticeModel(_Serde):
+class NonResidentNoticeModel(Serde):
     """住登外課税の通知 (他団体通知) to the municipality where the person is in the 住民基本台帳.
 
     Basis: 地方税法 第294条第3項・第4項 [M] (see the module docstring).
@@ -437,7 +424,7 @@ class NonResidentNoticeModel(_Serde):
 
 
 @dataclass(frozen=True)
-class DunningNoticeModel(_Serde):
+class DunningNoticeModel(Serde):
     """督促状 — 地方税法 第329条第1項 (特別区民税・都民税の督促: 納期限後20日以内に発付).
 
     One per unpaid 普通徴収 期別: the 本税 still unpaid, the 延滞金 to the issue date (第326条; it keeps
@@ -471,7 +458,7 @@ class DunningNoticeModel(_Serde):
             raise ValueError("the slip pays the unpaid 本税")
 
 
-DOCUMENT_MODELS: tuple[type[_Serde], ...] = (
+DOCUMENT_MODELS: tuple[type[Serde], ...] = (
     TaxNoticeModel,
     EmployerSpecialCollectionModel,
     EmployeeSpecialCollectionModel,

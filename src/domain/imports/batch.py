@@ -174,6 +174,17 @@ class ImportBatch(Aggregate):
     def outcomes(self) -> int:
         return self.accepted + self.rejected + self.quarantined + self.duplicates
 
+    def tally(self) -> dict[str, int]:
+        """照合件数: records received, each outcome, and the gap (received − outcomes; 0 when all accounted)."""
+        return {
+            "received": self.physical_records,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "quarantined": self.quarantined,
+            "duplicates": self.duplicates,
+            "gap": self.physical_records - self.outcomes,
+        }
+
     def record_outcomes(
         self,
         *,
@@ -202,12 +213,7 @@ class ImportBatch(Aggregate):
         declared_gap = None if self.declared_count is None else self.declared_count - self.physical_records
         self.trigger_event(
             self.Reconciled,
-            received=self.physical_records,
-            accepted=self.accepted,
-            rejected=self.rejected,
-            quarantined=self.quarantined,
-            duplicates=self.duplicates,
-            gap=self.physical_records - self.outcomes,
+            **self.tally(),
             declared_gap=declared_gap,
             by_submitter=by_submitter,
             **ctx.event_fields(),

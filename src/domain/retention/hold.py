@@ -32,22 +32,22 @@ class RetentionHold(Aggregate):
     TOPIC = "juminzei.retention.RetentionHold"
 
     class Event(AuditedEvent):
+        """Every hold event says why (placed, placed again, released): the reason is personal data."""
+
+        PERSONAL_FIELDS = ("reason",)
         key_id: str
+        reason: str
 
         def personal_subject(self) -> str:
             return self.key_id
 
     class Created(Event, AuditedCreated):
         TOPIC = "juminzei.retention.RetentionHold.Created"
-        PERSONAL_FIELDS = ("reason",)
-        reason: str
 
     class Placed(Event):
         """保存延長の再設定 (a hold placed again after a release)."""
 
         TOPIC = "juminzei.retention.HoldPlaced"
-        PERSONAL_FIELDS = ("reason",)
-        reason: str
 
         def apply(self, aggregate: RetentionHold) -> None:
             aggregate.active = True
@@ -57,8 +57,6 @@ class RetentionHold(Aggregate):
         """保存延長の解除."""
 
         TOPIC = "juminzei.retention.HoldReleased"
-        PERSONAL_FIELDS = ("reason",)
-        reason: str
 
         def apply(self, aggregate: RetentionHold) -> None:
             aggregate.active = False

@@ -7,11 +7,13 @@ English for code.
 
 from __future__ import annotations
 
-from enum import Enum
+from domain.shared.enums import ClosedList
 
 
-class Purpose(Enum):
+class Purpose(ClosedList):
     """利用目的 (closed list). Plain ``Enum`` (not ``StrEnum``) so the transcoder can type-tag it."""
+
+    __label__ = "利用目的"
 
     REGISTRY = "宛名管理"
     INTAKE = "課税資料取込"
@@ -26,15 +28,6 @@ class Purpose(Enum):
     AUDIT = "監査"
     OPERATIONS = "運用"
     DEMO = "デモ"
-
-    @classmethod
-    def parse(cls, text: str) -> Purpose:
-        """Accept either the Japanese value or the English member name (case-insensitive)."""
-        for member in cls:
-            if text == member.value or text.upper() == member.name:
-                return member
-        allowed = ", ".join(f"{m.value} ({m.name.lower()})" for m in cls)
-        raise ValueError(f"利用目的 '{text}' は定義されていません。使用できる値: {allowed}")
 
     @property
     def uses_individual_number(self) -> bool:

@@ -364,26 +364,17 @@ DEFAULT_DENY = "NO-PERMIT"
 def decide(request: AccessRequest, *, decision_id: str) -> Decision:
     """Evaluate the request: forbid overrides permit; no permit means deny."""
     facts = _facts(request)
-    forbids = [rule for rule in _FORBIDS if rule.condition(request, facts)]
-    if forbids:
-        return Decision(
-            allowed=False,
-            reason="／".join(rule.description for rule in forbids),
-            decision_id=decision_id,
-            matched_rules=tuple(rule.rule_id for rule in forbids),
-            action=request.action,
-            purpose=request.purpose,
-        )
-    permits = [rule for rule in _PERMITS if rule.condition(request, facts)]
-    if permits:
-        return Decision(
-            allowed=True,
-            reason="／".join(rule.description for rule in permits),
-            decision_id=decision_id,
-            matched_rules=tuple(rule.rule_id for rule in permits),
-            action=request.action,
-            purpose=request.purpose,
-        )
+    for allowed, rules in ((False, _FORBIDS), (True, _PERMITS)):
+        matched = [rule for rule in rules if rule.condition(request, facts)]
+        if matched:
+            return Decision(
+                allowed=allowed,
+                reason="／".join(rule.description for rule in matched),
+                decision_id=decision_id,
+                matched_rules=tuple(rule.rule_id for rule in matched),
+                action=request.action,
+                purpose=request.purpose,
+            )
     spec = facts.spec
     label = spec.label if spec else request.action
     return Decision(

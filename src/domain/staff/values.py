@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import Enum
 
+from domain.shared.enums import ClosedList
+
 JST = timezone(timedelta(hours=9), "JST")
 
 
@@ -33,11 +35,13 @@ def fiscal_year_end(day: date) -> date:
     return date(fiscal_year_of(day) + 1, 3, 31)
 
 
-class Role(Enum):
+class Role(ClosedList):
     """Roles per 課・係, plus the 個人番号利用事務実施者 designation and 所属長 (approver).
 
     Values are the Japanese names clerks and supervisors see.
     """
+
+    __label__ = "役割"
 
     TAXATION = "課税"
     COLLECTION = "収納"
@@ -49,15 +53,6 @@ class Role(Enum):
     #: 委託先の従事者 (seed II-4 委託事項1/2, III-4): only the work handed over under a contract in force.
     CONTRACTOR_DATA_ENTRY = "委託データエントリー"
     CONTRACTOR_PRINT = "委託印刷"
-
-    @classmethod
-    def parse(cls, text: str) -> Role:
-        """Accept the Japanese value or the English member name (case-insensitive)."""
-        for member in cls:
-            if text == member.value or text.upper() == member.name:
-                return member
-        allowed = ", ".join(f"{m.value} ({m.name.lower()})" for m in cls)
-        raise ValueError(f"役割 '{text}' は定義されていません。使用できる値: {allowed}")
 
 
 #: Roles a break-glass grant may open: operational gaps only — never the designation, never 所属長,

@@ -9,8 +9,9 @@ Residence history answers "was this person a resident on 1 January of 年度 Y?"
 地方税法 第318条 / 第39条): each registration, move-in, move-out and death closes or opens a period.
 """
 
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -46,6 +47,14 @@ def validate_identity(*, address_number: str, name: str, kana: str, birth_date: 
         raise DomainError("住所が空です。", code="missing_address")
     if birth_date.year < 1880:
         raise DomainError("生年月日が不正です。", code="invalid_birth_date")
+
+
+R = TypeVar("R")
+
+
+def _superseding(records: tuple[R, ...], record: R, key: Callable[[R], Hashable]) -> tuple[R, ...]:
+    """``records`` with ``record`` last, replacing any earlier one with the same key (a later report wins)."""
+    return (*(r for r in records if key(r) != key(record)), record)
 
 
 class Taxpayer(Aggregate):
@@ -117,14 +126,9 @@ class Taxpayer(Aggregate):
         period: AssistancePeriod
 
         def apply(self, aggregate: "Taxpayer") -> None:
-            kept = [
-                p
-                for p in aggregate.assistance
-                if p.case_number != self.period.case_number
-                or p.kind != self.period.kind
-                or p.start_date != self.period.start_date
-            ]
-            aggregate.assistance = (*kept, self.period)
+            aggregate.assistance = _superseding(
+                aggregate.assistance, self.period, lambda p: (p.case_number, p.kind, p.start_date)
+            )
 
     class DisabilityRecorded(Event):
         """障害者手帳の状況 (障害者支援課からの連携). 地方税法 第314条の2第1項第6号."""
@@ -133,12 +137,9 @@ class Taxpayer(Aggregate):
         status: DisabilityStatus
 
         def apply(self, aggregate: "Taxpayer") -> None:
-            kept = [
-                s
-                for s in aggregate.disabilities
-                if s.certificate != self.status.certificate or s.issued_on != self.status.issued_on
-            ]
-            aggregate.disabilities = (*kept, self.status)
+            aggregate.disabilities = _superseding(
+                aggregate.disabilities, self.status, lambda s: (s.certificate, s.issued_on)
+            )
 
     def __init__(
         self,

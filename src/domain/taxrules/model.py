@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from domain.taxrules.serde import load, to_jsonable
+from domain.taxrules.serde import Serde
 from domain.taxrules.trace import TraceLine
 
 DISABILITY_VALUES = ("none", "general", "special")
@@ -143,7 +142,7 @@ class Credits:
 
 
 @dataclass(frozen=True)
-class TaxInput:
+class TaxInput(Serde):
     """Everything the engine needs for one taxpayer and one 年度."""
 
     fiscal_year: int
@@ -153,14 +152,6 @@ class TaxInput:
     spouse: Relative | None = None
     dependents: tuple[Relative, ...] = ()
     credits: Credits = field(default_factory=Credits)
-
-    def to_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = to_jsonable(self)
-        return result
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TaxInput:
-        return load(cls, data)
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -218,7 +209,7 @@ class LevyBreakdown:
 
 
 @dataclass(frozen=True)
-class TaxComputation:
+class TaxComputation(Serde):
     """Result of :func:`domain.taxrules.engine.compute`, with the full trace."""
 
     fiscal_year: int
@@ -234,11 +225,3 @@ class TaxComputation:
     forest_environment_tax: int
     total: int
     trace: tuple[TraceLine, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = to_jsonable(self)
-        return result
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TaxComputation:
-        return load(cls, data)

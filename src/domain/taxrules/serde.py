@@ -10,7 +10,7 @@ import dataclasses
 import types
 import typing
 from datetime import date
-from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Self, TypeVar, Union, get_args, get_origin, get_type_hints
 
 T = TypeVar("T")
 
@@ -117,3 +117,15 @@ def load(cls: type[T], data: Any) -> T:
     """Typed entry point: ``load(TaxInput, d)``."""
     value: T = from_jsonable(cls, data)
     return value
+
+
+class Serde:
+    """``to_dict``/``from_dict`` for a frozen domain dataclass (strict, exact round trip)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = to_jsonable(self)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        return load(cls, data)

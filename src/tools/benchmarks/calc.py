@@ -6,7 +6,7 @@ import time
 from datetime import date
 from typing import Any
 
-from tools.benchmarks.common import BenchResult
+from tools.benchmarks.common import BenchResult, rate
 
 
 def calc_inputs(count: int, seed: int = 7, fiscal_year: int = 2026) -> list[Any]:
@@ -67,8 +67,8 @@ def bench_calc(count: int = 20_000) -> BenchResult:
     for inp in inputs:
         total += compute(inp, rules).total
     seconds = time.perf_counter() - started
-    value = count / seconds if seconds else 0.0
-    base = count / base_seconds if base_seconds else 0.0
+    value = rate(count, seconds)
+    base = rate(count, base_seconds)
     return BenchResult.compared(
         "calc",
         value,

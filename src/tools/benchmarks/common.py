@@ -55,6 +55,11 @@ def ratio(ours: float, baseline: float) -> float:
     return ours / baseline if baseline > 0 else 0.0
 
 
+def rate(count: int, seconds: float) -> float:
+    """``count`` per second (0 when no time was measured)."""
+    return count / seconds if seconds else 0.0
+
+
 def peak_rss_mib() -> float:
     """Peak resident set size of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from interfaces.bootstrap import Container
-from tools.benchmarks.common import BenchResult
+from tools.benchmarks.common import BenchResult, rate
 
 
 def raw_read_rate(c: Container, page_size: int = 1000) -> tuple[int, float]:
@@ -34,8 +34,8 @@ def bench_rebuild(c: Container) -> BenchResult:
     seconds = time.perf_counter() - started
     if not all(report.identical for report in reports):  # a faster rebuild must build the same views
         raise RuntimeError(f"rebuilt views differ: {[r.name for r in reports if not r.identical]}")
-    value = head / seconds if seconds else 0.0
-    base = raw_count / raw_seconds if raw_seconds else 0.0
+    value = rate(head, seconds)
+    base = rate(raw_count, raw_seconds)
     return BenchResult.compared(
         "rebuild",
         value,

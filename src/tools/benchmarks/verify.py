@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from interfaces.bootstrap import Container
-from tools.benchmarks.common import BenchResult
+from tools.benchmarks.common import BenchResult, rate
 
 
 def bench_verify(c: Container) -> BenchResult:
@@ -27,8 +27,8 @@ def bench_verify(c: Container) -> BenchResult:
     seconds = time.perf_counter() - started
     if not report.ok:
         raise RuntimeError(f"audit log does not verify: {report.reason}")
-    value = len(leaves) / seconds if seconds else 0.0
-    base = len(leaves) / base_seconds if base_seconds else 0.0
+    value = rate(len(leaves), seconds)
+    base = rate(len(leaves), base_seconds)
     return BenchResult.compared(
         "verify",
         value,

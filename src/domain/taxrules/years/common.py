@@ -42,21 +42,24 @@ SALARY_CITATION_2020_2024 = (
 )
 
 # --- 公的年金等控除 (令和2年分以降) -----------------------------------------------------------------
+#: From 410万円 of revenue the deduction no longer depends on age (別表: the 65歳以上 and 65歳未満 rows agree).
+_PENSION_BANDS_FROM_4_1M = (
+    PensionBand(4_100_000, 7_700_000, F(15, 100), 685_000),
+    PensionBand(7_700_000, 10_000_000, F(5, 100), 1_455_000),
+    PensionBand(10_000_000, None, F(0), 1_955_000),
+)
+
 PENSION_2020 = PensionRules(
     age_threshold=65,
     bands_65_plus=(
         PensionBand(0, 3_300_000, F(0), 1_100_000),
         PensionBand(3_300_000, 4_100_000, F(25, 100), 275_000),
-        PensionBand(4_100_000, 7_700_000, F(15, 100), 685_000),
-        PensionBand(7_700_000, 10_000_000, F(5, 100), 1_455_000),
-        PensionBand(10_000_000, None, F(0), 1_955_000),
+        *_PENSION_BANDS_FROM_4_1M,
     ),
     bands_under_65=(
         PensionBand(0, 1_300_000, F(0), 600_000),
         PensionBand(1_300_000, 4_100_000, F(25, 100), 275_000),
-        PensionBand(4_100_000, 7_700_000, F(15, 100), 685_000),
-        PensionBand(7_700_000, 10_000_000, F(5, 100), 1_455_000),
-        PensionBand(10_000_000, None, F(0), 1_955_000),
+        *_PENSION_BANDS_FROM_4_1M,
     ),
     other_income_reductions=((10_000_000, 100_000), (20_000_000, 200_000)),
     citation=(
