@@ -36,6 +36,7 @@ from application.usecases import inspection as insp
 from application.usecases import intake as ink
 from application.usecases import integrated_address as ia
 from application.usecases import intermediate as mid
+from application.usecases import juki as jk
 from application.usecases import levy as lev
 from application.usecases import migration as mig
 from application.usecases import operations as ops
@@ -72,6 +73,10 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     mid.ProvideFromCopies: "intermediate.provide",
     mid.InquireIntermediate: "intermediate.inquire",
     mid.SelfInformation: "intermediate.provide",
+    # 住基ネット 本人確認 (Sys9, ⑪)
+    jk.QueryJukiFourItems: "juki.query",
+    jk.QueryJukiNumber: "juki.query_number",
+    jk.ConfirmFilingIdentity: "juki.confirm",
     # 課税資料 (intake)
     ink.IntakeStatus: "intake.view",
     ink.QueueItems: "intake.view",
