@@ -31,6 +31,7 @@ from application.usecases import collection as col
 from application.usecases import compliance as comp
 from application.usecases import contracts as con
 from application.usecases import documents as doc
+from application.usecases import images as img
 from application.usecases import inquiries as inq
 from application.usecases import inspection as insp
 from application.usecases import intake as ink
@@ -77,6 +78,9 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     jk.QueryJukiFourItems: "juki.query",
     jk.QueryJukiNumber: "juki.query_number",
     jk.ConfirmFilingIdentity: "juki.confirm",
+    # 課税資料イメージ管理 (Sys8)
+    img.AttachFilingImage: "filing_image.attach",
+    img.ShowFilingImage: "filing_image.view",
     # 課税資料 (intake)
     ink.IntakeStatus: "intake.view",
     ink.QueueItems: "intake.view",

@@ -103,6 +103,9 @@ ACTIONS: Mapping[str, ActionSpec] = {
         "住基ネット個人番号照会", R, {Role.TAXATION, Role.COLLECTION}, _LEVY_PURPOSES, individual_number=True
     ),
     "juki.confirm": _a("住登外者の本人確認（住基ネット）", C, {Role.TAXATION}, {Purpose.INTAKE}),
+    # 課税資料イメージ管理 (Sys8; application.usecases.images): 登録 and a journaled 表示.
+    "filing_image.attach": _a("課税資料イメージの登録", C, {Role.TAXATION}, {Purpose.INTAKE}),
+    "filing_image.view": _a("課税資料イメージの表示", R, _READERS, _LEVY_PURPOSES | {Purpose.AUDIT}),
     "levy.run": _a("当初賦課", C, {Role.TAXATION}, {Purpose.INITIAL_LEVY}),
     "assessment.view": _a("課税情報照会", R, _READERS),
     "assessment.correct": _a("更正", C, {Role.TAXATION}, {Purpose.CORRECTION}),

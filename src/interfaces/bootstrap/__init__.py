@@ -27,6 +27,7 @@ from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.formats.registry import FORMATS, PAYMENT_KINDS, read_file
 from adapters.formats.zengin import read_debit_result_file
+from adapters.images.sql_store import SqlImageStore
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.migration.legacy_csv import LAYOUT as LEGACY_LAYOUT
 from adapters.migration.legacy_csv import read_legacy_file
@@ -58,6 +59,7 @@ from application.collection import (
 )
 from application.contracts import ContractService
 from application.debit import DebitService
+from application.images import FilingImageService
 from application.individual_numbers import IndividualNumberService
 from application.inquiries import InquiryService
 from application.inspection import DisclosureService, InspectionService
@@ -80,6 +82,7 @@ from application.usecases import collection as collection_use_cases
 from application.usecases import compliance as compliance_use_cases
 from application.usecases import contracts as contract_use_cases
 from application.usecases import documents as document_use_cases
+from application.usecases import images as image_use_cases
 from application.usecases import inquiries as inquiry_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
@@ -97,6 +100,7 @@ from application.usecases.collection import CollectionHandlers, DebitResultHandl
 from application.usecases.compliance import ComplianceHandlers
 from application.usecases.contracts import ContractHandlers
 from application.usecases.documents import DocumentHandlers
+from application.usecases.images import ImageHandlers
 from application.usecases.inquiries import InquiryHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
@@ -186,6 +190,7 @@ class Container:
     integrated_addresses: IntegratedAddressService
     intermediate: IntermediateService
     juki: JukiService
+    images: FilingImageService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     #: Server mode (issue 15): committed positions are handed to the sealer and projection follower
@@ -472,6 +477,7 @@ def build(
             app, intermediate_server, integrated_addresses, ledger.assessments, lambda: datetime.now(UTC)
         ),
         juki=juki,
+        images=FilingImageService(app, SqlImageStore(db), keystore),
         warnings=warnings,
         applied_migrations=applied,
     )
@@ -571,6 +577,7 @@ def wire_use_cases(c: Container) -> UseCases:
     inquiry_use_cases.register(bus, InquiryHandlers(c.inquiries, lambda: datetime.now(UTC)))
     integrated_address_use_cases.register(bus, IntegratedAddressHandlers(c.integrated_addresses))
     juki_use_cases.register(bus, JukiHandlers(c.juki))
+    image_use_cases.register(bus, ImageHandlers(c.images))
     intermediate_use_cases.register(bus, IntermediateHandlers(c.intermediate))
     migration_use_cases.register(
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)

@@ -18,6 +18,7 @@ from interfaces.cli import (
     demo,
     documents,
     generate,
+    images,
     inquiries,
     inspection,
     intake,
@@ -138,6 +139,7 @@ app.add_typer(contracts.app, name="contract")
 app.add_typer(inquiries.app, name="inquiry")
 app.add_typer(integrated_address.app, name="integrated-address")
 app.add_typer(juki.app, name="juki")
+app.add_typer(images.app, name="image")
 app.add_typer(migration.app, name="migrate")
 generate.register(app)
 server.register(app)
