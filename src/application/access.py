@@ -30,6 +30,7 @@ from application.usecases import assessments as a
 from application.usecases import collection as col
 from application.usecases import compliance as comp
 from application.usecases import contracts as con
+from application.usecases import convenience as cvs
 from application.usecases import documents as doc
 from application.usecases import images as img
 from application.usecases import inquiries as inq
@@ -81,6 +82,8 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     # 課税資料イメージ管理 (Sys8)
     img.AttachFilingImage: "filing_image.attach",
     img.ShowFilingImage: "filing_image.view",
+    # コンビニ交付 (⑫)
+    cvs.AnswerConvenienceRequests: "certificate.convenience",
     # 課税資料 (intake)
     ink.IntakeStatus: "intake.view",
     ink.QueueItems: "intake.view",

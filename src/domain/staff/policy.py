@@ -111,6 +111,12 @@ ACTIONS: Mapping[str, ActionSpec] = {
     "assessment.correct": _a("更正", C, {Role.TAXATION}, {Purpose.CORRECTION}),
     "assessment.reduce": _a("減免", C, {Role.TAXATION}, {Purpose.REDUCTION}),
     "certificate.issue": _a("課税証明書交付", C, {Role.TAXATION, Role.COUNTER}, {Purpose.CERTIFICATE}),
+    "certificate.convenience": _a(
+        "コンビニ交付の証明書データ作成",
+        C,
+        {Role.TAXATION, Role.COUNTER, Role.OPERATIONS},
+        {Purpose.CERTIFICATE},
+    ),
     "payment.post": _a("収納消込", C, {Role.COLLECTION}, {Purpose.COLLECTION}),
     "refund.determine": _a("還付・充当", C, {Role.COLLECTION}, {Purpose.REFUND}),
     "disclosure.respond": _a(

@@ -58,6 +58,7 @@ from application.collection import (
     OverpaymentService,
 )
 from application.contracts import ContractService
+from application.convenience import ConvenienceCertificateService
 from application.debit import DebitService
 from application.images import FilingImageService
 from application.individual_numbers import IndividualNumberService
@@ -81,6 +82,7 @@ from application.usecases import assessments as assessment_use_cases
 from application.usecases import collection as collection_use_cases
 from application.usecases import compliance as compliance_use_cases
 from application.usecases import contracts as contract_use_cases
+from application.usecases import convenience as convenience_use_cases
 from application.usecases import documents as document_use_cases
 from application.usecases import images as image_use_cases
 from application.usecases import inquiries as inquiry_use_cases
@@ -99,6 +101,7 @@ from application.usecases.assessments import AssessmentHandlers
 from application.usecases.collection import CollectionHandlers, DebitResultHandler
 from application.usecases.compliance import ComplianceHandlers
 from application.usecases.contracts import ContractHandlers
+from application.usecases.convenience import ConvenienceHandlers
 from application.usecases.documents import DocumentHandlers
 from application.usecases.images import ImageHandlers
 from application.usecases.inquiries import InquiryHandlers
@@ -191,6 +194,7 @@ class Container:
     intermediate: IntermediateService
     juki: JukiService
     images: FilingImageService
+    convenience: ConvenienceCertificateService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     #: Server mode (issue 15): committed positions are handed to the sealer and projection follower
@@ -478,6 +482,7 @@ def build(
         ),
         juki=juki,
         images=FilingImageService(app, SqlImageStore(db), keystore),
+        convenience=ConvenienceCertificateService(app, documents),
         warnings=warnings,
         applied_migrations=applied,
     )
@@ -578,6 +583,7 @@ def wire_use_cases(c: Container) -> UseCases:
     integrated_address_use_cases.register(bus, IntegratedAddressHandlers(c.integrated_addresses))
     juki_use_cases.register(bus, JukiHandlers(c.juki))
     image_use_cases.register(bus, ImageHandlers(c.images))
+    convenience_use_cases.register(bus, ConvenienceHandlers(c.convenience))
     intermediate_use_cases.register(bus, IntermediateHandlers(c.intermediate))
     migration_use_cases.register(
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)
