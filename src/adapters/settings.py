@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     #: database (INSERT/SELECT-only role) receiving every signed checkpoint as it is made.
     witness_file: Path | None = None
     witness_url: str | None = None
+    #: 住基ネット 全国サーバー (ADR 0028-integ-a): a roster CSV for the fake peer (demo, tests), or the URL of an
+    #: endpoint speaking the assumed JSON shape of ``adapters/juki/http.py`` (not verified). Neither: not connected.
+    juki_roster: Path | None = None
+    juki_url: str | None = None
+    juki_token: str | None = None
     #: Readiness fails when a witness has been unreachable or behind for longer than this (seconds).
     witness_max_delay: int = 300
     #: PostgreSQL connections per pool (read models, event store: two pools per process) — sized to the

@@ -30,12 +30,15 @@ from application.usecases import assessments as a
 from application.usecases import collection as col
 from application.usecases import compliance as comp
 from application.usecases import contracts as con
+from application.usecases import convenience as cvs
 from application.usecases import documents as doc
+from application.usecases import images as img
 from application.usecases import inquiries as inq
 from application.usecases import inspection as insp
 from application.usecases import intake as ink
 from application.usecases import integrated_address as ia
 from application.usecases import intermediate as mid
+from application.usecases import juki as jk
 from application.usecases import levy as lev
 from application.usecases import migration as mig
 from application.usecases import operations as ops
@@ -72,6 +75,15 @@ MESSAGE_ACTIONS: Mapping[type[Message[Any]], str] = {
     mid.ProvideFromCopies: "intermediate.provide",
     mid.InquireIntermediate: "intermediate.inquire",
     mid.SelfInformation: "intermediate.provide",
+    # 住基ネット 本人確認 (Sys9, ⑪)
+    jk.QueryJukiFourItems: "juki.query",
+    jk.QueryJukiNumber: "juki.query_number",
+    jk.ConfirmFilingIdentity: "juki.confirm",
+    # 課税資料イメージ管理 (Sys8)
+    img.AttachFilingImage: "filing_image.attach",
+    img.ShowFilingImage: "filing_image.view",
+    # コンビニ交付 (⑫)
+    cvs.AnswerConvenienceRequests: "certificate.convenience",
     # 課税資料 (intake)
     ink.IntakeStatus: "intake.view",
     ink.QueueItems: "intake.view",

@@ -489,9 +489,16 @@ class DocumentService:
         return self._record(assessment, EMPLOYEE_NOTICE, model, "納税義務者（特別徴収義務者経由）", ctx)
 
     def certificate(
-        self, address_number: str, fiscal_year: int, issue_date: date, ctx: CommandContext, purpose: str = ""
+        self,
+        address_number: str,
+        fiscal_year: int,
+        issue_date: date,
+        ctx: CommandContext,
+        purpose: str = "",
+        recipient: str = "本人",
     ) -> IssuedDocument:
-        """課税証明書 / 非課税証明書 (地方税法 第20条の10) with a verification code."""
+        """課税証明書 / 非課税証明書 (地方税法 第20条の10) with a verification code (``recipient``: the channel,
+        e.g. 本人（コンビニ交付）, recorded on the DocumentIssued event)."""
         assessment, taxpayer = self._load(address_number, fiscal_year)
         if assessment.status is AssessmentStatus.CANCELLED:
             raise DomainError("取り消された賦課の証明書は発行できません。", code="cancelled")
@@ -512,7 +519,7 @@ class DocumentService:
             purpose=purpose,
         )
         model = self.signer.sign(draft)
-        return self._record(assessment, CERTIFICATE, model, "本人", ctx, code=model.verification_code)
+        return self._record(assessment, CERTIFICATE, model, recipient, ctx, code=model.verification_code)
 
     def employer_notice(
         self,

@@ -16,6 +16,7 @@ from uuid import UUID
 import structlog
 
 from application.app import JuminzeiApplication
+from application.juki import JukiService
 from application.ports import PersonalDataCipher
 from domain.audit.access import AccessRecord
 from domain.filings.filing import Filing, FilingStatus
@@ -32,10 +33,12 @@ class QueueService:
         app: JuminzeiApplication,
         keys: PersonalDataCipher,
         issue_non_resident_number: Callable[[UUID], str],
+        juki: JukiService | None = None,
     ) -> None:
         self.app = app
         self.keys = keys
         self.issue_non_resident_number = issue_non_resident_number
+        self.juki = juki
 
     def _filing(self, filing_id: UUID) -> Filing:
         filing: Filing = self.app.require(filing_id, f"課税資料 {filing_id} が見つかりません。")
@@ -59,8 +62,20 @@ class QueueService:
         return tid
 
     def register_non_resident(self, filing_id: UUID, ctx: CommandContext) -> str:
-        """住登外登録: a new taxpayer from the filing's identity, with a system-issued 宛名番号."""
+        """住登外登録: a new taxpayer from the filing's identity, with a system-issued 宛名番号.
+
+        When 住基ネット is connected the person's 4情報 are confirmed against the 全国サーバー first
+        (``application.juki``); an unconfirmed person is not registered — the filing goes to the 本人確認
+        queue with the reason, and the registration is refused with it."""
         filing = self._filing(filing_id)
+        if self.juki is not None and self.juki.configured and not filing.identity_confirmed:
+            outcome = self.juki.confirm_filing(filing_id, ctx.derive("juki-confirm"))
+            if not outcome.confirmed:
+                raise DomainError(
+                    f"住登外登録できません: {outcome.reason}。本人確認キューに保留しました。",
+                    code="identity_unconfirmed",
+                )
+            filing = self._filing(filing_id)
         content = filing.content
         number = self.issue_non_resident_number(filing_id)
         sex_text = content.get("sex")

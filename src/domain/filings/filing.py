@@ -148,6 +148,29 @@ class Filing(Aggregate):
             aggregate.queue = None
             aggregate.forwarded_to = self.municipality_code
 
+    class IdentityConfirmed(Event):
+        """本人確認済: the filing's 4情報 agree with exactly one 本人確認情報 of the 住基ネット 全国サーバー
+        (住民基本台帳法 第30条の9; application.juki). Required before a 住登外登録 when 住基ネット is connected."""
+
+        TOPIC = "juminzei.filings.IdentityConfirmed"
+        method: str
+
+        def apply(self, aggregate: "Filing") -> None:
+            aggregate.identity_confirmed = True
+
+    class ImageAttached(Event):
+        """課税資料イメージの登録 (seed システム8): a scanned image of this filing, stored encrypted under
+        ``key_id`` (the taxpayer × 年度 key) and addressed by the SHA-256 of its plaintext."""
+
+        TOPIC = "juminzei.filings.ImageAttached"
+        content_hash: str
+        media_type: str
+        size: int
+        key_id: str
+
+        def apply(self, aggregate: "Filing") -> None:
+            aggregate.images = (*aggregate.images, self.content_hash)
+
     def __init__(
         self,
         kind: FilingKind,
@@ -178,6 +201,8 @@ class Filing(Aggregate):
         self.queue: WorkQueue | None = None
         self.superseded_by: UUID | None = None
         self.forwarded_to: str | None = None
+        self.identity_confirmed = False
+        self.images: tuple[str, ...] = ()
 
     @property
     def fiscal_year(self) -> int:
@@ -237,6 +262,28 @@ class Filing(Aggregate):
             subject_key=year_key(taxpayer, self.fiscal_year),
             **ctx.event_fields(),
         )
+
+    def confirm_identity(self, method: str, ctx: CommandContext) -> None:
+        if self.status is not FilingStatus.QUARANTINED:
+            raise DomainError("保留中の課税資料ではありません。", code="not_quarantined")
+        if not self.identity_confirmed:
+            self.trigger_event(self.IdentityConfirmed, method=method, **ctx.event_fields())
+
+    def attach_image(
+        self, content_hash: str, media_type: str, size: int, key_id: str, ctx: CommandContext
+    ) -> bool:
+        """Link a stored image; False (nothing recorded) when this image is linked already."""
+        if content_hash in self.images:
+            return False
+        self.trigger_event(
+            self.ImageAttached,
+            content_hash=content_hash,
+            media_type=media_type,
+            size=size,
+            key_id=key_id,
+            **ctx.event_fields(),
+        )
+        return True
 
     def supersede(self, by: UUID, cancelled: bool, ctx: CommandContext) -> None:
         if self.status in (FilingStatus.SUPERSEDED, FilingStatus.CANCELLED):

@@ -95,11 +95,28 @@ ACTIONS: Mapping[str, ActionSpec] = {
     "intermediate.sync": _a("中間サーバーへの副本登録", C, {Role.TAXATION, Role.OPERATIONS}),
     "intermediate.provide": _a("中間サーバーを通じた情報提供", C, {Role.TAXATION, Role.OPERATIONS}),
     "intermediate.inquire": _a("中間サーバーへの情報照会", C, {Role.TAXATION, Role.COLLECTION}),
+    # 住基ネット 本人確認 (Sys9, ⑪; application.usecases.juki): 4情報照会, 番号照会, 住登外登録前の本人確認.
+    "juki.query": _a(
+        "住基ネット4情報照会", R, {Role.TAXATION, Role.COLLECTION}, _LEVY_PURPOSES | {Purpose.COLLECTION}
+    ),
+    "juki.query_number": _a(
+        "住基ネット個人番号照会", R, {Role.TAXATION, Role.COLLECTION}, _LEVY_PURPOSES, individual_number=True
+    ),
+    "juki.confirm": _a("住登外者の本人確認（住基ネット）", C, {Role.TAXATION}, {Purpose.INTAKE}),
+    # 課税資料イメージ管理 (Sys8; application.usecases.images): 登録 and a journaled 表示.
+    "filing_image.attach": _a("課税資料イメージの登録", C, {Role.TAXATION}, {Purpose.INTAKE}),
+    "filing_image.view": _a("課税資料イメージの表示", R, _READERS, _LEVY_PURPOSES | {Purpose.AUDIT}),
     "levy.run": _a("当初賦課", C, {Role.TAXATION}, {Purpose.INITIAL_LEVY}),
     "assessment.view": _a("課税情報照会", R, _READERS),
     "assessment.correct": _a("更正", C, {Role.TAXATION}, {Purpose.CORRECTION}),
     "assessment.reduce": _a("減免", C, {Role.TAXATION}, {Purpose.REDUCTION}),
     "certificate.issue": _a("課税証明書交付", C, {Role.TAXATION, Role.COUNTER}, {Purpose.CERTIFICATE}),
+    "certificate.convenience": _a(
+        "コンビニ交付の証明書データ作成",
+        C,
+        {Role.TAXATION, Role.COUNTER, Role.OPERATIONS},
+        {Purpose.CERTIFICATE},
+    ),
     "payment.post": _a("収納消込", C, {Role.COLLECTION}, {Purpose.COLLECTION}),
     "refund.determine": _a("還付・充当", C, {Role.COLLECTION}, {Purpose.REFUND}),
     "disclosure.respond": _a(

@@ -27,6 +27,7 @@ from adapters.crypto.vault import SqlIndividualNumberVault
 from adapters.documents.signer import HmacCertificateSigner
 from adapters.formats.registry import FORMATS, PAYMENT_KINDS, read_file
 from adapters.formats.zengin import read_debit_result_file
+from adapters.images.sql_store import SqlImageStore
 from adapters.jp_calendar import is_public_holiday_or_closed
 from adapters.migration.legacy_csv import LAYOUT as LEGACY_LAYOUT
 from adapters.migration.legacy_csv import read_legacy_file
@@ -57,7 +58,9 @@ from application.collection import (
     OverpaymentService,
 )
 from application.contracts import ContractService
+from application.convenience import ConvenienceCertificateService
 from application.debit import DebitService
+from application.images import FilingImageService
 from application.individual_numbers import IndividualNumberService
 from application.inquiries import InquiryService
 from application.inspection import DisclosureService, InspectionService
@@ -67,6 +70,7 @@ from application.intake.queues import QueueService
 from application.intake.returns import ResidentReturnService
 from application.integrated_address import IntegratedAddressService
 from application.intermediate import IntermediateServer, IntermediateService
+from application.juki import JukiService, ResidentNetwork
 from application.migration import MigrationService
 from application.provision import ExportService, ProvisionService
 from application.retention import RetentionService
@@ -78,12 +82,15 @@ from application.usecases import assessments as assessment_use_cases
 from application.usecases import collection as collection_use_cases
 from application.usecases import compliance as compliance_use_cases
 from application.usecases import contracts as contract_use_cases
+from application.usecases import convenience as convenience_use_cases
 from application.usecases import documents as document_use_cases
+from application.usecases import images as image_use_cases
 from application.usecases import inquiries as inquiry_use_cases
 from application.usecases import inspection as inspection_use_cases
 from application.usecases import intake as intake_use_cases
 from application.usecases import integrated_address as integrated_address_use_cases
 from application.usecases import intermediate as intermediate_use_cases
+from application.usecases import juki as juki_use_cases
 from application.usecases import levy as levy_use_cases
 from application.usecases import migration as migration_use_cases
 from application.usecases import operations as operations_use_cases
@@ -94,12 +101,15 @@ from application.usecases.assessments import AssessmentHandlers
 from application.usecases.collection import CollectionHandlers, DebitResultHandler
 from application.usecases.compliance import ComplianceHandlers
 from application.usecases.contracts import ContractHandlers
+from application.usecases.convenience import ConvenienceHandlers
 from application.usecases.documents import DocumentHandlers
+from application.usecases.images import ImageHandlers
 from application.usecases.inquiries import InquiryHandlers
 from application.usecases.inspection import InspectionHandlers
 from application.usecases.intake import IntakeHandlers
 from application.usecases.integrated_address import IntegratedAddressHandlers
 from application.usecases.intermediate import IntermediateHandlers
+from application.usecases.juki import JukiHandlers
 from application.usecases.levy import LevyHandlers
 from application.usecases.migration import MigrationHandlers
 from application.usecases.provisions import ProvisionHandlers
@@ -182,6 +192,9 @@ class Container:
     inquiries: InquiryService
     integrated_addresses: IntegratedAddressService
     intermediate: IntermediateService
+    juki: JukiService
+    images: FilingImageService
+    convenience: ConvenienceCertificateService
     warnings: list[str] = field(default_factory=list)
     applied_migrations: list[str] = field(default_factory=list)
     #: Server mode (issue 15): committed positions are handed to the sealer and projection follower
@@ -320,6 +333,19 @@ def _batch_lock(settings: Settings, store: StoreConfig) -> PostgresBatchLock | F
     )
 
 
+def _juki_network(settings: Settings) -> ResidentNetwork | None:
+    """The configured 住基ネット peer: a roster file (fake 全国サーバー) or an endpoint URL (unverified)."""
+    if settings.juki_roster is not None:
+        from adapters.juki.fake import FakeNationalServer
+
+        return FakeNationalServer.from_file(settings.juki_roster)
+    if settings.juki_url:
+        from adapters.juki.http import HttpResidentNetwork
+
+        return HttpResidentNetwork(settings.juki_url, settings.juki_token)
+    return None
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -327,6 +353,7 @@ def build(
     create_tables: bool = True,
     formats: FormatRegistry = FORMATS,
     intermediate_server: IntermediateServer | None = None,
+    juki_network: ResidentNetwork | None = None,
 ) -> Container:
     """Wire the container. ``upgrade=True`` applies migrations first (``db upgrade``, ``demo``).
 
@@ -336,6 +363,10 @@ def build(
     ``intermediate_server``: the 中間サーバー peer (``application.intermediate.IntermediateServer``); none is
     configured by default (its commands then refuse: not connected); tests pass
     ``adapters.intermediate.fake.FakeIntermediateServer``.
+
+    ``juki_network``: the 住基ネット 全国サーバー (``application.juki.ResidentNetwork``); when none is passed it
+    comes from settings (``juki_roster``: the fake peer over a roster file; ``juki_url``: the unverified
+    endpoint adapter), else not connected (住登外登録 then proceeds without 本人確認, as before; ADR 0028-integ-a).
 
     ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
     NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
@@ -394,6 +425,7 @@ def build(
     integrated_addresses = IntegratedAddressService(app, documents.issuer.municipality_code)
     debit = DebitService(app, collection_index)
     intake = IntakeService(app, vault, intake_index, formats=formats)
+    juki = JukiService(app, juki_network or _juki_network(settings))
     intake.bind(RecordServices(intake=intake, collection=collection, debit=debit))
     for warning in warnings:
         print(warning, file=sys.stderr)
@@ -415,7 +447,7 @@ def build(
         vault=vault,
         intake_index=intake_index,
         intake=intake,
-        queues=QueueService(app, keystore, SqlNonResidentNumbers(db)),
+        queues=QueueService(app, keystore, SqlNonResidentNumbers(db), juki),
         returns=ResidentReturnService(app, vault, intake),
         individual_numbers=IndividualNumberService(app, vault, designated),
         ledger=ledger,
@@ -448,6 +480,9 @@ def build(
         intermediate=IntermediateService(
             app, intermediate_server, integrated_addresses, ledger.assessments, lambda: datetime.now(UTC)
         ),
+        juki=juki,
+        images=FilingImageService(app, SqlImageStore(db), keystore),
+        convenience=ConvenienceCertificateService(app, documents),
         warnings=warnings,
         applied_migrations=applied,
     )
@@ -546,6 +581,9 @@ def wire_use_cases(c: Container) -> UseCases:
     contract_use_cases.register(bus, ContractHandlers(c.contracts, c.access_log, lambda: datetime.now(UTC)))
     inquiry_use_cases.register(bus, InquiryHandlers(c.inquiries, lambda: datetime.now(UTC)))
     integrated_address_use_cases.register(bus, IntegratedAddressHandlers(c.integrated_addresses))
+    juki_use_cases.register(bus, JukiHandlers(c.juki))
+    image_use_cases.register(bus, ImageHandlers(c.images))
+    convenience_use_cases.register(bus, ConvenienceHandlers(c.convenience))
     intermediate_use_cases.register(bus, IntermediateHandlers(c.intermediate))
     migration_use_cases.register(
         bus, MigrationHandlers(MigrationService(c.app, c.taxpayers), read_legacy_file, LEGACY_LAYOUT)

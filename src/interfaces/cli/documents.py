@@ -22,7 +22,7 @@ from application.usecases.documents import (
     ReissueSlip,
     VerifyCertificate,
 )
-from interfaces.cli.common import AS_OPTION, JSON_OPTION, console
+from interfaces.cli.common import AS_OPTION, JSON_OPTION, console, fail
 from interfaces.cli.options import ADDRESS_NUMBER_OPTION, iso_date
 from interfaces.cli.usecase import emit, run_as, run_unattributed
 from interfaces.presenters import certificate_check_json
@@ -76,6 +76,36 @@ def certificate_issue(
     """課税証明書 / 非課税証明書 を発行する (with a verification code)."""
     command = IssueCertificate(taxpayer, fiscal_year, _issue_date(issue_date), use)
     _report(run_as(as_, command), out, json_out)
+
+
+@certificate_app.command("convenience")
+def certificate_convenience(
+    requests: Path = typer.Argument(
+        ..., help="証明書交付センターの交付要求ファイル (docs/formats/convenience-certificates.md)"
+    ),
+    out: Path = typer.Option(..., "--out", help="証明書データの出力先"),
+    as_: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """コンビニ交付: 交付要求に証明書データ（確認コード付き）で応答する (照会記録あり; exit 0, 1 if any 交付不可)."""
+    from adapters.formats.convenience import ConvenienceFileError, parse_requests, write_answers
+    from application.usecases.convenience import AnswerConvenienceRequests
+
+    try:
+        batch_id, parsed = parse_requests(requests)
+    except ConvenienceFileError as error:
+        fail(str(error), 2)
+    answers = run_as(as_, AnswerConvenienceRequests(batch_id, parsed))
+    write_answers(out, answers)
+    issued = sum(a.issued for a in answers)
+    refused = [{"要求番号": a.request_number, "理由": a.reason} for a in answers if not a.issued]
+    emit(
+        json_out,
+        {"batch_id": batch_id, "requests": len(answers), "issued": issued, "refused": refused},
+        f"証明書データを出力しました: {out}（交付可 {issued} 件、交付不可 {len(refused)} 件）",
+    )
+    for r in refused if not json_out else []:
+        console.print(f"  交付不可 {r['要求番号']}: {r['理由']}", highlight=False)
 
 
 @certificate_app.command("verify")

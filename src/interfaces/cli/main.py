@@ -18,10 +18,12 @@ from interfaces.cli import (
     demo,
     documents,
     generate,
+    images,
     inquiries,
     inspection,
     intake,
     integrated_address,
+    juki,
     keys,
     levy,
     migration,
@@ -136,6 +138,8 @@ app.add_typer(replica.app, name="replica")
 app.add_typer(contracts.app, name="contract")
 app.add_typer(inquiries.app, name="inquiry")
 app.add_typer(integrated_address.app, name="integrated-address")
+app.add_typer(juki.app, name="juki")
+app.add_typer(images.app, name="image")
 app.add_typer(migration.app, name="migrate")
 generate.register(app)
 server.register(app)
