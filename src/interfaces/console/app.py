@@ -212,6 +212,7 @@ def create_console(
     from interfaces.console import (
         screens_audit,
         screens_counter,
+        screens_debit,
         screens_inspect,
         screens_payments,
         screens_queues,
@@ -258,6 +259,7 @@ def create_console(
         screens_counter,
         screens_queues,
         screens_payments,
+        screens_debit,
         screens_returns,
         screens_reduction,
         screens_audit,
