@@ -8,6 +8,7 @@ import pytest
 from console_support import shot, sign_in
 
 from conftest import Served
+from domain.collection.ledger import PaymentLedger
 from domain.collection.mandate import DirectDebitMandate
 from domain.shared.purpose import Purpose
 from domain.staff.values import Role
@@ -78,8 +79,14 @@ def test_mandate_lookup_register_cancel_and_settle(page: Any, served: Served) ->
     page.locator("#purpose-select ~ button").click()
     page.goto("/console/debit")
     page.locator("#as_of").fill("2026-12-01")
+    before = ward.c.app.head()
     page.locator("#settle").click()
-    assert page.locator("#appropriated").inner_text().endswith("円")
-    assert page.locator("#refunded").inner_text().endswith("円")
+    settled = ward.events_since(before)
+    out = [e for e in settled if isinstance(e, PaymentLedger.AppropriatedOut)]
+    refunds = [e for e in settled if isinstance(e, PaymentLedger.RefundDetermined)]
+    shown = page.locator("#appropriated").inner_text(), page.locator("#refunded").inner_text()
+    assert shown[0] == f"{len(out)}件 {sum(e.amount for e in out):,}円"
+    assert shown[1] == f"{len(refunds)}件 {sum(e.amount for e in refunds):,}円"
+    assert all(e.actor == clerk and e.purpose is Purpose.REFUND for e in out + refunds)
     for url in urls:
         assert number not in url and "1234567" not in url, url
