@@ -238,6 +238,7 @@ def create_console(
     from interfaces.console import (
         screens_audit,
         screens_counter,
+        screens_debit,
         screens_inspect,
         screens_jobs,
         screens_payments,
@@ -286,6 +287,7 @@ def create_console(
         screens_counter,
         screens_queues,
         screens_payments,
+        screens_debit,
         screens_returns,
         screens_reduction,
         screens_audit,
