@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     #: database (INSERT/SELECT-only role) receiving every signed checkpoint as it is made.
     witness_file: Path | None = None
     witness_url: str | None = None
-    #: 住基ネット 全国サーバー (ADR 0028-integ-a): a roster CSV for the fake peer (demo, tests), or the URL of an
+    #: 住基ネット 全国サーバー (ADR 0028): a roster CSV for the fake peer (demo, tests), or the URL of an
     #: endpoint speaking the assumed JSON shape of ``adapters/juki/http.py`` (not verified). Neither: not connected.
     juki_roster: Path | None = None
     juki_url: str | None = None

@@ -8,7 +8,7 @@ with recipient 本人（コンビニ交付） — and returns one answer per req
 交付不可 with a Japanese reason (a malformed request line is answered 交付不可 naming the line and field, never
 dropped). The batch is journaled first (``AccessRecord`` action ``certificate.convenience``: the subjects,
 the items sent, the batch id). File layouts: ``adapters/formats/convenience.py``, docs/formats/convenience-
-certificates.md (our own; the センター's interface specification is not public, ADR 0028-integ-a).
+certificates.md (our own; the センター's interface specification is not public, ADR 0028).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 
 The 全国サーバー is behind ``ResidentNetwork`` (a port). ``adapters/juki/fake.py`` is a fake peer (tests and
 the demo); ``adapters/juki/http.py`` is a configurable endpoint adapter that could not be verified against the
-real 住基ネット interface (not public; ADR 0028-integ-a).
+real 住基ネット interface (not public; ADR 0028).
 """
 
 from __future__ import annotations

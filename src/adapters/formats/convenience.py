@@ -2,7 +2,7 @@
 
 Our own layouts (docs/formats/convenience-certificates.md): the センター's interface specification (J-LIS,
 証明書交付センター 接続仕様) is not public, so these files are what a connector to it would translate to and
-from (ADR 0028-integ-a). Both are UTF-8 CSV (RFC 4180 quoting, BOM tolerated, LF written) with a header row.
+from (ADR 0028). Both are UTF-8 CSV (RFC 4180 quoting, BOM tolerated, LF written) with a header row.
 
 交付要求: ``要求番号,宛名番号,年度,交付日`` — 要求番号 1–20 characters of [0-9A-Za-z-], 宛名番号 digits, 年度
 western (e.g. 2026), 交付日 ``YYYY-MM-DD``. A malformed line becomes a request answered 交付不可 with the line

@@ -1,7 +1,7 @@
 """A configurable 住基ネット endpoint adapter — NOT verified against the real 全国サーバー interface.
 
 The 住基ネット interface (CS 端末 / 全国サーバー 連携仕様, J-LIS) is not public, so this adapter speaks an
-assumed JSON-over-HTTPS shape (ADR 0028-integ-a) and is the only place that shape lives: replacing it with the
+assumed JSON-over-HTTPS shape (ADR 0028) and is the only place that shape lives: replacing it with the
 real protocol touches this file alone. It is used when ``JUMINZEI_JUKI_URL`` is set.
 
 Requests (POST, JSON body, ``Authorization: Bearer <JUMINZEI_JUKI_TOKEN>`` when a token is configured):

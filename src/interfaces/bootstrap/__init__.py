@@ -366,7 +366,7 @@ def build(
 
     ``juki_network``: the 住基ネット 全国サーバー (``application.juki.ResidentNetwork``); when none is passed it
     comes from settings (``juki_roster``: the fake peer over a roster file; ``juki_url``: the unverified
-    endpoint adapter), else not connected (住登外登録 then proceeds without 本人確認, as before; ADR 0028-integ-a).
+    endpoint adapter), else not connected (住登外登録 then proceeds without 本人確認, as before; ADR 0028).
 
     ``create_tables=False``: the event store's tables exist already; do not issue their ``CREATE TABLE IF
     NOT EXISTS`` (worker processes starting together would race on PostgreSQL's catalog: "tuple
