@@ -85,6 +85,13 @@ def test_every_screen_meets_wcag_21_aa(page: Any, served: Served) -> None:
         assert response is not None and response.status == 200, f"{path} under {purpose}"
         found += _violations(page)
 
+    # A job's result page (the last screen above is the Jobs screen, under 課税資料取込).
+    page.get_by_label("取込種別").select_option("employers")
+    page.get_by_label("ファイル").set_input_files(str(ward.data_dir / "employers.csv"))
+    page.locator("#start-import").click()
+    assert page.locator("#job-id").count() == 1
+    found += _violations(page)
+
     # The taxpayer file (reached from a search, never by a URL holding personal data) and a refusal page.
     _declare(page, "REGISTRY")
     page.goto("/console/search")
